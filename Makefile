@@ -1,0 +1,40 @@
+# Every target creates the virtual environment in .venv when it is missing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+
+## Show the documented targets
+help:
+	@awk '/^## /{doc=substr($$0,4); next} /^[a-z][a-z-]*:/{if (doc) printf "  make %-10s %s\n", substr($$1,1,length($$1)-1), doc; doc=""}' $(MAKEFILE_LIST)
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(INSTALLED)
+
+## Create .venv and install the project (done by every other target when needed)
+install: $(INSTALLED)
+
+## Run the main job on the bundled sample data: ingest and summarise
+report: $(INSTALLED)
+	$(BIN)/python -m analysis ingest
+	$(BIN)/python -m analysis samenvatting
+
+## Run the linter and the test suite
+test: $(INSTALLED)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/python -m pytest
+
+## Regenerate the synthetic sample data in data/raw from its seeded generator
+sample: $(INSTALLED)
+	$(BIN)/python -m analysis voorbeelddata
+
+## Remove processed data and reports (raw data is never touched)
+clean:
+	find data/processed reports -mindepth 1 ! -name .gitkeep -delete
+
+.PHONY: help install report test sample clean

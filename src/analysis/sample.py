@@ -1,0 +1,371 @@
+"""Seeded generator of the bundled synthetic sample: Drenthe, 2022-H1 to 2025-H2.
+
+Every file says in its title rows that it is synthetic. Public figures are reproduced where known:
+the national totals per half-year (estimates where none was published, marked as such in the
+files), the province's letter to De Wolden (stand 1-1-2024 -10, taakstelling 2024-H1 26,
+realisatie 23, taakstelling 2024-H2 24) and Noordenveld's surplus of 18 into 2024 with a
+taakstelling of 33. Populations are plausible round figures, not CBS figures.
+
+The stands are designed per municipality and period; realisations follow from them, persons from
+realisations, and the COA overviews and municipal reports from the persons, so that every file
+agrees with every other except where a difference is put in on purpose.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pandas as pd
+
+from analysis.outputs import write_atomic
+from analysis.periods import MONTHS_NL, datum_tekst, periode_start, periode_tekst
+from analysis.taakstelling import art29
+
+SEED = 2024
+PERIODES = ["2022-H1", "2022-H2", "2023-H1", "2023-H2", "2024-H1", "2024-H2", "2025-H1", "2025-H2"]
+SYNTHETIC = ("SYNTHETISCHE VOORBEELDDATA - gegenereerd door 'python -m analysis voorbeelddata' "
+             f"(seed {SEED}); geen echte gegevens. Landelijke totalen en de cijfers uit de brief "
+             "aan De Wolden volgen publieke bronnen.")
+
+# Population on 1 January of the reference year (the year before the half-year's year).
+NATIONAL_POPULATION = {2021: 17_475_415, 2022: 17_590_672, 2023: 17_811_291, 2024: 17_942_942}
+MUNICIPALITIES = pd.DataFrame(
+    [
+        ("GM1680", "Aa en Hunze", 25_500, 25_700, 25_900, 26_000),
+        ("GM0106", "Assen", 68_600, 68_800, 69_100, 69_500),
+        ("GM1681", "Borger-Odoorn", 25_400, 25_500, 25_700, 25_800),
+        ("GM0109", "Coevorden", 35_300, 35_400, 35_600, 35_700),
+        ("GM1690", "De Wolden", 24_300, 24_400, 24_500, 24_600),
+        ("GM0114", "Emmen", 107_200, 107_400, 108_000, 108_400),
+        ("GM0118", "Hoogeveen", 55_700, 55_800, 56_100, 56_300),
+        ("GM0119", "Meppel", 34_300, 34_500, 34_800, 35_100),
+        ("GM1731", "Midden-Drenthe", 33_400, 33_500, 33_800, 33_900),
+        ("GM1699", "Noordenveld", 31_000, 31_100, 31_300, 31_400),
+        ("GM1730", "Tynaarlo", 34_000, 34_200, 34_500, 34_700),
+        ("GM1701", "Westerveld", 19_900, 20_000, 20_200, 20_300),
+    ],
+    columns=["gemeente_code", "gemeente_naam", 2021, 2022, 2023, 2024],
+)
+# Designed stand: opening on 1 January 2022, then the stand at the end of each period.
+DESIGNED_STANDS = {
+    "GM1680": [-4, -8, -15, -20, -25, -22, -18, -12, -9],
+    "GM0106": [3, 1, -6, -14, -20, -16, -9, -4, 2],
+    "GM1681": [0, 2, 1, -3, -6, -4, -1, 2, 3],
+    "GM0109": [8, 8, 6, 2, -3, 1, 3, 5, 6],
+    "GM1690": [-5, -6, -8, -9, -10, -13, -11, -7, -4],
+    "GM0114": [-10, -14, -22, -31, -44, -38, -30, -21, -15],
+    "GM0118": [2, 0, -9, -20, -35, -28, -20, -12, -6],
+    "GM0119": [-1, -2, -5, -7, -9, -6, -3, 0, 2],
+    "GM1731": [-6, -8, -10, -12, -14, -11, -8, -5, -3],
+    "GM1699": [4, 6, 9, 12, 18, 15, 12, 10, 11],
+    "GM1730": [1, -4, -12, -25, -40, -33, -25, -16, -10],
+    "GM1701": [0, 1, -1, -3, -4, -2, 0, 1, 2],
+}
+
+
+@dataclass(frozen=True)
+class NationalTotal:
+    """One version of a half-year's national total."""
+
+    periode: str
+    landelijk_totaal: int
+    versiedatum: dt.date
+    herkomst: str
+
+
+NATIONAL_TOTALS = [
+    NationalTotal("2022-H1", 10_000, dt.date(2021, 9, 30), "gepubliceerd"),
+    NationalTotal("2022-H2", 13_500, dt.date(2022, 4, 8), "gepubliceerd"),
+    NationalTotal("2023-H1", 21_200, dt.date(2022, 9, 30), "gepubliceerd"),
+    NationalTotal("2023-H2", 16_500, dt.date(2023, 3, 31), "geschat (niet gevonden)"),
+    NationalTotal("2024-H1", 18_750, dt.date(2023, 10, 2), "gepubliceerd"),
+    NationalTotal("2024-H2", 17_000, dt.date(2024, 4, 2), "geschat (niet gevonden)"),
+    NationalTotal("2025-H1", 17_700, dt.date(2024, 10, 1), "gepubliceerd"),
+    NationalTotal("2025-H1", 15_000, dt.date(2025, 3, 14), "gepubliceerd (herziening)"),
+    NationalTotal("2025-H2", 13_000, dt.date(2025, 4, 1), "gepubliceerd"),
+]
+COUNTRIES = ["Syrië", "Eritrea", "Afghanistan", "Turkije", "Jemen", "Irak", "Somalië", "Iran"]
+RELATIONS = ["Referent", "Partner", "Kind", "Kind", "Kind"]
+
+
+def taakstellingen() -> pd.DataFrame:
+    """Every version of every municipality's taakstelling, by the art. 29 formula."""
+    rows = []
+    for total in NATIONAL_TOTALS:
+        year = int(total.periode[:4]) - 1
+        frame = MUNICIPALITIES[["gemeente_code", "gemeente_naam"]].assign(
+            periode=total.periode, versiedatum=total.versiedatum,
+            landelijk_totaal=total.landelijk_totaal, herkomst=total.herkomst,
+            inwoners=MUNICIPALITIES[year], inwoners_peiljaar=year,
+            taakstelling=art29(total.landelijk_totaal, MUNICIPALITIES[year],
+                               NATIONAL_POPULATION[year]),
+        )
+        rows.append(frame)
+    return pd.concat(rows, ignore_index=True)
+
+
+def final_taakstelling(table: pd.DataFrame) -> pd.DataFrame:
+    """The latest version per municipality and period."""
+    latest = table.sort_values("versiedatum").groupby(["gemeente_code", "periode"]).tail(1)
+    return latest.set_index(["gemeente_code", "periode"])["taakstelling"]
+
+
+def designed_realisatie(final: pd.Series) -> pd.DataFrame:
+    """Realisation per municipality and period that yields the designed stands."""
+    stands = pd.DataFrame(DESIGNED_STANDS, index=["open", *PERIODES]).T
+    rows = []
+    for position, periode in enumerate(PERIODES):
+        begin = stands.iloc[:, position]
+        end = stands.iloc[:, position + 1]
+        target = final.xs(periode, level="periode").reindex(stands.index)
+        rows.append(pd.DataFrame({"gemeente_code": stands.index, "periode": periode,
+                                  "realisatie": (target + end - begin).to_numpy()}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def persons(realisatie: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """Person-level housings (households housed together, some nareizigers) and corrections."""
+    rows = []
+    for item in realisatie.itertuples():
+        start = periode_start(item.periode)
+        per_month = rng.multinomial(item.realisatie, [1 / 6] * 6)
+        if item.gemeente_code == "GM1701" and item.periode == "2024-H2":
+            per_month[4] += per_month[5]  # no housing in December: the correction goes negative
+            per_month[5] = 0
+        for month_offset, count in enumerate(per_month):
+            month = _add_months(start, month_offset)
+            remaining = int(count)
+            while remaining:
+                size = min(remaining, int(rng.choice([1, 1, 1, 2, 2, 3, 4, 5])))
+                remaining -= size
+                household = f"HH{rng.integers(16**7, 16**8):08X}"
+                date = month + dt.timedelta(days=int(rng.integers(0, 28)))
+                nareiziger = bool(rng.random() < 0.25)
+                for member in range(size):
+                    rows.append({
+                        "persoon_id": f"V{rng.integers(10**9, 10**10)}",
+                        "huishouden": household,
+                        "relatie": RELATIONS[min(member, len(RELATIONS) - 1)],
+                        "geboortejaar": int(rng.integers(1960, 2024)),
+                        "land": str(rng.choice(COUNTRIES)),
+                        "gemeente_code": item.gemeente_code, "datum": date,
+                        "nareiziger": nareiziger, "mutatie": "Huisvesting", "telling": 1,
+                    })
+    frame = pd.DataFrame(rows)
+    corrections = [
+        # moved from Emmen to Assen's count after the fact
+        ("GM0114", "GM0106", dt.date(2023, 2, 1), dt.date(2023, 5, 16)),
+        # moved from Westerveld to Meppel in a month Westerveld housed nobody: -1 for the month
+        ("GM1701", "GM0119", dt.date(2024, 9, 1), dt.date(2024, 12, 10)),
+    ]
+    for source, target, housed_from, corrected_on in corrections:
+        candidates = frame[(frame["gemeente_code"] == source)
+                           & (frame["datum"] >= housed_from) & (frame["datum"] < corrected_on)]
+        person = candidates.iloc[0]
+        for code, count in ((source, -1), (target, 1)):
+            rows.append({**person.to_dict(), "gemeente_code": code, "datum": corrected_on,
+                         "mutatie": "Correctie", "telling": count})
+    return pd.DataFrame(rows).sort_values(["datum", "gemeente_code"], kind="stable")
+
+
+def _add_months(date: dt.date, months: int) -> dt.date:
+    index = date.year * 12 + date.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def coa_overviews(table: pd.DataFrame, people: pd.DataFrame, opening: pd.Series) -> pd.DataFrame:
+    """COA's monthly figures per municipality, dated on the first of each month."""
+    final = final_taakstelling(table)
+    realised = people.assign(periode=people["datum"].map(
+        lambda d: f"{d.year}-H{1 if d.month <= 6 else 2}"))
+    per_period = realised.groupby(["gemeente_code", "periode"])["telling"].sum()
+    stand = opening.copy()
+    stand_begin = {}
+    for periode in PERIODES:
+        stand_begin[periode] = stand.copy()
+        got = per_period.xs(periode, level="periode").reindex(stand.index, fill_value=0)
+        stand = stand + got - final.xs(periode, level="periode").reindex(stand.index)
+    rows = []
+    peildatum = dt.date(2022, 2, 1)
+    while peildatum <= dt.date(2026, 1, 1):
+        day_before = peildatum - dt.timedelta(days=1)
+        periode = f"{day_before.year}-H{1 if day_before.month <= 6 else 2}"
+        valid = table[(table["periode"] == periode) & (table["versiedatum"] <= peildatum)]
+        target = valid.sort_values("versiedatum").groupby("gemeente_code")["taakstelling"].last()
+        window = people[(people["datum"] >= periode_start(periode))
+                        & (people["datum"] < peildatum)]
+        got = window.groupby("gemeente_code")["telling"].sum().reindex(stand.index, fill_value=0)
+        begin = stand_begin[periode]
+        frame = pd.DataFrame({
+            "peildatum": peildatum, "gemeente_code": stand.index,
+            "taakstelling": target.reindex(stand.index).to_numpy(), "stand_begin": begin,
+            "gerealiseerd": got,
+        })
+        frame["opgave"] = frame["taakstelling"] - frame["stand_begin"]
+        frame["nog_te_realiseren"] = (frame["opgave"] - frame["gerealiseerd"]).clip(lower=0)
+        rows.append(frame.reset_index(drop=True))
+        peildatum = _add_months(peildatum, 1)
+    return pd.concat(rows, ignore_index=True)
+
+
+def _workbook(title: str, sheet: str) -> tuple[openpyxl.Workbook, object]:
+    book = openpyxl.Workbook()
+    book.properties.creator = "analysis.sample (synthetisch)"
+    book.properties.created = book.properties.modified = dt.datetime(2026, 1, 5)
+    worksheet = book.active
+    worksheet.title = sheet
+    worksheet.append([title])
+    worksheet.append([SYNTHETIC])
+    return book, worksheet
+
+
+def _save(book: openpyxl.Workbook, path: Path) -> None:
+    write_atomic(path, lambda temporary: book.save(temporary))
+
+
+def _names() -> pd.Series:
+    return MUNICIPALITIES.set_index("gemeente_code")["gemeente_naam"]
+
+
+def write_taakstelling(table: pd.DataFrame, raw: Path) -> None:
+    """One Bijlage A per half-year and per revision."""
+    for (periode, versiedatum), rows in table.groupby(["periode", "versiedatum"], sort=True):
+        first = rows.iloc[0]
+        revised = (table["periode"].eq(periode) & table["versiedatum"].lt(versiedatum)).any()
+        book, sheet = _workbook("Bijlage A bij de circulaire taakstelling huisvesting "
+                                f"vergunninghouders {periode_tekst(periode)}", "Bijlage A")
+        sheet.append(["Periode", f"{'eerste' if periode.endswith('1') else 'tweede'} helft "
+                                 f"{periode[:4]}"])
+        sheet.append(["Landelijke taakstelling", int(first["landelijk_totaal"])])
+        sheet.append(["Herkomst landelijk totaal", first["herkomst"]])
+        sheet.append(["Vastgesteld op", versiedatum])
+        sheet.append(["Inwoners per", f"1-1-{first['inwoners_peiljaar']}"])
+        sheet.append([])
+        sheet.append(["Code", "Gemeente", "Provincie",
+                      f"Inwoners 1 januari {first['inwoners_peiljaar']}", "Taakstelling"])
+        for row in rows.itertuples():
+            sheet.append([row.gemeente_code, row.gemeente_naam, "Drenthe", int(row.inwoners),
+                          int(row.taakstelling)])
+        inwoners_totaal = f"{int(rows['inwoners'].sum()):,}".replace(",", ".")
+        sheet.append(["Totaal", None, "Drenthe", inwoners_totaal, int(rows["taakstelling"].sum())])
+        sheet.append([])
+        sheet.append(["Bron: synthetisch, berekend met art. 29 Huisvestingswet 2014 "
+                      "(naar boven afgerond)."])
+        suffix = "_herzien" if revised else ""
+        _save(book, raw / "taakstelling" / f"Bijlage_A_taakstelling_{periode}{suffix}.xlsx")
+
+
+def write_coa(overviews: pd.DataFrame, raw: Path) -> None:
+    """One COA overview per month; the layout changes from February 2024."""
+    names = _names()
+    v1_names = names.replace({"Borger-Odoorn": "Borger Odoorn"})
+    columns = ["taakstelling", "stand_begin", "opgave", "gerealiseerd", "nog_te_realiseren"]
+    for peildatum, rows in overviews.groupby("peildatum", sort=True):
+        totals = [int(rows[c].sum()) for c in columns]
+        if peildatum < dt.date(2024, 2, 1):
+            book, sheet = _workbook("Realisatie taakstelling huisvesting vergunninghouders per "
+                                    "gemeente", "Overzicht")
+            sheet.append([f"Stand per {datum_tekst(peildatum)}"])
+            sheet.append(["Provincie: Drenthe"])
+            sheet.append([])
+            sheet.append(["Gemeente", "Taakstelling", "Voor-/achterstand 1/1 of 1/7",
+                          "Gecorrigeerde taakstelling", "Gerealiseerd", "Nog te realiseren"])
+            for row in rows.itertuples():
+                sheet.append([v1_names[row.gemeente_code], *(int(getattr(row, c))
+                                                             for c in columns)])
+            sheet.append(["Totaal Drenthe", *totals])
+        else:
+            book, sheet = _workbook("COA | Taakstelling vergunninghouders",
+                                    "Realisatie per gemeente")
+            sheet.append(["Peildatum", peildatum])
+            sheet.append([])
+            sheet.append(["CBS-code", "Gemeentenaam", "Netto taakstelling", "Stand begin halfjaar",
+                          "Totaal te huisvesten", "Gehuisvest", "Resterend"])
+            for row in rows.itertuples():
+                sheet.append([int(row.gemeente_code[2:]), names[row.gemeente_code],
+                              *(int(getattr(row, c)) for c in columns)])
+            sheet.append(["Totaal", None, *(str(t) for t in totals)])
+            notes = book.create_sheet("Toelichting")
+            notes.append(["Gehuisvest: officieel bij het COA afgemelde vergunninghouders."])
+            notes.sheet_state = "hidden"
+        sheet.append([])
+        sheet.append(["Bron: COA (synthetisch). Cijfers kunnen afwijken van die van gemeenten."])
+        _save(book, raw / "coa" / f"COA_realisatie_taakstelling_{peildatum.isoformat()}.xlsx")
+
+
+def write_tvs(people: pd.DataFrame, raw: Path) -> None:
+    """The person-level export."""
+    names = _names()
+    book, sheet = _workbook("Taakstellingvolgsysteem - export gehuisveste vergunninghouders",
+                            "Export")
+    sheet.append(["Exportdatum", dt.date(2026, 1, 5)])
+    sheet.append([])
+    sheet.append(["Registratienummer", "Huishouden", "Relatie", "Geboortejaar", "Land van herkomst",
+                  "Gemeente", "Gemeentecode", "Datum huisvesting", "Nareiziger", "Mutatie",
+                  "Telling"])
+    for row in people.itertuples():
+        sheet.append([row.persoon_id, row.huishouden, row.relatie, row.geboortejaar, row.land,
+                      names[row.gemeente_code], row.gemeente_code, row.datum,
+                      "Ja" if row.nareiziger else "Nee", row.mutatie, row.telling])
+    _save(book, raw / "tvs" / "TVS_export_huisvestingen_2022-2025.xlsx")
+
+
+# Deliberate differences between a municipality's own count and COA's, per month.
+REPORT_DIFFERENCES = {
+    "GM0114": {dt.date(2024, 2, 1): 2, dt.date(2024, 3, 1): -2, dt.date(2025, 10, 1): 1},
+    "GM0106": {dt.date(2024, 5, 1): 1, dt.date(2025, 6, 1): -1},
+}
+
+
+def municipal_reports(people: pd.DataFrame) -> pd.DataFrame:
+    """Monthly counts as Emmen and Assen report them, 2024-2025."""
+    months = pd.date_range("2024-01-01", "2025-12-01", freq="MS").date
+    per_month = people.assign(maand=people["datum"].map(lambda d: d.replace(day=1)))
+    counts = per_month.groupby(["gemeente_code", "maand"])["telling"].sum()
+    rows = []
+    for code, differences in REPORT_DIFFERENCES.items():
+        for month in months:
+            count = int(counts.get((code, month), 0)) + differences.get(month, 0)
+            rows.append({"gemeente_code": code, "maand": month, "realisatie": count})
+    return pd.DataFrame(rows)
+
+
+def write_reports(reports: pd.DataFrame, raw: Path) -> None:
+    """Emmen and Assen, each in its own layout."""
+    emmen = reports[reports["gemeente_code"] == "GM0114"]
+    book, sheet = _workbook("Gemeente Emmen - huisvesting vergunninghouders per maand",
+                            "Huisvesting")
+    sheet.append(["Gemeente", "Emmen"])
+    sheet.append([])
+    sheet.append(["Maand", "Aantal gehuisvest", "Opmerking"])
+    for row in emmen.itertuples():
+        sheet.append([row.maand, row.realisatie, None])
+    sheet.append(["Totaal", int(emmen["realisatie"].sum())])
+    _save(book, raw / "gemeenten" / "Emmen_huisvesting_vergunninghouders_2024-2025.xlsx")
+
+    assen = reports[reports["gemeente_code"] == "GM0106"]
+    book, sheet = _workbook("Rapportage huisvesting statushouders", "Rapportage")
+    sheet.append([])
+    sheet.append(["Gemeente", "Maand", "Gehuisveste vergunninghouders"])
+    for row in assen.itertuples():
+        month = f"{MONTHS_NL[row.maand.month - 1]} {row.maand.year}"
+        sheet.append(["gemeente Assen", month, row.realisatie])
+    _save(book, raw / "gemeenten" / "Assen_rapportage_statushouders_2024-2025.xlsx")
+
+
+def generate(raw: Path) -> None:
+    """Write the whole sample under ``raw`` (deterministic for a given SEED)."""
+    rng = np.random.default_rng(SEED)
+    table = taakstellingen()
+    realisatie = designed_realisatie(final_taakstelling(table))
+    people = persons(realisatie, rng)
+    opening = pd.Series({code: stands[0] for code, stands in DESIGNED_STANDS.items()})
+    write_taakstelling(table, raw)
+    write_coa(coa_overviews(table, people, opening), raw)
+    write_tvs(people, raw)
+    write_reports(municipal_reports(people), raw)
+

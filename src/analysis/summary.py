@@ -1,0 +1,44 @@
+"""Short plain-text summaries of processed data, for the terminal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import gemeenten
+from analysis.ingest import IngestResult
+
+
+def ingest_summary(result: IngestResult, processed: Path) -> str:
+    """What was read and written."""
+    lines = [f"Ingelezen: {len(result.bestanden)} bestanden; geschreven naar {processed}:"]
+    for name, frame in result.tables.items():
+        lines.append(f"  {name}.parquet: {len(frame)} rijen")
+    if result.waarschuwingen:
+        lines.append(f"Waarschuwingen ({len(result.waarschuwingen)}):")
+        lines.extend(f"  - {warning}" for warning in result.waarschuwingen)
+    return "\n".join(lines)
+
+
+def municipality_summary(processed: Path) -> str:
+    """Per municipality: periods with a taakstelling, total taakstelling and realisation."""
+    taakstelling = pd.read_parquet(processed / "taakstelling.parquet")
+    realisatie = pd.read_parquet(processed / "realisatie_maand.parquet")
+    latest = taakstelling.sort_values("versiedatum").groupby(
+        ["gemeente_code", "periode"], as_index=False).last()
+    per_gemeente = latest.groupby("gemeente_code").agg(
+        periodes=("periode", "nunique"), eerste=("periode", "min"), laatste=("periode", "max"),
+        taakstelling=("taakstelling", "sum"))
+    per_gemeente["realisatie"] = realisatie.groupby("gemeente_code")["realisatie"].sum()
+    per_gemeente = per_gemeente.fillna({"realisatie": 0}).reset_index()
+    per_gemeente.insert(1, "gemeente", gemeenten.naam(per_gemeente["gemeente_code"]))
+    per_gemeente = per_gemeente.sort_values("gemeente")
+    header = (f"{'Code':<7} {'Gemeente':<16} {'Periodes':<18} {'Taakstelling':>12} "
+              f"{'Realisatie':>10}")
+    lines = ["Samenvatting per gemeente (alle periodes samen)", header, "-" * len(header)]
+    for row in per_gemeente.itertuples():
+        lines.append(f"{row.gemeente_code:<7} {row.gemeente:<16} "
+                     f"{row.eerste + ' t/m ' + row.laatste:<18} {int(row.taakstelling):>12} "
+                     f"{int(row.realisatie):>10}")
+    return "\n".join(lines)
