@@ -34,8 +34,10 @@ def to_integer(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
         .str.replace(r"[\s\u00a0]", "", regex=True)
         .str.replace(r"(?<=\d)\.(?=\d{3}(?:\D|$))", "", regex=True)
     )
-    parsed = numbers.fillna(pd.to_numeric(text, errors="coerce"))
-    whole = parsed.notna() & np.isfinite(parsed) & (parsed == np.floor(parsed))
+    from_text = pd.to_numeric(text, errors="coerce").astype("Float64")
+    values = numbers.astype("Float64").fillna(from_text).to_numpy("float64", na_value=np.nan)
+    parsed = pd.Series(values, index=raw.index)
+    whole = pd.Series(np.isfinite(values) & (values == np.floor(values)), index=raw.index)
     bad = is_filled(raw) & ~whole
     return parsed.where(whole).astype("Int64"), bad
 

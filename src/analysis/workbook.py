@@ -96,7 +96,7 @@ class Book:
 
     def _read(self, sheet: str) -> pd.DataFrame:
         try:
-            grid = self._file.parse(sheet_name=sheet, header=None, dtype=object)
+            grid = pd.read_excel(self._file, sheet_name=sheet, header=None, dtype=object)
         except DefusedXmlException:
             raise _refuse(self.name, "blad bevat verboden XML-constructies (mogelijk een "
                                      "XML-bom); niet gelezen", sheet) from None
