@@ -19,10 +19,17 @@ $(INSTALLED): pyproject.toml
 ## Create .venv and install the project (done by every other target when needed)
 install: $(INSTALLED)
 
-## Run the main job on the bundled sample data: ingest and summarise
+## Run the main job on the bundled sample data: ingest, roll forward, print the stands
 report: $(INSTALLED)
 	$(BIN)/python -m analysis ingest
-	$(BIN)/python -m analysis samenvatting
+	$(BIN)/python -m analysis bereken
+	$(BIN)/python -m analysis stand
+	$(BIN)/python -m analysis stand --gemeente "De Wolden" --periode 2024-H1
+
+## Time the roll-forward and the ingest at national scale (prints figures, not a test)
+bench: $(INSTALLED)
+	$(BIN)/python benchmarks/bench_rollforward.py
+	$(BIN)/python benchmarks/bench_ingest.py
 
 ## Run the linter and the test suite
 test: $(INSTALLED)
@@ -37,4 +44,4 @@ sample: $(INSTALLED)
 clean:
 	find data/processed reports -mindepth 1 ! -name .gitkeep -delete
 
-.PHONY: help install report test sample clean
+.PHONY: help install report test sample bench clean

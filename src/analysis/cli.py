@@ -28,6 +28,60 @@ def _summary(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _bereken(args: argparse.Namespace) -> int:
+    from analysis.dataset import bereken_stand
+    from analysis.outputs import write_tables
+
+    stand, verschillen = bereken_stand(args.processed)
+    write_tables({"stand": stand, "coa_verschillen": verschillen}, args.processed,
+                 keep_others=True)
+    print(f"Stand berekend: {stand['gemeente_code'].nunique()} gemeenten, "
+          f"{stand['periode'].nunique()} periodes ({len(stand)} rijen); "
+          f"geschreven naar {args.processed / 'stand.parquet'}")
+    if verschillen.empty:
+        print("Berekende standen komen overeen met de standen van het COA.")
+    else:
+        print(f"Let op: {len(verschillen)} verschil(len) met de standen van het COA "
+              f"(zie coa_verschillen.parquet):")
+        for row in verschillen.itertuples():
+            print(f"  - {row.gemeente_code} {row.periode}: berekend {row.stand_eind}, "
+                  f"COA {row.coa_stand_eind} ({row.bron_bestand})")
+    return EXIT_OK
+
+
+def _stand(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from analysis import gemeenten
+    from analysis.dataset import bereken_stand
+    from analysis.letter import resultaten_block
+    from analysis.periods import PeriodeError, parse_periode
+    from analysis.summary import stand_table
+
+    stand, _ = bereken_stand(args.processed)
+    try:
+        periode = parse_periode(args.periode) if args.periode else stand["periode"].max()
+    except PeriodeError as error:
+        return _refuse(f"--periode: {error}")
+    if periode not in set(stand["periode"]):
+        return _refuse(f"--periode: geen gegevens voor {periode} (beschikbaar: "
+                       f"{stand['periode'].min()} t/m {stand['periode'].max()})")
+    if args.gemeente is None:
+        print(stand_table(stand, periode))
+        return EXIT_OK
+    code = gemeenten.resolve(pd.Series([args.gemeente], dtype=object)).iloc[0]
+    if pd.isna(code) or code not in set(stand["gemeente_code"]):
+        return _refuse(f"--gemeente: '{args.gemeente}' is geen gemeente in de gegevens")
+    name = str(gemeenten.naam(pd.Series([code])).iloc[0])
+    print(resultaten_block(stand, code, name, periode))
+    return EXIT_OK
+
+
+def _refuse(message: str) -> int:
+    print(message, file=sys.stderr)
+    return EXIT_INPUT
+
+
 def _sample(args: argparse.Namespace) -> int:
     from analysis.sample import generate
 
@@ -58,6 +112,13 @@ def build_parser() -> argparse.ArgumentParser:
                         help="Excel-lezer (standaard openpyxl; calamine is sneller)")
     add("samenvatting", "Toon per gemeente een korte samenvatting van de verwerkte gegevens.",
         _summary)
+    add("bereken", "Bereken de stand van elke gemeente voor elke periode en vergelijk met COA.",
+        _bereken)
+    stand = add("stand", "Toon de stand: het blok 'Resultaten gemeente' of een tabel per periode.",
+                _stand)
+    stand.add_argument("--gemeente", help="naam of CBS-code, bijvoorbeeld 'De Wolden' of GM1690")
+    stand.add_argument("--periode", help="bijvoorbeeld 2024-H1 of '1e helft 2024' "
+                                         "(standaard: de laatste periode met gegevens)")
     add("voorbeelddata", "Genereer de synthetische voorbeelddata opnieuw (vaste seed).", _sample)
     return parser
 

@@ -185,8 +185,9 @@ def ingest(raw_dir: Path, engine: str = "openpyxl") -> IngestResult:
             problems.extend(result)
             continue
         problems.extend(result.problems)
-        if not result.problems and result.frame is not None:
+        if result.frame is not None:
             frames.setdefault(result.spec.bron, []).append(result.frame)
+        if not result.problems:
             inventory.append({
                 "bron_bestand": name, "bron": result.spec.bron,
                 "specificatie": result.spec.path.name, "blad": result.sheet,
@@ -195,16 +196,17 @@ def ingest(raw_dir: Path, engine: str = "openpyxl") -> IngestResult:
             })
     tables: dict[str, pd.DataFrame] = {}
     labels = {"gemeente_code": "gemeente", "peildatum": "peildatum", "maand": "maand"}
-    for source, parts in frames.items():
-        frame = pd.concat(parts, ignore_index=True)
+    combined = {source: pd.concat(parts, ignore_index=True) for source, parts in frames.items()}
+    for source, frame in combined.items():
         key = PERSON_KEY if source == "tvs_personen" else TABLES[source]["key"]
-        problems.extend(_duplicates(frame, key, labels))
+        problems.extend(_duplicates(frame.dropna(subset=key), key, labels))
+    if problems:
+        raise InputError(problems)
+    for source, frame in combined.items():
         table, finished = _finalise(source, frame)
         tables[table] = finished
     if "coa_overzicht" in tables:
         warnings.extend(_coa_consistency(tables["coa_overzicht"]))
-    if problems:
-        raise InputError(problems)
     return IngestResult(tables=tables, bestanden=pd.DataFrame(inventory), waarschuwingen=warnings)
 
 

@@ -23,9 +23,10 @@ def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
         raise
 
 
-def write_tables(tables: dict[str, pd.DataFrame], directory: Path) -> None:
-    """Write every table as ``<name>.parquet``; all are staged first, then moved into place, and
-    tables of an earlier run that this run did not produce are removed."""
+def write_tables(tables: dict[str, pd.DataFrame], directory: Path,
+                 keep_others: bool = False) -> None:
+    """Write every table as ``<name>.parquet``; all are staged first, then moved into place.
+    Unless ``keep_others``, tables of an earlier run that this run did not produce are removed."""
     directory.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[Path, Path]] = []
     try:
@@ -41,6 +42,7 @@ def write_tables(tables: dict[str, pd.DataFrame], directory: Path) -> None:
     for temporary, final in staged:
         os.replace(temporary, final)
     produced = {final for _, final in staged}
-    for stale in directory.glob("*.parquet"):
+    for stale in [] if keep_others else directory.glob("*.parquet"):
         if stale not in produced:
             stale.unlink()
+

@@ -42,3 +42,21 @@ def municipality_summary(processed: Path) -> str:
                      f"{row.eerste + ' t/m ' + row.laatste:<18} {int(row.taakstelling):>12} "
                      f"{int(row.realisatie):>10}")
     return "\n".join(lines)
+
+
+def stand_table(stand: pd.DataFrame, periode: str) -> str:
+    """All municipalities' figures for one period, as a plain-text table."""
+    rows = stand[stand["periode"] == periode].sort_values("gemeente_naam")
+    header = (f"{'Gemeente':<16} {'Stand begin':>11} {'Taakst.':>7} {'Opgave':>6} "
+              f"{'Real.':>5} {'Stand eind':>10} {'% taakst.':>9}  Ontwikkeling")
+    lines = [f"Stand per gemeente, {periode}", header, "-" * (len(header) + 22)]
+    for row in rows.itertuples():
+        pct = "" if pd.isna(row.pct_taakstelling) else f"{row.pct_taakstelling:.0%}"
+        lines.append(f"{row.gemeente_naam:<16} {row.stand_begin:>11} {row.taakstelling:>7} "
+                     f"{row.opgave:>6} {row.realisatie:>5} {row.stand_eind:>10} {pct:>9}  "
+                     f"{'gehaald' if row.taakstelling_gehaald else 'niet gehaald'}, "
+                     f"{row.ontwikkeling}")
+    totals = rows[["stand_begin", "taakstelling", "opgave", "realisatie", "stand_eind"]].sum()
+    lines.append(f"{'Totaal':<16} {totals['stand_begin']:>11} {totals['taakstelling']:>7} "
+                 f"{totals['opgave']:>6} {totals['realisatie']:>5} {totals['stand_eind']:>10}")
+    return "\n".join(lines)

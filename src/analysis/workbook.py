@@ -12,12 +12,15 @@ from pathlib import Path
 
 import pandas as pd
 from defusedxml import DefusedXmlException
+from python_calamine import CalamineError
 
 from analysis.problems import Problem
 
 ENGINES = ("openpyxl", "calamine")
 MAX_UNPACKED_BYTES = 512 * 1024**2
 _OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
+# What the engines raise for a file they cannot read (DefusedXmlException is a ValueError).
+_UNREADABLE = (zipfile.BadZipFile, KeyError, ValueError, OSError, CalamineError)
 
 
 class WorkbookError(Exception):
@@ -30,6 +33,15 @@ class WorkbookError(Exception):
 
 def _refuse(name: str, message: str, sheet: str | None = None) -> WorkbookError:
     return WorkbookError(Problem(bestand=name, blad=sheet, melding=message))
+
+
+def _refused_xml(error: BaseException | None) -> bool:
+    """Whether defusedxml refused the XML: openpyxl re-raises that as a plain ValueError."""
+    while error is not None:
+        if isinstance(error, DefusedXmlException):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def check_xlsx(path: Path, name: str) -> None:
@@ -74,10 +86,10 @@ class Book:
         self.name = name
         try:
             self._file = pd.ExcelFile(path, engine=engine)
-        except DefusedXmlException:
-            raise _refuse(name, "werkmap bevat verboden XML-constructies (mogelijk een "
-                                "XML-bom); niet gelezen") from None
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        except _UNREADABLE as error:
+            if _refused_xml(error):
+                raise _refuse(name, "werkmap bevat verboden XML-constructies (mogelijk een "
+                                    "XML-bom); niet gelezen") from None
             raise _refuse(name, f"werkmap is niet leesbaar ({type(error).__name__})") from None
         self.sheet_names = [str(sheet) for sheet in self._file.sheet_names]
         self._grids: dict[str, pd.DataFrame] = {}
@@ -97,10 +109,10 @@ class Book:
     def _read(self, sheet: str) -> pd.DataFrame:
         try:
             grid = pd.read_excel(self._file, sheet_name=sheet, header=None, dtype=object)
-        except DefusedXmlException:
-            raise _refuse(self.name, "blad bevat verboden XML-constructies (mogelijk een "
-                                     "XML-bom); niet gelezen", sheet) from None
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        except _UNREADABLE as error:
+            if _refused_xml(error):
+                raise _refuse(self.name, "blad bevat verboden XML-constructies (mogelijk een "
+                                         "XML-bom); niet gelezen", sheet) from None
             raise _refuse(self.name, f"blad is niet leesbaar ({type(error).__name__})",
                           sheet) from None
         grid = grid.astype(object).where(grid.notna(), None)

@@ -1,0 +1,70 @@
+"""Load the processed tables and shape them into the roll-forward's inputs.
+
+COA's count (the person-level export) is leading for realisatie; the opening balance is COA's
+voor/achterstand at the start of each municipality's first period with an overview.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.periods import periode_index_series
+from analysis.problems import InputError, Problem
+
+
+def read_table(processed: Path, name: str) -> pd.DataFrame:
+    """One processed table; a Dutch message when ingest has not run yet."""
+    path = processed / f"{name}.parquet"
+    if not path.is_file():
+        raise InputError([Problem(str(path), "verwerkte gegevens ontbreken; voer eerst "
+                                             "'python -m analysis ingest' uit")])
+    return pd.read_parquet(path)
+
+
+def stromen(processed: Path) -> pd.DataFrame:
+    """Taakstelling (every version) and realisatie per municipality and period."""
+    taakstelling = read_table(processed, "taakstelling")
+    realised = read_table(processed, "realisatie_maand").groupby(
+        ["gemeente_code", "periode"], as_index=False)["realisatie"].sum()
+    frame = taakstelling[["gemeente_code", "periode", "versiedatum", "taakstelling",
+                          "inwoners"]].merge(realised, on=["gemeente_code", "periode"],
+                                             how="left")
+    return frame.fillna({"realisatie": 0}).astype({"realisatie": "int64"})
+
+
+def openingsstand(processed: Path) -> pd.DataFrame:
+    """COA's stand at the start of each municipality's earliest period with an overview."""
+    coa = read_table(processed, "coa_overzicht")
+    first = coa.sort_values("peildatum").groupby("gemeente_code", as_index=False).first()
+    return first[["gemeente_code", "periode", "stand_begin"]].rename(
+        columns={"stand_begin": "stand"})
+
+
+def coa_standen(processed: Path) -> pd.DataFrame:
+    """Stands COA reports at the end of a period (its overviews dated 1 January and 1 July)."""
+    coa = read_table(processed, "coa_overzicht")
+    closing = coa[coa["peildatum"].dt.month.isin([1, 7]) & coa["peildatum"].dt.day.eq(1)]
+    return closing.assign(
+        coa_stand_eind=closing["stand_begin"] + closing["gerealiseerd"] - closing["taakstelling"],
+        _index=periode_index_series(closing["periode"]),
+    )[["gemeente_code", "periode", "peildatum", "coa_stand_eind", "bron_bestand"]]
+
+
+def compare_with_coa(stand: pd.DataFrame, coa: pd.DataFrame) -> pd.DataFrame:
+    """Computed stands against the stands COA reports; only the differences, never overwritten."""
+    both = stand[["gemeente_code", "periode", "stand_eind"]].merge(
+        coa, on=["gemeente_code", "periode"], how="inner")
+    both["verschil"] = both["stand_eind"] - both["coa_stand_eind"]
+    return both[both["verschil"] != 0].reset_index(drop=True)
+
+
+def bereken_stand(processed: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The roll-forward on the processed data, and its differences with COA's stands."""
+    from analysis.gemeenten import naam
+    from analysis.rollforward import rollforward
+
+    stand = rollforward(stromen(processed), openingsstand(processed))
+    stand.insert(1, "gemeente_naam", naam(stand["gemeente_code"]))
+    return stand, compare_with_coa(stand, coa_standen(processed))
