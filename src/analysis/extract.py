@@ -41,12 +41,10 @@ class Layout:
     positions: dict[str, int]
 
 
-def _first_text(row: pd.Series) -> str | None:
-    """The first filled cell of a row, as text."""
-    for value in row:
-        if value is not None and str(value).strip():
-            return str(value).strip()
-    return None
+def _first_text(body: pd.DataFrame, filled: pd.DataFrame) -> pd.Series:
+    """The first filled cell of every row, as text ('' for an empty row)."""
+    first = body.where(filled).bfill(axis=1).iloc[:, 0] if body.shape[1] else body.index
+    return pd.Series(first, index=body.index).astype("string").str.strip().fillna("")
 
 
 def _locate(spec: Spec, grid: pd.DataFrame) -> tuple[int, dict[str, int]]:
@@ -133,10 +131,9 @@ def extract(spec: Spec, layout: Layout, name: str, file_hash: str) -> Extracted:
     metadata, result.problems = _metadata(spec, layout, name)
     body = layout.grid.iloc[layout.header_row + 1:]
     positions = layout.positions
-    taken = body[list(positions.values())]
-    first_text = taken.apply(_first_text, axis=1) if len(taken) else pd.Series(dtype=object)
-    first_text = first_text.astype("string").fillna("")
-    blank = ~taken.apply(lambda col: cells.is_filled(col)).any(axis=1) if len(taken) else first_text
+    filled = pd.DataFrame({c: cells.is_filled(body[c]) for c in body.columns}, index=body.index)
+    first_text = _first_text(body, filled)
+    blank = ~filled[list(positions.values())].any(axis=1)
     is_footer = (first_text.str.contains(spec.voettekst, case=False, regex=True)
                  if spec.voettekst else False)
     is_total = (first_text.str.contains(spec.totaalrij, case=False, regex=True)

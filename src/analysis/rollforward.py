@@ -42,10 +42,26 @@ def geldende_taakstelling(taakstelling: pd.DataFrame,
     return latest.drop(columns="versiedatum").reset_index(drop=True)
 
 
+def _period_index(periodes: pd.Series) -> np.ndarray:
+    """Period indices of a whole column, parsing each distinct label once."""
+    codes, labels = pd.factorize(periodes)
+    return periode_index_series(pd.Series(labels)).to_numpy()[codes]
+
+
+def _group_cumsum(values: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Cumulative sum restarting at every group (rows sorted by group)."""
+    total = np.cumsum(values)
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    offset = total[starts] - values[starts]
+    return total - np.repeat(offset, np.diff(np.r_[starts, len(values)]))
+
+
 def _check_gaps(frame: pd.DataFrame) -> None:
-    step = frame.groupby("gemeente_code", sort=False)["_index"].diff()
-    gaps = frame[step.gt(1).fillna(False)]
-    duplicated = frame[frame.duplicated(["gemeente_code", "_index"], keep=False)]
+    group, index = frame["_group"].to_numpy(), frame["_index"].to_numpy()
+    same = np.r_[False, group[1:] == group[:-1]]
+    step = pd.Series(np.where(same, np.r_[0, np.diff(index)], 1), index=frame.index)
+    gaps = frame[step.to_numpy() > 1]
+    duplicated = frame[same & (step.to_numpy() == 0)]
     if len(duplicated):
         row = duplicated.iloc[0]
         raise RollforwardError(f"gemeente {row['gemeente_code']}: periode {row['periode']} "
@@ -60,12 +76,15 @@ def _check_gaps(frame: pd.DataFrame) -> None:
 
 def _openings(frame: pd.DataFrame, openingsstand: pd.DataFrame) -> pd.DataFrame:
     """Opening stand and its period index per municipality, checked against the flows."""
-    opening = openingsstand.assign(_index=periode_index_series(openingsstand["periode"]))
+    opening = openingsstand.assign(_index=_period_index(openingsstand["periode"]))
     duplicated = opening[opening["gemeente_code"].duplicated()]
     if len(duplicated):
         raise RollforwardError(f"gemeente {duplicated['gemeente_code'].iloc[0]}: meer dan één "
                                "openingsstand opgegeven")
-    span = frame.groupby("gemeente_code")["_index"].agg(["min", "max"])
+    first = frame.drop_duplicates("_group", keep="first")
+    last = frame.drop_duplicates("_group", keep="last")
+    span = pd.DataFrame({"min": first["_index"].to_numpy(), "max": last["_index"].to_numpy()},
+                        index=first["gemeente_code"].to_numpy())
     opening = opening.join(span, on="gemeente_code")
     before_first = opening["_index"] < opening["min"]
     after_last = opening["_index"] > opening["max"]
@@ -77,17 +96,21 @@ def _openings(frame: pd.DataFrame, openingsstand: pd.DataFrame) -> pd.DataFrame:
     return opening.set_index("gemeente_code")[["_index", "stand"]]
 
 
-def _roll(frame: pd.DataFrame, opening: pd.DataFrame) -> pd.Series:
-    """stand_begin for every row (vectorised cumulative sums per municipality). The opening is
-    the stand at the start of its period before any stand taken over from merged predecessors."""
-    by_gemeente = frame["gemeente_code"]
-    net = frame["realisatie"] - frame["taakstelling"]
-    before = net.groupby(by_gemeente, sort=False).cumsum() - net
-    taken_over = frame["overgenomen"].groupby(by_gemeente, sort=False).cumsum()
-    at_opening = frame["_index"].to_numpy() == by_gemeente.map(opening["_index"]).to_numpy()
-    base = (before + taken_over - frame["overgenomen"]).where(at_opening)
-    base = base.groupby(by_gemeente, sort=False).transform("max")
-    return by_gemeente.map(opening["stand"]) + before + taken_over - base
+def _roll(frame: pd.DataFrame, opening: pd.DataFrame) -> np.ndarray:
+    """stand_begin for every row (cumulative sums per municipality). The opening is the stand at
+    the start of its period before any stand taken over from merged predecessors."""
+    group = frame["_group"].to_numpy()
+    net = (frame["realisatie"] - frame["taakstelling"]).to_numpy()
+    transfers = frame["overgenomen"].to_numpy()
+    before = _group_cumsum(net, group) - net
+    taken_over = _group_cumsum(transfers, group)
+    codes = frame["gemeente_code"]
+    opening_index = codes.map(opening["_index"]).to_numpy(dtype="int64")
+    opening_stand = codes.map(opening["stand"]).to_numpy(dtype="int64")
+    at_opening = frame["_index"].to_numpy() == opening_index
+    base = np.zeros(group.max() + 1, dtype="int64")
+    base[group[at_opening]] = (before + taken_over - transfers)[at_opening]
+    return opening_stand + before + taken_over - base[group]
 
 
 def rollforward(stromen: pd.DataFrame, openingsstand: pd.DataFrame,
@@ -101,14 +124,14 @@ def rollforward(stromen: pd.DataFrame, openingsstand: pd.DataFrame,
     first period of the new municipality); a successor that starts at its merger needs no opening.
     """
     flows = geldende_taakstelling(stromen)
-    flows = flows.assign(
-        gemeente_code=flows["gemeente_code"].astype("string"),
-        periode=flows["periode"].astype("string"),
-        taakstelling=flows["taakstelling"].astype("int64"),
-        realisatie=flows["realisatie"].astype("int64"),
-        _index=periode_index_series(flows["periode"]).to_numpy(),
-        overgenomen=np.int64(0),
-    ).sort_values(["gemeente_code", "_index"], kind="stable").reset_index(drop=True)
+    group, _ = pd.factorize(flows["gemeente_code"], sort=True)
+    index = _period_index(flows["periode"])
+    order = np.lexsort((index, group))
+    flows = flows.iloc[order].reset_index(drop=True).assign(
+        taakstelling=lambda f: f["taakstelling"].astype("int64"),
+        realisatie=lambda f: f["realisatie"].astype("int64"),
+        _index=index[order], _group=group[order], overgenomen=np.int64(0),
+    )
     _check_gaps(flows)
     opening = _openings(flows, openingsstand)
     mergers = _mergers(herindelingen, flows)
@@ -116,15 +139,19 @@ def rollforward(stromen: pd.DataFrame, openingsstand: pd.DataFrame,
     done = pd.Series(False, index=flows.index)
     while not done.all():
         # A municipality is computed once all its merged predecessors are.
-        unfinished = flows.loc[~done, "gemeente_code"].unique()
-        blocked = mergers.loc[mergers["oud_code"].isin(unfinished), "nieuw_code"].unique()
-        ready = ~done & ~flows["gemeente_code"].isin(blocked)
-        opening = _take_over(flows, stand_begin, done, ready, opening, mergers)
-        lacking = flows.loc[ready & ~flows["gemeente_code"].isin(opening.index), "gemeente_code"]
+        if mergers.empty:
+            ready = ~done
+        else:
+            unfinished = flows.loc[~done, "gemeente_code"].unique()
+            blocked = mergers.loc[mergers["oud_code"].isin(unfinished), "nieuw_code"].unique()
+            ready = ~done & ~flows["gemeente_code"].isin(blocked)
+            opening = _take_over(flows, stand_begin, done, ready, opening, mergers)
+        codes = flows.loc[ready, "gemeente_code"].unique()
+        lacking = pd.Index(codes).difference(opening.index)
         if len(lacking):
             raise RollforwardError(f"geen openingsstand voor gemeente(n) "
-                                   f"{', '.join(lacking.unique())}")
-        stand_begin[ready] = _roll(flows[ready], opening).astype("int64")
+                                   f"{', '.join(map(str, lacking))}")
+        stand_begin[ready] = _roll(flows[ready], opening)
         done |= ready
     return _derive(flows.assign(stand_begin=stand_begin))
 
@@ -208,5 +235,6 @@ def ontwikkeling(begin: pd.Series, end: pd.Series) -> pd.Series:
     words = ["achterstand toegenomen", "achterstand afgenomen", "achterstand gelijk gebleven",
              "achterstand ingelopen", "achterstand ontstaan", "voorsprong opgebouwd",
              "voorsprong vergroot", "voorsprong afgenomen", "voorsprong gelijk gebleven"]
-    return pd.Series(np.select(conditions, words, default="geen achterstand"),
-                     index=begin.index, dtype="string")
+    codes = np.select(conditions, np.arange(len(words)), default=len(words))
+    categories = [*words, "geen achterstand"]
+    return pd.Series(pd.Categorical.from_codes(codes, categories=categories), index=begin.index)
