@@ -8,6 +8,7 @@ from pathlib import Path
 
 from analysis import config
 from analysis.problems import InputError
+from analysis.workbook import ENGINES
 
 EXIT_OK, EXIT_INPUT = 0, 2
 
@@ -108,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     ingest = add("ingest", "Lees alle bekende exports in en schrijf een getypeerde Parquet-kopie.",
                  _ingest)
-    ingest.add_argument("--engine", choices=["openpyxl", "calamine"], default="openpyxl",
+    ingest.add_argument("--engine", choices=ENGINES, default=ENGINES[0],
                         help="Excel-lezer (standaard openpyxl; calamine is sneller)")
     add("samenvatting", "Toon per gemeente een korte samenvatting van de verwerkte gegevens.",
         _summary)

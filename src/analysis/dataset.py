@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.periods import periode_index_series
 from analysis.problems import InputError, Problem
 
 
@@ -48,7 +47,6 @@ def coa_standen(processed: Path) -> pd.DataFrame:
     closing = coa[coa["peildatum"].dt.month.isin([1, 7]) & coa["peildatum"].dt.day.eq(1)]
     return closing.assign(
         coa_stand_eind=closing["stand_begin"] + closing["gerealiseerd"] - closing["taakstelling"],
-        _index=periode_index_series(closing["periode"]),
     )[["gemeente_code", "periode", "peildatum", "coa_stand_eind", "bron_bestand"]]
 
 

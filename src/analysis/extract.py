@@ -30,7 +30,7 @@ class Extracted:
     sheet: str | None
     frame: pd.DataFrame | None = None
     problems: list[Problem] = field(default_factory=list)
-    header_cells: dict[str, str] = field(default_factory=dict)
+    file_hash: str = ""
 
 
 @dataclass(frozen=True)
@@ -43,8 +43,8 @@ class Layout:
 
 def _first_text(body: pd.DataFrame, filled: pd.DataFrame) -> pd.Series:
     """The first filled cell of every row, as text ('' for an empty row)."""
-    first = body.where(filled).bfill(axis=1).iloc[:, 0] if body.shape[1] else body.index
-    return pd.Series(first, index=body.index).astype("string").str.strip().fillna("")
+    first = body.where(filled).bfill(axis=1).iloc[:, 0]
+    return first.astype("string").str.strip().fillna("")
 
 
 def _locate(spec: Spec, grid: pd.DataFrame) -> tuple[int, dict[str, int]]:
@@ -127,7 +127,7 @@ def _metadata(spec: Spec, layout: Layout, name: str) -> tuple[dict[str, object],
 
 def extract(spec: Spec, layout: Layout, name: str, file_hash: str) -> Extracted:
     """Typed rows of a located layout, with provenance, or every problem found."""
-    result = Extracted(spec=spec, sheet=layout.sheet)
+    result = Extracted(spec=spec, sheet=layout.sheet, file_hash=file_hash)
     metadata, result.problems = _metadata(spec, layout, name)
     body = layout.grid.iloc[layout.header_row + 1:]
     positions = layout.positions
@@ -148,7 +148,6 @@ def extract(spec: Spec, layout: Layout, name: str, file_hash: str) -> Extracted:
             continue
         position = positions[column.name]
         where = f"{column_letter(position)} ('{str(header[position]).strip()}')"
-        result.header_cells[column.name] = where
         raw = rows[position]
         typed, bad = cells.CONVERTERS[column.type](raw)
         for row_index in raw.index[bad.to_numpy()]:

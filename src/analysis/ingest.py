@@ -191,7 +191,7 @@ def ingest(raw_dir: Path, engine: str = "openpyxl") -> IngestResult:
             inventory.append({
                 "bron_bestand": name, "bron": result.spec.bron,
                 "specificatie": result.spec.path.name, "blad": result.sheet,
-                "rijen": len(result.frame), "bestand_hash": file_hash(path),
+                "rijen": len(result.frame), "bestand_hash": result.file_hash,
                 "gewijzigd": dt.datetime.fromtimestamp(path.stat().st_mtime),
             })
     tables: dict[str, pd.DataFrame] = {}

@@ -105,7 +105,7 @@ def parse_maand(value: object) -> dt.date | None:
     if not isinstance(value, str):
         return None
     text = _normalise(value)
-    match = re.fullmatch(r"((?:19|20)\d{2})[-/](\d{1,2})", text) or None
+    match = re.fullmatch(r"((?:19|20)\d{2})[-/](\d{1,2})", text)
     if match:
         year, month = int(match.group(1)), int(match.group(2))
     else:

@@ -22,7 +22,13 @@ import openpyxl
 import pandas as pd
 
 from analysis.outputs import write_atomic
-from analysis.periods import MONTHS_NL, datum_tekst, periode_start, periode_tekst
+from analysis.periods import (
+    MONTHS_NL,
+    datum_tekst,
+    periode_of_date,
+    periode_start,
+    periode_tekst,
+)
 from analysis.taakstelling import art29
 
 SEED = 2024
@@ -180,8 +186,7 @@ def _add_months(date: dt.date, months: int) -> dt.date:
 def coa_overviews(table: pd.DataFrame, people: pd.DataFrame, opening: pd.Series) -> pd.DataFrame:
     """COA's monthly figures per municipality, dated on the first of each month."""
     final = final_taakstelling(table)
-    realised = people.assign(periode=people["datum"].map(
-        lambda d: f"{d.year}-H{1 if d.month <= 6 else 2}"))
+    realised = people.assign(periode=people["datum"].map(periode_of_date))
     per_period = realised.groupby(["gemeente_code", "periode"])["telling"].sum()
     stand = opening.copy()
     stand_begin = {}

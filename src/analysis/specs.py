@@ -10,7 +10,7 @@ from __future__ import annotations
 import fnmatch
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -54,7 +54,6 @@ class Spec:
     totaalrij: str | None = None
     totaal_som: tuple[str, ...] = ()
     voettekst: str | None = None
-    persoonsgegevens: tuple[str, ...] = field(default=())
 
     def matches(self, relative_path: str) -> bool:
         """Whether a file (path relative to the raw folder, with '/') is one of this spec's."""
@@ -100,7 +99,6 @@ def _parse(path: Path) -> Spec:
             kolommen=columns, kenmerken=metadata,
             totaalrij=totals.get("patroon"), totaal_som=tuple(totals.get("som", ())),
             voettekst=data.get("voettekst"),
-            persoonsgegevens=tuple(data.get("persoonsgegevens", ())),
         )
     except KeyError as missing:
         raise SpecError(f"{where}: verplichte sleutel {missing} ontbreekt") from None
@@ -110,7 +108,7 @@ def _parse(path: Path) -> Spec:
     for kind in [c.type for c in spec.kolommen] + [m.type for m in spec.kenmerken]:
         if kind not in CONVERTERS:
             raise SpecError(f"{where}: onbekend type '{kind}' (bekend: {', '.join(CONVERTERS)})")
-    for name in (*spec.totaal_som, *spec.persoonsgegevens):
+    for name in spec.totaal_som:
         if name not in known:
             raise SpecError(f"{where}: '{name}' is geen kolom of kenmerk van deze specificatie")
     return spec

@@ -48,7 +48,8 @@ def check_xlsx(path: Path, name: str) -> None:
     """Raise WorkbookError unless ``path`` looks like a genuine, readable xlsx file."""
     if not path.is_file():
         raise _refuse(name, "bestand niet gevonden")
-    head = path.read_bytes()[:512]
+    with path.open("rb") as handle:
+        head = handle.read(512)
     if not head:
         raise _refuse(name, "bestand is leeg (0 bytes); verwacht een Excel-bestand (.xlsx)")
     if head.startswith(_OLE_MAGIC):
