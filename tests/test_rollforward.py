@@ -113,6 +113,18 @@ def test_invariants(scenario):
             == nxt.loc[linked, "stand_begin"]).all()
     assert (result["opgave"] == result["taakstelling"] - result["stand_begin"]).all()
     assert (result["stand_eind"] == result["realisatie"] - result["opgave"]).all()
+    begin, end = result["stand_begin"], result["stand_eind"]
+    flags = {
+        "achterstand_toegenomen": (begin < 0) & (end < begin),
+        "achterstand_afgenomen": (begin < 0) & (end > begin) & (end < 0),
+        "achterstand_ingelopen": (begin < 0) & (end >= 0),
+        "achterstand_ontstaan": (begin >= 0) & (end < 0),
+        "voorsprong_opgebouwd": (begin <= 0) & (end > 0),
+        "taakstelling_gehaald": result["realisatie"] >= result["taakstelling"],
+        "opgave_gehaald": end >= 0,
+    }
+    for flag, expected in flags.items():
+        assert (result[flag] == expected).all(), flag
     for old_new in {(new, index) for _, new, index in mergers}:
         new, index = old_new
         olds = [old for old, n, _ in mergers if n == new and old != new]
@@ -153,6 +165,28 @@ def test_a_missing_period_is_an_error_not_a_zero():
     opening = pd.DataFrame({"gemeente_code": ["GM1690"], "periode": ["2024-H1"], "stand": [-10]})
     with pytest.raises(RollforwardError, match="periode 2024-H2 ontbreekt"):
         rollforward(flows, opening)
+
+
+def test_a_period_given_twice_is_an_error():
+    flows = _flows(("GM1690", "2024-H1", 26, 23), ("GM1690", "2024-H1", 26, 20))
+    opening = pd.DataFrame({"gemeente_code": ["GM1690"], "periode": ["2024-H1"], "stand": [-10]})
+    with pytest.raises(RollforwardError, match="periode 2024-H1 komt meer dan eens voor"):
+        rollforward(flows, opening)
+
+
+def test_unsorted_input_and_a_later_cut_off():
+    flows = pd.DataFrame({
+        "gemeente_code": ["GM1690", "GM1690", "GM1690"],
+        "periode": ["2025-H1", "2024-H2", "2025-H1"], "realisatie": [25, 26, 25],
+        "taakstelling": [21, 24, 19],
+        "versiedatum": pd.to_datetime(["2025-03-14", "2024-04-02", "2025-07-20"]),
+    })
+    opening = pd.DataFrame({"gemeente_code": ["GM1690"], "periode": ["2024-H2"], "stand": [-13]})
+    at_period_end = rollforward(flows, opening)
+    assert at_period_end["periode"].tolist() == ["2024-H2", "2025-H1"]
+    assert at_period_end["taakstelling"].tolist() == [24, 21]
+    with_cut_off = rollforward(flows, opening, uitstel_dagen=24)
+    assert with_cut_off["taakstelling"].tolist() == [24, 19]
 
 
 def test_a_municipality_without_opening_is_an_error():

@@ -5,236 +5,293 @@
     stand_eind(g, p)  = stand_begin(g, p) + realisatie(g, p) - taakstelling(g, p)
 
 Per municipality the stand is the opening balance plus a cumulative sum of realisatie minus
-taakstelling, so whole columns are computed at once (groupby-cumsum), backwards too when the
-opening lies after the first period. ``overgenomen`` carries the stands of merged predecessors
-into their successor on the merger date; each generation of mergers is one vectorised pass.
+taakstelling, so whole columns are computed at once with numpy (one cumulative sum over all
+rows, offset per municipality), backwards too when the opening lies after the first period.
+``overgenomen`` carries the stands of merged predecessors into their successor on the merger date;
+each generation of mergers is one vectorised pass.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from analysis.periods import periode_from_index, periode_index_series, periode_start
 
+COLUMNS = ["gemeente_code", "periode", "stand_begin", "overgenomen", "taakstelling", "opgave",
+           "realisatie", "stand_eind", "taakstelling_gehaald", "opgave_gehaald", "ontwikkeling",
+           "achterstand_toegenomen", "achterstand_afgenomen", "achterstand_ingelopen",
+           "achterstand_ontstaan", "voorsprong_opgebouwd", "pct_taakstelling", "pct_totaalopgave"]
+ONTWIKKELINGEN = ["achterstand toegenomen", "achterstand afgenomen", "achterstand gelijk gebleven",
+                  "achterstand ingelopen", "achterstand ontstaan", "voorsprong opgebouwd",
+                  "voorsprong vergroot", "voorsprong afgenomen", "voorsprong gelijk gebleven",
+                  "geen achterstand"]
+
 
 class RollforwardError(ValueError):
     """Inputs that cannot be rolled forward; the message is Dutch and names what is wrong."""
 
 
-def geldende_taakstelling(taakstelling: pd.DataFrame,
-                          peildatum: pd.Timestamp | None = None) -> pd.DataFrame:
-    """The version of each municipality's taakstelling that counts: the latest one published on
-    or before the peildatum (by default the end of each period)."""
-    frame = taakstelling.copy()
-    if "versiedatum" not in frame:
-        return frame
-    if peildatum is None:
-        index = periode_index_series(frame["periode"]) + 1
-        ends = pd.to_datetime([periode_start(periode_from_index(i)) for i in np.unique(index)])
-        end_of = dict(zip(np.unique(index), ends, strict=True))
-        cutoff = index.map(end_of)
-    else:
-        cutoff = pd.Series(pd.Timestamp(peildatum), index=frame.index)
-    valid = frame[frame["versiedatum"].to_numpy() < cutoff.to_numpy()]
-    latest = valid.sort_values("versiedatum", kind="stable").groupby(
-        ["gemeente_code", "periode"], sort=False).tail(1)
-    return latest.drop(columns="versiedatum").reset_index(drop=True)
+def _factorize(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes and distinct values of a column; a categorical column's own codes are used
+    as they are (a scenario run holds millions of rows of a few hundred thousand keys)."""
+    if isinstance(column.dtype, pd.CategoricalDtype) and column.notna().all():
+        return column.cat.codes.to_numpy(), column.cat.categories
+    codes, uniques = pd.factorize(column, sort=True)
+    return codes, pd.Index(uniques)
 
 
 def _period_index(periodes: pd.Series) -> np.ndarray:
     """Period indices of a whole column, parsing each distinct label once."""
-    codes, labels = pd.factorize(periodes)
-    return periode_index_series(pd.Series(labels)).to_numpy()[codes]
+    codes, labels = _factorize(periodes)
+    return periode_index_series(pd.Series(labels, dtype="string")).to_numpy()[codes]
 
 
-def _group_cumsum(values: np.ndarray, group: np.ndarray) -> np.ndarray:
-    """Cumulative sum restarting at every group (rows sorted by group)."""
-    total = np.cumsum(values)
+def geldende_taakstelling(taakstelling: pd.DataFrame, uitstel_dagen: int = 0) -> pd.DataFrame:
+    """The version of each municipality's taakstelling that counts: the latest one published
+    before the peildatum, which is the end of the period plus ``uitstel_dagen`` (a province may
+    count until a later cut-off, such as 25 January)."""
+    if "versiedatum" not in taakstelling:
+        return taakstelling
+    following = _period_index(taakstelling["periode"]) + 1
+    ends = {i: pd.Timestamp(periode_start(periode_from_index(i))) for i in np.unique(following)}
+    cutoff = pd.Series(following).map(ends).to_numpy() + np.timedelta64(uitstel_dagen, "D")
+    valid = taakstelling[taakstelling["versiedatum"].to_numpy() < cutoff]
+    latest = valid.sort_values("versiedatum", kind="stable").groupby(
+        ["gemeente_code", "periode"], sort=False, observed=True).tail(1)
+    return latest.drop(columns="versiedatum").reset_index(drop=True)
+
+
+@dataclass
+class _Groups:
+    """Rows sorted by municipality and period, with the municipalities' row ranges."""
+
+    codes: pd.Index          # municipality code of each group
+    group: np.ndarray        # group number of each row
+    index: np.ndarray        # period index of each row
+    starts: np.ndarray       # first row of each group
+    ends: np.ndarray         # last row of each group
+
+    def per_row(self, values: np.ndarray) -> np.ndarray:
+        """A value per group spread over the group's rows."""
+        return np.repeat(values, self.ends - self.starts + 1)
+
+
+def _sorted_groups(flows: pd.DataFrame) -> tuple[pd.DataFrame, _Groups]:
+    group, codes = _factorize(flows["gemeente_code"])
+    index = _period_index(flows["periode"])
+    in_order = np.all((group[1:] > group[:-1]) | ((group[1:] == group[:-1])
+                                                  & (index[1:] >= index[:-1])))
+    if not in_order:
+        order = np.lexsort((index, group))
+        flows, group, index = flows.take(order), group[order], index[order]
     starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
-    offset = total[starts] - values[starts]
-    return total - np.repeat(offset, np.diff(np.r_[starts, len(values)]))
+    ends = np.r_[starts[1:] - 1, len(group) - 1]
+    if len(starts) != len(codes):  # unused categories: number only the codes present
+        codes = codes[group[starts]]
+        group = np.repeat(np.arange(len(starts)), ends - starts + 1)
+    return flows.reset_index(drop=True), _Groups(codes, group, index, starts, ends)
 
 
-def _check_gaps(frame: pd.DataFrame) -> None:
-    group, index = frame["_group"].to_numpy(), frame["_index"].to_numpy()
-    same = np.r_[False, group[1:] == group[:-1]]
-    step = pd.Series(np.where(same, np.r_[0, np.diff(index)], 1), index=frame.index)
-    gaps = frame[step.to_numpy() > 1]
-    duplicated = frame[same & (step.to_numpy() == 0)]
-    if len(duplicated):
-        row = duplicated.iloc[0]
-        raise RollforwardError(f"gemeente {row['gemeente_code']}: periode {row['periode']} "
-                               "komt meer dan eens voor in de stromen")
-    if len(gaps):
-        row = gaps.iloc[0]
-        missing = periode_from_index(int(row["_index"]) - int(step[gaps.index[0]]) + 1)
-        raise RollforwardError(f"gemeente {row['gemeente_code']}: periode {missing} ontbreekt "
-                               f"(gat tussen de periodes vóór {row['periode']}); een ontbrekende "
-                               "periode wordt niet als 0 geteld")
+def _check_gaps(groups: _Groups, periodes: pd.Series) -> None:
+    """Within a municipality every next row must be the next period."""
+    step = np.diff(groups.index)
+    fine = step == 1
+    fine[groups.starts[1:] - 1] = True  # a new municipality may start anywhere
+    if fine.all():
+        return
+    row = int(np.argmin(fine)) + 1
+    if step[row - 1] <= 0:
+        raise RollforwardError(f"gemeente {groups.codes[groups.group[row]]}: periode "
+                               f"{periodes.iloc[row]} komt meer dan eens voor in de stromen")
+    missing = periode_from_index(int(groups.index[row - 1]) + 1)
+    raise RollforwardError(f"gemeente {groups.codes[groups.group[row]]}: periode {missing} "
+                           f"ontbreekt (gat tussen de periodes vóór {periodes.iloc[row]}); een "
+                           "ontbrekende periode wordt niet als 0 geteld")
 
 
-def _openings(frame: pd.DataFrame, openingsstand: pd.DataFrame) -> pd.DataFrame:
-    """Opening stand and its period index per municipality, checked against the flows."""
-    opening = openingsstand.assign(_index=_period_index(openingsstand["periode"]))
-    duplicated = opening[opening["gemeente_code"].duplicated()]
-    if len(duplicated):
-        raise RollforwardError(f"gemeente {duplicated['gemeente_code'].iloc[0]}: meer dan één "
-                               "openingsstand opgegeven")
-    first = frame.drop_duplicates("_group", keep="first")
-    last = frame.drop_duplicates("_group", keep="last")
-    span = pd.DataFrame({"min": first["_index"].to_numpy(), "max": last["_index"].to_numpy()},
-                        index=first["gemeente_code"].to_numpy())
-    opening = opening.join(span, on="gemeente_code")
-    before_first = opening["_index"] < opening["min"]
-    after_last = opening["_index"] > opening["max"]
-    outside = opening[opening["min"].notna() & (before_first | after_last)]
-    if len(outside):
-        row = outside.iloc[0]
+def _openings(openingsstand: pd.DataFrame, groups: _Groups) -> tuple[np.ndarray, np.ndarray]:
+    """Per group: the period index of its opening (-1 when none) and the opening stand."""
+    codes = openingsstand["gemeente_code"]
+    repeated = codes[codes.duplicated()]
+    if len(repeated):
+        raise RollforwardError(f"gemeente {repeated.iloc[0]}: meer dan één openingsstand opgegeven")
+    position = groups.codes.get_indexer(codes)
+    known = position >= 0
+    position = position[known]
+    at = _period_index(openingsstand["periode"])[known]
+    first, last = groups.index[groups.starts[position]], groups.index[groups.ends[position]]
+    outside = (at < first) | (at > last)
+    if outside.any():
+        row = openingsstand[known].iloc[np.flatnonzero(outside)[0]]
         raise RollforwardError(f"gemeente {row['gemeente_code']}: openingsstand voor "
                                f"{row['periode']} valt buiten de periodes van de stromen")
-    return opening.set_index("gemeente_code")[["_index", "stand"]]
+    opening_index = np.full(len(groups.codes), -1, dtype="int64")
+    opening_stand = np.zeros(len(groups.codes), dtype="int64")
+    opening_index[position] = at
+    opening_stand[position] = openingsstand["stand"].to_numpy("int64")[known]
+    return opening_index, opening_stand
 
 
-def _roll(frame: pd.DataFrame, opening: pd.DataFrame) -> np.ndarray:
-    """stand_begin for every row (cumulative sums per municipality). The opening is the stand at
-    the start of its period before any stand taken over from merged predecessors."""
-    group = frame["_group"].to_numpy()
-    net = (frame["realisatie"] - frame["taakstelling"]).to_numpy()
-    transfers = frame["overgenomen"].to_numpy()
-    before = _group_cumsum(net, group) - net
-    taken_over = _group_cumsum(transfers, group)
-    codes = frame["gemeente_code"]
-    opening_index = codes.map(opening["_index"]).to_numpy(dtype="int64")
-    opening_stand = codes.map(opening["stand"]).to_numpy(dtype="int64")
-    at_opening = frame["_index"].to_numpy() == opening_index
-    base = np.zeros(group.max() + 1, dtype="int64")
-    base[group[at_opening]] = (before + taken_over - transfers)[at_opening]
-    return opening_stand + before + taken_over - base[group]
+def _roll(groups: _Groups, net: np.ndarray, transfers: np.ndarray, opening_index: np.ndarray,
+          opening_stand: np.ndarray) -> np.ndarray:
+    """stand_begin of every row: the opening plus the running total of net flows and transfers
+    since the opening row. One cumulative sum over all rows serves every municipality, since
+    the part from earlier municipalities cancels within a group. The opening is the stand at the
+    start of its period before any stand taken over from merged predecessors."""
+    running = np.cumsum(net + transfers if transfers.any() else net) - net
+    # groups whose opening is not known yet (later merger generations) are computed from their
+    # first row and overwritten in a later pass
+    first = groups.index[groups.starts]
+    rows = groups.starts + np.where(opening_index < 0, 0, opening_index - first)
+    base = running[rows] - transfers[rows]
+    return running + groups.per_row(opening_stand - base)
+
+
+def _mergers(herindelingen: pd.DataFrame | None, groups: _Groups) -> pd.DataFrame:
+    """The crosswalk as group numbers, checked: predecessors end right before the merger."""
+    columns = ["oud", "nieuw", "index"]
+    if herindelingen is None or herindelingen.empty:
+        return pd.DataFrame(np.zeros((0, 3), dtype="int64"), columns=columns)
+    crosswalk = herindelingen[herindelingen["oud_code"] != herindelingen["nieuw_code"]]
+    old = groups.codes.get_indexer(crosswalk["oud_code"])
+    new = groups.codes.get_indexer(crosswalk["nieuw_code"])
+    at = _period_index(crosswalk["periode"])
+    wrong = (old < 0) | (new < 0)
+    wrong[~wrong] = groups.index[groups.ends[old[~wrong]]] != at[~wrong] - 1
+    if wrong.any():
+        row = crosswalk.iloc[np.flatnonzero(wrong)[0]]
+        raise RollforwardError(f"herindeling {row['oud_code']} -> {row['nieuw_code']} per "
+                               f"{row['periode']}: beide moeten in de stromen staan en die van "
+                               f"{row['oud_code']} moeten tot die periode lopen en daar eindigen")
+    return pd.DataFrame({"oud": old, "nieuw": new, "index": at})
 
 
 def rollforward(stromen: pd.DataFrame, openingsstand: pd.DataFrame,
-                herindelingen: pd.DataFrame | None = None) -> pd.DataFrame:
+                herindelingen: pd.DataFrame | None = None, uitstel_dagen: int = 0) -> pd.DataFrame:
     """The stand of every municipality in every period.
 
     ``stromen``: ``gemeente_code``, ``periode``, ``taakstelling``, ``realisatie`` (one row per
-    municipality and period; with a ``versiedatum`` column, the version valid at the end of the
-    period is taken). ``openingsstand``: ``gemeente_code``, ``periode``, ``stand`` at the start of
-    that period. ``herindelingen`` (optional): ``oud_code``, ``nieuw_code``, ``periode`` (the
-    first period of the new municipality); a successor that starts at its merger needs no opening.
+    municipality and period; with a ``versiedatum`` column, the version valid at the peildatum
+    is taken, see :func:`geldende_taakstelling`). ``openingsstand``: ``gemeente_code``,
+    ``periode``, ``stand`` at the start of that period. ``herindelingen`` (optional):
+    ``oud_code``, ``nieuw_code``, ``periode`` (the first period of the new municipality); a
+    successor that starts at its merger needs no opening. Other columns of ``stromen`` are kept.
     """
-    flows = geldende_taakstelling(stromen)
-    group, _ = pd.factorize(flows["gemeente_code"], sort=True)
-    index = _period_index(flows["periode"])
-    order = np.lexsort((index, group))
-    flows = flows.iloc[order].reset_index(drop=True).assign(
-        taakstelling=lambda f: f["taakstelling"].astype("int64"),
-        realisatie=lambda f: f["realisatie"].astype("int64"),
-        _index=index[order], _group=group[order], overgenomen=np.int64(0),
-    )
-    _check_gaps(flows)
-    opening = _openings(flows, openingsstand)
-    mergers = _mergers(herindelingen, flows)
-    stand_begin = pd.Series(0, index=flows.index, dtype="int64")
-    done = pd.Series(False, index=flows.index)
+    flows, groups = _sorted_groups(geldende_taakstelling(stromen, uitstel_dagen))
+    _check_gaps(groups, flows["periode"])
+    target = flows["taakstelling"].to_numpy("int64")
+    realised = flows["realisatie"].to_numpy("int64")
+    net = realised - target
+    opening_index, opening_stand = _openings(openingsstand, groups)
+    mergers = _mergers(herindelingen, groups)
+    transfers = np.zeros(len(flows), dtype="int64")
+    stand_begin = np.zeros(len(flows), dtype="int64")
+    done = np.zeros(len(groups.codes), dtype=bool)
     while not done.all():
         # A municipality is computed once all its merged predecessors are.
-        if mergers.empty:
-            ready = ~done
+        blocked = np.zeros_like(done)
+        blocked[mergers["nieuw"][~done[mergers["oud"]]]] = True
+        ready = ~done & ~blocked
+        _take_over(groups, mergers[ready[mergers["nieuw"]]], stand_begin + net, transfers,
+                   opening_index, opening_stand)
+        lacking = ready & (opening_index < 0)
+        if lacking.any():
+            raise RollforwardError("geen openingsstand voor gemeente(n) "
+                                   f"{', '.join(map(str, groups.codes[lacking]))}")
+        rolled = _roll(groups, net, transfers, opening_index, opening_stand)
+        if ready.all():
+            stand_begin = rolled
         else:
-            unfinished = flows.loc[~done, "gemeente_code"].unique()
-            blocked = mergers.loc[mergers["oud_code"].isin(unfinished), "nieuw_code"].unique()
-            ready = ~done & ~flows["gemeente_code"].isin(blocked)
-            opening = _take_over(flows, stand_begin, done, ready, opening, mergers)
-        codes = flows.loc[ready, "gemeente_code"].unique()
-        lacking = pd.Index(codes).difference(opening.index)
-        if len(lacking):
-            raise RollforwardError(f"geen openingsstand voor gemeente(n) "
-                                   f"{', '.join(map(str, lacking))}")
-        stand_begin[ready] = _roll(flows[ready], opening)
+            rows = groups.per_row(ready)
+            stand_begin[rows] = rolled[rows]
         done |= ready
-    return _derive(flows.assign(stand_begin=stand_begin))
+    return _derive(flows, stand_begin, transfers, target, realised, net)
 
 
-def _mergers(herindelingen: pd.DataFrame | None, flows: pd.DataFrame) -> pd.DataFrame:
-    """The crosswalk with period indices, checked: predecessors end right before the merger."""
-    if herindelingen is None or herindelingen.empty:
-        return pd.DataFrame({"oud_code": pd.Series(dtype="string"),
-                             "nieuw_code": pd.Series(dtype="string"),
-                             "_index": pd.Series(dtype="int64")})
-    mergers = herindelingen.assign(_index=periode_index_series(herindelingen["periode"]))
-    last = flows.groupby("gemeente_code")["_index"].max()
-    wrong = mergers[mergers["oud_code"].map(last) != mergers["_index"] - 1]
-    wrong = wrong[wrong["oud_code"] != wrong["nieuw_code"]]
-    if len(wrong):
-        row = wrong.iloc[0]
-        raise RollforwardError(f"herindeling {row['oud_code']} -> {row['nieuw_code']} per "
-                               f"{row['periode']}: de stromen van {row['oud_code']} moeten tot "
-                               "die periode lopen en daar eindigen")
-    return mergers
+def _take_over(groups: _Groups, mergers: pd.DataFrame, stand_eind: np.ndarray,
+               transfers: np.ndarray, opening_index: np.ndarray,
+               opening_stand: np.ndarray) -> None:
+    """Put the summed final stands of merged predecessors into ``transfers`` at each successor's
+    merger period; a successor without an opening opens at 0 on the merger date."""
+    if mergers.empty:
+        return
+    amounts = pd.Series(stand_eind[groups.ends[mergers["oud"]]]).groupby(
+        mergers["nieuw"].to_numpy()).sum()
+    at = mergers.groupby("nieuw")["index"].first().loc[amounts.index].to_numpy()
+    new = amounts.index.to_numpy()
+    rows = groups.starts[new] + (at - groups.index[groups.starts[new]])
+    outside = (rows < groups.starts[new]) | (rows > groups.ends[new])
+    if outside.any() or (groups.index[rows] != at).any():
+        raise RollforwardError("herindeling: de nieuwe gemeente heeft geen stromen in de periode "
+                               "van de herindeling")
+    transfers[rows] = amounts.to_numpy()
+    without = opening_index[new] < 0
+    opening_index[new[without]] = at[without]
+    opening_stand[new[without]] = 0
 
 
-def _take_over(flows: pd.DataFrame, stand_begin: pd.Series, done: pd.Series, ready: pd.Series,
-               opening: pd.DataFrame, mergers: pd.DataFrame) -> pd.DataFrame:
-    """Put the summed final stands of merged predecessors into ``overgenomen`` of each ready
-    successor at its merger period; a new code starting there opens at 0."""
-    successors = mergers[mergers["nieuw_code"].isin(flows.loc[ready, "gemeente_code"])]
-    successors = successors[successors["oud_code"] != successors["nieuw_code"]]
-    if successors.empty:
-        return opening
-    stand_eind = stand_begin + flows["realisatie"] - flows["taakstelling"]
-    finals = flows.assign(stand_eind=stand_eind)[done].groupby("gemeente_code")["stand_eind"].last()
-    amounts = successors.assign(stand=successors["oud_code"].map(finals)).groupby(
-        "nieuw_code").agg(stand=("stand", "sum"), _index=("_index", "first"))
-    rows = flows["gemeente_code"].isin(amounts.index) & (
-        flows["_index"].to_numpy() == flows["gemeente_code"].map(amounts["_index"]).to_numpy())
-    flows.loc[rows, "overgenomen"] = flows.loc[rows, "gemeente_code"].map(
-        amounts["stand"]).astype("int64")
-    new = amounts.loc[amounts.index.difference(opening.index), ["_index"]].assign(stand=0)
-    return pd.concat([opening, new])
-
-
-def _derive(frame: pd.DataFrame) -> pd.DataFrame:
+def _derive(flows: pd.DataFrame, begin: np.ndarray, transfers: np.ndarray, target: np.ndarray,
+            realised: np.ndarray, net: np.ndarray) -> pd.DataFrame:
     """The figures and flags a supervisor reads, from the stands."""
-    begin, target, realised = frame["stand_begin"], frame["taakstelling"], frame["realisatie"]
-    end = begin + realised - target
+    end = begin + net
     opgave = target - begin
-    result = frame.assign(opgave=opgave, stand_eind=end)
-    result["taakstelling_gehaald"] = realised >= target
-    result["opgave_gehaald"] = end >= 0
-    result["achterstand_toegenomen"] = (begin < 0) & (end < begin)
-    result["achterstand_afgenomen"] = (begin < 0) & (end > begin) & (end < 0)
-    result["achterstand_ingelopen"] = (begin < 0) & (end >= 0)
-    result["achterstand_ontstaan"] = (begin >= 0) & (end < 0)
-    result["voorsprong_opgebouwd"] = (begin <= 0) & (end > 0)
-    result["pct_taakstelling"] = (realised / target.where(target > 0)).astype("float64")
-    result["pct_totaalopgave"] = (realised / opgave.where(opgave > 0)).astype("float64")
-    result["ontwikkeling"] = ontwikkeling(begin, end)
-    columns = ["gemeente_code", "periode", "stand_begin", "overgenomen", "taakstelling", "opgave",
-               "realisatie", "stand_eind", "taakstelling_gehaald", "opgave_gehaald",
-               "ontwikkeling", "achterstand_toegenomen", "achterstand_afgenomen",
-               "achterstand_ingelopen", "achterstand_ontstaan", "voorsprong_opgebouwd",
-               "pct_taakstelling", "pct_totaalopgave"]
-    extra = [c for c in frame.columns if c not in columns and not c.startswith("_")]
-    return result[columns + extra]
+    movement = ontwikkeling(begin, end, net)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pct_target = realised / target
+        pct_opgave = realised / opgave
+    pct_target[target <= 0] = np.nan
+    pct_opgave[opgave <= 0] = np.nan
+    result = pd.DataFrame({
+        "gemeente_code": flows["gemeente_code"], "periode": flows["periode"],
+        "stand_begin": begin, "overgenomen": transfers, "taakstelling": target,
+        "opgave": opgave, "realisatie": realised, "stand_eind": end,
+        "taakstelling_gehaald": realised >= target, "opgave_gehaald": end >= 0,
+        "ontwikkeling": movement,
+        **{flag: movement.codes == code for flag, code in _FLAGS.items()},
+        "voorsprong_opgebouwd": (begin <= 0) & (end > 0),
+        "pct_taakstelling": pct_target, "pct_totaalopgave": pct_opgave,
+    }, index=flows.index, copy=False)
+    extra = [c for c in flows.columns if c not in COLUMNS]
+    return pd.concat([result, flows[extra]], axis=1) if extra else result
 
 
-def ontwikkeling(begin: pd.Series, end: pd.Series) -> pd.Series:
-    """How the stand moved in a period, in the letter's words."""
-    conditions = [
-        (begin < 0) & (end < begin),
-        (begin < 0) & (end > begin) & (end < 0),
-        (begin < 0) & (end == begin),
-        (begin < 0) & (end >= 0),
-        (begin >= 0) & (end < 0),
-        (begin == 0) & (end > 0),
-        (begin > 0) & (end > begin),
-        (begin > 0) & (end < begin),
-        (begin > 0) & (end == begin),
-    ]
-    words = ["achterstand toegenomen", "achterstand afgenomen", "achterstand gelijk gebleven",
-             "achterstand ingelopen", "achterstand ontstaan", "voorsprong opgebouwd",
-             "voorsprong vergroot", "voorsprong afgenomen", "voorsprong gelijk gebleven"]
-    codes = np.select(conditions, np.arange(len(words)), default=len(words))
-    categories = [*words, "geen achterstand"]
-    return pd.Series(pd.Categorical.from_codes(codes, categories=categories), index=begin.index)
+def _movement_table() -> np.ndarray:
+    """Code into ``ONTWIKKELINGEN`` for every combination of sign(begin), sign(end - begin) and
+    sign(end), indexed as 9 * (sign(begin) + 1) + 3 * (sign(change) + 1) + sign(end) + 1."""
+    table = np.full(27, 9, dtype="int8")
+    for begin in (-1, 0, 1):
+        for change in (-1, 0, 1):
+            for end in (-1, 0, 1):
+                if begin < 0:
+                    word = ("achterstand toegenomen" if change < 0 else
+                            "achterstand gelijk gebleven" if change == 0 else
+                            "achterstand afgenomen" if end < 0 else "achterstand ingelopen")
+                elif end < 0:
+                    word = "achterstand ontstaan"
+                elif begin == 0:
+                    word = "voorsprong opgebouwd" if end > 0 else "geen achterstand"
+                else:
+                    word = ("voorsprong vergroot" if change > 0 else
+                            "voorsprong gelijk gebleven" if change == 0 else
+                            "voorsprong afgenomen")
+                table[9 * (begin + 1) + 3 * (change + 1) + end + 1] = ONTWIKKELINGEN.index(word)
+    return table
+
+
+_MOVEMENT = _movement_table()
+# Flags that are exactly one movement.
+_FLAGS = {word.replace(" ", "_"): ONTWIKKELINGEN.index(word) for word in
+          ["achterstand toegenomen", "achterstand afgenomen", "achterstand ingelopen",
+           "achterstand ontstaan"]}
+
+
+def ontwikkeling(begin: np.ndarray, end: np.ndarray, change: np.ndarray) -> pd.Categorical:
+    """How the stand moved in a period, in the letter's words (see ``ONTWIKKELINGEN``)."""
+    signs = [(values > 0).view("int8") - (values < 0).view("int8")
+             for values in (begin, change, end)]
+    key = 9 * signs[0] + 3 * signs[1] + signs[2] + 13
+    codes = np.take(_MOVEMENT, key.astype(np.intp))
+    return pd.Categorical.from_codes(codes, categories=ONTWIKKELINGEN)
