@@ -108,20 +108,20 @@ def failing_ingest(tmp_path: Path, capsys: pytest.CaptureFixture[str], damaged: 
                  f"{COA}, blad 'Overzicht', rij 9, kolom A ('Gemeente'): 'Atlantis' is geen "
                  "bekende gemeente (naam of CBS-code)",
                  id="unknown-municipality"),
-    pytest.param(BIJLAGE_A, {"A12": "GM0106"},
-                 f"{BIJLAGE_A}, blad 'Bijlage A', rij 12: dubbele rij: gemeente GM0106, periode "
-                 f"2024-H1, versiedatum 02-10-2023 staat al in {BIJLAGE_A} rij 11",
+    pytest.param(BIJLAGE_A, {"A13": "GM0106"},
+                 f"{BIJLAGE_A}, blad 'Bijlage A', rij 13: dubbele rij: gemeente GM0106, periode "
+                 f"2024-H1, versiedatum 02-10-2023 staat al in {BIJLAGE_A} rij 12",
                  id="duplicate-municipality"),
-    pytest.param(BIJLAGE_A, {"A12": "GM0106", "B12": "Assen", "D12": 69_100, "E12": 73},
-                 f"{BIJLAGE_A}, blad 'Bijlage A', rij 12: dubbele rij: gemeente GM0106, periode "
-                 f"2024-H1, versiedatum 02-10-2023 staat al in {BIJLAGE_A} rij 11",
+    pytest.param(BIJLAGE_A, {"A13": "GM0106", "B13": "Assen", "D13": 69_100, "E13": 73},
+                 f"{BIJLAGE_A}, blad 'Bijlage A', rij 13: dubbele rij: gemeente GM0106, periode "
+                 f"2024-H1, versiedatum 02-10-2023 staat al in {BIJLAGE_A} rij 12",
                  id="duplicate-row-breaking-the-totals"),
     pytest.param(COA, {"E9": "twaalf"},
                  f"{COA}, blad 'Overzicht', rij 9, kolom E ('Gerealiseerd'): 'twaalf' is geen "
                  "geheel getal",
                  id="non-numeric-cell"),
-    pytest.param(BIJLAGE_A, {"E12": -28},
-                 f"{BIJLAGE_A}, blad 'Bijlage A', rij 12, kolom E ('Taakstelling'): -28 is "
+    pytest.param(BIJLAGE_A, {"E13": -28},
+                 f"{BIJLAGE_A}, blad 'Bijlage A', rij 13, kolom E ('Taakstelling'): -28 is "
                  "kleiner dan 0; verwacht een getal van minstens 0",
                  id="negative-taakstelling"),
     pytest.param(COA, {"E6": "Afgemeld"},

@@ -39,6 +39,12 @@ def test_tables_and_row_counts(processed):
                                           "coa_maandoverzicht_2024.toml"}
 
 
+def test_the_sample_raises_no_warnings(processed):
+    # among others: every imported taakstelling agrees with the art. 29 formula
+    assert _table(processed, "validatie").empty
+    assert _table(processed, "taakstelling")["inwoners_nederland"].notna().all()
+
+
 def test_reproduces_the_de_wolden_letter(processed):
     coa = _table(processed, "coa_overzicht").set_index(["gemeente_code", "peildatum"])
     end_of_h1 = coa.loc[("GM1690", pd.Timestamp("2024-07-01"))]

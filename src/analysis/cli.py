@@ -78,6 +78,32 @@ def _stand(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _prognose(args: argparse.Namespace) -> int:
+    from analysis.dataset import bereken_stand, read_table
+    from analysis.periods import PeriodeError, parse_periode, periode_from_index, periode_index
+    from analysis.summary import prognose_table
+    from analysis.taakstelling import voorspel
+
+    stand, _ = bereken_stand(args.processed)
+    latest = stand["periode"].max()
+    try:
+        periode = (parse_periode(args.periode) if args.periode
+                   else periode_from_index(periode_index(latest) + 1))
+    except PeriodeError as error:
+        return _refuse(f"--periode: {error}")
+    if args.landelijk <= 0:
+        return _refuse("--landelijk: verwacht een positief getal, bijvoorbeeld 12000")
+    table = read_table(args.processed, "taakstelling").sort_values("versiedatum")
+    newest = table[table["periode"] == table["periode"].max()].groupby("gemeente_code").tail(1)
+    if newest["inwoners_nederland"].isna().any():
+        return _refuse("de laatste taakstellingstabel noemt het aantal inwoners van Nederland "
+                       "niet; een prognose volgens art. 29 is dan niet mogelijk")
+    closing = stand[stand["periode"] == latest].set_index("gemeente_code")["stand_eind"]
+    forecast = voorspel(args.landelijk, newest, int(newest["inwoners_nederland"].iloc[0]), closing)
+    print(prognose_table(forecast, periode, args.landelijk, newest, latest))
+    return EXIT_OK
+
+
 def _refuse(message: str) -> int:
     print(message, file=sys.stderr)
     return EXIT_INPUT
@@ -120,6 +146,12 @@ def build_parser() -> argparse.ArgumentParser:
     stand.add_argument("--gemeente", help="naam of CBS-code, bijvoorbeeld 'De Wolden' of GM1690")
     stand.add_argument("--periode", help="bijvoorbeeld 2024-H1 of '1e helft 2024' "
                                          "(standaard: de laatste periode met gegevens)")
+    prognose = add("prognose", "Voorspel de taakstelling en opgave per gemeente uit een "
+                               "aangekondigd landelijk totaal (art. 29).", _prognose)
+    prognose.add_argument("--landelijk", type=int, required=True,
+                          help="aangekondigde landelijke taakstelling, bijvoorbeeld 12000")
+    prognose.add_argument("--periode", help="de periode van de prognose (standaard: de periode "
+                                            "na de laatste met gegevens)")
     add("voorbeelddata", "Genereer de synthetische voorbeelddata opnieuw (vaste seed).", _sample)
     return parser
 

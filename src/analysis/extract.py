@@ -112,6 +112,9 @@ def _metadata(spec: Spec, layout: Layout, name: str) -> tuple[dict[str, object],
     problems: list[Problem] = []
     for item in spec.kenmerken:
         found = _find_metadata(above, normalise_label(item.label), item.label)
+        if found is None and not item.required:
+            values[item.name] = None
+            continue
         if found is None:
             problems.append(Problem(name, f"kenmerk '{item.label}' niet gevonden boven de "
                                           "koprij", layout.sheet))

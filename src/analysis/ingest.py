@@ -14,10 +14,12 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.extract import Extracted, Layout, extract, locate_layout
+from analysis.gemeenten import naam
 from analysis.outputs import write_tables
 from analysis.periods import periode_of_dates
 from analysis.problems import InputError, Problem
 from analysis.specs import Spec, load_specs
+from analysis.taakstelling import art29_afwijkingen
 from analysis.workbook import Book, WorkbookError, check_xlsx
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
@@ -25,8 +27,8 @@ SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 # The contract of each processed table: its columns (beyond provenance) and its unique key.
 TABLES: dict[str, dict[str, list[str]]] = {
     "taakstelling": {
-        "columns": ["gemeente_code", "periode", "versiedatum", "landelijk_totaal", "inwoners",
-                    "taakstelling"],
+        "columns": ["gemeente_code", "periode", "versiedatum", "landelijk_totaal",
+                    "inwoners_nederland", "inwoners", "taakstelling"],
         "key": ["gemeente_code", "periode", "versiedatum"],
     },
     "coa_overzicht": {
@@ -149,7 +151,8 @@ def _finalise(source: str, frame: pd.DataFrame) -> tuple[str, pd.DataFrame]:
         table = source
     provenance = [c for c in frame.columns if c.startswith(("bron_", "bestand_"))]
     columns = TABLES[table]["columns"] + provenance
-    return table, frame[columns].sort_values(TABLES[table]["key"]).reset_index(drop=True)
+    frame = frame.reindex(columns=columns)  # optional metadata may be absent from a layout
+    return table, frame.sort_values(TABLES[table]["key"]).reset_index(drop=True)
 
 
 def _coa_consistency(coa: pd.DataFrame) -> list[Problem]:
@@ -160,6 +163,20 @@ def _coa_consistency(coa: pd.DataFrame) -> list[Problem]:
                                   f"{row.taakstelling} min stand {row.stand_begin}",
                 row.bron_blad, int(row.bron_rij))
         for row in off.itertuples()
+    ]
+
+
+def _art29_check(taakstelling: pd.DataFrame) -> list[Problem]:
+    """Imported taakstellingen that the art. 29 formula does not give."""
+    off = art29_afwijkingen(taakstelling)
+    names = naam(off["gemeente_code"])
+    return [
+        Problem(row.bron_bestand,
+                f"gemeente {name} ({row.gemeente_code}), {row.periode}: taakstelling "
+                f"{row.taakstelling} wijkt af van de art. 29-formule ({row.art29} = naar boven "
+                f"afgerond {row.landelijk_totaal} x {row.inwoners} / {row.inwoners_nederland})",
+                row.bron_blad, int(row.bron_rij))
+        for row, name in zip(off.itertuples(), names, strict=True)
     ]
 
 
@@ -207,6 +224,8 @@ def ingest(raw_dir: Path, engine: str = "openpyxl") -> IngestResult:
         tables[table] = finished
     if "coa_overzicht" in tables:
         warnings.extend(_coa_consistency(tables["coa_overzicht"]))
+    if "taakstelling" in tables:
+        warnings.extend(_art29_check(tables["taakstelling"]))
     return IngestResult(tables=tables, bestanden=pd.DataFrame(inventory), waarschuwingen=warnings)
 
 

@@ -249,6 +249,8 @@ def write_taakstelling(table: pd.DataFrame, raw: Path) -> None:
         sheet.append(["Herkomst landelijk totaal", first["herkomst"]])
         sheet.append(["Vastgesteld op", versiedatum])
         sheet.append(["Inwoners per", f"1-1-{first['inwoners_peiljaar']}"])
+        sheet.append(["Inwoners Nederland",
+                      f"{NATIONAL_POPULATION[first['inwoners_peiljaar']]:,}".replace(",", ".")])
         sheet.append([])
         sheet.append(["Code", "Gemeente", "Provincie",
                       f"Inwoners 1 januari {first['inwoners_peiljaar']}", "Taakstelling"])

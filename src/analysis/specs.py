@@ -38,6 +38,7 @@ class Metadata:
     name: str
     label: str
     type: str
+    required: bool = True
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,8 @@ def _parse(path: Path) -> Spec:
             for name, c in data["kolommen"].items()
         )
         metadata = tuple(
-            Metadata(name=name, label=m["label"], type=m["type"])
+            Metadata(name=name, label=m["label"], type=m["type"],
+                     required=m.get("verplicht", True))
             for name, m in data.get("kenmerken", {}).items()
         )
         totals = data.get("totaalrij", {})

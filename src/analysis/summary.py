@@ -60,3 +60,32 @@ def stand_table(stand: pd.DataFrame, periode: str) -> str:
     lines.append(f"{'Totaal':<16} {totals['stand_begin']:>11} {totals['taakstelling']:>7} "
                  f"{totals['opgave']:>6} {totals['realisatie']:>5} {totals['stand_eind']:>10}")
     return "\n".join(lines)
+
+
+def prognose_table(forecast: pd.DataFrame, periode: str, landelijk: int,
+                   source: pd.DataFrame, stand_periode: str) -> str:
+    """A forecast per municipality, with the figures it rests on."""
+    from analysis.periods import datum_tekst, periode_einde, periode_tekst
+
+    first = source.iloc[0]
+    rows = forecast.assign(gemeente=gemeenten.naam(forecast["gemeente_code"])).sort_values(
+        "gemeente")
+    lines = [
+        f"Prognose {periode_tekst(periode)} bij een landelijke taakstelling van {_nl(landelijk)}",
+        f"Inwoners: de laatst bekende ({first['bron_bestand']}, Nederland "
+        f"{_nl(first['inwoners_nederland'])}); officieel geldt het aantal op 1 januari van het "
+        "jaar voor de periode.",
+        f"Stand: op {datum_tekst(periode_einde(stand_periode))} (na {stand_periode}).",
+        f"{'Gemeente':<16} {'Inwoners':>9} {'Taakstelling':>12} {'Stand':>6} {'Opgave':>7}",
+    ]
+    for row in rows.itertuples():
+        lines.append(f"{row.gemeente:<16} {row.inwoners:>9} {row.taakstelling:>12} "
+                     f"{row.stand:>6} {row.opgave:>7}")
+    lines.append(f"{'Totaal':<16} {rows['inwoners'].sum():>9} {rows['taakstelling'].sum():>12} "
+                 f"{rows['stand'].sum():>6} {rows['opgave'].sum():>7}")
+    return "\n".join(lines)
+
+
+def _nl(number: object) -> str:
+    """A whole number in Dutch notation: 17.942.942."""
+    return f"{int(number):,}".replace(",", ".")

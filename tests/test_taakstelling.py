@@ -1,0 +1,68 @@
+"""The art. 29 formula: exact integers, checking imported tables, forecasting."""
+
+import math
+import shutil
+from fractions import Fraction
+
+import openpyxl
+import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
+
+from analysis.config import RAW_DIR
+from analysis.ingest import ingest
+from analysis.taakstelling import art29, art29_afwijkingen, voorspel
+
+
+@given(total=st.integers(1, 60_000), population=st.integers(0, 1_000_000),
+       extra=st.integers(0, 20_000_000))
+def test_formula_is_the_exact_ceiling(total, population, extra):
+    national = population + extra + 1
+    result = art29(total, pd.Series([population]), national).iloc[0]
+    assert result == math.ceil(Fraction(total * population, national))
+
+
+def test_an_exact_product_is_not_rounded_up():
+    assert art29(10, pd.Series([3, 7]), 10).tolist() == [3, 7]
+
+
+def test_the_letters_figures_follow_from_the_formula():
+    # De Wolden 2024-H1 and 2024-H2 (the sample's populations), Noordenveld 2024-H1
+    assert art29(18_750, pd.Series([24_500, 31_300]), 17_811_291).tolist() == [26, 33]
+    assert art29(17_000, pd.Series([24_500]), 17_811_291).iloc[0] == 24
+
+
+def test_deviations_are_found():
+    table = pd.DataFrame({"gemeente_code": ["GM1690", "GM1699", "GM0106"],
+                          "landelijk_totaal": 18_750,
+                          "inwoners_nederland": [17_811_291, 17_811_291, None],
+                          "inwoners": [24_500, 31_300, 69_100], "taakstelling": [27, 33, 1]})
+    off = art29_afwijkingen(table)
+    assert off["gemeente_code"].tolist() == ["GM1690"]
+    assert off["art29"].tolist() == [26]
+
+
+def test_ingest_warns_by_municipality_when_a_table_deviates(tmp_path):
+    name = "taakstelling/Bijlage_A_taakstelling_2024-H1.xlsx"
+    (tmp_path / "taakstelling").mkdir()
+    shutil.copy(RAW_DIR / name, tmp_path / name)
+    book = openpyxl.load_workbook(tmp_path / name)
+    sheet = book["Bijlage A"]
+    row = next(r for r in range(1, 40) if sheet.cell(r, 1).value == "GM1690")
+    sheet.cell(row, 5).value = 27
+    total = next(r for r in range(row, 40) if sheet.cell(r, 1).value == "Totaal")
+    sheet.cell(total, 5).value += 1
+    book.save(tmp_path / name)
+    warnings = [str(w) for w in ingest(tmp_path).waarschuwingen]
+    assert warnings == [
+        f"{name}, blad 'Bijlage A', rij {row}: gemeente De Wolden (GM1690), 2024-H1: "
+        "taakstelling 27 wijkt af van de art. 29-formule (26 = naar boven afgerond 18750 x "
+        "24500 / 17811291)"]
+
+
+def test_forecast_with_the_current_stand():
+    inwoners = pd.DataFrame({"gemeente_code": ["GM1690", "GM1699"], "inwoners": [24_600, 31_400]})
+    stand = pd.Series({"GM1690": -4, "GM1699": 11})
+    forecast = voorspel(12_000, inwoners, 17_942_942, stand)
+    assert forecast["taakstelling"].tolist() == [17, 21]
+    assert forecast["opgave"].tolist() == [21, 10]
