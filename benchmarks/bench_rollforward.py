@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.periods import periode_from_index, periode_index
-from analysis.rollforward import COLUMNS, rollforward
+from analysis.roll_forward import COLUMNS, rollforward
 
 MUNICIPALITIES, PERIODS, COPIES = 342, 40, 1_000
 

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from analysis.letter import conclusie, resultaten_block
 from analysis.periods import periode_from_index, periode_index
-from analysis.rollforward import RollforwardError, rollforward
+from analysis.roll_forward import RollforwardError, rollforward
 
 START = periode_index("2020-H1")
 
@@ -264,3 +264,26 @@ def test_percentages():
     assert result.loc["GM1690", "pct_taakstelling"] == pytest.approx(23 / 26)
     assert result.loc["GM1690", "pct_totaalopgave"] == pytest.approx(23 / 36)
     assert np.isnan(result.loc["GM1699", "pct_taakstelling"])
+
+
+def test_stands_reported_by_coa_are_compared_not_overwritten():
+    from analysis.dataset import compare_with_coa
+
+    flows = _flows(("GM1690", "2024-H1", 26, 23), ("GM1699", "2024-H1", 33, 30))
+    opening = pd.DataFrame({"gemeente_code": ["GM1690", "GM1699"], "periode": "2024-H1",
+                            "stand": [-10, 18]})
+    stand = rollforward(flows, opening)
+    coa = pd.DataFrame({"gemeente_code": ["GM1690", "GM1699"], "periode": "2024-H1",
+                        "peildatum": pd.Timestamp("2024-07-01"), "coa_stand_eind": [-12, 15],
+                        "bron_bestand": "coa/x.xlsx"})
+    differences = compare_with_coa(stand, coa)
+    assert differences[["gemeente_code", "stand_eind", "coa_stand_eind", "verschil"]].to_dict(
+        "records") == [{"gemeente_code": "GM1690", "stand_eind": -13, "coa_stand_eind": -12,
+                        "verschil": -1}]
+    assert stand.set_index("gemeente_code").loc["GM1690", "stand_eind"] == -13
+
+
+def test_public_entry_point():
+    import analysis
+
+    assert analysis.rollforward is rollforward

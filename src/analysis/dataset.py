@@ -61,7 +61,7 @@ def compare_with_coa(stand: pd.DataFrame, coa: pd.DataFrame) -> pd.DataFrame:
 def bereken_stand(processed: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The roll-forward on the processed data, and its differences with COA's stands."""
     from analysis.gemeenten import naam
-    from analysis.rollforward import rollforward
+    from analysis.roll_forward import rollforward
 
     stand = rollforward(stromen(processed), openingsstand(processed))
     stand.insert(1, "gemeente_naam", naam(stand["gemeente_code"]))
