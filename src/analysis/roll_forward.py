@@ -46,7 +46,8 @@ def _factorize(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
 def _period_index(periodes: pd.Series) -> np.ndarray:
     """Period indices of a whole column, parsing each distinct label once."""
     codes, labels = _factorize(periodes)
-    return periode_index_series(pd.Series(labels, dtype="string")).to_numpy()[codes]
+    indices = periode_index_series(pd.Series(labels, dtype="string")).to_numpy()
+    return np.take(indices, codes.astype(np.intp, copy=False))
 
 
 def geldende_taakstelling(taakstelling: pd.DataFrame, uitstel_dagen: int = 0) -> pd.DataFrame:
@@ -80,14 +81,17 @@ class _Groups:
 
 
 def _sorted_groups(flows: pd.DataFrame) -> tuple[pd.DataFrame, _Groups]:
+    """Rows ordered by municipality and period, each municipality's periods consecutive
+    (a missing or repeated period is an error); input already in that order is not copied."""
     group, codes = _factorize(flows["gemeente_code"])
     index = _period_index(flows["periode"])
-    in_order = np.all((group[1:] > group[:-1]) | ((group[1:] == group[:-1])
-                                                  & (index[1:] >= index[:-1])))
-    if not in_order:
+    starts, consecutive = _consecutive(group, index)
+    if not consecutive.all():
         order = np.lexsort((index, group))
         flows, group, index = flows.take(order), group[order], index[order]
-    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+        starts, consecutive = _consecutive(group, index)
+        if not consecutive.all():
+            _refuse_gap(codes, group, index, flows["periode"], int(np.argmin(consecutive)) + 1)
     ends = np.r_[starts[1:] - 1, len(group) - 1]
     if len(starts) != len(codes):  # unused categories: number only the codes present
         codes = codes[group[starts]]
@@ -95,19 +99,24 @@ def _sorted_groups(flows: pd.DataFrame) -> tuple[pd.DataFrame, _Groups]:
     return flows.reset_index(drop=True), _Groups(codes, group, index, starts, ends)
 
 
-def _check_gaps(groups: _Groups, periodes: pd.Series) -> None:
-    """Within a municipality every next row must be the next period."""
-    step = np.diff(groups.index)
-    fine = step == 1
-    fine[groups.starts[1:] - 1] = True  # a new municipality may start anywhere
-    if fine.all():
-        return
-    row = int(np.argmin(fine)) + 1
-    if step[row - 1] <= 0:
-        raise RollforwardError(f"gemeente {groups.codes[groups.group[row]]}: periode "
+def _consecutive(group: np.ndarray, index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """First row of every group, and per row boundary whether the next row is either a later
+    group or the next period of the same group."""
+    next_group = np.diff(group)
+    starts = np.r_[0, np.flatnonzero(next_group) + 1]
+    consecutive = np.diff(index) == 1
+    consecutive[starts[1:] - 1] = next_group[starts[1:] - 1] > 0
+    return starts, consecutive
+
+
+def _refuse_gap(codes: pd.Index, group: np.ndarray, index: np.ndarray, periodes: pd.Series,
+                row: int) -> None:
+    """Explain the first place where a municipality's periods are not consecutive."""
+    if index[row] <= index[row - 1]:
+        raise RollforwardError(f"gemeente {codes[group[row]]}: periode "
                                f"{periodes.iloc[row]} komt meer dan eens voor in de stromen")
-    missing = periode_from_index(int(groups.index[row - 1]) + 1)
-    raise RollforwardError(f"gemeente {groups.codes[groups.group[row]]}: periode {missing} "
+    missing = periode_from_index(int(index[row - 1]) + 1)
+    raise RollforwardError(f"gemeente {codes[group[row]]}: periode {missing} "
                            f"ontbreekt (gat tussen de periodes vóór {periodes.iloc[row]}); een "
                            "ontbrekende periode wordt niet als 0 geteld")
 
@@ -181,7 +190,6 @@ def rollforward(stromen: pd.DataFrame, openingsstand: pd.DataFrame,
     successor that starts at its merger needs no opening. Other columns of ``stromen`` are kept.
     """
     flows, groups = _sorted_groups(geldende_taakstelling(stromen, uitstel_dagen))
-    _check_gaps(groups, flows["periode"])
     target = flows["taakstelling"].to_numpy("int64")
     realised = flows["realisatie"].to_numpy("int64")
     net = realised - target
@@ -238,7 +246,8 @@ def _derive(flows: pd.DataFrame, begin: np.ndarray, transfers: np.ndarray, targe
     """The figures and flags a supervisor reads, from the stands."""
     end = begin + net
     opgave = target - begin
-    movement = ontwikkeling(begin, end, net)
+    signs = [(values > 0).view("int8") - (values < 0).view("int8") for values in (begin, net, end)]
+    movement = ontwikkeling(*signs)
     with np.errstate(divide="ignore", invalid="ignore"):
         pct_target = realised / target
         pct_opgave = realised / opgave
@@ -251,7 +260,7 @@ def _derive(flows: pd.DataFrame, begin: np.ndarray, transfers: np.ndarray, targe
         "taakstelling_gehaald": realised >= target, "opgave_gehaald": end >= 0,
         "ontwikkeling": movement,
         **{flag: movement.codes == code for flag, code in _FLAGS.items()},
-        "voorsprong_opgebouwd": (begin <= 0) & (end > 0),
+        "voorsprong_opgebouwd": (signs[0] <= 0) & (signs[2] > 0),
         "pct_taakstelling": pct_target, "pct_totaalopgave": pct_opgave,
     }, index=flows.index, copy=False)
     extra = [c for c in flows.columns if c not in COLUMNS]
@@ -288,10 +297,9 @@ _FLAGS = {word.replace(" ", "_"): ONTWIKKELINGEN.index(word) for word in
            "achterstand ontstaan"]}
 
 
-def ontwikkeling(begin: np.ndarray, end: np.ndarray, change: np.ndarray) -> pd.Categorical:
-    """How the stand moved in a period, in the letter's words (see ``ONTWIKKELINGEN``)."""
-    signs = [(values > 0).view("int8") - (values < 0).view("int8")
-             for values in (begin, change, end)]
-    key = 9 * signs[0] + 3 * signs[1] + signs[2] + 13
+def ontwikkeling(begin: np.ndarray, change: np.ndarray, end: np.ndarray) -> pd.Categorical:
+    """How the stand moved in a period, in the letter's words (see ``ONTWIKKELINGEN``), from
+    the signs (-1, 0, 1 as int8) of the stand at the start, its change and the stand at the end."""
+    key = 9 * begin + 3 * change + end + 13
     codes = np.take(_MOVEMENT, key.astype(np.intp))
     return pd.Categorical.from_codes(codes, categories=ONTWIKKELINGEN)
