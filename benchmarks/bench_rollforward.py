@@ -90,8 +90,8 @@ def main() -> None:
     vectorised = timed(rollforward, flows, opening)
     sample = flows[flows["gemeente_code"].cat.codes < 50]
     scale = len(flows) / len(sample)
-    loop = timed(plain_loop, sample, opening, repeat=1) * scale
-    loop_frame = timed(plain_loop_frame, sample, opening, repeat=1) * scale
+    loop = timed(plain_loop, sample, opening) * scale
+    loop_frame = timed(plain_loop_frame, sample, opening) * scale
     print(f"Nationaal, {len(flows):,} rijen: vectorised {vectorised * 1000:.1f} ms "
           f"({len(flows) / vectorised:,.0f} rijen/s); plain loop {loop * 1000:.0f} ms, "
           f"{loop_frame * 1000:.0f} ms with its DataFrame (extrapolated from {len(sample):,} "
