@@ -19,12 +19,14 @@ $(INSTALLED): pyproject.toml
 ## Create .venv and install the project (done by every other target when needed)
 install: $(INSTALLED)
 
-## Run the main job on the bundled sample data: ingest, roll forward, print the stands
+## Run the main job on the bundled sample data: ingest, roll forward, assess, print the results
 report: $(INSTALLED)
 	$(BIN)/python -m analysis ingest
 	$(BIN)/python -m analysis bereken
 	$(BIN)/python -m analysis stand
 	$(BIN)/python -m analysis stand --gemeente "De Wolden" --periode 2024-H1
+	$(BIN)/python -m analysis oordeel --periode 2024-H1
+	$(BIN)/python -m analysis tempo --peildatum 2025-10-01
 
 ## Time the roll-forward and the ingest at national scale (prints figures, not a test)
 bench: $(INSTALLED)

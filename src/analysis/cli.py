@@ -7,7 +7,9 @@ import sys
 from pathlib import Path
 
 from analysis import config
+from analysis.kader import KaderError
 from analysis.problems import InputError
+from analysis.roll_forward import RollforwardError
 from analysis.workbook import ENGINES
 
 EXIT_OK, EXIT_INPUT = 0, 2
@@ -30,15 +32,16 @@ def _summary(args: argparse.Namespace) -> int:
 
 
 def _bereken(args: argparse.Namespace) -> int:
-    from analysis.dataset import bereken_stand
-    from analysis.outputs import write_tables
+    from analysis.kader import load_kader
+    from analysis.toezicht import save, toezicht
 
-    stand, verschillen = bereken_stand(args.processed)
-    write_tables({"stand": stand, "coa_verschillen": verschillen}, args.processed,
-                 keep_others=True)
+    kader = load_kader(args.kader)
+    tables = toezicht(args.processed, args.raw, kader)
+    save(tables, args.processed)
+    stand, verschillen = tables["stand"], tables["coa_verschillen"]
     print(f"Stand berekend: {stand['gemeente_code'].nunique()} gemeenten, "
-          f"{stand['periode'].nunique()} periodes ({len(stand)} rijen); "
-          f"geschreven naar {args.processed / 'stand.parquet'}")
+          f"{stand['periode'].nunique()} periodes ({len(stand)} rijen); beoordeeld met het "
+          f"kader {kader.naam}; geschreven naar {args.processed}")
     if verschillen.empty:
         print("Berekende standen komen overeen met de standen van het COA.")
     else:
@@ -47,7 +50,61 @@ def _bereken(args: argparse.Namespace) -> int:
         for row in verschillen.itertuples():
             print(f"  - {row.gemeente_code} {row.periode}: berekend {row.stand_eind}, "
                   f"COA {row.coa_stand_eind} ({row.bron_bestand})")
+    afstemming = tables["afstemming"]
+    print(f"Afstemming gemeenten met COA: {len(afstemming)} maand(en) om op te volgen "
+          f"({kader.leidende_bron} is leidend; zie afstemming.parquet).")
+    for row in afstemming.itertuples():
+        print(f"  - {row.gemeente_code} {row.opvolgen}")
     return EXIT_OK
+
+
+def _oordeel(args: argparse.Namespace) -> int:
+    from analysis.kader import load_kader
+    from analysis.summary import oordeel_table
+    from analysis.toezicht import toezicht
+
+    kader = load_kader(args.kader)
+    beoordeling = toezicht(args.processed, args.raw, kader)["beoordeling"]
+    periode = _periode(args.periode, beoordeling)
+    if periode is None:
+        return EXIT_INPUT
+    print(oordeel_table(beoordeling, periode, kader))
+    return EXIT_OK
+
+
+def _tempo(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from analysis.dataset import bereken_stand, read_table
+    from analysis.summary import tempo_table
+    from analysis.tempo import tempo
+
+    stand, _ = bereken_stand(args.processed)
+    try:
+        peildatum = pd.Timestamp(args.peildatum) if args.peildatum else None
+    except ValueError:
+        return _refuse(f"--peildatum: '{args.peildatum}' is geen datum (bijvoorbeeld 2025-10-01)")
+    pace = tempo(stand, read_table(args.processed, "realisatie_maand"), peildatum)
+    if pace.empty:
+        return _refuse("--peildatum: geen stand voor de periode van die peildatum")
+    print(tempo_table(pace))
+    return EXIT_OK
+
+
+def _periode(text: str | None, frame) -> str | None:
+    """The period asked for (default: the latest), or None after telling the user why not."""
+    from analysis.periods import PeriodeError, parse_periode
+
+    try:
+        periode = parse_periode(text) if text else frame["periode"].max()
+    except PeriodeError as error:
+        _refuse(f"--periode: {error}")
+        return None
+    if periode not in set(frame["periode"]):
+        _refuse(f"--periode: geen gegevens voor {periode} (beschikbaar: "
+                f"{frame['periode'].min()} t/m {frame['periode'].max()})")
+        return None
+    return periode
 
 
 def _stand(args: argparse.Namespace) -> int:
@@ -56,17 +113,12 @@ def _stand(args: argparse.Namespace) -> int:
     from analysis import gemeenten
     from analysis.dataset import bereken_stand
     from analysis.letter import resultaten_block
-    from analysis.periods import PeriodeError, parse_periode
     from analysis.summary import stand_table
 
     stand, _ = bereken_stand(args.processed)
-    try:
-        periode = parse_periode(args.periode) if args.periode else stand["periode"].max()
-    except PeriodeError as error:
-        return _refuse(f"--periode: {error}")
-    if periode not in set(stand["periode"]):
-        return _refuse(f"--periode: geen gegevens voor {periode} (beschikbaar: "
-                       f"{stand['periode'].min()} t/m {stand['periode'].max()})")
+    periode = _periode(args.periode, stand)
+    if periode is None:
+        return EXIT_INPUT
     if args.gemeente is None:
         print(stand_table(stand, periode))
         return EXIT_OK
@@ -139,8 +191,20 @@ def build_parser() -> argparse.ArgumentParser:
                         help="Excel-lezer (standaard openpyxl; calamine is sneller)")
     add("samenvatting", "Toon per gemeente een korte samenvatting van de verwerkte gegevens.",
         _summary)
-    add("bereken", "Bereken de stand van elke gemeente voor elke periode en vergelijk met COA.",
-        _bereken)
+    bereken = add("bereken", "Bereken stand, oordeel, afstemming met gemeenten en tempo, en "
+                             "schrijf ze naar de verwerkte gegevens.", _bereken)
+    oordeel = add("oordeel", "Toon per gemeente het oordeel, de trede op de interventieladder en "
+                             "de reden.", _oordeel)
+    oordeel.add_argument("--periode", help="bijvoorbeeld 2024-H1 (standaard: de laatste)")
+    for command in (bereken, oordeel):
+        command.add_argument("--kader", default="drenthe",
+                             help="beoordelingskader: drenthe, zuid-holland, brabant of een pad "
+                                  "naar een eigen .toml (standaard: drenthe)")
+    tempo = add("tempo", "Toon het tempo binnen het halfjaar: realisatie tegen het lineaire pad.",
+                _tempo)
+    tempo.add_argument("--peildatum", help="eerste dag na de laatste meegetelde maand, "
+                                           "bijvoorbeeld 2025-10-01 (standaard: na de laatste "
+                                           "maand met gegevens)")
     stand = add("stand", "Toon de stand: het blok 'Resultaten gemeente' of een tabel per periode.",
                 _stand)
     stand.add_argument("--gemeente", help="naam of CBS-code, bijvoorbeeld 'De Wolden' of GM1690")
@@ -163,4 +227,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.handler(args)
     except InputError as error:
         print(error.report(), file=sys.stderr)
+        return EXIT_INPUT
+    except (KaderError, RollforwardError) as error:
+        print(str(error), file=sys.stderr)
         return EXIT_INPUT

@@ -22,10 +22,26 @@ def read_table(processed: Path, name: str) -> pd.DataFrame:
     return pd.read_parquet(path)
 
 
-def stromen(processed: Path) -> pd.DataFrame:
+def realisatie_maand(processed: Path, leidend: str = "COA") -> pd.DataFrame:
+    """Realisation per municipality and month from the leading source: COA's count, or, where
+    the province makes the municipalities' own reports leading, theirs for the months they
+    report."""
+    coa = read_table(processed, "realisatie_maand")[["gemeente_code", "maand", "periode",
+                                                     "realisatie"]]
+    if leidend == "COA":
+        return coa
+    own = read_table(processed, "gemeente_rapportage")[["gemeente_code", "maand", "periode",
+                                                        "realisatie"]]
+    key = ["gemeente_code", "maand"]
+    rest = coa.merge(own[key], on=key, how="left", indicator=True)
+    rest = rest[rest["_merge"] == "left_only"].drop(columns="_merge")
+    return pd.concat([rest, own], ignore_index=True).sort_values(key, ignore_index=True)
+
+
+def stromen(processed: Path, leidend: str = "COA") -> pd.DataFrame:
     """Taakstelling (every version) and realisatie per municipality and period."""
     taakstelling = read_table(processed, "taakstelling")
-    realised = read_table(processed, "realisatie_maand").groupby(
+    realised = realisatie_maand(processed, leidend).groupby(
         ["gemeente_code", "periode"], as_index=False)["realisatie"].sum()
     frame = taakstelling[["gemeente_code", "periode", "versiedatum", "taakstelling",
                           "inwoners"]].merge(realised, on=["gemeente_code", "periode"],
@@ -58,11 +74,11 @@ def compare_with_coa(stand: pd.DataFrame, coa: pd.DataFrame) -> pd.DataFrame:
     return both[both["verschil"] != 0].reset_index(drop=True)
 
 
-def bereken_stand(processed: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+def bereken_stand(processed: Path, leidend: str = "COA") -> tuple[pd.DataFrame, pd.DataFrame]:
     """The roll-forward on the processed data, and its differences with COA's stands."""
     from analysis.gemeenten import naam
     from analysis.roll_forward import rollforward
 
-    stand = rollforward(stromen(processed), openingsstand(processed))
+    stand = rollforward(stromen(processed, leidend), openingsstand(processed))
     stand.insert(1, "gemeente_naam", naam(stand["gemeente_code"]))
     return stand, compare_with_coa(stand, coa_standen(processed))

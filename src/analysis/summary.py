@@ -89,3 +89,33 @@ def prognose_table(forecast: pd.DataFrame, periode: str, landelijk: int,
 def _nl(number: object) -> str:
     """A whole number in Dutch notation: 17.942.942."""
     return f"{int(number):,}".replace(",", ".")
+
+
+def oordeel_table(beoordeling: pd.DataFrame, periode: str, kader) -> str:
+    """Rating, rung and reason per municipality for one period."""
+    rows = beoordeling[beoordeling["periode"] == periode].sort_values("gemeente_naam")
+    lines = [f"Oordeel per gemeente, {periode} (beoordelingskader {kader.naam})"]
+    for row in rows.itertuples():
+        lines.append(f"{row.gemeente_naam}: {row.oordeel_label}; trede '{row.trede}' "
+                     f"({row.trede_wijziging})")
+        lines.append(f"    {row.reden}")
+    return "\n".join(lines)
+
+
+def tempo_table(pace: pd.DataFrame) -> str:
+    """Pace per municipality within the current half-year."""
+    first = pace.iloc[0]
+    rows = pace.assign(gemeente=gemeenten.naam(pace["gemeente_code"])).sort_values("gemeente")
+    header = (f"{'Gemeente':<16} {'Opgave':>6} {'Real.':>5} {'Pad':>6} {'Verschil':>8} "
+              f"{'Prognose stand':>14}  Achterstand weg in")
+    lines = [f"Tempo {first['periode']}: {first['maanden']} van 6 maanden "
+             f"(t/m {first['peildatum'] - pd.offsets.MonthBegin(1):%m-%Y}); pad = opgave x "
+             "maanden / 6; achterstand weg in: bij het tempo van de laatste 4 halfjaren",
+             header, "-" * (len(header) + 4)]
+    for row in rows.itertuples():
+        weg = ("geen achterstand" if row.stand_begin >= 0 else "niet bij dit tempo") \
+            if pd.isna(row.achterstand_weg_in) else row.achterstand_weg_in
+        lines.append(f"{row.gemeente:<16} {row.opgave:>6} {row.realisatie_tot_nu:>5} "
+                     f"{row.pad:>6.1f} {row.verschil_met_pad:>+8.1f} "
+                     f"{row.prognose_stand_eind:>14}  {weg}")
+    return "\n".join(lines)
