@@ -1,5 +1,6 @@
 """The commands a user types, on the sample: output, exit codes, no tracebacks."""
 
+import pandas as pd
 import pytest
 
 from analysis.cli import main
@@ -76,3 +77,45 @@ def test_forecast(processed, capsys):
     assert code == 0
     assert out.startswith("Prognose 1e helft 2026 bij een landelijke taakstelling van 12.000")
     assert "De Wolden            24600           17     -4      21" in out
+
+
+def test_de_wolden_is_excused_without_escalation(processed, capsys):
+    code, out, _ = run(capsys, "oordeel", "--processed", str(processed), "--raw", str(RAW_DIR),
+                       "--periode", "2024-H1")
+    assert code == 0
+    lines = out.splitlines()
+    at = lines.index("De Wolden: Taakstelling niet gehaald, achterstand; trede 'geen' (bevroren)")
+    reason = lines[at + 1].strip()
+    assert reason.startswith("Taakstelling 1e helft 2024 niet gehaald, achterstand toegenomen.")
+    assert "Verschoond: " in reason and "(kenmerk 47/4.1/2024001652)" in reason
+    assert reason.endswith("Interventieladder bevroren op trede 'geen'. Volgend meetpunt: "
+                           "1 januari 2025.")
+
+
+def test_reconciliation_lists_the_samples_deliberate_differences(processed, capsys):
+    assert run(capsys, "bereken", "--processed", str(processed), "--raw", str(RAW_DIR))[0] == 0
+    differences = pd.read_parquet(processed / "afstemming.parquet")
+    found = {(r.gemeente_code, f"{r.maand:%Y-%m}", r.verschil) for r in differences.itertuples()}
+    assert found == {("GM0114", "2024-02", 2), ("GM0114", "2024-03", -2),
+                     ("GM0114", "2025-10", 1), ("GM0106", "2024-05", 1),
+                     ("GM0106", "2025-06", -1)}
+    assert set(differences["leidend"]) == {"COA"}
+    assert differences["opvolgen"].str.contains("COA is leidend").all()
+
+
+def test_municipal_figures_can_be_made_leading(processed):
+    from analysis.dataset import realisatie_maand
+
+    coa = realisatie_maand(processed).set_index(["gemeente_code", "maand"])["realisatie"]
+    own = realisatie_maand(processed, "gemeente").set_index(["gemeente_code", "maand"])
+    key = ("GM0114", pd.Timestamp("2024-02-01"))
+    assert (coa[key], own.loc[key, "realisatie"]) == (22, 24)
+    assert len(own) == len(coa)
+
+
+def test_pace_command(processed, capsys):
+    code, out, _ = run(capsys, "tempo", "--processed", str(processed), "--peildatum",
+                       "2025-10-01")
+    assert code == 0
+    assert out.startswith("Tempo 2025-H2: 3 van 6 maanden (t/m 09-2025)")
+    assert len(out.splitlines()) == 3 + 12
