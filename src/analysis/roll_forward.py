@@ -13,6 +13,7 @@ each generation of mergers is one vectorised pass.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,7 +47,7 @@ def _factorize(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
 def _period_index(periodes: pd.Series) -> np.ndarray:
     """Period indices of a whole column, parsing each distinct label once."""
     codes, labels = _factorize(periodes)
-    indices = periode_index_series(pd.Series(labels, dtype="string")).to_numpy()
+    indices = periode_index_series(pd.Series(labels, dtype="string")).to_numpy("int32")
     return np.take(indices, codes.astype(np.intp, copy=False))
 
 
@@ -124,10 +125,14 @@ def _refuse_gap(codes: pd.Index, group: np.ndarray, index: np.ndarray, periodes:
 def _openings(openingsstand: pd.DataFrame, groups: _Groups) -> tuple[np.ndarray, np.ndarray]:
     """Per group: the period index of its opening (-1 when none) and the opening stand."""
     codes = openingsstand["gemeente_code"]
-    repeated = codes[codes.duplicated()]
-    if len(repeated):
-        raise RollforwardError(f"gemeente {repeated.iloc[0]}: meer dan één openingsstand opgegeven")
-    position = groups.codes.get_indexer(codes)
+    if groups.codes.equals(pd.Index(codes)):
+        position = np.arange(len(codes))  # one opening per municipality, in the same order
+    else:
+        repeated = codes[codes.duplicated()]
+        if len(repeated):
+            raise RollforwardError(f"gemeente {repeated.iloc[0]}: meer dan één openingsstand "
+                                   "opgegeven")
+        position = groups.codes.get_indexer(codes)
     known = position >= 0
     position = position[known]
     at = _period_index(openingsstand["periode"])[known]
@@ -241,18 +246,28 @@ def _take_over(groups: _Groups, mergers: pd.DataFrame, stand_eind: np.ndarray,
     opening_stand[new[without]] = 0
 
 
-def _derive(flows: pd.DataFrame, begin: np.ndarray, transfers: np.ndarray, target: np.ndarray,
-            realised: np.ndarray, net: np.ndarray) -> pd.DataFrame:
-    """The figures and flags a supervisor reads, from the stands."""
-    end = begin + net
-    opgave = target - begin
-    signs = [(values > 0).view("int8") - (values < 0).view("int8") for values in (begin, net, end)]
-    movement = ontwikkeling(*signs)
+def _percentages(realised: np.ndarray, target: np.ndarray,
+                 opgave: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """% taakstelling and % totaalopgave; undefined (NaN) where the denominator is not positive."""
     with np.errstate(divide="ignore", invalid="ignore"):
         pct_target = realised / target
         pct_opgave = realised / opgave
     pct_target[target <= 0] = np.nan
     pct_opgave[opgave <= 0] = np.nan
+    return pct_target, pct_opgave
+
+
+def _derive(flows: pd.DataFrame, begin: np.ndarray, transfers: np.ndarray, target: np.ndarray,
+            realised: np.ndarray, net: np.ndarray) -> pd.DataFrame:
+    """The figures and flags a supervisor reads, from the stands. The percentages are computed
+    on a second thread meanwhile (numpy releases the GIL; this is memory-bound work)."""
+    opgave = target - begin
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        percentages = pool.submit(_percentages, realised, target, opgave)
+        end = begin + net
+        signs = [(v > 0).view("int8") - (v < 0).view("int8") for v in (begin, net, end)]
+        movement = ontwikkeling(*signs)
+        pct_target, pct_opgave = percentages.result()
     result = pd.DataFrame({
         "gemeente_code": flows["gemeente_code"], "periode": flows["periode"],
         "stand_begin": begin, "overgenomen": transfers, "taakstelling": target,
