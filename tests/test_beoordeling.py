@@ -110,7 +110,7 @@ def _broken(tmp_path, old: str, new: str) -> str:
     ('bij_verschoning = "bevriezen"', 'bij_verschoning = "negeren"',
      "bij_verschoning 'negeren' bestaat niet"),
     ('code = "inlopend"', 'code = "op_orde"', "oordeelcodes komen dubbel voor"),
-    ('kleur = "#1a9850"', 'kleur = "groen"', "geen kleur als '#rrggbb'"),
+    ('kleur = "#56B4E9"', 'kleur = "blauw"', "geen kleur als '#rrggbb'"),
     ('regel = "stand_eind >= 0"', 'regel = "__import__(\'os\')"', "is niet toegestaan"),
     ('treden = [', 'treden = ["geen"]\nx = [', "minstens twee verschillende treden"),
     ('naam = "Drenthe"', 'naam = "Drenthe', "geen geldige TOML"),
