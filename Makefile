@@ -19,19 +19,20 @@ $(INSTALLED): pyproject.toml
 ## Create .venv and install the project (done by every other target when needed)
 install: $(INSTALLED)
 
-## Run the main job on the bundled sample data: ingest, roll forward, assess, print the results
+## Run the main job on the bundled sample: ingest, compute, and every report in reports/<periode>/
 report: $(INSTALLED)
-	$(BIN)/python -m analysis ingest
-	$(BIN)/python -m analysis bereken
+	$(BIN)/python -m analysis run
+
+## Print the stands and assessments of the sample in the terminal (after make report)
+stand: $(INSTALLED)
 	$(BIN)/python -m analysis stand
 	$(BIN)/python -m analysis stand --gemeente "De Wolden" --periode 2024-H1
 	$(BIN)/python -m analysis oordeel --periode 2024-H1
 	$(BIN)/python -m analysis tempo --peildatum 2025-10-01
 
-## Time the roll-forward and the ingest at national scale (prints figures, not a test)
-bench: $(INSTALLED)
-	$(BIN)/python benchmarks/bench_rollforward.py
-	$(BIN)/python benchmarks/bench_ingest.py
+## Open JupyterLab on the project's notebooks
+lab: $(INSTALLED)
+	$(BIN)/python -m jupyter lab notebooks
 
 ## Run the linter and the test suite
 test: $(INSTALLED)
@@ -46,4 +47,4 @@ sample: $(INSTALLED)
 clean:
 	find data/processed reports -mindepth 1 ! -name .gitkeep -delete
 
-.PHONY: help install report test sample bench clean
+.PHONY: help install report stand lab test sample bench clean

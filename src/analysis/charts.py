@@ -13,13 +13,15 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from analysis.config import REFERENCE_DIR
-from analysis.periods import MONTHS_NL, periode_tekst
+from analysis.periods import periode_tekst
 
 ACHTERSTAND = "#D55E00"
 VOORSPRONG = "#0072B2"
 TAAKSTELLING = "#999999"
 REALISATIE = "#009E73"
 OPGAVE = "#E69F00"
+MONTH_ABBREVIATIONS = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov",
+                       "dec"]
 STAND_COLOURS = LinearSegmentedColormap.from_list("stand", [ACHTERSTAND, "#FFFFFF", VOORSPRONG])
 
 
@@ -75,7 +77,7 @@ def tempo_verloop(maanden: pd.DataFrame, opgave: int, periode: str, naam: str) -
     counts = maanden.set_index("maand")["realisatie"].reindex(months)
     last = counts.last_valid_index()
     cumulative = counts.fillna(0).cumsum().where(months <= last) if last is not None else counts
-    labels = [MONTHS_NL[m.month - 1][:3] for m in months]
+    labels = [MONTH_ABBREVIATIONS[m.month - 1] for m in months]
     figure, axes = _figure(7, 4)
     axes.plot(range(7), [0, *np.linspace(0, 1, 7)[1:] * max(opgave, 0)], "--", color=TAAKSTELLING,
               label="Lineair pad (opgave × maanden / 6)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -156,6 +157,22 @@ def _prognose(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _run(args: argparse.Namespace) -> int:
+    from analysis.periods import PeriodeError, parse_periode
+    from analysis.runner import EXIT_LOCKED, RunLocked, run
+
+    try:
+        periode = parse_periode(args.periode) if args.periode else None
+    except PeriodeError as error:
+        return _refuse(f"--periode: {error}")
+    try:
+        return run(periode, args.provincie, args.jobs, args.raw, args.processed, args.reports,
+                   args.kader)
+    except RunLocked as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_LOCKED
+
+
 def _refuse(message: str) -> int:
     print(message, file=sys.stderr)
     return EXIT_INPUT
@@ -216,6 +233,16 @@ def build_parser() -> argparse.ArgumentParser:
                           help="aangekondigde landelijke taakstelling, bijvoorbeeld 12000")
     prognose.add_argument("--periode", help="de periode van de prognose (standaard: de periode "
                                             "na de laatste met gegevens)")
+    runner = add("run", "Maak alle rapportages: inlezen, berekenen, notebooks uitvoeren, HTML.",
+                 _run)
+    runner.add_argument("--periode", help="bijvoorbeeld 2024-H1 (standaard: de laatste)")
+    runner.add_argument("--provincie", default="Drenthe", help="standaard: Drenthe")
+    runner.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                        help="aantal notebooks tegelijk (standaard: aantal processorkernen)")
+    runner.add_argument("--reports", type=Path, default=config.REPORTS_DIR,
+                        help="map voor de rapportages (standaard: reports)")
+    runner.add_argument("--kader", default="drenthe", help="beoordelingskader (standaard: "
+                                                          "drenthe)")
     add("voorbeelddata", "Genereer de synthetische voorbeelddata opnieuw (vaste seed).", _sample)
     return parser
 

@@ -1,0 +1,109 @@
+"""What the report notebooks show, prepared here so the notebooks stay thin.
+
+Each function reads the processed tables (never raw exports) and returns display-ready pieces:
+text in the letter's words, tables with Dutch column names, and the inputs of the charts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import config
+from analysis.dataset import read_table
+from analysis.gemeenten import provincie_codes
+from analysis.letter import resultaten_block
+
+TABLE_COLUMNS = {
+    "periode": "Periode", "stand_begin": "Stand begin", "taakstelling": "Taakstelling",
+    "opgave": "Opgave", "realisatie": "Realisatie", "stand_eind": "Stand eind",
+    "pct_taakstelling": "% taakstelling", "pct_totaalopgave": "% totaalopgave",
+    "ontwikkeling": "Ontwikkeling", "oordeel_label": "Oordeel", "trede": "Trede",
+}
+
+
+def processed_dir(processed: str | Path | None) -> Path:
+    """The processed folder a notebook was given, or the project's own."""
+    return Path(processed) if processed else config.PROCESSED_DIR
+
+
+@dataclass
+class Gemeente:
+    """Everything the municipality report shows."""
+
+    code: str
+    naam: str
+    periode: str
+    historie: pd.DataFrame
+    beoordeling: pd.Series
+    blok: str
+    maanden: pd.DataFrame
+    tempo: pd.Series | None
+    verschillen: pd.DataFrame
+
+    def tabel(self) -> pd.DataFrame:
+        """The whole history, with Dutch column names and percentages as text."""
+        frame = self.historie[[c for c in TABLE_COLUMNS if c in self.historie]].copy()
+        for column in ("pct_taakstelling", "pct_totaalopgave"):
+            frame[column] = frame[column].map(lambda v: "" if pd.isna(v) else f"{v:.0%}")
+        return frame.rename(columns=TABLE_COLUMNS).set_index("Periode")
+
+
+def gemeente(code: str, periode: str, processed: str | Path | None = None) -> Gemeente:
+    """The municipality report's contents for one period."""
+    folder = processed_dir(processed)
+    beoordeling = read_table(folder, "beoordeling")
+    history = beoordeling[beoordeling["gemeente_code"] == code].sort_values("periode")
+    if history.empty:
+        raise KeyError(f"geen gegevens voor gemeente {code}")
+    row = history.set_index("periode").loc[periode]
+    naam = str(row["gemeente_naam"])
+    months = read_table(folder, "realisatie_maand")
+    months = months[(months["gemeente_code"] == code) & (months["periode"] == periode)]
+    pace = read_table(folder, "tempo")
+    pace = pace[(pace["gemeente_code"] == code) & (pace["periode"] == periode)]
+    differences = read_table(folder, "afstemming")
+    differences = differences[differences["gemeente_code"] == code]
+    return Gemeente(
+        code=code, naam=naam, periode=periode, historie=history, beoordeling=row,
+        blok=resultaten_block(history, code, naam, periode), maanden=months,
+        tempo=pace.iloc[0] if len(pace) else None,
+        verschillen=differences[["maand", "coa", "gemeente", "verschil", "opvolgen"]].rename(
+            columns={"maand": "Maand", "coa": "COA", "gemeente": "Gemeente",
+                     "verschil": "Verschil", "opvolgen": "Opvolgen"}),
+    )
+
+
+@dataclass
+class Provincie:
+    """Everything the province overview shows."""
+
+    naam: str
+    periode: str
+    stand: pd.DataFrame
+    beoordeling: pd.DataFrame
+    inwoners: pd.Series
+
+    def tabel(self) -> pd.DataFrame:
+        """All municipalities in the period, with their numbers and ratings."""
+        rows = self.beoordeling[self.beoordeling["periode"] == self.periode]
+        columns = ["gemeente_naam", *[c for c in TABLE_COLUMNS if c != "periode"]]
+        frame = rows[columns].sort_values("gemeente_naam").copy()
+        for column in ("pct_taakstelling", "pct_totaalopgave"):
+            frame[column] = frame[column].map(lambda v: "" if pd.isna(v) else f"{v:.0%}")
+        return frame.rename(columns={**TABLE_COLUMNS, "gemeente_naam": "Gemeente"}).set_index(
+            "Gemeente")
+
+
+def provincie(naam: str, periode: str, processed: str | Path | None = None) -> Provincie:
+    """The province overview's contents for one period."""
+    folder = processed_dir(processed)
+    beoordeling = read_table(folder, "beoordeling")
+    beoordeling = beoordeling[beoordeling["gemeente_code"].isin(provincie_codes(naam))]
+    taakstelling = read_table(folder, "taakstelling").sort_values("versiedatum")
+    current = taakstelling[taakstelling["periode"] <= periode]
+    inwoners = current.groupby("gemeente_code")["inwoners"].last()
+    return Provincie(naam=naam, periode=periode, stand=beoordeling,
+                     beoordeling=beoordeling, inwoners=inwoners)

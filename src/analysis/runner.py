@@ -1,0 +1,247 @@
+"""The reporting run: ingest, compute, execute the notebooks with papermill, export HTML.
+
+Output goes to ``reports/<periode>/``: an HTML per municipality, the province overview, an
+``index.html`` linking everything and a ``run.json`` with the inputs' hashes, package versions,
+timings per step and the outcome per notebook. The run writes into a temporary folder and
+publishes it only when every notebook has been tried; a lock refuses a second run on the same
+reports folder. One failing notebook does not stop the others.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import shutil
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass
+from importlib.metadata import version
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import config, gemeenten
+from analysis.ingest import run_ingest
+from analysis.kader import load_kader
+from analysis.toezicht import save, toezicht
+
+NOTEBOOKS = config.PROJECT_DIR / "notebooks"
+PACKAGES = ["analysis", "pandas", "numpy", "pyarrow", "openpyxl", "matplotlib", "papermill",
+            "nbconvert", "ipykernel"]
+EXIT_OK, EXIT_FAILED, EXIT_INPUT, EXIT_LOCKED = 0, 1, 2, 3
+
+
+class RunLocked(Exception):
+    """Another run holds the lock on the reports folder."""
+
+
+@dataclass
+class Task:
+    """One notebook to execute."""
+
+    naam: str
+    notebook: str
+    parameters: dict
+    html: str
+
+
+@dataclass
+class Outcome:
+    """What became of one notebook."""
+
+    naam: str
+    html: str
+    status: str
+    seconden: float
+    fout: str | None = None
+    pogingen: int = 1
+
+
+def _kernel_failed_to_start(error: BaseException) -> bool:
+    text = f"{type(error).__name__}: {error}"
+    return any(word in text for word in ("Kernel died", "kernel_info", "Kernel didn't respond",
+                                         "NoSuchKernel", "Timeout waiting"))
+
+
+def execute(task: Task, folder: str) -> Outcome:
+    """Execute one notebook with papermill and export it to HTML without code; a kernel that
+    fails to start is retried once."""
+    import nbformat
+    import papermill
+    from nbconvert import HTMLExporter
+
+    start = time.perf_counter()
+    executed = Path(folder) / "notebooks" / f"{Path(task.html).stem}.ipynb"
+    attempts = 0
+    while True:
+        attempts += 1
+        try:
+            papermill.execute_notebook(task.notebook, str(executed), parameters=task.parameters,
+                                       kernel_name="python3", progress_bar=False,
+                                       log_output=False, cwd=str(NOTEBOOKS),
+                                       extra_arguments=["--IPKernelApp.log_level=ERROR"])
+            break
+        except Exception as error:
+            if attempts == 1 and _kernel_failed_to_start(error):
+                continue
+            message = str(error).strip().splitlines()
+            return Outcome(task.naam, task.html, "mislukt", time.perf_counter() - start,
+                           message[-1] if message else type(error).__name__, attempts)
+    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True)
+    notebook = nbformat.read(executed, as_version=4)
+    for cell in notebook.cells:  # papermill gives its parameters cell a random id
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "ingevoegde-parameters"
+    body, _ = exporter.from_notebook_node(notebook)
+    (Path(folder) / task.html).write_text(body, encoding="utf-8")
+    return Outcome(task.naam, task.html, "gelukt", time.perf_counter() - start, None, attempts)
+
+
+def tasks(periode: str, provincie: str, codes: list[str], processed: Path) -> list[Task]:
+    """The province overview and one report per municipality; codes are passed as text."""
+    items = [Task(f"Overzicht {provincie}", str(NOTEBOOKS / "provincie.ipynb"),
+                  {"provincie": provincie, "periode": periode, "processed": str(processed)},
+                  "overzicht.html")]
+    names = gemeenten.naam(pd.Series(codes))
+    for code, name in sorted(zip(codes, names, strict=True), key=lambda pair: pair[1]):
+        items.append(Task(name, str(NOTEBOOKS / "gemeente.ipynb"),
+                          {"gemeente_code": code, "periode": periode,
+                           "processed": str(processed)}, f"gemeente-{code}.html"))
+    return items
+
+
+class Lock:
+    """A lock file beside the reports; a lock left by a process that no longer runs is taken."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __enter__(self) -> Lock:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        for _ in range(2):
+            try:
+                handle = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            except FileExistsError:
+                owner = self.path.read_text().strip()
+                if owner.isdigit() and _alive(int(owner)):
+                    raise RunLocked(f"er loopt al een run (proces {owner}); lock: "
+                                    f"{self.path}") from None
+                self.path.unlink(missing_ok=True)
+                continue
+            os.write(handle, str(os.getpid()).encode())
+            os.close(handle)
+            return self
+        raise RunLocked(f"lock {self.path} kon niet worden gezet")
+
+    def __exit__(self, *exc: object) -> None:
+        self.path.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _progress(total: int):
+    """A progress bar on a terminal, plain log lines otherwise."""
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(total=total, unit="notebook", desc="Rapportages")
+        return lambda outcome: bar.update(1)
+    return lambda outcome: print(f"{outcome.status}: {outcome.naam} ({outcome.seconden:.1f} s)"
+                                 + (f" - {outcome.fout}" if outcome.fout else ""), flush=True)
+
+
+def index_html(periode: str, provincie: str, outcomes: list[Outcome],
+               beoordeling: pd.DataFrame) -> str:
+    """A page linking every report, with each municipality's rating."""
+    rows = beoordeling[beoordeling["periode"] == periode].set_index("gemeente_naam")
+    items = []
+    for outcome in outcomes:
+        link = (f'<a href="{outcome.html}">{html.escape(outcome.naam)}</a>'
+                if outcome.status == "gelukt" else f"{html.escape(outcome.naam)} (mislukt)")
+        rating = ""
+        if outcome.naam in rows.index:
+            row = rows.loc[outcome.naam]
+            rating = (f'<span style="display:inline-block;width:1em;height:1em;'
+                      f'background:{row["kleur"]};border:1px solid #444"></span> '
+                      f'{html.escape(row["oordeel_label"])}')
+        items.append(f"<tr><td>{link}</td><td>{rating}</td></tr>")
+    return ("<!DOCTYPE html><html lang=\"nl\"><head><meta charset=\"utf-8\">"
+            f"<title>Toezicht huisvesting vergunninghouders {provincie} {periode}</title>"
+            "<style>body{font-family:sans-serif;margin:2em}td{padding:.2em 1em}</style></head>"
+            f"<body><h1>Toezicht huisvesting vergunninghouders</h1><p>{provincie}, {periode}</p>"
+            f"<table>{''.join(items)}</table></body></html>")
+
+
+def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Path,
+        reports: Path, kader_name: str) -> int:
+    """The whole run; returns the exit code."""
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    with Lock(reports / ".lock"):
+        ingested = run_ingest(raw, processed)
+        timings["ingest"] = time.perf_counter() - started
+        step = time.perf_counter()
+        kader = load_kader(kader_name)
+        tables = toezicht(processed, raw, kader)
+        save(tables, processed)
+        timings["berekenen"] = time.perf_counter() - step
+        stand = tables["stand"]
+        periode = periode or stand["periode"].max()
+        codes = sorted(set(gemeenten.provincie_codes(provincie)) & set(stand["gemeente_code"]))
+        todo = tasks(periode, provincie, codes, processed)
+        final = reports / periode
+        staging = reports / f".{periode}.bezig-{os.getpid()}"
+        shutil.rmtree(staging, ignore_errors=True)
+        (staging / "notebooks").mkdir(parents=True)
+        step = time.perf_counter()
+        report = _progress(len(todo))
+        outcomes: list[Outcome] = []
+        with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+            futures = [pool.submit(execute, task, str(staging)) for task in todo]
+            for future in as_completed(futures):
+                outcomes.append(future.result())
+                report(outcomes[-1])
+        order = {task.html: number for number, task in enumerate(todo)}
+        outcomes.sort(key=lambda outcome: order[outcome.html])
+        timings["notebooks"] = time.perf_counter() - step
+        (staging / "index.html").write_text(
+            index_html(periode, provincie, outcomes, tables["beoordeling"]), encoding="utf-8")
+        timings["totaal"] = time.perf_counter() - started
+        record = {
+            "periode": periode, "provincie": provincie, "beoordelingskader": kader.naam,
+            "invoer": ingested.bestanden[["bron_bestand", "bestand_hash"]].to_dict("records"),
+            "versies": {"python": sys.version.split()[0],
+                        **{name: version(name) for name in PACKAGES}},
+            "tijden_seconden": {k: round(v, 2) for k, v in timings.items()},
+            "notebooks": [asdict(outcome) | {"seconden": round(outcome.seconden, 2)}
+                          for outcome in outcomes],
+        }
+        (staging / "run.json").write_text(json.dumps(record, indent=2, ensure_ascii=False),
+                                          encoding="utf-8")
+        _publish(staging, final)
+    failed = [o for o in outcomes if o.status != "gelukt"]
+    print(f"Rapportages {provincie} {periode}: {len(outcomes) - len(failed)} gelukt, "
+          f"{len(failed)} mislukt; {final / 'index.html'} ({timings['totaal']:.0f} s)")
+    for outcome in failed:
+        print(f"  - mislukt: {outcome.naam}: {outcome.fout}", file=sys.stderr)
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def _publish(staging: Path, final: Path) -> None:
+    """Replace the published folder by the finished one."""
+    old = final.with_name(f".{final.name}.oud-{os.getpid()}")
+    if final.exists():
+        final.rename(old)
+    staging.rename(final)
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,102 @@
+"""The reporting run end to end on the sample: notebooks, HTML, index, run.json, failures, lock."""
+
+import json
+import os
+
+import openpyxl
+import papermill
+import pytest
+
+from analysis import runner
+from analysis.config import RAW_DIR
+from analysis.runner import NOTEBOOKS, Task, execute
+
+
+@pytest.fixture(scope="module")
+def run_with_a_failing_notebook(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("run")
+    original = runner.tasks
+
+    def with_failure(*args):
+        items = original(*args)
+        broken = Task("Nergenshuizen", str(NOTEBOOKS / "gemeente.ipynb"),
+                      {**items[1].parameters, "gemeente_code": "GM9999"}, "gemeente-GM9999.html")
+        return [*items, broken]
+
+    runner.tasks = with_failure
+    try:
+        code = runner.run("2024-H1", "Drenthe", 2, RAW_DIR, folder / "processed",
+                          folder / "reports", "drenthe")
+    finally:
+        runner.tasks = original
+    return code, folder / "reports"
+
+
+def test_every_report_is_published_and_the_failure_recorded(run_with_a_failing_notebook):
+    code, reports = run_with_a_failing_notebook
+    assert code == runner.EXIT_FAILED
+    published = reports / "2024-H1"
+    record = json.loads((published / "run.json").read_text())
+    outcomes = {o["naam"]: o["status"] for o in record["notebooks"]}
+    assert len(outcomes) == 14
+    assert outcomes.pop("Nergenshuizen") == "mislukt"
+    assert set(outcomes.values()) == {"gelukt"}
+    assert len(list(published.glob("gemeente-GM*.html"))) == 12
+    assert (published / "overzicht.html").is_file()
+    index = (published / "index.html").read_text()
+    assert index.count("<a href=") == 13 and "Nergenshuizen (mislukt)" in index
+    assert {"ingest", "berekenen", "notebooks", "totaal"} <= set(record["tijden_seconden"])
+    assert len(record["invoer"]) == 60 and record["versies"]["pandas"]
+    assert not list(reports.glob(".*"))  # no staging folder, no lock left behind
+
+
+def test_reports_show_the_letter_without_code(run_with_a_failing_notebook):
+    _, reports = run_with_a_failing_notebook
+    page = (reports / "2024-H1" / "gemeente-GM1690.html").read_text()
+    assert "Stand op 1 juli 2024: -13" in page and "(kenmerk 47/4.1/2024001652)" in page
+    assert page.count("<img") == 3
+    assert "rapport.gemeente(" not in page  # code cells are left out
+
+
+def test_no_personal_data_in_any_output(run_with_a_failing_notebook):
+    _, reports = run_with_a_failing_notebook
+    sheet = openpyxl.load_workbook(RAW_DIR / "tvs" / "TVS_export_huisvestingen_2022-2025.xlsx",
+                                   read_only=True)["Export"]
+    ids = {str(v) for row in sheet.iter_rows(min_row=6, max_col=2, values_only=True)
+           for v in row if v}
+    assert len(ids) > 1000
+    produced = [p for p in reports.rglob("*") if p.is_file()]
+    produced += [p for p in (reports.parent / "processed").rglob("*") if p.is_file()]
+    for path in produced:
+        content = path.read_bytes().decode("utf-8", errors="ignore")
+        assert not [i for i in ids if i in content], path.name
+
+
+def test_notebook_parameters_match_what_the_runner_passes(tmp_path):
+    for task in runner.tasks("2024-H1", "Drenthe", ["GM1690"], tmp_path)[:2]:
+        declared = papermill.inspect_notebook(task.notebook)
+        assert set(declared) == set(task.parameters), task.notebook
+        assert all(isinstance(v, str) for v in task.parameters.values())
+
+
+def test_a_second_run_is_refused_while_one_holds_the_lock(tmp_path, capsys):
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / ".lock").write_text(str(os.getppid()))
+    from analysis.cli import main
+
+    code = main(["run", "--raw", str(RAW_DIR), "--processed", str(tmp_path / "p"),
+                 "--reports", str(reports)])
+    assert code == runner.EXIT_LOCKED
+    assert "er loopt al een run" in capsys.readouterr().err
+    assert not (tmp_path / "p").exists()
+
+
+def test_the_same_inputs_give_the_same_html(run_with_a_failing_notebook, tmp_path):
+    _, reports = run_with_a_failing_notebook
+    processed = reports.parent / "processed"
+    task = runner.tasks("2024-H1", "Drenthe", ["GM1690"], processed)[1]
+    for folder in ("a", "b"):
+        (tmp_path / folder / "notebooks").mkdir(parents=True)
+        assert execute(task, str(tmp_path / folder)).status == "gelukt"
+    assert (tmp_path / "a" / task.html).read_bytes() == (tmp_path / "b" / task.html).read_bytes()
