@@ -39,6 +39,12 @@ test: $(INSTALLED)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest
 
+## Time the roll-forward, the ingest and the reporting run at national scale (prints figures)
+bench: $(INSTALLED)
+	$(BIN)/python benchmarks/bench_rollforward.py
+	$(BIN)/python benchmarks/bench_ingest.py
+	$(BIN)/python benchmarks/bench_reports.py
+
 ## Regenerate the synthetic sample data in data/raw from its seeded generator
 sample: $(INSTALLED)
 	$(BIN)/python -m analysis voorbeelddata

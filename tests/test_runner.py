@@ -9,7 +9,7 @@ import pytest
 
 from analysis import runner
 from analysis.config import RAW_DIR
-from analysis.runner import NOTEBOOKS, Task, execute
+from analysis.runner import NOTEBOOKS, Task, execute, export_html
 
 
 @pytest.fixture(scope="module")
@@ -98,5 +98,7 @@ def test_the_same_inputs_give_the_same_html(run_with_a_failing_notebook, tmp_pat
     task = runner.tasks("2024-H1", "Drenthe", ["GM1690"], processed)[1]
     for folder in ("a", "b"):
         (tmp_path / folder / "notebooks").mkdir(parents=True)
-        assert execute(task, str(tmp_path / folder)).status == "gelukt"
+        outcome = execute(task, str(tmp_path / folder))
+        assert outcome.status == "gelukt"
+        export_html(outcome, tmp_path / folder)
     assert (tmp_path / "a" / task.html).read_bytes() == (tmp_path / "b" / task.html).read_bytes()

@@ -69,7 +69,8 @@ def naam(codes: pd.Series) -> pd.Series:
 
 
 def provincie_codes(provincie: str) -> list[str]:
-    """Codes of a province's municipalities, sorted by name."""
+    """Codes of a province's municipalities, sorted by name ("Nederland": all of them)."""
     table = reference()
-    selected = table[table["provincie"].str.lower() == provincie.strip().lower()]
+    name = provincie.strip().lower()
+    selected = table if name == "nederland" else table[table["provincie"].str.lower() == name]
     return selected.sort_values("gemeente_naam")["gemeente_code"].tolist()

@@ -7,6 +7,7 @@ text in the letter's words, tables with Dutch column names, and the inputs of th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -22,6 +23,18 @@ TABLE_COLUMNS = {
     "pct_taakstelling": "% taakstelling", "pct_totaalopgave": "% totaalopgave",
     "ontwikkeling": "Ontwikkeling", "oordeel_label": "Oordeel", "trede": "Trede",
 }
+
+
+@lru_cache(maxsize=32)
+def _read(folder: Path, name: str, modified: int) -> pd.DataFrame:
+    return read_table(folder, name)
+
+
+def table(folder: Path, name: str) -> pd.DataFrame:
+    """A processed table, read once per kernel as long as the file does not change (the runner
+    executes many reports in one kernel). Callers filter; they do not modify it."""
+    path = folder / f"{name}.parquet"
+    return _read(folder, name, path.stat().st_mtime_ns if path.exists() else 0)
 
 
 def processed_dir(processed: str | Path | None) -> Path:
@@ -54,17 +67,17 @@ class Gemeente:
 def gemeente(code: str, periode: str, processed: str | Path | None = None) -> Gemeente:
     """The municipality report's contents for one period."""
     folder = processed_dir(processed)
-    beoordeling = read_table(folder, "beoordeling")
+    beoordeling = table(folder, "beoordeling")
     history = beoordeling[beoordeling["gemeente_code"] == code].sort_values("periode")
     if history.empty:
         raise KeyError(f"geen gegevens voor gemeente {code}")
     row = history.set_index("periode").loc[periode]
     naam = str(row["gemeente_naam"])
-    months = read_table(folder, "realisatie_maand")
+    months = table(folder, "realisatie_maand")
     months = months[(months["gemeente_code"] == code) & (months["periode"] == periode)]
-    pace = read_table(folder, "tempo")
+    pace = table(folder, "tempo")
     pace = pace[(pace["gemeente_code"] == code) & (pace["periode"] == periode)]
-    differences = read_table(folder, "afstemming")
+    differences = table(folder, "afstemming")
     differences = differences[differences["gemeente_code"] == code]
     return Gemeente(
         code=code, naam=naam, periode=periode, historie=history, beoordeling=row,
@@ -100,9 +113,9 @@ class Provincie:
 def provincie(naam: str, periode: str, processed: str | Path | None = None) -> Provincie:
     """The province overview's contents for one period."""
     folder = processed_dir(processed)
-    beoordeling = read_table(folder, "beoordeling")
+    beoordeling = table(folder, "beoordeling")
     beoordeling = beoordeling[beoordeling["gemeente_code"].isin(provincie_codes(naam))]
-    taakstelling = read_table(folder, "taakstelling").sort_values("versiedatum")
+    taakstelling = table(folder, "taakstelling").sort_values("versiedatum")
     current = taakstelling[taakstelling["periode"] <= periode]
     inwoners = current.groupby("gemeente_code")["inwoners"].last()
     return Provincie(naam=naam, periode=periode, stand=beoordeling,

@@ -17,6 +17,7 @@ import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
+from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 
@@ -65,12 +66,55 @@ def _kernel_failed_to_start(error: BaseException) -> bool:
                                          "NoSuchKernel", "Timeout waiting"))
 
 
-def execute(task: Task, folder: str) -> Outcome:
-    """Execute one notebook with papermill and export it to HTML without code; a kernel that
-    fails to start is retried once."""
+_kernel = None  # this process's kernel, reused for every notebook it executes
+
+
+def worker_kernel():
+    """This process's kernel, started on first use and shut down when the process ends.
+
+    Starting a kernel and importing pandas and matplotlib in it costs more than a report itself,
+    so each worker keeps one kernel; a preamble clears its namespace (``%reset -f``) before
+    every notebook, so the reports share nothing but the imported modules."""
+    global _kernel
+    if _kernel is None or not _kernel.is_alive():
+        from multiprocessing import util
+
+        from jupyter_client.manager import KernelManager
+
+        _kernel = KernelManager(kernel_name="python3")
+        _kernel.start_kernel(extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                             cwd=str(NOTEBOOKS))
+        util.Finalize(_kernel, _kernel.shutdown_kernel, kwargs={"now": True}, exitpriority=10)
+    return _kernel
+
+
+# Run first in every notebook executed by the runner (and left out of the HTML, like all code):
+# clear what the previous report left in the kernel, and draw figures as laid out.
+_PREAMBLE = "%reset -f\n%config InlineBackend.print_figure_kwargs = {'bbox_inches': None}"
+
+
+def _with_preamble(path: str):
     import nbformat
-    import papermill
+
+    notebook = nbformat.read(path, as_version=4)
+    cell = nbformat.v4.new_code_cell(_PREAMBLE, id="voorbereiding")
+    notebook.cells.insert(0, cell)
+    return notebook
+
+
+@cache
+def _exporter():
     from nbconvert import HTMLExporter
+
+    return HTMLExporter(exclude_input=True, exclude_input_prompt=True,
+                        exclude_output_prompt=True)
+
+
+def execute(task: Task, folder: str) -> Outcome:
+    """Execute one notebook with papermill in this process's kernel; a kernel that fails to
+    start is retried once."""
+    global _kernel
+    import papermill
 
     start = time.perf_counter()
     executed = Path(folder) / "notebooks" / f"{Path(task.html).stem}.ipynb"
@@ -78,26 +122,36 @@ def execute(task: Task, folder: str) -> Outcome:
     while True:
         attempts += 1
         try:
-            papermill.execute_notebook(task.notebook, str(executed), parameters=task.parameters,
+            papermill.execute_notebook(_with_preamble(task.notebook), str(executed),
+                                       parameters=task.parameters,
                                        kernel_name="python3", progress_bar=False,
-                                       log_output=False, cwd=str(NOTEBOOKS),
-                                       extra_arguments=["--IPKernelApp.log_level=ERROR"])
+                                       log_output=False, km=worker_kernel(),
+                                       request_save_on_cell_execute=False)
             break
         except Exception as error:
             if attempts == 1 and _kernel_failed_to_start(error):
+                _kernel = None
                 continue
             message = str(error).strip().splitlines()
             return Outcome(task.naam, task.html, "mislukt", time.perf_counter() - start,
                            message[-1] if message else type(error).__name__, attempts)
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
+    return Outcome(task.naam, task.html, "gelukt", time.perf_counter() - start, None, attempts)
+
+
+def export_html(outcome: Outcome, folder: Path) -> None:
+    """The executed notebook as HTML without code (done by the parent process, so the workers
+    go on with the next notebook meanwhile)."""
+    import nbformat
+
+    start = time.perf_counter()
+    executed = folder / "notebooks" / f"{Path(outcome.html).stem}.ipynb"
     notebook = nbformat.read(executed, as_version=4)
     for cell in notebook.cells:  # papermill gives its parameters cell a random id
         if "injected-parameters" in cell.metadata.get("tags", []):
             cell["id"] = "ingevoegde-parameters"
-    body, _ = exporter.from_notebook_node(notebook)
-    (Path(folder) / task.html).write_text(body, encoding="utf-8")
-    return Outcome(task.naam, task.html, "gelukt", time.perf_counter() - start, None, attempts)
+    body, _ = _exporter().from_notebook_node(notebook)
+    (folder / outcome.html).write_text(body, encoding="utf-8")
+    outcome.seconden += time.perf_counter() - start
 
 
 def tasks(periode: str, provincie: str, codes: list[str], processed: Path) -> list[Task]:
@@ -183,6 +237,24 @@ def index_html(periode: str, provincie: str, outcomes: list[Outcome],
             f"<table>{''.join(items)}</table></body></html>")
 
 
+def execute_all(todo: list[Task], folder: Path, jobs: int) -> list[Outcome]:
+    """Execute every task in ``jobs`` worker processes and export each to HTML; outcomes in the
+    order of ``todo``."""
+    (folder / "notebooks").mkdir(parents=True, exist_ok=True)
+    report = _progress(len(todo))
+    outcomes: list[Outcome] = []
+    with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = [pool.submit(execute, task, str(folder)) for task in todo]
+        for future in as_completed(futures):
+            outcome = future.result()
+            if outcome.status == "gelukt":
+                export_html(outcome, folder)
+            outcomes.append(outcome)
+            report(outcome)
+    order = {task.html: number for number, task in enumerate(todo)}
+    return sorted(outcomes, key=lambda outcome: order[outcome.html])
+
+
 def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Path,
         reports: Path, kader_name: str) -> int:
     """The whole run; returns the exit code."""
@@ -203,17 +275,8 @@ def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Pa
         final = reports / periode
         staging = reports / f".{periode}.bezig-{os.getpid()}"
         shutil.rmtree(staging, ignore_errors=True)
-        (staging / "notebooks").mkdir(parents=True)
         step = time.perf_counter()
-        report = _progress(len(todo))
-        outcomes: list[Outcome] = []
-        with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
-            futures = [pool.submit(execute, task, str(staging)) for task in todo]
-            for future in as_completed(futures):
-                outcomes.append(future.result())
-                report(outcomes[-1])
-        order = {task.html: number for number, task in enumerate(todo)}
-        outcomes.sort(key=lambda outcome: order[outcome.html])
+        outcomes = execute_all(todo, staging, jobs)
         timings["notebooks"] = time.perf_counter() - step
         (staging / "index.html").write_text(
             index_html(periode, provincie, outcomes, tables["beoordeling"]), encoding="utf-8")

@@ -1,0 +1,123 @@
+"""Reporting run times; prints figures.
+
+1. The floor: a fresh kernel per notebook executing an empty notebook, as many times as the
+   Drenthe run has notebooks, with the same parallelism.
+2. The Drenthe run's notebook step on the sample (kernels reused per worker).
+3. A national run: 342 municipality reports plus the overview, on synthetic processed data
+   (written straight to Parquet; the exports' ingest is timed by bench_ingest.py).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pandas as pd
+
+from analysis import config, gemeenten
+from analysis.afstemming import gemeenten_tegen_coa
+from analysis.beoordeling import beoordeel
+from analysis.besluiten import load_besluiten
+from analysis.ingest import run_ingest
+from analysis.kader import load_kader
+from analysis.roll_forward import rollforward
+from analysis.runner import execute_all, tasks
+from analysis.tempo import tempo
+from analysis.toezicht import save, toezicht
+
+JOBS = os.cpu_count() or 2
+PERIODS = [f"{year}-H{half}" for year in range(2022, 2026) for half in (1, 2)]
+
+
+def _empty_notebook(path: Path) -> None:
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                       "language": "python"}
+    nbformat.write(notebook, path)
+
+
+def _fresh_kernel(source: str, target: str) -> None:
+    import papermill
+
+    papermill.execute_notebook(source, target, kernel_name="python3", progress_bar=False)
+
+
+def floor(count: int, folder: Path) -> float:
+    """Wall time to execute an empty notebook ``count`` times, each in a fresh kernel."""
+    source = folder / "leeg.ipynb"
+    _empty_notebook(source)
+    start = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=JOBS) as pool:
+        list(pool.map(_fresh_kernel, [str(source)] * count,
+                      [str(folder / f"leeg-{i}.ipynb") for i in range(count)]))
+    return time.perf_counter() - start
+
+
+def national(processed: Path, seed: int = 3) -> list[str]:
+    """Synthetic processed tables for all municipalities of the reference; returns the codes."""
+    rng = np.random.default_rng(seed)
+    codes = gemeenten.reference()["gemeente_code"].tolist()
+    flows = pd.DataFrame([(c, p) for c in codes for p in PERIODS],
+                         columns=["gemeente_code", "periode"])
+    flows["taakstelling"] = rng.integers(5, 120, len(flows))
+    flows["realisatie"] = (flows["taakstelling"] * rng.uniform(0.7, 1.3, len(flows))).astype(int)
+    opening = pd.DataFrame({"gemeente_code": codes, "periode": PERIODS[0],
+                            "stand": rng.integers(-30, 30, len(codes))})
+    stand = rollforward(flows, opening)
+    stand.insert(1, "gemeente_naam", gemeenten.naam(stand["gemeente_code"]))
+    months = pd.DataFrame([(c, m) for c in codes for m in pd.date_range(
+        "2022-01-01", "2025-12-01", freq="MS")], columns=["gemeente_code", "maand"])
+    months["periode"] = months["maand"].dt.year.astype(str) + "-H" + np.where(
+        months["maand"].dt.month <= 6, "1", "2")
+    months["realisatie"] = rng.integers(0, 20, len(months))
+    inwoners = pd.DataFrame({"gemeente_code": codes, "periode": PERIODS[-1],
+                             "versiedatum": pd.Timestamp("2025-04-01"),
+                             "inwoners": rng.integers(1_000, 900_000, len(codes))})
+    empty = months.iloc[0:0].assign(realisatie=0)
+    save({"stand": stand,
+          "beoordeling": beoordeel(stand, load_kader("drenthe"), load_besluiten(None, [])),
+          "realisatie_maand": months, "tempo": tempo(stand, months),
+          "afstemming": gemeenten_tegen_coa(months, empty), "taakstelling": inwoners},
+         processed)
+    return codes
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        processed = work / "processed"
+        run_ingest(config.RAW_DIR, processed)
+        tables = toezicht(processed, config.RAW_DIR, load_kader("drenthe"))
+        save(tables, processed)
+        codes = gemeenten.provincie_codes("Drenthe")
+        todo = tasks("2024-H1", "Drenthe", codes, processed)
+        lowest = floor(len(todo), work)
+        start = time.perf_counter()
+        outcomes = execute_all(todo, work / "drenthe", JOBS)
+        drenthe = time.perf_counter() - start
+        assert all(o.status == "gelukt" for o in outcomes)
+        print(f"Drenthe: {len(todo)} notebooks met {JOBS} processen: {drenthe:.1f} s; vloer "
+              f"(lege notebooks, elk een nieuwe kernel): {lowest:.1f} s; verhouding "
+              f"{drenthe / lowest:.2f}x (doel <= 1.5x)")
+
+        if "--alleen-drenthe" in sys.argv:
+            return
+        national_processed = work / "nationaal"
+        codes = national(national_processed)
+        todo = tasks("2025-H2", "Nederland", codes, national_processed)
+        start = time.perf_counter()
+        outcomes = execute_all(todo, work / "nl", JOBS)
+        seconds = time.perf_counter() - start
+        failed = [o for o in outcomes if o.status != "gelukt"]
+        print(f"Nationaal: {len(todo)} notebooks met {JOBS} processen: {seconds / 60:.1f} min "
+              f"({seconds / len(todo):.2f} s per rapport; {len(failed)} mislukt; doel < 6 min)")
+
+
+if __name__ == "__main__":
+    main()
