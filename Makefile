@@ -30,9 +30,9 @@ stand: $(INSTALLED)
 	$(BIN)/python -m analysis oordeel --periode 2024-H1
 	$(BIN)/python -m analysis tempo --peildatum 2025-10-01
 
-## Open JupyterLab on the project's notebooks
+## Open JupyterLab on the notebooks (extra options: make lab LAB_ARGS=--no-browser)
 lab: $(INSTALLED)
-	$(BIN)/python -m jupyter lab notebooks
+	$(BIN)/python -m jupyter lab notebooks $(LAB_ARGS)
 
 ## Run the linter and the test suite
 test: $(INSTALLED)

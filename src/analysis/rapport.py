@@ -37,6 +37,14 @@ def table(folder: Path, name: str) -> pd.DataFrame:
     return _read(folder, name, path.stat().st_mtime_ns if path.exists() else 0)
 
 
+def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Percentages as '88%' (blank where undefined), for display."""
+    frame = frame.copy()
+    for column in ("pct_taakstelling", "pct_totaalopgave"):
+        frame[column] = frame[column].map(lambda v: "" if pd.isna(v) else f"{v:.0%}")
+    return frame
+
+
 def processed_dir(processed: str | Path | None) -> Path:
     """The processed folder a notebook was given, or the project's own."""
     return Path(processed) if processed else config.PROCESSED_DIR
@@ -58,9 +66,7 @@ class Gemeente:
 
     def tabel(self) -> pd.DataFrame:
         """The whole history, with Dutch column names and percentages as text."""
-        frame = self.historie[[c for c in TABLE_COLUMNS if c in self.historie]].copy()
-        for column in ("pct_taakstelling", "pct_totaalopgave"):
-            frame[column] = frame[column].map(lambda v: "" if pd.isna(v) else f"{v:.0%}")
+        frame = _as_text(self.historie[[c for c in TABLE_COLUMNS if c in self.historie]])
         return frame.rename(columns=TABLE_COLUMNS).set_index("Periode")
 
 
@@ -95,17 +101,14 @@ class Provincie:
 
     naam: str
     periode: str
-    stand: pd.DataFrame
-    beoordeling: pd.DataFrame
+    beoordeling: pd.DataFrame  # every municipality and period: the stand and its assessment
     inwoners: pd.Series
 
     def tabel(self) -> pd.DataFrame:
         """All municipalities in the period, with their numbers and ratings."""
         rows = self.beoordeling[self.beoordeling["periode"] == self.periode]
         columns = ["gemeente_naam", *[c for c in TABLE_COLUMNS if c != "periode"]]
-        frame = rows[columns].sort_values("gemeente_naam").copy()
-        for column in ("pct_taakstelling", "pct_totaalopgave"):
-            frame[column] = frame[column].map(lambda v: "" if pd.isna(v) else f"{v:.0%}")
+        frame = _as_text(rows[columns].sort_values("gemeente_naam"))
         return frame.rename(columns={**TABLE_COLUMNS, "gemeente_naam": "Gemeente"}).set_index(
             "Gemeente")
 
@@ -118,5 +121,4 @@ def provincie(naam: str, periode: str, processed: str | Path | None = None) -> P
     taakstelling = table(folder, "taakstelling").sort_values("versiedatum")
     current = taakstelling[taakstelling["periode"] <= periode]
     inwoners = current.groupby("gemeente_code")["inwoners"].last()
-    return Provincie(naam=naam, periode=periode, stand=beoordeling,
-                     beoordeling=beoordeling, inwoners=inwoners)
+    return Provincie(naam=naam, periode=periode, beoordeling=beoordeling, inwoners=inwoners)
