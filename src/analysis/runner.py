@@ -4,7 +4,8 @@ Output goes to ``reports/<periode>/``: an HTML per municipality, the province ov
 ``index.html`` linking everything and a ``run.json`` with the inputs' hashes, package versions,
 timings per step and the outcome per notebook. The run writes into a temporary folder and
 publishes it only when every notebook has been tried; a lock refuses a second run on the same
-reports folder. One failing notebook does not stop the others.
+reports folder. One failing notebook does not stop the others. The worker processes start
+their kernels while the exports are being read.
 """
 
 from __future__ import annotations
@@ -86,6 +87,29 @@ def worker_kernel():
                              cwd=str(NOTEBOOKS))
         util.Finalize(_kernel, _kernel.shutdown_kernel, kwargs={"now": True}, exitpriority=10)
     return _kernel
+
+
+def warm_up() -> None:
+    """Start this worker's kernel and import what the reports need, so that a run can do this
+    while it is still reading the exports. A failure here is left to the first notebook."""
+    try:
+        client = worker_kernel().client()
+        client.start_channels()
+        try:
+            client.wait_for_ready(timeout=60)
+            client.execute_interactive("import analysis.charts, analysis.rapport", timeout=120)
+        finally:
+            client.stop_channels()
+    except Exception:
+        pass
+
+
+def worker_pool(jobs: int) -> ProcessPoolExecutor:
+    """Worker processes whose kernels start right away, in the background."""
+    pool = ProcessPoolExecutor(max_workers=max(1, jobs))
+    for _ in range(max(1, jobs)):
+        pool.submit(warm_up)
+    return pool
 
 
 # Run first in every notebook executed by the runner (and left out of the HTML, like all code):
@@ -237,20 +261,19 @@ def index_html(periode: str, provincie: str, outcomes: list[Outcome],
             f"<table>{''.join(items)}</table></body></html>")
 
 
-def execute_all(todo: list[Task], folder: Path, jobs: int) -> list[Outcome]:
-    """Execute every task in ``jobs`` worker processes and export each to HTML; outcomes in the
-    order of ``todo``."""
+def execute_all(todo: list[Task], folder: Path, pool: ProcessPoolExecutor) -> list[Outcome]:
+    """Execute every task on the pool's workers and export each to HTML; outcomes in the order
+    of ``todo``."""
     (folder / "notebooks").mkdir(parents=True, exist_ok=True)
     report = _progress(len(todo))
     outcomes: list[Outcome] = []
-    with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = [pool.submit(execute, task, str(folder)) for task in todo]
-        for future in as_completed(futures):
-            outcome = future.result()
-            if outcome.status == "gelukt":
-                export_html(outcome, folder)
-            outcomes.append(outcome)
-            report(outcome)
+    futures = [pool.submit(execute, task, str(folder)) for task in todo]
+    for future in as_completed(futures):
+        outcome = future.result()
+        if outcome.status == "gelukt":
+            export_html(outcome, folder)
+        outcomes.append(outcome)
+        report(outcome)
     order = {task.html: number for number, task in enumerate(todo)}
     return sorted(outcomes, key=lambda outcome: order[outcome.html])
 
@@ -260,7 +283,7 @@ def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Pa
     """The whole run; returns the exit code."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    with Lock(reports / ".lock"):
+    with Lock(reports / ".lock"), worker_pool(jobs) as pool:
         ingested = run_ingest(raw, processed)
         timings["ingest"] = time.perf_counter() - started
         step = time.perf_counter()
@@ -276,7 +299,7 @@ def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Pa
         staging = reports / f".{periode}.bezig-{os.getpid()}"
         shutil.rmtree(staging, ignore_errors=True)
         step = time.perf_counter()
-        outcomes = execute_all(todo, staging, jobs)
+        outcomes = execute_all(todo, staging, pool)
         timings["notebooks"] = time.perf_counter() - step
         (staging / "index.html").write_text(
             index_html(periode, provincie, outcomes, tables["beoordeling"]), encoding="utf-8")
