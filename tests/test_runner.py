@@ -43,8 +43,10 @@ def test_every_report_is_published_and_the_failure_recorded(run_with_a_failing_n
     assert set(outcomes.values()) == {"gelukt"}
     assert len(list(published.glob("gemeente-GM*.html"))) == 12
     assert (published / "overzicht.html").is_file()
+    assert (published / "GS-samenvatting-2024-H1.xlsx").is_file()
     index = (published / "index.html").read_text()
-    assert index.count("<a href=") == 13 and "Nergenshuizen (mislukt)" in index
+    assert index.count('.html">') == 13 and "Nergenshuizen (mislukt)" in index
+    assert 'href="GS-samenvatting-2024-H1.xlsx"' in index
     assert {"ingest", "berekenen", "notebooks", "totaal"} <= set(record["tijden_seconden"])
     assert len(record["invoer"]) == 60 and record["versies"]["pandas"]
     assert not list(reports.glob(".*"))  # no staging folder, no lock left behind

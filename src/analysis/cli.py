@@ -173,6 +173,20 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_LOCKED
 
 
+def _excel(args: argparse.Namespace) -> int:
+    from analysis.dataset import read_table
+    from analysis.excel import write_summary
+    from analysis.kader import load_kader
+
+    periode = _periode(args.periode, read_table(args.processed, "beoordeling"))
+    if periode is None:
+        return EXIT_INPUT
+    path = write_summary(args.reports / periode / f"GS-samenvatting-{periode}.xlsx",
+                         args.processed, periode, args.provincie, load_kader(args.kader))
+    print(f"Samenvatting geschreven: {path}")
+    return EXIT_OK
+
+
 def _refuse(message: str) -> int:
     print(message, file=sys.stderr)
     return EXIT_INPUT
@@ -243,6 +257,14 @@ def build_parser() -> argparse.ArgumentParser:
                         help="map voor de rapportages (standaard: reports)")
     runner.add_argument("--kader", default="drenthe", help="beoordelingskader (standaard: "
                                                           "drenthe)")
+    excel = add("excel", "Schrijf de Excel-samenvatting voor Gedeputeerde Staten (na 'bereken').",
+                _excel)
+    excel.add_argument("--periode", help="bijvoorbeeld 2024-H1 (standaard: de laatste)")
+    excel.add_argument("--provincie", default="Drenthe", help="standaard: Drenthe")
+    excel.add_argument("--kader", default="drenthe", help="beoordelingskader (standaard: "
+                                                         "drenthe)")
+    excel.add_argument("--reports", type=Path, default=config.REPORTS_DIR,
+                       help="map voor de rapportages (standaard: reports)")
     add("voorbeelddata", "Genereer de synthetische voorbeelddata opnieuw (vaste seed).", _sample)
     return parser
 

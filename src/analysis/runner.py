@@ -25,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config, gemeenten
+from analysis.excel import write_summary
 from analysis.ingest import run_ingest
 from analysis.kader import load_kader
 from analysis.toezicht import save, toezicht
@@ -258,7 +259,8 @@ def index_html(periode: str, provincie: str, outcomes: list[Outcome],
             f"<title>Toezicht huisvesting vergunninghouders {provincie} {periode}</title>"
             "<style>body{font-family:sans-serif;margin:2em}td{padding:.2em 1em}</style></head>"
             f"<body><h1>Toezicht huisvesting vergunninghouders</h1><p>{provincie}, {periode}</p>"
-            f"<table>{''.join(items)}</table></body></html>")
+            f"<table>{''.join(items)}</table><p><a href=\"GS-samenvatting-{periode}.xlsx\">"
+            "Samenvatting voor Gedeputeerde Staten (Excel)</a></p></body></html>")
 
 
 def execute_all(todo: list[Task], folder: Path, pool: ProcessPoolExecutor) -> list[Outcome]:
@@ -301,6 +303,8 @@ def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Pa
         step = time.perf_counter()
         outcomes = execute_all(todo, staging, pool)
         timings["notebooks"] = time.perf_counter() - step
+        write_summary(staging / f"GS-samenvatting-{periode}.xlsx", processed, periode, provincie,
+                      kader)
         (staging / "index.html").write_text(
             index_html(periode, provincie, outcomes, tables["beoordeling"]), encoding="utf-8")
         timings["totaal"] = time.perf_counter() - started

@@ -1,0 +1,85 @@
+"""The Excel summary for Gedeputeerde Staten: sheets, values, formats, colours, no formulas."""
+
+import shutil
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from analysis.cli import main
+from analysis.config import RAW_DIR
+from analysis.excel import OVERVIEW, write_summary
+from analysis.kader import load_kader
+
+INJECTION = '=HYPERLINK("http://example.invalid","klik hier")'
+
+
+@pytest.fixture(scope="module")
+def processed(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("processed")
+    assert main(["ingest", "--raw", str(RAW_DIR), "--processed", str(folder)]) == 0
+    assert main(["bereken", "--raw", str(RAW_DIR), "--processed", str(folder)]) == 0
+    return folder
+
+
+@pytest.fixture(scope="module")
+def workbook(processed, tmp_path_factory):
+    path = tmp_path_factory.mktemp("gs") / "GS-samenvatting-2024-H1.xlsx"
+    write_summary(path, processed, "2024-H1", "Drenthe", load_kader("drenthe"))
+    return openpyxl.load_workbook(path)
+
+
+def test_sheets_and_the_de_wolden_row(workbook):
+    assert workbook.sheetnames == ["Toelichting", "Overzicht", "Historie", "Verschillen",
+                                   "Validatie"]
+    sheet = workbook["Overzicht"]
+    header = [c.value for c in sheet[1]]
+    assert header == OVERVIEW
+    rows = {r[1]: dict(zip(header, r, strict=True))
+            for r in sheet.iter_rows(min_row=2, values_only=True)}
+    wolden = rows["De Wolden"]
+    assert (wolden["Code"], wolden["Stand begin"], wolden["Taakstelling"], wolden["Opgave"],
+            wolden["Realisatie"], wolden["Stand eind"]) == ("GM1690", -10, 26, 36, 23, -13)
+    assert (wolden["Taakstelling volgend halfjaar"], wolden["Opgave volgend halfjaar"]) == (24, 37)
+    assert wolden["% taakstelling"] == pytest.approx(23 / 26)
+    assert "(kenmerk 47/4.1/2024001652)" in wolden["Reden"]
+    totals = rows["Totaal"]
+    municipalities = [r for name, r in rows.items() if name != "Totaal"]
+    assert len(municipalities) == 12
+    assert totals["Stand eind"] == sum(r["Stand eind"] for r in municipalities)
+
+
+def test_formats_colours_layout_and_no_formulas(workbook):
+    sheet = workbook["Overzicht"]
+    assert sheet.freeze_panes == "C2"
+    assert "Overzicht" in sheet.tables
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+    assert sheet.cell(row=2, column=OVERVIEW.index("% taakstelling") + 1).number_format == "0%"
+    colours = {o.kleur.lstrip("#").upper() for o in load_kader("drenthe").oordelen}
+    fills = {sheet.cell(row=r, column=OVERVIEW.index("Oordeel") + 1).fill.fgColor.rgb[-6:]
+             for r in range(2, 14)}
+    assert fills <= colours and len(fills) >= 2
+    for each in workbook.worksheets:
+        for row in each.iter_rows():
+            assert not any(cell.data_type == "f" for cell in row), each.title
+
+
+def test_text_that_looks_like_a_formula_stays_text(processed, tmp_path):
+    folder = tmp_path / "processed"
+    shutil.copytree(processed, folder)
+    pd.DataFrame({"bestand": [INJECTION], "blad": ["Blad1"], "rij": [3], "kolom": ["A"],
+                  "melding": ["+31 is geen gemeente"]}).to_parquet(folder / "validatie.parquet")
+    path = write_summary(tmp_path / "gs.xlsx", folder, "2024-H1", "Drenthe",
+                         load_kader("drenthe"))
+    cells = openpyxl.load_workbook(path)["Validatie"][2]
+    assert cells[0].value == INJECTION and cells[0].data_type == "s"
+    assert cells[4].value == "+31 is geen gemeente" and cells[4].data_type == "s"
+    raw = openpyxl.load_workbook(path, data_only=False)["Validatie"]["A2"]
+    assert raw.data_type == "s"
+
+
+def test_the_command_writes_it_next_to_the_reports(processed, tmp_path, capsys):
+    code = main(["excel", "--processed", str(processed), "--reports", str(tmp_path),
+                 "--periode", "2024-H1"])
+    assert code == 0
+    assert (tmp_path / "2024-H1" / "GS-samenvatting-2024-H1.xlsx").is_file()
