@@ -149,6 +149,10 @@ def _toelichting(sheet, processed: Path, periode: str, provincie: str, kader: Ka
                                 item.bestand_hash])
         sheet.cell(row=row, column=2).number_format = "DD-MM-YYYY"
     _widths(sheet, {"A": 34, "B": 90, "C": 70})
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
     for cells in sheet.iter_rows(min_col=2, max_col=2):
         cells[0].alignment = Alignment(wrap_text=True, vertical="top")
 
@@ -161,8 +165,11 @@ def _overzicht(sheet, rows: pd.DataFrame, periode: str, provincie: str) -> None:
         colour = str(values["_kleur"]).lstrip("#").upper()
         sheet.cell(row=number, column=OVERVIEW.index("Oordeel") + 1).fill = PatternFill(
             "solid", fgColor=colour)
-        sheet.cell(row=number, column=OVERVIEW.index("Reden") + 1).alignment = Alignment(
-            wrap_text=True, vertical="top")
+        for column, name in enumerate(OVERVIEW, start=1):
+            sheet.cell(row=number, column=column).alignment = Alignment(
+                wrap_text=name in ("Oordeel", "Trede", "Reden"), vertical="top")
+        # room for the wrapped reason: about 95 characters per line in its column
+        sheet.row_dimensions[number].height = 15 * max(2, -(-len(str(values["Reden"])) // 95))
     last = len(rows) + 1
     totals = ["", "Totaal", *[rows[c].sum() for c in OVERVIEW[2:7]], None, None,
               pd.to_numeric(rows["Taakstelling volgend halfjaar"]).sum(min_count=1),
@@ -181,8 +188,9 @@ def _overzicht(sheet, rows: pd.DataFrame, periode: str, provincie: str) -> None:
     table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=True)
     sheet.add_table(table)
     sheet.freeze_panes = "C2"
-    _widths(sheet, {"A": 9, "B": 18, **{get_column_letter(c): 11 for c in range(3, 12)},
-                    "L": 26, "M": 18, "N": 80})
+    sheet.row_dimensions[1].height = 45
+    _widths(sheet, {"A": 9, "B": 18, **{get_column_letter(c): 12 for c in range(3, 12)},
+                    "L": 24, "M": 18, "N": 80})
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
