@@ -7,7 +7,6 @@ import pandas as pd
 import pytest
 
 from analysis.cli import main
-from analysis.config import RAW_DIR
 from analysis.excel import OVERVIEW, write_summary
 from analysis.kader import load_kader
 
@@ -15,11 +14,8 @@ INJECTION = '=HYPERLINK("http://example.invalid","klik hier")'
 
 
 @pytest.fixture(scope="module")
-def processed(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("processed")
-    assert main(["ingest", "--raw", str(RAW_DIR), "--processed", str(folder)]) == 0
-    assert main(["bereken", "--raw", str(RAW_DIR), "--processed", str(folder)]) == 0
-    return folder
+def processed(computed):
+    return computed
 
 
 @pytest.fixture(scope="module")

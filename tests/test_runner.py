@@ -47,6 +47,9 @@ def test_every_report_is_published_and_the_failure_recorded(run_with_a_failing_n
     index = (published / "index.html").read_text()
     assert index.count('.html">') == 13 and "Nergenshuizen (mislukt)" in index
     assert 'href="GS-samenvatting-2024-H1.xlsx"' in index
+    assert len(list((published / "brieven").glob("Brief 2024-H1 *.docx"))) == 12
+    assert 'href="brieven/Brief%202024-H1%20De%20Wolden.docx"' in index
+    assert record["brieven"]["docx"] == 12
     assert {"ingest", "berekenen", "notebooks", "totaal"} <= set(record["tijden_seconden"])
     assert len(record["invoer"]) == 60 and record["versies"]["pandas"]
     assert not list(reports.glob(".*"))  # no staging folder, no lock left behind

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -187,6 +188,45 @@ def _excel(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _brieven(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from analysis import gemeenten
+    from analysis.brieven import load_letters, write_brieven
+    from analysis.dataset import read_table
+    from analysis.outputs import publish_folder, write_atomic
+    from analysis.sjabloon import default_template
+
+    if args.sjabloon_opslaan:
+        write_atomic(args.sjabloon_opslaan, lambda path: path.write_bytes(default_template()))
+        print(f"Standaardsjabloon geschreven: {args.sjabloon_opslaan}")
+        return EXIT_OK
+    try:
+        datum = dt.date.fromisoformat(args.datum) if args.datum else dt.date.today()
+    except ValueError:
+        return _refuse(f"--datum: '{args.datum}' is geen datum (verwacht bijvoorbeeld "
+                       "2024-11-19)")
+    adressering, template = load_letters(args.raw, args.sjabloon)
+    beoordeling = read_table(args.processed, "beoordeling")
+    periode = _periode(args.periode, beoordeling)
+    if periode is None:
+        return EXIT_INPUT
+    codes = sorted(set(gemeenten.provincie_codes(adressering.provincie))
+                   & set(beoordeling["gemeente_code"]))
+    final = args.reports / periode / "brieven"
+    staging = final.with_name(f".brieven.bezig-{os.getpid()}")
+    try:
+        made = write_brieven(staging, beoordeling, periode, codes, adressering, template, datum)
+        publish_folder(staging, final)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    print(f"Brieven {adressering.provincie} {periode}: {len(made.bestanden)} .docx, "
+          f"{len(made.pdf)} PDF in {final}")
+    for note in made.opmerkingen:
+        print(f"  - let op: {note}")
+    return EXIT_OK
+
+
 def _refuse(message: str) -> int:
     print(message, file=sys.stderr)
     return EXIT_INPUT
@@ -265,6 +305,19 @@ def build_parser() -> argparse.ArgumentParser:
                                                          "drenthe)")
     excel.add_argument("--reports", type=Path, default=config.REPORTS_DIR,
                        help="map voor de rapportages (standaard: reports)")
+    brieven = add("brieven", "Schrijf per gemeente de brief (.docx, en PDF als LibreOffice er "
+                             "is) uit het sjabloon (na 'bereken').", _brieven)
+    brieven.add_argument("--periode", help="bijvoorbeeld 2024-H1 (standaard: de laatste)")
+    brieven.add_argument("--datum", help="datum van de brieven, bijvoorbeeld 2024-11-19 "
+                                         "(standaard: vandaag)")
+    brieven.add_argument("--sjabloon", type=Path, help="eigen sjabloon (.docx); standaard het "
+                                                       "sjabloon uit brieven.toml of het "
+                                                       "standaardsjabloon")
+    brieven.add_argument("--sjabloon-opslaan", type=Path, metavar="PAD",
+                         help="schrijf het standaardsjabloon naar PAD om het aan te passen, en "
+                              "stop")
+    brieven.add_argument("--reports", type=Path, default=config.REPORTS_DIR,
+                         help="map voor de rapportages (standaard: reports)")
     add("voorbeelddata", "Genereer de synthetische voorbeelddata opnieuw (vaste seed).", _sample)
     return parser
 

@@ -33,17 +33,20 @@ def conclusie(periode: str, taakstelling_gehaald: bool, ontwikkeling: str) -> st
     return f"Taakstelling {periode_tekst(periode)} {gehaald}, {ontwikkeling}."
 
 
-def resultaten_block(stand: pd.DataFrame, gemeente_code: str, gemeente_naam: str,
-                     periode: str) -> str:
-    """The block for one municipality and period, from the roll-forward's output; the next
-    period's line uses its taakstelling when known."""
+def _rows(stand: pd.DataFrame, gemeente_code: str, periode: str) -> pd.DataFrame:
     rows = stand[stand["gemeente_code"] == gemeente_code].set_index("periode")
     if periode not in rows.index:
-        raise KeyError(f"geen stand voor {gemeente_naam} in {periode}")
+        raise KeyError(f"geen stand voor {gemeente_code} in {periode}")
+    return rows
+
+
+def resultaten_regels(stand: pd.DataFrame, gemeente_code: str, periode: str) -> list[str]:
+    """The block's figure lines, from the roll-forward's output; the next period's line uses its
+    taakstelling when known."""
+    rows = _rows(stand, gemeente_code, periode)
     row = rows.loc[periode]
     following = periode_from_index(periode_index(periode) + 1)
     lines = [
-        f"Resultaten gemeente {gemeente_naam}",
         f"Stand op {datum_tekst(periode_start(periode))}: {int(row['stand_begin'])}",
         _taakstelling_line(periode, int(row["taakstelling"]), int(row["stand_begin"])),
         f"Realisatie {periode_tekst(periode)}: {int(row['realisatie'])}",
@@ -54,5 +57,18 @@ def resultaten_block(stand: pd.DataFrame, gemeente_code: str, gemeente_naam: str
                                         int(row["stand_eind"])))
     else:
         lines.append(f"Taakstelling {periode_tekst(following)}: nog niet bekend")
-    lines.append(conclusie(periode, bool(row["taakstelling_gehaald"]), str(row["ontwikkeling"])))
-    return "\n".join(lines)
+    return lines
+
+
+def conclusie_van(stand: pd.DataFrame, gemeente_code: str, periode: str) -> str:
+    """The conclusion sentence for one municipality and period."""
+    row = _rows(stand, gemeente_code, periode).loc[periode]
+    return conclusie(periode, bool(row["taakstelling_gehaald"]), str(row["ontwikkeling"]))
+
+
+def resultaten_block(stand: pd.DataFrame, gemeente_code: str, gemeente_naam: str,
+                     periode: str) -> str:
+    """The block for one municipality and period: title, figure lines and conclusion."""
+    return "\n".join([f"Resultaten gemeente {gemeente_naam}",
+                      *resultaten_regels(stand, gemeente_code, periode),
+                      conclusie_van(stand, gemeente_code, periode)])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -46,3 +47,12 @@ def write_tables(tables: dict[str, pd.DataFrame], directory: Path,
         if stale not in produced:
             stale.unlink()
 
+
+
+def publish_folder(staging: Path, final: Path) -> None:
+    """Replace the folder ``final`` by the finished ``staging`` folder beside it."""
+    old = final.with_name(f".{final.name}.oud-{os.getpid()}")
+    if final.exists():
+        final.rename(old)
+    staging.rename(final)
+    shutil.rmtree(old, ignore_errors=True)

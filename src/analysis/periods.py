@@ -181,6 +181,12 @@ def periode_tekst(periode: str) -> str:
     return f"{index % 2 + 1}e helft {index // 2}"
 
 
+def periode_voluit(periode: str) -> str:
+    """The period written out, as in a letter's subject: ``eerste helft 2024``."""
+    index = periode_index(periode)
+    return f"{('eerste', 'tweede')[index % 2]} helft {index // 2}"
+
+
 def datum_tekst(date: dt.date) -> str:
     """A date as the letter writes it: ``1 januari 2024``."""
     return f"{date.day} {MONTHS_NL[date.month - 1]} {date.year}"

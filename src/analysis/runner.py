@@ -10,6 +10,7 @@ their kernels while the exports are being read.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import os
@@ -21,13 +22,17 @@ from dataclasses import asdict, dataclass
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
+from urllib.parse import quote
 
 import pandas as pd
 
 from analysis import config, gemeenten
+from analysis.adressering import config_path
+from analysis.brieven import Brieven, load_letters, write_brieven
 from analysis.excel import write_summary
 from analysis.ingest import run_ingest
 from analysis.kader import load_kader
+from analysis.outputs import publish_folder
 from analysis.toezicht import save, toezicht
 
 NOTEBOOKS = config.PROJECT_DIR / "notebooks"
@@ -241,8 +246,9 @@ def _progress(total: int):
 
 
 def index_html(periode: str, provincie: str, outcomes: list[Outcome],
-               beoordeling: pd.DataFrame) -> str:
-    """A page linking every report, with each municipality's rating."""
+               beoordeling: pd.DataFrame, brieven: Brieven, folder: Path) -> str:
+    """A page linking every report, with each municipality's rating, the Excel summary and
+    the letters."""
     rows = beoordeling[beoordeling["periode"] == periode].set_index("gemeente_naam")
     items = []
     for outcome in outcomes:
@@ -260,7 +266,21 @@ def index_html(periode: str, provincie: str, outcomes: list[Outcome],
             "<style>body{font-family:sans-serif;margin:2em}td{padding:.2em 1em}</style></head>"
             f"<body><h1>Toezicht huisvesting vergunninghouders</h1><p>{provincie}, {periode}</p>"
             f"<table>{''.join(items)}</table><p><a href=\"GS-samenvatting-{periode}.xlsx\">"
-            "Samenvatting voor Gedeputeerde Staten (Excel)</a></p></body></html>")
+            "Samenvatting voor Gedeputeerde Staten (Excel)</a></p>"
+            f"{_letters_html(brieven, folder)}</body></html>")
+
+
+def _letters_html(brieven: Brieven, folder: Path) -> str:
+    """The letters, each as .docx and, where made, PDF; notes about them below."""
+    pdfs = {path.with_suffix(".docx") for path in brieven.pdf}
+    items = []
+    for path in brieven.bestanden:
+        link = quote(path.relative_to(folder).as_posix())
+        pdf = (f' (<a href="{link.removesuffix(".docx")}.pdf">PDF</a>)' if path in pdfs else "")
+        items.append(f'<li><a href="{link}">{html.escape(path.stem)}</a>{pdf}</li>')
+    notes = "".join(f"<li>{html.escape(note)}</li>" for note in brieven.opmerkingen)
+    return (f"<h2>Brieven aan de gemeenten</h2><ul>{''.join(items)}</ul>"
+            + (f"<p>Let op:</p><ul>{notes}</ul>" if notes else ""))
 
 
 def execute_all(todo: list[Task], folder: Path, pool: ProcessPoolExecutor) -> list[Outcome]:
@@ -285,6 +305,7 @@ def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Pa
     """The whole run; returns the exit code."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
+    letters = load_letters(raw) if config_path(raw).is_file() else None
     with Lock(reports / ".lock"), worker_pool(jobs) as pool:
         ingested = run_ingest(raw, processed)
         timings["ingest"] = time.perf_counter() - started
@@ -305,8 +326,14 @@ def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Pa
         timings["notebooks"] = time.perf_counter() - step
         write_summary(staging / f"GS-samenvatting-{periode}.xlsx", processed, periode, provincie,
                       kader)
+        step = time.perf_counter()
+        made = (write_brieven(staging / "brieven", tables["beoordeling"], periode, codes,
+                              *letters, dt.date.today()) if letters else
+                Brieven(opmerkingen=[f"brieven niet gemaakt: {config_path(raw)} ontbreekt"]))
+        timings["brieven"] = time.perf_counter() - step
         (staging / "index.html").write_text(
-            index_html(periode, provincie, outcomes, tables["beoordeling"]), encoding="utf-8")
+            index_html(periode, provincie, outcomes, tables["beoordeling"], made, staging),
+            encoding="utf-8")
         timings["totaal"] = time.perf_counter() - started
         record = {
             "periode": periode, "provincie": provincie, "beoordelingskader": kader.naam,
@@ -316,22 +343,18 @@ def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Pa
             "tijden_seconden": {k: round(v, 2) for k, v in timings.items()},
             "notebooks": [asdict(outcome) | {"seconden": round(outcome.seconden, 2)}
                           for outcome in outcomes],
+            "brieven": {"docx": len(made.bestanden), "pdf": len(made.pdf),
+                        "opmerkingen": made.opmerkingen},
         }
         (staging / "run.json").write_text(json.dumps(record, indent=2, ensure_ascii=False),
                                           encoding="utf-8")
-        _publish(staging, final)
+        publish_folder(staging, final)
     failed = [o for o in outcomes if o.status != "gelukt"]
     print(f"Rapportages {provincie} {periode}: {len(outcomes) - len(failed)} gelukt, "
           f"{len(failed)} mislukt; {final / 'index.html'} ({timings['totaal']:.0f} s)")
+    print(f"Brieven: {len(made.bestanden)} .docx, {len(made.pdf)} PDF")
+    for note in made.opmerkingen:
+        print(f"  - let op: {note}")
     for outcome in failed:
         print(f"  - mislukt: {outcome.naam}: {outcome.fout}", file=sys.stderr)
     return EXIT_FAILED if failed else EXIT_OK
-
-
-def _publish(staging: Path, final: Path) -> None:
-    """Replace the published folder by the finished one."""
-    old = final.with_name(f".{final.name}.oud-{os.getpid()}")
-    if final.exists():
-        final.rename(old)
-    staging.rename(final)
-    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,166 @@
+"""The letters: De Wolden's text from the default template, every municipality, escaping,
+the template check, the settings check and the PDF note."""
+
+import datetime as dt
+import re
+import shutil
+
+import pytest
+from docx import Document
+
+from analysis import brieven
+from analysis.adressering import load_adressering
+from analysis.brieven import load_letters, write_brieven
+from analysis.cli import main
+from analysis.config import RAW_DIR
+from analysis.dataset import read_table
+from analysis.sjabloon import PLACEHOLDERS, default_template
+
+# domain.md: the block "Resultaten gemeente De Wolden", values and wording exactly
+DE_WOLDEN_BLOCK = [
+    "Stand op 1 januari 2024: -10",
+    "Taakstelling 1e helft 2024: 26 (+achterstand 10) =36",
+    "Realisatie 1e helft 2024: 23",
+    "Stand op 1 juli 2024: -13",
+    "Taakstelling 2e helft 2024: 24 (+achterstand 13) =37",
+    "Taakstelling 1e helft 2024 niet gehaald, achterstand toegenomen.",
+]
+
+
+@pytest.fixture(scope="module")
+def letters(computed, tmp_path_factory):
+    reports = tmp_path_factory.mktemp("reports")
+    code = main(["brieven", "--raw", str(RAW_DIR), "--processed", str(computed),
+                 "--reports", str(reports), "--periode", "2024-H1", "--datum", "2024-11-19"])
+    assert code == 0
+    return reports / "2024-H1" / "brieven"
+
+
+def paragraphs(path):
+    return [p.text for p in Document(path).paragraphs]
+
+
+def test_de_wolden_letter_has_the_seed_block_address_and_references(letters):
+    text = paragraphs(letters / "Brief 2024-H1 De Wolden.docx")
+    start = text.index("Resultaten gemeente De Wolden") + 1
+    assert text[start:start + 6] == DE_WOLDEN_BLOCK
+    assert text[1] == ("het college van Burgemeester en\nWethouders De Wolden\nPostbus 20\n"
+                       "7920 AA ZUIDWOLDE")
+    assert "Assen, 19 november 2024" in text
+    assert "Ons kenmerk 47/4.1/2024001652" in text
+    assert "Onderwerp: Toezicht huisvesting vergunninghouders eerste helft 2024" in text
+    assert "Het volgende meetpunt is 1 januari 2025." in text
+    assessment = next(p for p in text if p.startswith("Ons oordeel"))
+    assert "Taakstelling niet gehaald, achterstand." in assessment
+    assert "verschoning (kenmerk 47/4.1/2024001652)" in assessment
+    assert "De interventieladder is bevroren" in assessment
+    assert "Gedeputeerde Staten van Drenthe," in text
+
+
+def test_one_filled_letter_per_municipality(letters):
+    made = sorted(letters.glob("*.docx"))
+    assert len(made) == 12
+    for path in made:
+        body = "\n".join(paragraphs(path))
+        assert "{{" not in body and "{%" not in body, path.name
+        assert f"Resultaten gemeente {path.stem.removeprefix('Brief 2024-H1 ')}" in body
+
+
+def test_example_addresses_are_marked(letters):
+    text = paragraphs(letters / "Brief 2024-H1 Assen.docx")
+    assert "Voorbeeldadres 1" in text[1] and "0000 XX" in text[1]
+
+
+@pytest.mark.parametrize("step, trede, nummer, verschoond, expected", [
+    ("opgeschaald", "bestuurlijk gesprek", 2, False,
+     "Wij schalen op de interventieladder op naar de trede 'bestuurlijk gesprek'."),
+    ("afgeschaald", "geen", 0, False,
+     "Wij schalen af; uw gemeente staat niet meer op de interventieladder."),
+    ("gelijk", "signaleren", 1, False,
+     "Uw gemeente blijft op de trede 'signaleren' van de interventieladder."),
+    ("gelijk", "geen", 0, False,
+     "Er is geen aanleiding voor een stap op de interventieladder."),
+    ("bevroren", "vooraankondiging", 3, True,
+     "Wij hebben besloten tot verschoning: omdat. "
+     "De interventieladder is bevroren op de trede 'vooraankondiging'."),
+])
+def test_every_ladder_consequence_has_its_sentence(step, trede, nummer, verschoond, expected):
+    row = {"trede_wijziging": step, "trede": trede, "trede_nummer": nummer,
+           "verschoond": verschoond, "kenmerk": None, "verschoning_reden": "omdat"}
+    assert brieven.ladder_gevolg(row) == expected
+
+
+def test_values_are_escaped_and_missing_settings_noted(computed, tmp_path):
+    raw = tmp_path / "raw"
+    (raw / "brieven").mkdir(parents=True)
+    (raw / "brieven" / "brieven.toml").write_text(
+        '[afzender]\nprovincie = "Drenthe"\nplaats = "Assen"\n'
+        'behandeld_door = "R. & D. <afdeling>"\n\n'
+        '[[geadresseerde]]\ngemeente = "De Wolden"\nregels = ["Postbus 20 & 21"]\n',
+        encoding="utf-8")
+    adressering, template = load_letters(raw)
+    made = write_brieven(tmp_path / "out", read_table(computed, "beoordeling"), "2024-H1",
+                         ["GM1690", "GM0106"], adressering, template, dt.date(2024, 11, 19))
+    text = paragraphs(tmp_path / "out" / "Brief 2024-H1 De Wolden.docx")
+    assert "Behandeld door R. & D. <afdeling>" in text and text[1] == "Postbus 20 & 21"
+    notes = " ".join(made.opmerkingen)
+    assert "geen adres in brieven.toml voor: Assen" in notes
+    assert "geen kenmerk voor 2024-H1" in notes
+    assert "Ons kenmerk (nog toe te kennen)" in paragraphs(made.bestanden[0])
+
+
+def edited_template(tmp_path, extra):
+    source = tmp_path / "sjabloon.docx"
+    source.write_bytes(default_template())
+    document = Document(source)
+    document.paragraphs[9].add_run(extra)
+    document.save(source)
+    return source
+
+
+@pytest.mark.parametrize("extra, expected", [
+    (" Zie {{ wethouder }}.", "onbekende plaatshouder(s) {{ wethouder }} (alinea 10); "
+                              "bekende plaatshouders: behandeld_door, conclusie"),
+    (" Zie {{ gemeente ", "alinea 10: een plaatshouder is niet goed geschreven"),
+])
+def test_a_bad_template_is_refused_with_a_clear_message(computed, tmp_path, capsys, extra,
+                                                        expected):
+    source = edited_template(tmp_path, extra)
+    code = main(["brieven", "--raw", str(RAW_DIR), "--processed", str(computed), "--reports",
+                 str(tmp_path / "reports"), "--periode", "2024-H1", "--sjabloon", str(source)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "sjabloon.docx" in err and expected in err and "Traceback" not in err
+    assert not (tmp_path / "reports").exists()
+
+
+def test_the_default_template_uses_every_placeholder_but_the_spare_ones(tmp_path):
+    text = "\n".join(paragraphs(edited_template(tmp_path, "")))
+    used = set(re.findall(r"\{\{ (\w+) \}\}", text))
+    assert used == PLACEHOLDERS.keys() - {"periode", "peildatum"}
+
+
+def test_bad_settings_name_the_file_and_entry(tmp_path):
+    (tmp_path / "brieven").mkdir()
+    (tmp_path / "brieven" / "brieven.toml").write_text(
+        '[afzender]\nprovincie = "Drenthe"\n\n[kenmerken]\n"2024-H3" = "x"\n\n'
+        '[[geadresseerde]]\ngemeente = "Nergenshuizen"\nregels = ["a"]\n', encoding="utf-8")
+    with pytest.raises(Exception) as caught:
+        load_adressering(tmp_path)
+    report = caught.value.report()
+    assert "brieven/brieven.toml: [afzender] plaats: tekst verwacht" in report
+    assert "[kenmerken]" in report
+    assert "geadresseerde 1: onbekende gemeente 'Nergenshuizen'" in report
+
+
+def test_without_libreoffice_the_pdf_is_a_note(monkeypatch, tmp_path):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    document = tmp_path / "brief.docx"
+    document.write_bytes(default_template())
+    made, note = brieven.to_pdf([document], tmp_path)
+    assert made == [] and "LibreOffice (soffice) is op deze computer niet gevonden" in note
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice niet geïnstalleerd")
+def test_with_libreoffice_each_letter_gets_a_pdf(letters):
+    assert len(list(letters.glob("*.pdf"))) == 12
