@@ -48,7 +48,7 @@ def test_de_wolden_letter_has_the_seed_block_address_and_references(letters):
                        "7920 AA ZUIDWOLDE")
     assert "Assen, 19 november 2024" in text
     assert "Ons kenmerk 47/4.1/2024001652" in text
-    assert "Onderwerp: Toezicht huisvesting vergunninghouders eerste helft 2024" in text
+    assert "Onderwerp: Toezicht huisvesting vergunninghouders eerste helft van 2024" in text
     assert "Het volgende meetpunt is 1 januari 2025." in text
     assessment = next(p for p in text if p.startswith("Ons oordeel"))
     assert "Taakstelling niet gehaald, achterstand." in assessment

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis.cli import main
+from analysis.config import RAW_DIR
 from analysis.excel import OVERVIEW, write_summary
 from analysis.kader import load_kader
 
@@ -79,3 +80,19 @@ def test_the_command_writes_it_next_to_the_reports(processed, tmp_path, capsys):
                  "--periode", "2024-H1"])
     assert code == 0
     assert (tmp_path / "2024-H1" / "GS-samenvatting-2024-H1.xlsx").is_file()
+
+
+def test_a_formula_as_municipality_in_a_report_file_is_refused_as_text(tmp_path, capsys):
+    report = tmp_path / "raw" / "gemeenten" / "Assen_rapportage_statushouders_2024-2025.xlsx"
+    report.parent.mkdir(parents=True)
+    shutil.copy(RAW_DIR / "gemeenten" / report.name, report)
+    book = openpyxl.load_workbook(report)
+    book.worksheets[0]["A6"] = INJECTION
+    book.worksheets[0]["A6"].data_type = "s"  # text in the file, as a municipality would type
+    book.save(report)
+    code = main(["ingest", "--raw", str(tmp_path / "raw"), "--processed",
+                 str(tmp_path / "processed")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"rij 6, kolom A ('Gemeente'): '{INJECTION}' is geen bekende gemeente" in err
+    assert not (tmp_path / "processed").exists()

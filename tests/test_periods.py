@@ -14,6 +14,7 @@ from analysis.periods import (
     periode_from_index,
     periode_index,
     periode_tekst,
+    periode_voluit,
 )
 
 years = st.integers(min_value=1990, max_value=2099)
@@ -55,6 +56,7 @@ def test_index_round_trips(index):
     periode = periode_from_index(index)
     assert periode_index(periode) == index
     assert parse_periode(periode_tekst(periode)) == periode
+    assert parse_periode(periode_voluit(periode)) == periode
 
 
 @given(text=st.text(max_size=20))
@@ -75,6 +77,7 @@ def test_unparseable_periods(text):
 
 def test_letter_wording():
     assert periode_tekst("2024-H1") == "1e helft 2024"
+    assert periode_voluit("2024-H2") == "tweede helft van 2024"
     assert periode_einde("2024-H1") == dt.date(2024, 7, 1)
     assert periode_einde("2024-H2") == dt.date(2025, 1, 1)
 

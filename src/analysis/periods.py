@@ -182,9 +182,9 @@ def periode_tekst(periode: str) -> str:
 
 
 def periode_voluit(periode: str) -> str:
-    """The period written out, as in a letter's subject: ``eerste helft 2024``."""
+    """The period written out, as in a letter's text: ``eerste helft van 2024``."""
     index = periode_index(periode)
-    return f"{('eerste', 'tweede')[index % 2]} helft {index // 2}"
+    return f"{('eerste', 'tweede')[index % 2]} helft van {index // 2}"
 
 
 def datum_tekst(date: dt.date) -> str:

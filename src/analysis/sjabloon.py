@@ -30,7 +30,7 @@ PLACEHOLDERS: dict[str, str] = {
     "provincie": "naam van de provincie",
     "gemeente": "naam van de gemeente",
     "periode": "de periode zoals in het resultatenblok: 1e helft 2024",
-    "periode_voluit": "de periode voluit: eerste helft 2024",
+    "periode_voluit": "de periode voluit: eerste helft van 2024",
     "peildatum": "einde van de periode: 1 juli 2024",
     "resultaten": "de cijferregels van het blok 'Resultaten gemeente', elk als eigen alinea",
     "conclusie": "de conclusiezin: Taakstelling 1e helft 2024 niet gehaald, achterstand "
