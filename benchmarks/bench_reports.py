@@ -5,11 +5,13 @@
 2. The Drenthe run on the sample: the whole run, and its notebook step. As in a real run, the
    workers start their kernels while the exports are read (kernels reused per worker).
 3. A national run: 342 municipality reports plus the overview, on synthetic processed data
-   (written straight to Parquet; the exports' ingest is timed by bench_ingest.py).
+   (written straight to Parquet; the exports' ingest is timed by bench_ingest.py), and the 342
+   letters (.docx, plus PDF where LibreOffice is installed).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 import tempfile
@@ -25,6 +27,7 @@ from analysis import config, gemeenten
 from analysis.afstemming import gemeenten_tegen_coa
 from analysis.beoordeling import beoordeel
 from analysis.besluiten import load_besluiten
+from analysis.brieven import load_letters, write_brieven
 from analysis.ingest import run_ingest
 from analysis.kader import load_kader
 from analysis.roll_forward import rollforward
@@ -121,6 +124,19 @@ def main() -> None:
         failed = [o for o in outcomes if o.status != "gelukt"]
         print(f"Nationaal: {len(todo)} notebooks met {JOBS} processen: {seconds / 60:.1f} min "
               f"({seconds / len(todo):.2f} s per rapport; {len(failed)} mislukt; doel < 6 min)")
+        letters(national_processed, codes, work / "brieven")
+
+
+def letters(processed: Path, codes: list[str], folder: Path) -> None:
+    """Time the letters to every municipality: the .docx files, then the PDF conversion."""
+    adressering, template = load_letters(config.RAW_DIR)
+    beoordeling = pd.read_parquet(processed / "beoordeling.parquet")
+    start = time.perf_counter()
+    made = write_brieven(folder, beoordeling, "2025-H2", codes, adressering, template,
+                         dt.date.today())
+    seconds = time.perf_counter() - start
+    print(f"Brieven nationaal: {len(made.bestanden)} .docx en {len(made.pdf)} PDF in "
+          f"{seconds:.1f} s ({seconds / len(made.bestanden):.2f} s per brief)")
 
 
 if __name__ == "__main__":

@@ -161,6 +161,49 @@ def test_without_libreoffice_the_pdf_is_a_note(monkeypatch, tmp_path):
     assert made == [] and "LibreOffice (soffice) is op deze computer niet gevonden" in note
 
 
+def test_a_failing_libreoffice_is_a_note(monkeypatch, tmp_path):
+    fake = tmp_path / "soffice"
+    fake.write_text("#!/bin/sh\nexit 1\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(shutil, "which", lambda name: str(fake))
+    document = tmp_path / "brief.docx"
+    document.write_bytes(default_template())
+    made, note = brieven.to_pdf([document], tmp_path)
+    assert made == [] and note.startswith("geen PDF gemaakt: LibreOffice gaf een fout")
+
+
 @pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice niet geïnstalleerd")
 def test_with_libreoffice_each_letter_gets_a_pdf(letters):
     assert len(list(letters.glob("*.pdf"))) == 12
+
+
+def test_an_edited_template_named_in_the_settings_is_used(computed, tmp_path, capsys):
+    raw = tmp_path / "raw"
+    (raw / "brieven").mkdir(parents=True)
+    assert main(["brieven", "--sjabloon-opslaan", str(raw / "brieven" / "eigen.docx")]) == 0
+    document = Document(raw / "brieven" / "eigen.docx")
+    document.paragraphs[9].text = "Eigen tekst voor gemeente {{ gemeente }}."
+    document.save(raw / "brieven" / "eigen.docx")
+    settings = (RAW_DIR / "brieven" / "brieven.toml").read_text(encoding="utf-8")
+    (raw / "brieven" / "brieven.toml").write_text(
+        settings.replace('# sjabloon = "toezichtsbrief.docx"', 'sjabloon = "eigen.docx"'),
+        encoding="utf-8")
+    code = main(["brieven", "--raw", str(raw), "--processed", str(computed), "--reports",
+                 str(tmp_path / "reports"), "--periode", "2024-H1"])
+    assert code == 0
+    letter = tmp_path / "reports" / "2024-H1" / "brieven" / "Brief 2024-H1 Meppel.docx"
+    assert "Eigen tekst voor gemeente Meppel." in paragraphs(letter)
+
+
+def test_the_run_refuses_a_bad_template_before_it_starts(tmp_path, capsys):
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW_DIR, raw)
+    edited_template(raw / "brieven", " {{ wethouder }}")
+    settings = raw / "brieven" / "brieven.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace(
+        '# sjabloon = "toezichtsbrief.docx"', 'sjabloon = "sjabloon.docx"'), encoding="utf-8")
+    code = main(["run", "--raw", str(raw), "--processed", str(tmp_path / "processed"),
+                 "--reports", str(tmp_path / "reports")])
+    assert code == 2
+    assert "onbekende plaatshouder(s) {{ wethouder }}" in capsys.readouterr().err
+    assert not (tmp_path / "processed").exists() and not (tmp_path / "reports").exists()

@@ -21,7 +21,8 @@ from analysis.periods import datum_tekst, periode_einde, periode_tekst, periode_
 from analysis.sjabloon import environment, read_template
 
 NO_KENMERK = "(nog toe te kennen)"
-PDF_TIMEOUT_SECONDS = 600
+PDF_TIMEOUT_SECONDS = 300
+PDF_BATCH = 50
 
 
 @dataclass
@@ -138,23 +139,31 @@ def write_brieven(folder: Path, beoordeling: pd.DataFrame, periode: str, codes: 
 
 
 def to_pdf(documents: list[Path], folder: Path) -> tuple[list[Path], str | None]:
-    """PDFs beside the documents, made by LibreOffice in one call; its absence or failure is a
+    """PDFs beside the documents, made by LibreOffice in batches; its absence or failure is a
     note for the analyst, never an error."""
     office = shutil.which("soffice") or shutil.which("libreoffice")
     if not documents:
         return [], None
     if office is None:
         return [], "geen PDF gemaakt: LibreOffice (soffice) is op deze computer niet gevonden"
+    failure = None
     with tempfile.TemporaryDirectory(prefix="lo-profiel-") as profile:
-        try:
-            subprocess.run([office, f"-env:UserInstallation={Path(profile).as_uri()}",
-                            "--headless", "--norestore", "--convert-to", "pdf", "--outdir",
-                            str(folder), *map(str, documents)],
-                           check=True, capture_output=True, timeout=PDF_TIMEOUT_SECONDS)
-        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as error:
-            return [], f"geen PDF gemaakt: LibreOffice gaf een fout ({error})"
+        # in batches: one LibreOffice call was seen to stop silently after some 250 documents
+        for first in range(0, len(documents), PDF_BATCH):
+            batch = documents[first:first + PDF_BATCH]
+            try:
+                subprocess.run([office, f"-env:UserInstallation={Path(profile).as_uri()}",
+                                "--headless", "--norestore", "--convert-to", "pdf", "--outdir",
+                                str(folder), *map(str, batch)],
+                               check=True, capture_output=True, timeout=PDF_TIMEOUT_SECONDS)
+            except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as error:
+                failure = f"LibreOffice gaf een fout ({error})"
+                break
     made = [path.with_suffix(".pdf") for path in documents]
-    absent = [path.name for path in made if not path.is_file()]
-    if absent:
-        return [p for p in made if p.is_file()], f"geen PDF gemaakt van: {', '.join(absent)}"
-    return made, None
+    present = [path for path in made if path.is_file()]
+    if len(present) == len(made):
+        return present, None
+    if not present:
+        return [], f"geen PDF gemaakt: {failure or 'LibreOffice maakte geen PDF'}"
+    absent = ", ".join(path.name for path in made if not path.is_file())
+    return present, f"geen PDF gemaakt van: {absent}" + (f"; {failure}" if failure else "")
