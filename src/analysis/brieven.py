@@ -95,10 +95,12 @@ def context(beoordeling: pd.DataFrame, code: str, periode: str, adressering: Adr
     }
 
 
-def render(template: bytes, values: dict[str, object]) -> bytes:
-    """One letter as .docx bytes."""
+def render(template: bytes, values: dict[str, object], datum: dt.date) -> bytes:
+    """One letter as .docx bytes, dated ``datum`` in its properties too."""
     document = DocxTemplate(io.BytesIO(template))
     document.render(values, jinja_env=environment())
+    moment = dt.datetime.combine(datum, dt.time())
+    document.core_properties.created = document.core_properties.modified = moment
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -120,8 +122,8 @@ def write_brieven(folder: Path, beoordeling: pd.DataFrame, periode: str, codes: 
     for code, naam in sorted(zip(rows["gemeente_code"], rows["gemeente_naam"], strict=True),
                              key=lambda pair: pair[1]):
         path = folder / file_name(periode, naam)
-        path.write_bytes(render(template, context(beoordeling, code, periode, adressering,
-                                                  datum)))
+        values = context(beoordeling, code, periode, adressering, datum)
+        path.write_bytes(render(template, values, datum))
         result.bestanden.append(path)
     missing = sorted(set(rows["gemeente_naam"])
                      - set(rows.loc[rows["gemeente_code"].isin(adressering.adressen.keys()),

@@ -114,6 +114,10 @@ def default_template() -> bytes:
             style.paragraph_format.keep_with_next = True
     for style, text in DEFAULT_TEXT:
         document.add_paragraph(text, style=style)
+    properties = document.core_properties
+    properties.author = properties.last_modified_by = ""
+    properties.comments = ""
+    properties.title = "Toezicht huisvesting vergunninghouders"
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
