@@ -207,3 +207,9 @@ def test_the_run_refuses_a_bad_template_before_it_starts(tmp_path, capsys):
     assert code == 2
     assert "onbekende plaatshouder(s) {{ wethouder }}" in capsys.readouterr().err
     assert not (tmp_path / "processed").exists() and not (tmp_path / "reports").exists()
+
+
+def test_without_assessment_the_user_is_told_to_compute(tmp_path, capsys):
+    code = main(["brieven", "--processed", str(tmp_path), "--reports", str(tmp_path / "r")])
+    assert code == 2
+    assert "voer eerst 'python -m analysis bereken' uit" in capsys.readouterr().err

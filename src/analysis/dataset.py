@@ -12,13 +12,17 @@ import pandas as pd
 
 from analysis.problems import InputError, Problem
 
+# the tables 'bereken' writes; every other processed table comes from 'ingest'
+COMPUTED = ("stand", "coa_verschillen", "beoordeling", "afstemming", "tempo")
+
 
 def read_table(processed: Path, name: str) -> pd.DataFrame:
-    """One processed table; a Dutch message when ingest has not run yet."""
+    """One processed table; a Dutch message naming the step to run when it is missing."""
     path = processed / f"{name}.parquet"
     if not path.is_file():
+        step = "bereken" if name in COMPUTED else "ingest"
         raise InputError([Problem(str(path), "verwerkte gegevens ontbreken; voer eerst "
-                                             "'python -m analysis ingest' uit")])
+                                             f"'python -m analysis {step}' uit")])
     return pd.read_parquet(path)
 
 

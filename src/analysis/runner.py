@@ -330,6 +330,9 @@ def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Pa
         made = (write_brieven(staging / "brieven", tables["beoordeling"], periode, codes,
                               *letters, dt.date.today()) if letters else
                 Brieven(opmerkingen=[f"brieven niet gemaakt: {config_path(raw)} ontbreekt"]))
+        if letters and letters[0].provincie != provincie:
+            made.opmerkingen.append(f"brieven.toml is van provincie {letters[0].provincie}, "
+                                    f"de run van {provincie}; controleer afzender en adressen")
         timings["brieven"] = time.perf_counter() - step
         (staging / "index.html").write_text(
             index_html(periode, provincie, outcomes, tables["beoordeling"], made, staging),
