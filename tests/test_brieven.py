@@ -54,7 +54,7 @@ def test_de_wolden_letter_has_the_seed_block_address_and_references(letters):
     assert "Taakstelling niet gehaald, achterstand." in assessment
     assert "verschoning (kenmerk 47/4.1/2024001652)" in assessment
     assert "De interventieladder is bevroren" in assessment
-    assert "Gedeputeerde Staten van Drenthe," in text
+    assert "Gedeputeerde Staten van Drenthe,\n\n\n, plv. voorzitter" in text[-1]
 
 
 def test_one_filled_letter_per_municipality(letters):

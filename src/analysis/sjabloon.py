@@ -80,38 +80,32 @@ DEFAULT_TEXT: list[tuple[str, str]] = [
     ("Normal", "Wij blijven de realisatie van de taakstelling per halfjaar volgen. Hebt u vragen "
                "over deze brief of over de cijfers, neem dan contact op met de behandelaar die "
                "hierboven staat."),
-    ("Normal", "Hoogachtend,"),
-    ("Normal", "Gedeputeerde Staten van {{ provincie }},"),
-    ("Adres", ""),
-    ("Adres", ""),
-    ("Adres", ", plv. voorzitter"),
-    ("Adres", ""),
-    ("Adres", ""),
-    ("Adres", ", secretaris"),
+    ("Ondertekening", "Hoogachtend,\n\nGedeputeerde Staten van {{ provincie }},\n\n\n"
+                      ", plv. voorzitter\n\n\n, secretaris"),
 ]
 
 
 def default_template() -> bytes:
-    """The default template as a .docx: A4, Arial 10, bold headings, the address without
-    spacing and the results one line per paragraph."""
+    """The default template as a .docx: A4, Arial 10, bold headings kept with their text, the
+    address without spacing, the results one line per paragraph, the signature on one page."""
     document = Document()
     section = document.sections[0]
     section.page_width, section.page_height = Cm(21), Cm(29.7)
     section.left_margin = section.right_margin = Cm(2.5)
-    section.top_margin = section.bottom_margin = Cm(2.5)
+    section.top_margin = section.bottom_margin = Cm(2)
     normal = document.styles["Normal"]
     normal.font.name, normal.font.size = "Arial", Pt(10)
-    normal.paragraph_format.space_after = Pt(8)
+    normal.paragraph_format.space_after = Pt(6)
     normal.paragraph_format.line_spacing = 1.15
     for name, after, before, bold in (("Adres", 0, 0, False), ("Resultaat", 2, 0, False),
-                                      ("Kop", 4, 10, True)):
+                                      ("Kop", 4, 10, True), ("Ondertekening", 0, 0, False)):
         style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         style.base_style = normal
         style.paragraph_format.space_after = Pt(after)
         style.paragraph_format.space_before = Pt(before)
         style.font.bold = bold
-        if name == "Kop":
-            style.paragraph_format.keep_with_next = True
+    document.styles["Kop"].paragraph_format.keep_with_next = True
+    document.styles["Ondertekening"].paragraph_format.keep_together = True
     for style, text in DEFAULT_TEXT:
         document.add_paragraph(text, style=style)
     properties = document.core_properties
