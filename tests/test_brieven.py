@@ -7,6 +7,7 @@ import shutil
 
 import pytest
 from docx import Document
+from seed_letter import DE_WOLDEN_LINES
 
 from analysis import brieven
 from analysis.adressering import load_adressering
@@ -15,16 +16,6 @@ from analysis.cli import main
 from analysis.config import RAW_DIR
 from analysis.dataset import read_table
 from analysis.sjabloon import PLACEHOLDERS, default_template
-
-# domain.md: the block "Resultaten gemeente De Wolden", values and wording exactly
-DE_WOLDEN_BLOCK = [
-    "Stand op 1 januari 2024: -10",
-    "Taakstelling 1e helft 2024: 26 (+achterstand 10) =36",
-    "Realisatie 1e helft 2024: 23",
-    "Stand op 1 juli 2024: -13",
-    "Taakstelling 2e helft 2024: 24 (+achterstand 13) =37",
-    "Taakstelling 1e helft 2024 niet gehaald, achterstand toegenomen.",
-]
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +34,7 @@ def paragraphs(path):
 def test_de_wolden_letter_has_the_seed_block_address_and_references(letters):
     text = paragraphs(letters / "Brief 2024-H1 De Wolden.docx")
     start = text.index("Resultaten gemeente De Wolden") + 1
-    assert text[start:start + 6] == DE_WOLDEN_BLOCK
+    assert text[start:start + 6] == DE_WOLDEN_LINES
     assert text[1] == ("het college van Burgemeester en\nWethouders De Wolden\nPostbus 20\n"
                        "7920 AA ZUIDWOLDE")
     assert "Assen, 19 november 2024" in text

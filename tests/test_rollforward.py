@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from seed_letter import DE_WOLDEN
 
 from analysis.letter import conclusie, resultaten_block
 from analysis.periods import periode_from_index, periode_index
@@ -206,14 +207,6 @@ def test_latest_version_valid_at_the_end_of_the_period_counts():
     row = rollforward(flows, opening).iloc[0]
     assert (row["taakstelling"], row["opgave"], row["stand_eind"]) == (21, 32, -7)
 
-
-DE_WOLDEN = """Resultaten gemeente De Wolden
-Stand op 1 januari 2024: -10
-Taakstelling 1e helft 2024: 26 (+achterstand 10) =36
-Realisatie 1e helft 2024: 23
-Stand op 1 juli 2024: -13
-Taakstelling 2e helft 2024: 24 (+achterstand 13) =37
-Taakstelling 1e helft 2024 niet gehaald, achterstand toegenomen."""
 
 
 def test_de_wolden_block_character_for_character():

@@ -16,7 +16,7 @@ from docxtpl import DocxTemplate, Listing
 
 from analysis.adressering import CONFIG, Adressering, load_adressering
 from analysis.beoordeling import DOWN, FROZEN, UP
-from analysis.letter import conclusie_van, resultaten_regels
+from analysis.letter import conclusie, resultaten_regels
 from analysis.periods import datum_tekst, periode_einde, periode_tekst, periode_voluit
 from analysis.sjabloon import environment, read_template
 
@@ -88,7 +88,8 @@ def context(beoordeling: pd.DataFrame, code: str, periode: str, adressering: Adr
         "periode_voluit": periode_voluit(periode),
         "peildatum": datum_tekst(periode_einde(periode)),
         "resultaten": Listing("\a".join(resultaten_regels(beoordeling, code, periode))),
-        "conclusie": conclusie_van(beoordeling, code, periode),
+        "conclusie": conclusie(periode, bool(row["taakstelling_gehaald"]),
+                               str(row["ontwikkeling"])),
         "oordeel": str(row["oordeel_label"]),
         "ladder_gevolg": ladder_gevolg(row),
         "volgend_meetpunt": str(row["volgend_meetpunt"]),
@@ -125,9 +126,8 @@ def write_brieven(folder: Path, beoordeling: pd.DataFrame, periode: str, codes: 
         values = context(beoordeling, code, periode, adressering, datum)
         path.write_bytes(render(template, values, datum))
         result.bestanden.append(path)
-    missing = sorted(set(rows["gemeente_naam"])
-                     - set(rows.loc[rows["gemeente_code"].isin(adressering.adressen.keys()),
-                                    "gemeente_naam"]))
+    missing = sorted(rows.loc[~rows["gemeente_code"].isin(adressering.adressen),
+                              "gemeente_naam"])
     if missing:
         result.opmerkingen.append(f"geen adres in {CONFIG.name} voor: {', '.join(missing)}")
     if periode not in adressering.kenmerken:

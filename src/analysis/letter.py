@@ -60,15 +60,11 @@ def resultaten_regels(stand: pd.DataFrame, gemeente_code: str, periode: str) -> 
     return lines
 
 
-def conclusie_van(stand: pd.DataFrame, gemeente_code: str, periode: str) -> str:
-    """The conclusion sentence for one municipality and period."""
-    row = _rows(stand, gemeente_code, periode).loc[periode]
-    return conclusie(periode, bool(row["taakstelling_gehaald"]), str(row["ontwikkeling"]))
-
-
 def resultaten_block(stand: pd.DataFrame, gemeente_code: str, gemeente_naam: str,
                      periode: str) -> str:
     """The block for one municipality and period: title, figure lines and conclusion."""
+    row = _rows(stand, gemeente_code, periode).loc[periode]
     return "\n".join([f"Resultaten gemeente {gemeente_naam}",
                       *resultaten_regels(stand, gemeente_code, periode),
-                      conclusie_van(stand, gemeente_code, periode)])
+                      conclusie(periode, bool(row["taakstelling_gehaald"]),
+                                str(row["ontwikkeling"]))])
