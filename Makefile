@@ -34,9 +34,10 @@ stand: $(INSTALLED)
 lab: $(INSTALLED)
 	$(BIN)/python -m jupyter lab notebooks $(LAB_ARGS)
 
-## Run the linter and the test suite
+## Run the linters (style, and the layers of the pipeline) and the test suite
 test: $(INSTALLED)
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 ## Time the roll-forward, the ingest and the reporting run at national scale (prints figures)

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.ingest import ingest
+from analysis.ingest.mirror import ingest
 from analysis.sample import MUNICIPALITIES, write_tvs
 
 ROWS = 100_000

@@ -23,17 +23,13 @@ import nbformat
 import numpy as np
 import pandas as pd
 
-from analysis import config, gemeenten
-from analysis.afstemming import gemeenten_tegen_coa
-from analysis.beoordeling import beoordeel
-from analysis.besluiten import load_besluiten
-from analysis.brieven import load_letters, write_brieven
-from analysis.ingest import run_ingest
-from analysis.kader import load_kader
-from analysis.roll_forward import rollforward
-from analysis.runner import execute_all, tasks, worker_pool
-from analysis.tempo import tempo
-from analysis.toezicht import save, toezicht
+from analysis import config, storage
+from analysis.compute.bereken import Invoer, bereken, compute, manifest
+from analysis.compute.kader import load_kader
+from analysis.domain import gemeenten
+from analysis.ingest.mirror import run_ingest
+from analysis.report.brieven.write import load_letters, write_brieven
+from analysis.report.notebooks import execute_all, tasks, worker_pool
 
 JOBS = os.cpu_count() or 2
 PERIODS = [f"{year}-H{half}" for year in range(2022, 2026) for half in (1, 2)]
@@ -64,31 +60,36 @@ def floor(count: int, folder: Path) -> float:
 
 
 def national(processed: Path, seed: int = 3) -> list[str]:
-    """Synthetic processed tables for all municipalities of the reference; returns the codes."""
+    """Synthetic ingested tables for all municipalities of the reference, computed by the one
+    computation (as ``bereken`` does) into ``processed``; returns the codes."""
     rng = np.random.default_rng(seed)
     codes = gemeenten.reference()["gemeente_code"].tolist()
-    flows = pd.DataFrame([(c, p) for c in codes for p in PERIODS],
-                         columns=["gemeente_code", "periode"])
-    flows["taakstelling"] = rng.integers(5, 120, len(flows))
-    flows["realisatie"] = (flows["taakstelling"] * rng.uniform(0.7, 1.3, len(flows))).astype(int)
-    opening = pd.DataFrame({"gemeente_code": codes, "periode": PERIODS[0],
-                            "stand": rng.integers(-30, 30, len(codes))})
-    stand = rollforward(flows, opening)
-    stand.insert(1, "gemeente_naam", gemeenten.naam(stand["gemeente_code"]))
+    taakstelling = pd.DataFrame([(c, p) for c in codes for p in PERIODS],
+                                columns=["gemeente_code", "periode"])
+    taakstelling["versiedatum"] = pd.to_datetime(taakstelling["periode"].str[:4] + "-01-01")
+    taakstelling["landelijk_totaal"] = pd.NA
+    taakstelling["inwoners_nederland"] = pd.NA
+    taakstelling["inwoners"] = np.repeat(rng.integers(1_000, 900_000, len(codes)), len(PERIODS))
+    taakstelling["taakstelling"] = rng.integers(5, 120, len(taakstelling))
     months = pd.DataFrame([(c, m) for c in codes for m in pd.date_range(
         "2022-01-01", "2025-12-01", freq="MS")], columns=["gemeente_code", "maand"])
     months["periode"] = months["maand"].dt.year.astype(str) + "-H" + np.where(
         months["maand"].dt.month <= 6, "1", "2")
     months["realisatie"] = rng.integers(0, 20, len(months))
-    inwoners = pd.DataFrame({"gemeente_code": codes, "periode": PERIODS[-1],
-                             "versiedatum": pd.Timestamp("2025-04-01"),
-                             "inwoners": rng.integers(1_000, 900_000, len(codes))})
-    empty = months.iloc[0:0].assign(realisatie=0)
-    save({"stand": stand,
-          "beoordeling": beoordeel(stand, load_kader("drenthe"), load_besluiten(None, [])),
-          "realisatie_maand": months, "tempo": tempo(stand, months),
-          "afstemming": gemeenten_tegen_coa(months, empty), "taakstelling": inwoners},
-         processed)
+    opening = pd.DataFrame({"gemeente_code": codes, "periode": PERIODS[0],
+                            "peildatum": pd.Timestamp("2022-02-01"),
+                            "stand_begin": rng.integers(-30, 30, len(codes)),
+                            "gerealiseerd": 0, "taakstelling": 0, "bron_bestand": "synthetisch"})
+    mirror = {"taakstelling": taakstelling, "coa_overzicht": opening,
+              "realisatie_maand": months, "gemeente_rapportage": months.iloc[0:0],
+              "bestanden": pd.DataFrame({"bron_bestand": ["synthetisch"],
+                                         "bestand_hash": ["-"]}),
+              "validatie": pd.DataFrame(columns=["bestand", "blad", "rij", "kolom", "melding"])}
+    invoer = Invoer(mirror, None)
+    kader = load_kader("drenthe")
+    tables = compute(invoer, kader)
+    storage.write_ingested(mirror, processed)
+    storage.write_computed(tables, manifest(invoer, kader, tables), processed)
     return codes
 
 
@@ -102,7 +103,8 @@ def main() -> None:
         start = time.perf_counter()
         with worker_pool(JOBS) as pool:
             run_ingest(config.RAW_DIR, processed)
-            save(toezicht(processed, config.RAW_DIR, load_kader("drenthe")), processed)
+            bereken(Invoer.from_folders(processed, config.RAW_DIR), load_kader("drenthe"),
+                    processed)
             step = time.perf_counter()
             outcomes = execute_all(todo, work / "drenthe", pool)
             drenthe = time.perf_counter() - step
@@ -130,7 +132,7 @@ def main() -> None:
 def letters(processed: Path, codes: list[str], folder: Path) -> None:
     """Time the letters to every municipality: the .docx files, then the PDF conversion."""
     adressering, template = load_letters(config.RAW_DIR)
-    beoordeling = pd.read_parquet(processed / "beoordeling.parquet")
+    beoordeling = storage.read_table(processed, "beoordeling")
     start = time.perf_counter()
     made = write_brieven(folder, beoordeling, "2025-H2", codes, adressering, template,
                          dt.date.today())

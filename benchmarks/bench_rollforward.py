@@ -13,8 +13,8 @@ import time
 import numpy as np
 import pandas as pd
 
-from analysis.periods import periode_from_index, periode_index
-from analysis.roll_forward import COLUMNS, rollforward
+from analysis.compute.roll_forward import COLUMNS, rollforward
+from analysis.domain.periods import periode_from_index, periode_index
 
 MUNICIPALITIES, PERIODS, COPIES = 342, 40, 1_000
 

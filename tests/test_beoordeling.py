@@ -4,11 +4,12 @@ and pace."""
 import pandas as pd
 import pytest
 
-from analysis.beoordeling import beoordeel
-from analysis.besluiten import load_besluiten
-from analysis.kader import KADERS_DIR, KaderError, load_kader
-from analysis.roll_forward import rollforward
-from analysis.tempo import tempo
+from analysis.compute.beoordeling import beoordeel
+from analysis.compute.kader import KaderError, load_kader
+from analysis.compute.roll_forward import rollforward
+from analysis.compute.tempo import op_peildatum, tempo
+from analysis.config import KADERS_DIR
+from analysis.ingest.besluiten import load_besluiten
 
 PERIODS = ["2022-H1", "2022-H2", "2023-H1", "2023-H2", "2024-H1", "2024-H2", "2025-H1"]
 NO_DECISIONS = load_besluiten(None, [])
@@ -131,7 +132,7 @@ def test_pace_against_the_linear_path():
     months = pd.DataFrame({"gemeente_code": "GM1690",
                            "maand": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01"]),
                            "realisatie": [4, 5, 6]})
-    row = tempo(stand, months, pd.Timestamp("2024-04-01")).iloc[0]
+    row = op_peildatum(tempo(stand, months), pd.Timestamp("2024-04-01")).iloc[0]
     assert (row["periode"], row["maanden"], row["realisatie_tot_nu"]) == ("2024-H1", 3, 15)
     assert row["opgave"] == 28 and row["pad"] == 14.0 and bool(row["op_schema"])
     assert row["prognose_stand_eind"] == -2 + 30 - 26

@@ -9,13 +9,13 @@ import pytest
 from docx import Document
 from seed_letter import DE_WOLDEN_LINES
 
-from analysis import brieven
-from analysis.adressering import load_adressering
-from analysis.brieven import load_letters, write_brieven
 from analysis.cli import main
 from analysis.config import RAW_DIR
-from analysis.dataset import read_table
-from analysis.sjabloon import PLACEHOLDERS, default_template
+from analysis.report.brieven.pdf import to_pdf
+from analysis.report.brieven.settings import load_adressering
+from analysis.report.brieven.template import PLACEHOLDERS, default_template
+from analysis.report.brieven.write import ladder_gevolg, load_letters, write_brieven
+from analysis.storage import read_table
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +78,7 @@ def test_example_addresses_are_marked(letters):
 def test_every_ladder_consequence_has_its_sentence(step, trede, nummer, verschoond, expected):
     row = {"trede_wijziging": step, "trede": trede, "trede_nummer": nummer,
            "verschoond": verschoond, "kenmerk": None, "verschoning_reden": "omdat"}
-    assert brieven.ladder_gevolg(row) == expected
+    assert ladder_gevolg(row) == expected
 
 
 def test_values_are_escaped_and_missing_settings_noted(computed, tmp_path):
@@ -148,7 +148,7 @@ def test_without_libreoffice_the_pdf_is_a_note(monkeypatch, tmp_path):
     monkeypatch.setattr(shutil, "which", lambda name: None)
     document = tmp_path / "brief.docx"
     document.write_bytes(default_template())
-    made, note = brieven.to_pdf([document], tmp_path)
+    made, note = to_pdf([document], tmp_path)
     assert made == [] and "LibreOffice (soffice) is op deze computer niet gevonden" in note
 
 
@@ -159,7 +159,7 @@ def test_a_failing_libreoffice_is_a_note(monkeypatch, tmp_path):
     monkeypatch.setattr(shutil, "which", lambda name: str(fake))
     document = tmp_path / "brief.docx"
     document.write_bytes(default_template())
-    made, note = brieven.to_pdf([document], tmp_path)
+    made, note = to_pdf([document], tmp_path)
     assert made == [] and note.startswith("geen PDF gemaakt: LibreOffice gaf een fout")
 
 
@@ -200,7 +200,10 @@ def test_the_run_refuses_a_bad_template_before_it_starts(tmp_path, capsys):
     assert not (tmp_path / "processed").exists() and not (tmp_path / "reports").exists()
 
 
-def test_without_assessment_the_user_is_told_to_compute(tmp_path, capsys):
-    code = main(["brieven", "--processed", str(tmp_path), "--reports", str(tmp_path / "r")])
+def test_without_assessment_the_user_is_told_to_compute(computed, tmp_path, capsys):
+    ingested_only = tmp_path / "processed"
+    shutil.copytree(computed, ingested_only)
+    (ingested_only / "manifest.json").unlink()
+    code = main(["brieven", "--processed", str(ingested_only), "--reports", str(tmp_path / "r")])
     assert code == 2
     assert "voer eerst 'python -m analysis bereken' uit" in capsys.readouterr().err

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pandas as pd
 
-from analysis import cells
+from analysis.ingest import cells
 
 
 def column(*values):

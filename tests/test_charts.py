@@ -7,11 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import charts
-from analysis.beoordeling import beoordeel
-from analysis.besluiten import load_besluiten
-from analysis.kader import load_kader
-from analysis.roll_forward import rollforward
+from analysis.compute.beoordeling import beoordeel
+from analysis.compute.kader import load_kader
+from analysis.compute.roll_forward import rollforward
+from analysis.ingest.besluiten import load_besluiten
+from analysis.report import charts
 
 CODES = ["GM1690", "GM1699", "GM0106"]
 NAMES = {"GM1690": "De Wolden", "GM1699": "Noordenveld", "GM0106": "Assen"}

@@ -12,6 +12,7 @@ from analysis.config import RAW_DIR
 def processed(tmp_path_factory):
     folder = tmp_path_factory.mktemp("processed")
     assert main(["ingest", "--raw", str(RAW_DIR), "--processed", str(folder)]) == 0
+    assert main(["bereken", "--raw", str(RAW_DIR), "--processed", str(folder)]) == 0
     return folder
 
 
@@ -96,10 +97,13 @@ def test_reconciliation_lists_the_samples_deliberate_differences(processed, caps
 
 
 def test_municipal_figures_can_be_made_leading(processed):
-    from analysis.dataset import realisatie_maand
+    from analysis.compute.stromen import realisatie_maand
+    from analysis.storage import read_table
 
-    coa = realisatie_maand(processed).set_index(["gemeente_code", "maand"])["realisatie"]
-    own = realisatie_maand(processed, "gemeente").set_index(["gemeente_code", "maand"])
+    months, reports = read_table(processed, "realisatie_maand"), read_table(
+        processed, "gemeente_rapportage")
+    coa = realisatie_maand(months, reports).set_index(["gemeente_code", "maand"])["realisatie"]
+    own = realisatie_maand(months, reports, "gemeente").set_index(["gemeente_code", "maand"])
     key = ("GM0114", pd.Timestamp("2024-02-01"))
     assert (coa[key], own.loc[key, "realisatie"]) == (22, 24)
     assert len(own) == len(coa)

@@ -7,9 +7,10 @@ import pandas as pd
 import pytest
 
 from analysis.cli import main
+from analysis.compute import resultaat
+from analysis.compute.kader import load_kader
 from analysis.config import RAW_DIR
-from analysis.excel import OVERVIEW, write_summary
-from analysis.kader import load_kader
+from analysis.report.gs_samenvatting import OVERVIEW, write_summary
 
 INJECTION = '=HYPERLINK("http://example.invalid","klik hier")'
 
@@ -22,7 +23,7 @@ def processed(computed):
 @pytest.fixture(scope="module")
 def workbook(processed, tmp_path_factory):
     path = tmp_path_factory.mktemp("gs") / "GS-samenvatting-2024-H1.xlsx"
-    write_summary(path, processed, "2024-H1", "Drenthe", load_kader("drenthe"))
+    write_summary(path, resultaat.load(processed), "2024-H1", "Drenthe")
     return openpyxl.load_workbook(path)
 
 
@@ -66,8 +67,7 @@ def test_text_that_looks_like_a_formula_stays_text(processed, tmp_path):
     shutil.copytree(processed, folder)
     pd.DataFrame({"bestand": [INJECTION], "blad": ["Blad1"], "rij": [3], "kolom": ["A"],
                   "melding": ["+31 is geen gemeente"]}).to_parquet(folder / "validatie.parquet")
-    path = write_summary(tmp_path / "gs.xlsx", folder, "2024-H1", "Drenthe",
-                         load_kader("drenthe"))
+    path = write_summary(tmp_path / "gs.xlsx", resultaat.load(folder), "2024-H1", "Drenthe")
     cells = openpyxl.load_workbook(path)["Validatie"][2]
     assert cells[0].value == INJECTION and cells[0].data_type == "s"
     assert cells[4].value == "+31 is geen gemeente" and cells[4].data_type == "s"

@@ -4,7 +4,7 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analysis import gemeenten
+from analysis.domain import gemeenten
 
 DRENTHE = {
     "GM1680": "Aa en Hunze", "GM0106": "Assen", "GM1681": "Borger-Odoorn", "GM0109": "Coevorden",

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis.config import RAW_DIR
-from analysis.ingest import run_ingest
+from analysis.ingest.mirror import run_ingest
 from analysis.sample import generate
 
 

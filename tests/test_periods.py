@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analysis.periods import (
+from analysis.domain.periods import (
     PeriodeError,
     parse_maand,
     parse_periode,

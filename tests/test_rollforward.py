@@ -7,9 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from seed_letter import DE_WOLDEN
 
-from analysis.letter import conclusie, resultaten_block
-from analysis.periods import periode_from_index, periode_index
-from analysis.roll_forward import RollforwardError, rollforward
+from analysis.compute.roll_forward import RollforwardError, rollforward
+from analysis.domain.periods import periode_from_index, periode_index
+from analysis.domain.resultaten import conclusie, resultaten_block
 
 START = periode_index("2020-H1")
 
@@ -260,16 +260,18 @@ def test_percentages():
 
 
 def test_stands_reported_by_coa_are_compared_not_overwritten():
-    from analysis.dataset import compare_with_coa
+    from analysis.compute.coa_verschillen import coa_verschillen
 
     flows = _flows(("GM1690", "2024-H1", 26, 23), ("GM1699", "2024-H1", 33, 30))
     opening = pd.DataFrame({"gemeente_code": ["GM1690", "GM1699"], "periode": "2024-H1",
                             "stand": [-10, 18]})
     stand = rollforward(flows, opening)
+    # COA's overview of 1 July 2024: stand at its start plus gerealiseerd minus taakstelling
     coa = pd.DataFrame({"gemeente_code": ["GM1690", "GM1699"], "periode": "2024-H1",
-                        "peildatum": pd.Timestamp("2024-07-01"), "coa_stand_eind": [-12, 15],
+                        "peildatum": pd.Timestamp("2024-07-01"), "stand_begin": [-10, 18],
+                        "gerealiseerd": [24, 30], "taakstelling": [26, 33],
                         "bron_bestand": "coa/x.xlsx"})
-    differences = compare_with_coa(stand, coa)
+    differences = coa_verschillen(stand, coa)
     assert differences[["gemeente_code", "stand_eind", "coa_stand_eind", "verschil"]].to_dict(
         "records") == [{"gemeente_code": "GM1690", "stand_eind": -13, "coa_stand_eind": -12,
                         "verschil": -1}]

@@ -7,9 +7,10 @@ import openpyxl
 import papermill
 import pytest
 
-from analysis import runner
-from analysis.config import RAW_DIR
-from analysis.runner import NOTEBOOKS, Task, execute, export_html
+from analysis.cli import ExitCode
+from analysis.config import NOTEBOOKS_DIR, RAW_DIR
+from analysis.report import run as runner
+from analysis.report.notebooks import Task, execute, export_html
 
 
 @pytest.fixture(scope="module")
@@ -19,22 +20,22 @@ def run_with_a_failing_notebook(tmp_path_factory):
 
     def with_failure(*args):
         items = original(*args)
-        broken = Task("Nergenshuizen", str(NOTEBOOKS / "gemeente.ipynb"),
+        broken = Task("Nergenshuizen", str(NOTEBOOKS_DIR / "gemeente.ipynb"),
                       {**items[1].parameters, "gemeente_code": "GM9999"}, "gemeente-GM9999.html")
         return [*items, broken]
 
     runner.tasks = with_failure
     try:
-        code = runner.run("2024-H1", "Drenthe", 2, RAW_DIR, folder / "processed",
+        result = runner.run("2024-H1", "Drenthe", 2, RAW_DIR, folder / "processed",
                           folder / "reports", "drenthe")
     finally:
         runner.tasks = original
-    return code, folder / "reports"
+    return result, folder / "reports"
 
 
 def test_every_report_is_published_and_the_failure_recorded(run_with_a_failing_notebook):
-    code, reports = run_with_a_failing_notebook
-    assert code == runner.EXIT_FAILED
+    result, reports = run_with_a_failing_notebook
+    assert [outcome.naam for outcome in result.mislukt] == ["Nergenshuizen"]
     published = reports / "2024-H1"
     record = json.loads((published / "run.json").read_text())
     outcomes = {o["naam"]: o["status"] for o in record["notebooks"]}
@@ -92,7 +93,7 @@ def test_a_second_run_is_refused_while_one_holds_the_lock(tmp_path, capsys):
 
     code = main(["run", "--raw", str(RAW_DIR), "--processed", str(tmp_path / "p"),
                  "--reports", str(reports)])
-    assert code == runner.EXIT_LOCKED
+    assert code == ExitCode.BEZET
     assert "er loopt al een run" in capsys.readouterr().err
     assert not (tmp_path / "p").exists()
 

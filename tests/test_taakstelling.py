@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from analysis.config import RAW_DIR
-from analysis.ingest import ingest
-from analysis.taakstelling import art29, art29_afwijkingen, voorspel
+from analysis.domain.art29 import art29, art29_afwijkingen, voorspel
+from analysis.ingest.mirror import ingest
 
 
 @given(total=st.integers(1, 60_000), population=st.integers(0, 1_000_000),

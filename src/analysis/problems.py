@@ -42,6 +42,11 @@ class InputError(Exception):
         return "\n".join(lines)
 
 
+class Refused(Exception):
+    """A command that cannot do what was asked (a bad argument, a missing or mismatching
+    result); the message is Dutch and says why and what to do instead."""
+
+
 def column_letter(index: int) -> str:
     """Excel column letter for a 0-based column index (0 -> A, 27 -> AB)."""
     letters = ""

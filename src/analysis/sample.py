@@ -21,15 +21,16 @@ import numpy as np
 import openpyxl
 import pandas as pd
 
-from analysis.outputs import write_atomic
-from analysis.periods import (
+from analysis.atomic import write_atomic
+from analysis.domain.art29 import art29
+from analysis.domain.periods import (
     MONTHS_NL,
     datum_tekst,
     periode_of_date,
     periode_start,
     periode_tekst,
 )
-from analysis.taakstelling import art29
+from analysis.domain.taakstelling_versies import nieuwste_versie
 
 SEED = 2024
 PERIODES = ["2022-H1", "2022-H2", "2023-H1", "2023-H2", "2024-H1", "2024-H2", "2025-H1", "2025-H2"]
@@ -116,8 +117,7 @@ def taakstellingen() -> pd.DataFrame:
 
 def final_taakstelling(table: pd.DataFrame) -> pd.DataFrame:
     """The latest version per municipality and period."""
-    latest = table.sort_values("versiedatum").groupby(["gemeente_code", "periode"]).tail(1)
-    return latest.set_index(["gemeente_code", "periode"])["taakstelling"]
+    return nieuwste_versie(table).set_index(["gemeente_code", "periode"])["taakstelling"]
 
 
 def designed_realisatie(final: pd.Series) -> pd.DataFrame:

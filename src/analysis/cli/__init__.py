@@ -1,0 +1,36 @@
+"""Command line: ``python -m analysis <opdracht>``. Messages are Dutch; exit codes below."""
+
+from __future__ import annotations
+
+import sys
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Every exit code of every command."""
+
+    OK = 0
+    MISLUKT = 1       # a run finished, but at least one report failed
+    INVOER = 2        # bad input or arguments: a Dutch message, nothing written
+    BEZET = 3         # another run holds the lock on the reports folder
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; bad input gives a Dutch message and exit code 2, without a traceback."""
+    from analysis.cli.parser import build_parser
+    from analysis.compute.kader import KaderError
+    from analysis.compute.roll_forward import RollforwardError
+    from analysis.problems import InputError, Refused
+    from analysis.report.publish import RunLocked
+
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except InputError as error:
+        print(error.report(), file=sys.stderr)
+    except (Refused, KaderError, RollforwardError) as error:
+        print(str(error), file=sys.stderr)
+    except RunLocked as error:
+        print(str(error), file=sys.stderr)
+        return ExitCode.BEZET
+    return ExitCode.INVOER

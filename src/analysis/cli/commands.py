@@ -1,0 +1,180 @@
+"""What each command does: check every argument, then run one step or read the computed
+result and show or write one product. Nothing is written before all arguments are valid."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+
+import pandas as pd
+
+from analysis.cli import ExitCode
+from analysis.problems import Refused
+
+
+def ingest(args: argparse.Namespace) -> int:
+    from analysis.ingest.mirror import run_ingest
+    from analysis.report.terminal import ingest_summary
+
+    result = run_ingest(args.raw, args.processed, engine=args.engine)
+    print(ingest_summary(result, args.processed))
+    return ExitCode.OK
+
+
+def samenvatting(args: argparse.Namespace) -> int:
+    from analysis import storage
+    from analysis.report.terminal import municipality_summary
+
+    print(municipality_summary(storage.read_table(args.processed, "taakstelling"),
+                               storage.read_table(args.processed, "realisatie_maand")))
+    return ExitCode.OK
+
+
+def bereken(args: argparse.Namespace) -> int:
+    from analysis.compute.bereken import Invoer, bereken
+    from analysis.compute.kader import load_kader
+    from analysis.report.terminal import bereken_summary
+
+    kader = load_kader(args.kader)
+    tables, _ = bereken(Invoer.from_folders(args.processed, args.raw), kader, args.processed)
+    print(bereken_summary(tables, kader.naam, kader.leidende_bron, args.processed))
+    return ExitCode.OK
+
+
+def _result(args: argparse.Namespace):
+    from analysis.compute import resultaat
+
+    return resultaat.load(args.processed, getattr(args, "kader", None))
+
+
+def oordeel(args: argparse.Namespace) -> int:
+    from analysis.domain.periods import kies_periode
+    from analysis.report.terminal import oordeel_table
+
+    result = _result(args)
+    periode = kies_periode(args.periode, result.periodes)
+    print(oordeel_table(result.table("beoordeling"), periode, result.kader_naam))
+    return ExitCode.OK
+
+
+def tempo(args: argparse.Namespace) -> int:
+    from analysis.compute.tempo import op_peildatum
+    from analysis.report.terminal import tempo_table
+
+    try:
+        peildatum = pd.Timestamp(args.peildatum) if args.peildatum else None
+    except ValueError:
+        raise Refused(f"--peildatum: '{args.peildatum}' is geen datum (bijvoorbeeld "
+                      "2025-10-01)") from None
+    pace = op_peildatum(_result(args).table("tempo"), peildatum)
+    if pace.empty:
+        raise Refused("--peildatum: geen tempo voor die peildatum; er zijn cijfers per maand "
+                      "nodig binnen een periode met een stand")
+    print(tempo_table(pace))
+    return ExitCode.OK
+
+
+def stand(args: argparse.Namespace) -> int:
+    from analysis.domain.gemeenten import kies_gemeente, naam
+    from analysis.domain.periods import kies_periode
+    from analysis.domain.resultaten import resultaten_block
+    from analysis.report.terminal import stand_table
+
+    result = _result(args)
+    periode = kies_periode(args.periode, result.periodes)
+    table = result.table("stand")
+    if args.gemeente is None:
+        print(stand_table(table, periode))
+        return ExitCode.OK
+    code = kies_gemeente(args.gemeente, result.gemeenten)
+    print(resultaten_block(table, code, str(naam(pd.Series([code])).iloc[0]), periode))
+    return ExitCode.OK
+
+
+def prognose(args: argparse.Namespace) -> int:
+    from analysis.compute.prognose import prognose as forecast
+    from analysis.domain.periods import periode_argument, volgende_periode
+    from analysis.report.terminal import prognose_table
+
+    result = _result(args)
+    latest = max(result.periodes)
+    periode = periode_argument(args.periode) or volgende_periode(latest)
+    if periode <= latest:
+        raise Refused(f"--periode: een prognose is voor een periode na {latest}, de laatste "
+                      "met een berekende stand")
+    made = forecast(args.landelijk, result.table("taakstelling"), result.table("stand"))
+    print(prognose_table(made.tabel, periode, args.landelijk, made.bron, made.stand_periode))
+    return ExitCode.OK
+
+
+def run(args: argparse.Namespace) -> int:
+    import sys
+
+    from analysis.report.run import run as run_all
+
+    result = run_all(args.periode, args.provincie, args.jobs, args.raw, args.processed,
+                     args.reports, args.kader)
+    failed = result.mislukt
+    print(f"Rapportages {result.provincie} {result.periode}: "
+          f"{len(result.outcomes) - len(failed)} gelukt, {len(failed)} mislukt; "
+          f"{result.folder / 'index.html'} ({result.seconden:.0f} s)")
+    print(f"Brieven: {len(result.brieven.bestanden)} .docx, {len(result.brieven.pdf)} PDF")
+    for note in result.brieven.opmerkingen:
+        print(f"  - let op: {note}")
+    for outcome in failed:
+        print(f"  - mislukt: {outcome.naam}: {outcome.fout}", file=sys.stderr)
+    return ExitCode.MISLUKT if failed else ExitCode.OK
+
+
+def excel(args: argparse.Namespace) -> int:
+    from analysis.domain.gemeenten import kies_provincie
+    from analysis.domain.periods import kies_periode
+    from analysis.report.gs_samenvatting import write_summary
+
+    result = _result(args)
+    periode = kies_periode(args.periode, result.periodes)
+    provincie, _ = kies_provincie(args.provincie, result.gemeenten)
+    path = write_summary(args.reports / periode / f"GS-samenvatting-{periode}.xlsx", result,
+                         periode, provincie)
+    print(f"Samenvatting geschreven: {path} (beoordelingskader {result.kader_naam})")
+    return ExitCode.OK
+
+
+def brieven(args: argparse.Namespace) -> int:
+    from analysis.atomic import write_atomic
+    from analysis.domain.gemeenten import kies_provincie
+    from analysis.domain.periods import kies_periode
+    from analysis.report.brieven.template import default_template
+    from analysis.report.brieven.write import load_letters, write_brieven
+    from analysis.report.publish import staged
+
+    if args.sjabloon_opslaan:
+        write_atomic(args.sjabloon_opslaan, lambda path: path.write_bytes(default_template()))
+        print(f"Standaardsjabloon geschreven: {args.sjabloon_opslaan}")
+        return ExitCode.OK
+    try:
+        datum = dt.date.fromisoformat(args.datum) if args.datum else dt.date.today()
+    except ValueError:
+        raise Refused(f"--datum: '{args.datum}' is geen datum (verwacht bijvoorbeeld "
+                      "2024-11-19)") from None
+    adressering, template = load_letters(args.raw, args.sjabloon)
+    result = _result(args)
+    periode = kies_periode(args.periode, result.periodes)
+    provincie, codes = kies_provincie(adressering.provincie, result.gemeenten)
+    final = args.reports / periode / "brieven"
+    with staged(final) as folder:
+        made = write_brieven(folder, result.table("beoordeling"), periode, codes, adressering,
+                             template, datum)
+    print(f"Brieven {provincie} {periode}: {len(made.bestanden)} .docx, {len(made.pdf)} PDF "
+          f"in {final} (beoordelingskader {result.kader_naam})")
+    for note in made.opmerkingen:
+        print(f"  - let op: {note}")
+    return ExitCode.OK
+
+
+def voorbeelddata(args: argparse.Namespace) -> int:
+    from analysis.sample import generate
+
+    generate(args.raw)
+    print(f"Synthetische voorbeelddata geschreven naar {args.raw}")
+    return ExitCode.OK

@@ -1,0 +1,116 @@
+"""The commands and their options, with Dutch help texts."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from analysis import config
+from analysis.cli import commands
+from analysis.ingest.spreadsheet import ENGINES
+
+KADER_HELP = "beoordelingskader: drenthe, zuid-holland, brabant of een pad naar een eigen .toml"
+PERIODE_HELP = "bijvoorbeeld 2024-H1 of '1e helft 2024' (standaard: de laatste met gegevens)"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="analysis",
+        description="Toezicht op de taakstelling huisvesting vergunninghouders. De projectmap "
+                    f"is {config.PROJECT_DIR} (in te stellen met {config.ROOT_VARIABLE}).")
+    subcommands = parser.add_subparsers(dest="opdracht", required=True, metavar="opdracht")
+
+    def add(name: str, help_text: str, handler) -> argparse.ArgumentParser:
+        command = subcommands.add_parser(name, help=help_text, description=help_text)
+        command.set_defaults(handler=handler)
+        command.add_argument("--raw", type=Path, default=config.RAW_DIR,
+                             help="map met de ruwe exports (standaard: data/raw)")
+        command.add_argument("--processed", type=Path, default=config.PROCESSED_DIR,
+                             help="map voor de verwerkte gegevens (standaard: data/processed)")
+        return command
+
+    def computes(command: argparse.ArgumentParser) -> None:
+        command.add_argument("--kader", default="drenthe",
+                             help=f"{KADER_HELP} (standaard: drenthe)")
+
+    def reads_result(command: argparse.ArgumentParser) -> None:
+        command.add_argument("--kader", help=f"{KADER_HELP}; weigert als de berekende gegevens "
+                                             "met een ander kader zijn gemaakt (standaard: het "
+                                             "kader van de laatste 'bereken')")
+
+    def writes_reports(command: argparse.ArgumentParser) -> None:
+        command.add_argument("--reports", type=Path, default=config.REPORTS_DIR,
+                             help="map voor de rapportages (standaard: reports)")
+
+    ingest = add("ingest", "Lees alle bekende exports in en schrijf een getypeerde Parquet-kopie.",
+                 commands.ingest)
+    ingest.add_argument("--engine", choices=ENGINES, default=ENGINES[0],
+                        help="Excel-lezer (standaard openpyxl; calamine is sneller)")
+    add("samenvatting", "Toon per gemeente een korte samenvatting van de ingelezen gegevens.",
+        commands.samenvatting)
+    computes(add("bereken", "Bereken stand, oordeel, afstemming met gemeenten en tempo, en "
+                            "schrijf ze met een manifest naar de verwerkte gegevens.",
+                 commands.bereken))
+
+    oordeel = add("oordeel", "Toon per gemeente het oordeel, de trede op de interventieladder en "
+                             "de reden (na 'bereken').", commands.oordeel)
+    oordeel.add_argument("--periode", help=PERIODE_HELP)
+    reads_result(oordeel)
+
+    tempo = add("tempo", "Toon het tempo binnen het halfjaar: realisatie tegen het lineaire pad "
+                         "(na 'bereken').", commands.tempo)
+    tempo.add_argument("--peildatum", help="eerste dag na de laatste meegetelde maand, "
+                                           "bijvoorbeeld 2025-10-01 (standaard: na de laatste "
+                                           "maand met gegevens)")
+    reads_result(tempo)
+
+    stand = add("stand", "Toon de stand: het blok 'Resultaten gemeente' of een tabel per periode "
+                         "(na 'bereken').", commands.stand)
+    stand.add_argument("--gemeente", help="naam of CBS-code, bijvoorbeeld 'De Wolden' of GM1690")
+    stand.add_argument("--periode", help=PERIODE_HELP)
+    reads_result(stand)
+
+    prognose = add("prognose", "Voorspel de taakstelling en opgave per gemeente uit een "
+                               "aangekondigd landelijk totaal (art. 29; na 'bereken').",
+                   commands.prognose)
+    prognose.add_argument("--landelijk", type=int, required=True,
+                          help="aangekondigde landelijke taakstelling, bijvoorbeeld 12000")
+    prognose.add_argument("--periode", help="de periode van de prognose (standaard: de periode "
+                                            "na de laatste met gegevens)")
+    reads_result(prognose)
+
+    run = add("run", "Maak alle rapportages: inlezen, berekenen, notebooks uitvoeren, HTML, "
+                     "Excel-samenvatting en brieven.", commands.run)
+    run.add_argument("--periode", help=PERIODE_HELP)
+    run.add_argument("--provincie", default="Drenthe", help="standaard: Drenthe")
+    run.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                     help="aantal notebooks tegelijk (standaard: aantal processorkernen)")
+    writes_reports(run)
+    computes(run)
+
+    excel = add("excel", "Schrijf de Excel-samenvatting voor Gedeputeerde Staten (na 'bereken').",
+                commands.excel)
+    excel.add_argument("--periode", help=PERIODE_HELP)
+    excel.add_argument("--provincie", default="Drenthe", help="standaard: Drenthe")
+    writes_reports(excel)
+    reads_result(excel)
+
+    brieven = add("brieven", "Schrijf per gemeente de brief (.docx, en PDF als LibreOffice er "
+                             "is) uit het sjabloon (na 'bereken').", commands.brieven)
+    brieven.add_argument("--periode", help=PERIODE_HELP)
+    brieven.add_argument("--datum", help="datum van de brieven, bijvoorbeeld 2024-11-19 "
+                                         "(standaard: vandaag)")
+    brieven.add_argument("--sjabloon", type=Path, help="eigen sjabloon (.docx); standaard het "
+                                                       "sjabloon uit brieven.toml of het "
+                                                       "standaardsjabloon")
+    brieven.add_argument("--sjabloon-opslaan", type=Path, metavar="PAD",
+                         help="schrijf het standaardsjabloon naar PAD om het aan te passen, en "
+                              "stop")
+    writes_reports(brieven)
+    reads_result(brieven)
+
+    add("voorbeelddata", "Genereer de synthetische voorbeelddata opnieuw (vaste seed).",
+        commands.voorbeelddata)
+    return parser

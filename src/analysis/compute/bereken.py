@@ -1,0 +1,100 @@
+"""The one computation: from the ingested tables to every table the products read.
+
+Load inputs once (the ingested tables, the province's decisions, its beoordelingskader), process
+them (roll forward, compare with COA, assess, reconcile, pace) as pure functions of frames, and
+save the tables together with a manifest that records what made them: the kader and its file
+hash, the leading source, the input files with their hashes, the period range, the date up to
+which there are figures, and the package version. Every product reads this result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import __version__, storage
+from analysis.compute.afstemming import gemeenten_tegen_coa
+from analysis.compute.beoordeling import beoordeel
+from analysis.compute.coa_verschillen import coa_verschillen
+from analysis.compute.kader import Kader
+from analysis.compute.roll_forward import rollforward
+from analysis.compute.stromen import openingsstand, realisatie_maand, stromen
+from analysis.compute.tempo import tempo
+from analysis.domain.gemeenten import naam
+from analysis.ingest.besluiten import besluiten_bestand, load_besluiten
+
+INPUT_TABLES = ("taakstelling", "coa_overzicht", "realisatie_maand", "gemeente_rapportage",
+                "bestanden")
+
+
+@dataclass(frozen=True)
+class Invoer:
+    """Everything the computation reads, loaded once."""
+
+    tables: dict[str, pd.DataFrame]
+    besluiten_pad: Path | None
+
+    @classmethod
+    def from_folders(cls, processed: Path, raw: Path) -> Invoer:
+        """The ingested tables from the processed folder; decisions from the raw folder."""
+        return cls({name: storage.read_table(processed, name) for name in INPUT_TABLES},
+                   besluiten_bestand(raw))
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.tables[name]
+
+
+def compute(invoer: Invoer, kader: Kader) -> dict[str, pd.DataFrame]:
+    """Every computed table, as a pure function of the inputs and the kader."""
+    months = realisatie_maand(invoer["realisatie_maand"], invoer["gemeente_rapportage"],
+                              kader.leidende_bron)
+    stand = rollforward(stromen(invoer["taakstelling"], months),
+                        openingsstand(invoer["coa_overzicht"]))
+    stand.insert(1, "gemeente_naam", naam(stand["gemeente_code"]))
+    besluiten = load_besluiten(invoer.besluiten_pad, sorted(stand["gemeente_code"].unique()))
+    return {
+        "stand": stand,
+        "coa_verschillen": coa_verschillen(stand, invoer["coa_overzicht"]),
+        "beoordeling": beoordeel(stand, kader, besluiten),
+        "afstemming": gemeenten_tegen_coa(invoer["realisatie_maand"],
+                                          invoer["gemeente_rapportage"], kader.leidende_bron),
+        "tempo": tempo(stand, months),
+    }
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def manifest(invoer: Invoer, kader: Kader, tables: dict[str, pd.DataFrame]) -> dict:
+    """What made the computed tables, for every product that reads them."""
+    stand, months = tables["stand"], invoer["realisatie_maand"]
+    figures_until = (months["maand"].max() + pd.offsets.MonthBegin(1)).date() \
+        if len(months) else None
+    decisions = invoer.besluiten_pad
+    return {
+        "pakket": {"naam": "analysis", "versie": __version__},
+        "berekend_op": dt.datetime.now().isoformat(timespec="seconds"),
+        "beoordelingskader": {"naam": kader.naam, "toelichting": kader.toelichting,
+                              "bestand": kader.path.name, "sha256": kader.sha256},
+        "leidende_bron": kader.leidende_bron,
+        "periodes": {"eerste": str(stand["periode"].min()),
+                     "laatste": str(stand["periode"].max())},
+        "cijfers_tot": figures_until.isoformat() if figures_until else None,
+        "gemeenten": sorted(stand["gemeente_code"].unique().tolist()),
+        "invoer": invoer["bestanden"][["bron_bestand", "bestand_hash"]].to_dict("records"),
+        "besluiten": ({"bestand": decisions.name, "sha256": _sha256(decisions)}
+                      if decisions is not None else None),
+    }
+
+
+def bereken(invoer: Invoer, kader: Kader, processed: Path) -> tuple[dict[str, pd.DataFrame], dict]:
+    """Compute and save; returns the tables and their manifest."""
+    tables = compute(invoer, kader)
+    record = manifest(invoer, kader, tables)
+    storage.write_computed(tables, record, processed)
+    return tables, record

@@ -1,0 +1,247 @@
+"""A province's beoordelingskader as configuration: ratings, their rules, and the ladder.
+
+One TOML file per province in ``kaders/`` (or any path). Rules are small expressions over the
+roll-forward's columns and the history columns (``gemist_op_rij``, ``achterstand_op_rij``),
+written like Python (``stand_eind < 0 and not taakstelling_gehaald``). They are parsed once,
+checked against the known columns and ratings, tried on a grid of every kind of half-year so that
+overlapping or missing ratings are refused before anything is computed, and evaluated on whole
+columns with numpy.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import itertools
+import operator
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.compute.afstemming import SOURCES
+from analysis.compute.roll_forward import COLUMNS, rollforward
+from analysis.config import KADERS_DIR
+
+HISTORY = ["gemist_op_rij", "achterstand_op_rij"]
+RULE_COLUMNS = [c for c in COLUMNS if c not in ("gemeente_code", "periode")] + HISTORY
+LADDER_COLUMNS = [*RULE_COLUMNS, "oordeel", "verschoond"]
+ON_EXCUSE = ("bevriezen", "doorlopen")
+
+
+class KaderError(ValueError):
+    """A beoordelingskader that does not make sense; the message is Dutch."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A parsed, checked expression over columns."""
+
+    text: str
+    tree: ast.Expression
+
+    def evaluate(self, frame: pd.DataFrame) -> np.ndarray:
+        """The rule on every row, as a boolean array."""
+        result = _evaluate(self.tree.body, frame)
+        return np.broadcast_to(np.asarray(result, dtype=bool), (len(frame),)).copy()
+
+
+@dataclass(frozen=True)
+class Oordeel:
+    """A rating: a rule, or the rating given instead of others when a municipality is excused."""
+
+    code: str
+    label: str
+    kleur: str
+    regel: Rule | None
+    bij_verschoning_van: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Kader:
+    """A province's beoordelingskader."""
+
+    naam: str
+    toelichting: str
+    path: Path
+    oordelen: tuple[Oordeel, ...]
+    treden: tuple[str, ...]
+    opschalen: Rule
+    afschalen: Rule
+    bij_verschoning: str
+    leidende_bron: str = "COA"
+    sha256: str = ""
+
+    def oordeel(self, code: str) -> Oordeel:
+        """The rating with this code."""
+        return next(o for o in self.oordelen if o.code == code)
+
+
+_COMPARE = {ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge,
+            ast.Eq: operator.eq, ast.NotEq: operator.ne}
+_ARITHMETIC = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+               ast.Div: operator.truediv}
+
+
+def _evaluate(node: ast.AST, frame: pd.DataFrame):
+    """Evaluate a checked expression tree on whole columns."""
+    if isinstance(node, ast.Name):
+        return frame[node.id].to_numpy()
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.BoolOp):
+        values = [np.asarray(_evaluate(v, frame), dtype=bool) for v in node.values]
+        combine = np.logical_and if isinstance(node.op, ast.And) else np.logical_or
+        return combine.reduce(np.broadcast_arrays(*values))
+    if isinstance(node, ast.UnaryOp):
+        value = _evaluate(node.operand, frame)
+        return ~np.asarray(value, dtype=bool) if isinstance(node.op, ast.Not) else -value
+    if isinstance(node, ast.BinOp):
+        return _ARITHMETIC[type(node.op)](_evaluate(node.left, frame), _evaluate(node.right, frame))
+    if isinstance(node, ast.Compare):
+        left, result = _evaluate(node.left, frame), True
+        for op, comparator in zip(node.ops, node.comparators, strict=True):
+            right = _evaluate(comparator, frame)
+            result = np.logical_and(result, _COMPARE[type(op)](left, right))
+            left = right
+        return result
+    raise AssertionError(f"unchecked node {type(node).__name__}")
+
+
+_ALLOWED = (ast.Expression, ast.BoolOp, ast.And, ast.Or, ast.UnaryOp, ast.Not, ast.USub,
+            ast.BinOp, ast.Compare, ast.Name, ast.Load, ast.Constant, *_COMPARE, *_ARITHMETIC)
+
+
+def _rule(text: object, where: str, columns: list[str], ratings: set[str] | None = None) -> Rule:
+    """Parse and check a rule: only known columns, literals, comparisons, and/or/not."""
+    if not isinstance(text, str) or not text.strip():
+        raise KaderError(f"{where}: verwacht een regel als tekst, bijvoorbeeld 'stand_eind >= 0'")
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError:
+        raise KaderError(f"{where}: regel '{text}' is niet leesbaar") from None
+    for node in ast.walk(tree):
+        if not isinstance(node, _ALLOWED):
+            raise KaderError(f"{where}: '{ast.unparse(node)}' is niet toegestaan in een regel "
+                             "(alleen kolommen, getallen, vergelijkingen, and/or/not)")
+        if isinstance(node, ast.Name) and node.id not in columns:
+            raise KaderError(f"{where}: onbekende kolom '{node.id}' in regel '{text}'; bekend: "
+                             f"{', '.join(columns)}")
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and ratings is not None \
+                and node.value not in ratings:
+            raise KaderError(f"{where}: oordeel '{node.value}' in regel '{text}' bestaat niet; "
+                             f"bekend: {', '.join(sorted(ratings))}")
+    return Rule(text.strip(), tree)
+
+
+def probe_frame() -> pd.DataFrame:
+    """Every kind of half-year: the roll-forward's columns for a grid of stands, targets and
+    realisations, with histories of every length."""
+    begins, targets, realised, streaks = (-20, -5, 0, 5, 20), (0, 10), (0, 5, 10, 30), (0, 1, 4)
+    grid = list(itertools.product(begins, targets, realised, streaks))
+    codes = [f"P{i:05d}" for i in range(len(grid))]
+    flows = pd.DataFrame({"gemeente_code": codes, "periode": "2024-H1",
+                          "taakstelling": [g[1] for g in grid], "realisatie": [g[2] for g in grid]})
+    opening = pd.DataFrame({"gemeente_code": codes, "periode": "2024-H1",
+                            "stand": [g[0] for g in grid]})
+    frame = rollforward(flows, opening)
+    streak = np.array([g[3] for g in grid])
+    frame["gemist_op_rij"] = np.where(frame["taakstelling_gehaald"], 0, np.maximum(streak, 1))
+    frame["achterstand_op_rij"] = np.where(frame["stand_eind"] < 0, np.maximum(streak, 1), 0)
+    return frame
+
+
+def _check_ratings(oordelen: tuple[Oordeel, ...], where: str) -> None:
+    """Exactly one rule-based rating must hold for every kind of half-year."""
+    ruled = [o for o in oordelen if o.regel is not None]
+    frame = probe_frame()
+    hits = np.column_stack([o.regel.evaluate(frame) for o in ruled])
+    counts = hits.sum(axis=1)
+    shown = ["stand_begin", "taakstelling", "realisatie", "stand_eind", "gemist_op_rij"]
+    if (counts == 0).any():
+        row = frame.iloc[int(np.argmax(counts == 0))]
+        example = ", ".join(f"{c}={row[c]}" for c in shown)
+        raise KaderError(f"{where}: geen enkel oordeel geldt bijvoorbeeld bij {example}; de "
+                         "regels moeten samen elk geval dekken")
+    if (counts > 1).any():
+        index = int(np.argmax(counts > 1))
+        row = frame.iloc[index]
+        both = [o.code for o, hit in zip(ruled, hits[index], strict=True) if hit]
+        example = ", ".join(f"{c}={row[c]}" for c in shown)
+        raise KaderError(f"{where}: de oordelen {' en '.join(repr(b) for b in both)} gelden "
+                         f"allebei bij {example}; de regels mogen niet overlappen")
+
+
+def load_kader(name: str | Path) -> Kader:
+    """A beoordelingskader by province name (``drenthe``) or path, checked completely."""
+    path = Path(name)
+    if not path.suffix:
+        path = KADERS_DIR / f"{str(name).strip().lower().replace(' ', '-')}.toml"
+    where = f"beoordelingskader {path.name}"
+    if not path.is_file():
+        known = ", ".join(sorted(p.stem for p in KADERS_DIR.glob("*.toml")))
+        raise KaderError(f"{where} niet gevonden (meegeleverd: {known})")
+    content = path.read_bytes()
+    try:
+        data = tomllib.loads(content.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise KaderError(f"{where}: geen geldige TOML ({error})") from None
+    try:
+        raw_ratings, ladder = data["oordelen"], data["ladder"]
+        oordelen = tuple(_oordeel(item, where) for item in raw_ratings)
+        codes = [o.code for o in oordelen]
+        if len(set(codes)) != len(codes):
+            raise KaderError(f"{where}: oordeelcodes komen dubbel voor: {', '.join(codes)}")
+        for o in oordelen:
+            unknown = set(o.bij_verschoning_van) - set(codes)
+            if unknown:
+                raise KaderError(f"{where}: oordeel '{o.code}' verwijst naar onbekend oordeel "
+                                 f"{', '.join(sorted(unknown))}")
+        treden = tuple(ladder["treden"])
+        if len(treden) < 2 or len(set(treden)) != len(treden):
+            raise KaderError(f"{where}: de ladder heeft minstens twee verschillende treden nodig")
+        on_excuse = ladder.get("bij_verschoning", "bevriezen")
+        if on_excuse not in ON_EXCUSE:
+            raise KaderError(f"{where}: bij_verschoning '{on_excuse}' bestaat niet; kies "
+                             f"{' of '.join(ON_EXCUSE)}")
+        kader = Kader(
+            naam=data["naam"], toelichting=data.get("toelichting", ""), path=path,
+            oordelen=oordelen, treden=treden,
+            opschalen=_rule(ladder["opschalen"], f"{where}, ladder.opschalen", LADDER_COLUMNS,
+                            set(codes)),
+            afschalen=_rule(ladder["afschalen"], f"{where}, ladder.afschalen", LADDER_COLUMNS,
+                            set(codes)),
+            bij_verschoning=on_excuse,
+            leidende_bron=_leading(data.get("leidende_bron", "COA"), where),
+            sha256=hashlib.sha256(content).hexdigest(),
+        )
+    except KeyError as missing:
+        raise KaderError(f"{where}: verplichte sleutel {missing} ontbreekt") from None
+    if not any(o.regel for o in oordelen):
+        raise KaderError(f"{where}: geen enkel oordeel heeft een regel")
+    _check_ratings(oordelen, where)
+    return kader
+
+
+def _leading(value: object, where: str) -> str:
+    if value not in SOURCES:
+        raise KaderError(f"{where}: leidende_bron '{value}' bestaat niet; kies "
+                         f"{' of '.join(SOURCES)}")
+    return str(value)
+
+
+def _oordeel(item: dict, where: str) -> Oordeel:
+    code = item["code"]
+    if not re.fullmatch(r"#[0-9a-fA-F]{6}", str(item.get("kleur", ""))):
+        raise KaderError(f"{where}: oordeel '{code}' heeft geen kleur als '#rrggbb'")
+    excused = tuple(item.get("bij_verschoning_van", ()))
+    if ("regel" in item) == bool(excused):
+        raise KaderError(f"{where}: oordeel '{code}' heeft óf een regel óf bij_verschoning_van "
+                         "nodig, niet allebei of geen van beide")
+    rule = _rule(item["regel"], f"{where}, oordeel '{code}'", RULE_COLUMNS) \
+        if "regel" in item else None
+    return Oordeel(code=code, label=item["label"], kleur=item["kleur"], regel=rule,
+                   bij_verschoning_van=excused)

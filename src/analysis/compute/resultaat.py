@@ -1,0 +1,81 @@
+"""What ``bereken`` wrote, as every product reads it: the computed tables and their manifest.
+
+A product asked for a kader other than the one the tables were computed with refuses, in Dutch,
+and names the command that computes them afresh; so one kader's ratings never appear under
+another's name. Tables whose inputs were replaced by a later ingest are refused the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import storage
+from analysis.compute.kader import load_kader
+from analysis.problems import Refused
+
+
+@dataclass
+class Berekening:
+    """The computed tables of one ``bereken`` and what made them."""
+
+    folder: Path
+    manifest: dict
+    _tables: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A computed or ingested table of this folder, read once. Callers do not modify it."""
+        if name not in self._tables:
+            self._tables[name] = storage.read_table(self.folder, name)
+        return self._tables[name]
+
+    @property
+    def kader_naam(self) -> str:
+        return self.manifest["beoordelingskader"]["naam"]
+
+    @property
+    def kader_toelichting(self) -> str:
+        return self.manifest["beoordelingskader"]["toelichting"]
+
+    @property
+    def leidende_bron(self) -> str:
+        return self.manifest["leidende_bron"]
+
+    @property
+    def periodes(self) -> list[str]:
+        """Every period with a computed stand, in order."""
+        return sorted(self.table("stand")["periode"].unique().tolist())
+
+    @property
+    def gemeenten(self) -> list[str]:
+        """The codes of every municipality with a computed stand."""
+        return list(self.manifest["gemeenten"])
+
+
+def _refuse(processed: Path, message: str) -> Refused:
+    return Refused(f"{processed / storage.MANIFEST}: {message}")
+
+
+def load(processed: Path, kader: str | Path | None = None) -> Berekening:
+    """The result in ``processed``; with ``kader``, only if it was computed with that kader."""
+    if not (processed / "bestanden.parquet").is_file():
+        raise Refused(f"{processed}: verwerkte gegevens ontbreken; voer eerst 'python -m "
+                      "analysis ingest' uit, en daarna 'python -m analysis bereken'")
+    ingested = storage.read_table(processed, "bestanden")
+    manifest = storage.read_manifest(processed)
+    made_with = manifest["beoordelingskader"]
+    if kader is not None:
+        asked = load_kader(kader)
+        if asked.sha256 != made_with["sha256"]:
+            raise _refuse(processed, (
+                f"de berekende gegevens zijn gemaakt met beoordelingskader {made_with['naam']} "
+                f"({made_with['bestand']}), niet met {asked.naam} ({asked.path.name}); voer "
+                f"eerst 'python -m analysis bereken --kader {kader}' uit, of laat --kader weg"))
+    current = ingested[["bron_bestand", "bestand_hash"]].to_dict("records")
+    if current != manifest["invoer"]:
+        raise _refuse(processed, "de berekende gegevens horen niet bij de ingelezen bestanden "
+                                 "(er is daarna opnieuw ingelezen); voer eerst "
+                                 "'python -m analysis bereken' uit")
+    return Berekening(processed, manifest)

@@ -1,0 +1,108 @@
+"""Municipalities: resolve codes and names, spelled any common way, to CBS codes (``GM0106``).
+
+The reference table ``reference/gemeenten.csv`` is versioned (``geldig_vanaf``/``geldig_tot``);
+aliases for names that normalisation cannot bridge live in ``reference/gemeente_aliassen.csv``.
+Matching is on normalised keys, never on exact names, and codes are always text.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pandas as pd
+
+from analysis.config import REFERENCE_DIR
+from analysis.problems import Refused
+
+_CODE_PATTERN = r"^(?:gm)?\s*0*(\d{1,4})(?:\.0+)?$"
+
+
+@cache
+def reference() -> pd.DataFrame:
+    """The versioned reference table of municipalities."""
+    return pd.read_csv(
+        REFERENCE_DIR / "gemeenten.csv",
+        dtype={"gemeente_code": "string", "gemeente_naam": "string", "provincie": "string"},
+        parse_dates=["geldig_vanaf", "geldig_tot"],
+    )
+
+
+def name_key(names: pd.Series) -> pd.Series:
+    """Normalised matching key: no accents, case, prefix 'Gemeente', punctuation or spaces;
+    'Wolden, De' becomes 'dewolden' like 'De Wolden'."""
+    keys = (
+        names.astype("string")
+        .str.normalize("NFKD")
+        .str.encode("ascii", errors="ignore")
+        .str.decode("ascii")
+        .str.lower()
+        .str.strip()
+        .str.replace(r"^(?:gemeente|gem\.)\s+", "", regex=True)
+        .str.replace(r"^(.*?),\s*(de|den|het|'s|'t)$", r"\2 \1", regex=True)
+        .str.replace(r"[^a-z0-9]", "", regex=True)
+    )
+    return keys
+
+
+@cache
+def _lookup() -> dict[str, str]:
+    table = reference()
+    aliases = pd.read_csv(REFERENCE_DIR / "gemeente_aliassen.csv", dtype="string")
+    keys = pd.concat([name_key(table["gemeente_naam"]), name_key(aliases["alias"])])
+    codes = pd.concat([table["gemeente_code"], aliases["gemeente_code"]])
+    return dict(zip(keys, codes, strict=True))
+
+
+def resolve(values: pd.Series) -> pd.Series:
+    """CBS code for every value (a code as text or number, or a name); <NA> where unknown."""
+    text = values.astype("string").str.strip()
+    digits = text.str.lower().str.extract(_CODE_PATTERN, expand=False)
+    by_code = ("GM" + digits.str.zfill(4)).where(digits.notna())
+    by_code = by_code.where(by_code.isin(set(reference()["gemeente_code"])))
+    by_name = name_key(text).map(_lookup()).astype("string")
+    return by_code.fillna(by_name)
+
+
+def naam(codes: pd.Series) -> pd.Series:
+    """Official name for every CBS code."""
+    names = reference().set_index("gemeente_code")["gemeente_naam"]
+    return codes.map(names).astype("string")
+
+
+def provincie_codes(provincie: str) -> list[str]:
+    """Codes of a province's municipalities, sorted by name ("Nederland": all of them)."""
+    table = reference()
+    name = provincie.strip().lower()
+    selected = table if name == "nederland" else table[table["provincie"].str.lower() == name]
+    return selected.sort_values("gemeente_naam")["gemeente_code"].tolist()
+
+
+def provincies() -> list[str]:
+    """The names of the provinces in the reference table."""
+    return sorted(reference()["provincie"].dropna().unique().tolist())
+
+
+def kies_provincie(value: str, in_gegevens: list[str] | None = None) -> tuple[str, list[str]]:
+    """A province by name in any case ("Nederland" for all), and the codes of its
+    municipalities, limited to those ``in_gegevens`` when given. Raises :class:`Refused`
+    with a Dutch message for an unknown province or one without municipalities in the data."""
+    known = {name.lower(): name for name in [*provincies(), "Nederland"]}
+    name = known.get(value.strip().lower())
+    if name is None:
+        raise Refused(f"--provincie: '{value}' is geen provincie (bekend: "
+                      f"{', '.join(provincies())}, of Nederland)")
+    codes = provincie_codes(name)
+    if in_gegevens is not None:
+        codes = [code for code in codes if code in set(in_gegevens)]
+        if not codes:
+            raise Refused(f"--provincie: geen gemeenten van {name} in de gegevens")
+    return name, codes
+
+
+def kies_gemeente(value: str, in_gegevens: list[str]) -> str:
+    """The CBS code of a municipality named or numbered any common way, checked against the
+    municipalities in the data. Raises :class:`Refused` with a Dutch message otherwise."""
+    code = resolve(pd.Series([value], dtype=object)).iloc[0]
+    if pd.isna(code) or code not in set(in_gegevens):
+        raise Refused(f"--gemeente: '{value}' is geen gemeente in de gegevens")
+    return str(code)

@@ -1,0 +1,69 @@
+"""The letter's block "Resultaten gemeente ...", worded exactly as the province writes it."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.domain.periods import (
+    datum_tekst,
+    periode_einde,
+    periode_start,
+    periode_tekst,
+    volgende_periode,
+)
+
+
+def _taakstelling_line(periode: str, taakstelling: int, stand_begin: int) -> str:
+    """``Taakstelling 1e helft 2024: 26 (+achterstand 10) =36``; a surplus is subtracted and an
+    opgave below zero is shown as 0 with the surplus that remains."""
+    head = f"Taakstelling {periode_tekst(periode)}: {taakstelling}"
+    opgave = taakstelling - stand_begin
+    if stand_begin < 0:
+        return f"{head} (+achterstand {-stand_begin}) ={opgave}"
+    if stand_begin > 0:
+        line = f"{head} (-voorsprong {stand_begin}) ={max(opgave, 0)}"
+        return line + (f" (resterende voorsprong {-opgave})" if opgave < 0 else "")
+    return f"{head} ={opgave}"
+
+
+def conclusie(periode: str, taakstelling_gehaald: bool, ontwikkeling: str) -> str:
+    """``Taakstelling 1e helft 2024 niet gehaald, achterstand toegenomen.``"""
+    gehaald = "gehaald" if taakstelling_gehaald else "niet gehaald"
+    return f"Taakstelling {periode_tekst(periode)} {gehaald}, {ontwikkeling}."
+
+
+def _rows(stand: pd.DataFrame, gemeente_code: str, periode: str) -> pd.DataFrame:
+    rows = stand[stand["gemeente_code"] == gemeente_code].set_index("periode")
+    if periode not in rows.index:
+        raise KeyError(f"geen stand voor {gemeente_code} in {periode}")
+    return rows
+
+
+def resultaten_regels(stand: pd.DataFrame, gemeente_code: str, periode: str) -> list[str]:
+    """The block's figure lines, from the roll-forward's output; the next period's line uses its
+    taakstelling when known."""
+    rows = _rows(stand, gemeente_code, periode)
+    row = rows.loc[periode]
+    following = volgende_periode(periode)
+    lines = [
+        f"Stand op {datum_tekst(periode_start(periode))}: {int(row['stand_begin'])}",
+        _taakstelling_line(periode, int(row["taakstelling"]), int(row["stand_begin"])),
+        f"Realisatie {periode_tekst(periode)}: {int(row['realisatie'])}",
+        f"Stand op {datum_tekst(periode_einde(periode))}: {int(row['stand_eind'])}",
+    ]
+    if following in rows.index:
+        lines.append(_taakstelling_line(following, int(rows.loc[following, "taakstelling"]),
+                                        int(row["stand_eind"])))
+    else:
+        lines.append(f"Taakstelling {periode_tekst(following)}: nog niet bekend")
+    return lines
+
+
+def resultaten_block(stand: pd.DataFrame, gemeente_code: str, gemeente_naam: str,
+                     periode: str) -> str:
+    """The block for one municipality and period: title, figure lines and conclusion."""
+    row = _rows(stand, gemeente_code, periode).loc[periode]
+    return "\n".join([f"Resultaten gemeente {gemeente_naam}",
+                      *resultaten_regels(stand, gemeente_code, periode),
+                      conclusie(periode, bool(row["taakstelling_gehaald"]),
+                                str(row["ontwikkeling"]))])

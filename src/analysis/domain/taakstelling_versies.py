@@ -1,0 +1,45 @@
+"""Which version of a taakstelling counts: the one rule, for every step that needs it.
+
+A Bijlage A table may be revised (2025-H1: 17,700 became 15,000 in March 2025); every version is
+kept with its ``versiedatum``. For a period's stand the version published before the peildatum
+counts; for a forecast the newest known figures are used.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.domain.periods import periode_index_series
+
+KEY = ["gemeente_code", "periode"]
+
+
+def peildatum_cutoff(periodes: pd.Series, uitstel_dagen: int = 0) -> np.ndarray:
+    """Per row the moment until which a version counts: the end of the period (the first day
+    of the next), later by ``uitstel_dagen`` for a province that counts until e.g. 25 January."""
+    codes, labels = pd.factorize(periodes)
+    following = periode_index_series(pd.Series(labels, dtype="string")) + 1
+    ends = pd.to_datetime(pd.DataFrame({"year": following // 2, "month": following % 2 * 6 + 1,
+                                        "day": 1})).to_numpy()
+    return ends[codes] + np.timedelta64(uitstel_dagen, "D")
+
+
+def geldende_taakstelling(taakstelling: pd.DataFrame, uitstel_dagen: int = 0) -> pd.DataFrame:
+    """Per municipality and period the version that counts at the peildatum: the latest one
+    published before it. Without a ``versiedatum`` column the table is taken as it is."""
+    if "versiedatum" not in taakstelling:
+        return taakstelling
+    cutoff = peildatum_cutoff(taakstelling["periode"], uitstel_dagen)
+    valid = taakstelling[taakstelling["versiedatum"].to_numpy() < cutoff]
+    latest = valid.sort_values("versiedatum", kind="stable").groupby(
+        KEY, sort=False, observed=True).tail(1)
+    return latest.drop(columns="versiedatum").reset_index(drop=True)
+
+
+def nieuwste_versie(taakstelling: pd.DataFrame) -> pd.DataFrame:
+    """Per municipality and period the newest version known, whatever its date (for forecasts
+    and for the populations a table states)."""
+    latest = taakstelling.sort_values("versiedatum", kind="stable").groupby(
+        KEY, sort=False, observed=True).tail(1)
+    return latest.sort_values(KEY).reset_index(drop=True)

@@ -1,0 +1,209 @@
+"""Turn one sheet of one file into a typed frame, following its spec, collecting every problem.
+
+The header row is found by its labels, metadata above it by theirs; totals rows are checked
+against the sum of the rows and dropped; footer notes and blank rows are skipped. Every cell that
+cannot be read becomes a :class:`Problem` naming file, sheet, row and column; nothing stops at the
+first one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from analysis.ingest import cells
+from analysis.ingest.specs import Spec, label_matches, normalise_label
+from analysis.ingest.spreadsheet import Book
+from analysis.problems import Problem, column_letter
+
+HEADER_SEARCH_ROWS = 50
+PROVENANCE = ["bron_bestand", "bron_blad", "bron_rij", "bestand_hash"]
+
+
+@dataclass
+class Extracted:
+    """The typed rows of one file, or the problems that prevent using it."""
+
+    spec: Spec
+    sheet: str | None
+    frame: pd.DataFrame | None = None
+    problems: list[Problem] = field(default_factory=list)
+    file_hash: str = ""
+
+
+@dataclass(frozen=True)
+class Layout:
+    sheet: str
+    grid: pd.DataFrame
+    header_row: int
+    positions: dict[str, int]
+
+
+def _first_text(body: pd.DataFrame, filled: pd.DataFrame) -> pd.Series:
+    """The first filled cell of every row, as text ('' for an empty row)."""
+    first = body.where(filled).bfill(axis=1).iloc[:, 0]
+    return first.astype("string").str.strip().fillna("")
+
+
+def _locate(spec: Spec, grid: pd.DataFrame) -> tuple[int, dict[str, int]]:
+    """The header row (0-based) with the most matching labels, and where each column sits."""
+    best_row, best = -1, {}
+    for row in range(min(len(grid), HEADER_SEARCH_ROWS)):
+        cells_in_row = grid.iloc[row]
+        found: dict[str, int] = {}
+        for column in spec.kolommen:
+            for position, value in cells_in_row.items():
+                if position not in found.values() and label_matches(value, column.labels):
+                    found[column.name] = int(position)
+                    break
+        if len(found) > len(best):
+            best_row, best = row, found
+    return best_row, best
+
+
+def locate_layout(spec: Spec, book: Book) -> Layout | list[Problem]:
+    """Where ``spec``'s sheet, header and columns sit in the file, or why they cannot be found."""
+    name, sheets = book.name, book.sheet_names
+    lowered = {sheet.lower(): sheet for sheet in sheets}
+    present = [lowered[s.lower()] for s in spec.bladen if s.lower() in lowered]
+    if not present:
+        wanted = " of ".join(f"'{s}'" for s in spec.bladen)
+        return [Problem(name, f"blad {wanted} ontbreekt; aanwezige bladen: "
+                              f"{', '.join(repr(s) for s in sheets)}")]
+    sheet = present[0]
+    grid = book.grid(sheet)
+    if grid.empty or not cells.is_filled(grid.stack(future_stack=True)).any():
+        return [Problem(name, "blad is leeg; verwacht een tabel met kolomkoppen", sheet)]
+    header_row, positions = _locate(spec, grid)
+    missing = [c for c in spec.kolommen if c.required and c.name not in positions]
+    if missing:
+        if header_row < 0:
+            return [Problem(name, "koprij niet gevonden", sheet)]
+        return [
+            Problem(name, f"kolom ontbreekt in de koprij; verwacht een kolom met kop "
+                          f"{' of '.join(repr(label) for label in column.labels)}",
+                    sheet, header_row + 1)
+            for column in missing
+        ]
+    return Layout(sheet, grid, header_row, positions)
+
+
+def _find_metadata(above: pd.DataFrame, label: str, original: str) -> tuple[int, object] | None:
+    """(row, value) of a metadata label: the next filled cell after a cell that equals the
+    label, or else the rest of a cell that starts with it ('Stand per 1 maart 2024')."""
+    prefixed: tuple[int, object] | None = None
+    for row_number, row in above.iterrows():
+        filled = [v for v in row if v is not None and str(v).strip()]
+        for index, value in enumerate(filled):
+            text = normalise_label(value)
+            if text == label:
+                return int(row_number), filled[index + 1] if index + 1 < len(filled) else None
+            if prefixed is None and text.startswith((label + " ", label + ":")):
+                prefixed = int(row_number), str(value).strip()[len(original):].strip(" :")
+    return prefixed
+
+
+def _metadata(spec: Spec, layout: Layout, name: str) -> tuple[dict[str, object], list[Problem]]:
+    """Values of the spec's metadata labels, searched above the header row."""
+    above = layout.grid.iloc[: layout.header_row]
+    values: dict[str, object] = {}
+    problems: list[Problem] = []
+    for item in spec.kenmerken:
+        found = _find_metadata(above, normalise_label(item.label), item.label)
+        if found is None and not item.required:
+            values[item.name] = None
+            continue
+        if found is None:
+            problems.append(Problem(name, f"kenmerk '{item.label}' niet gevonden boven de "
+                                          "koprij", layout.sheet))
+            continue
+        converted = cells.scalar(found[1], item.type)
+        if converted is None:
+            problems.append(Problem(name, f"'{found[1]}' bij '{item.label}' "
+                                          f"{cells.EXPECTED[item.type]}", layout.sheet,
+                                    found[0] + 1))
+        values[item.name] = converted
+    return values, problems
+
+
+def extract(spec: Spec, layout: Layout, name: str, file_hash: str) -> Extracted:
+    """Typed rows of a located layout, with provenance, or every problem found."""
+    result = Extracted(spec=spec, sheet=layout.sheet, file_hash=file_hash)
+    metadata, result.problems = _metadata(spec, layout, name)
+    body = layout.grid.iloc[layout.header_row + 1:]
+    positions = layout.positions
+    filled = pd.DataFrame({c: cells.is_filled(body[c]) for c in body.columns}, index=body.index)
+    first_text = _first_text(body, filled)
+    blank = ~filled[list(positions.values())].any(axis=1)
+    is_footer = (first_text.str.contains(spec.voettekst, case=False, regex=True)
+                 if spec.voettekst else False)
+    is_total = (first_text.str.contains(spec.totaalrij, case=False, regex=True)
+                if spec.totaalrij else False)
+    rows = body[~(blank | is_footer | is_total)]
+    totals = body[is_total & ~blank] if spec.totaalrij else body.iloc[0:0]
+
+    frame = pd.DataFrame(index=rows.index)
+    header = layout.grid.iloc[layout.header_row]
+    for column in spec.kolommen:
+        if column.name not in positions:
+            continue
+        position = positions[column.name]
+        where = f"{column_letter(position)} ('{str(header[position]).strip()}')"
+        raw = rows[position]
+        typed, bad = cells.CONVERTERS[column.type](raw)
+        for row_index in raw.index[bad.to_numpy()]:
+            result.problems.append(Problem(
+                name, f"'{raw[row_index]}' {cells.EXPECTED[column.type]}", layout.sheet,
+                int(row_index) + 1, where))
+        if column.required:
+            empty = ~cells.is_filled(raw)
+            for row_index in raw.index[empty.to_numpy()]:
+                result.problems.append(Problem(
+                    name, f"lege cel; verwacht een waarde die {_expected_value(column.type)}",
+                    layout.sheet, int(row_index) + 1, where))
+        if column.minimum is not None:
+            below = typed.notna() & (typed < column.minimum)
+            for row_index in raw.index[below.to_numpy()]:
+                result.problems.append(Problem(
+                    name, f"{typed[row_index]} is kleiner dan {column.minimum}; verwacht een "
+                          f"getal van minstens {column.minimum}", layout.sheet,
+                    int(row_index) + 1, where))
+        frame[column.name] = typed
+    for key, value in metadata.items():
+        frame[key] = pd.Timestamp(value) if isinstance(value, dt.date) else value
+    result.problems.extend(_check_totals(spec, frame, totals, positions, header, layout.sheet,
+                                         name))
+    frame["bron_bestand"] = name
+    frame["bron_blad"] = layout.sheet
+    frame["bron_rij"] = (rows.index.to_numpy() + 1).astype("int64")
+    frame["bestand_hash"] = file_hash
+    result.frame = frame.reset_index(drop=True)
+    return result
+
+
+def _expected_value(kind: str) -> str:
+    return cells.EXPECTED[kind].replace("is geen", "een").split(" (")[0] + " is"
+
+
+def _check_totals(spec: Spec, frame: pd.DataFrame, totals: pd.DataFrame,
+                  positions: dict[str, int], header: pd.Series, sheet: str,
+                  name: str) -> list[Problem]:
+    """Each totals row must equal the sum of the rows for the spec's sum columns."""
+    problems = []
+    for column in spec.totaal_som:
+        position = positions[column]
+        where = f"{column_letter(position)} ('{str(header[position]).strip()}')"
+        stated, bad = cells.to_integer(totals[position])
+        expected = int(frame[column].sum(skipna=True))
+        for row_index in totals.index:
+            if bad[row_index] or pd.isna(stated[row_index]):
+                message = f"totaal '{totals.at[row_index, position]}' is geen geheel getal"
+            elif int(stated[row_index]) != expected:
+                message = (f"totaalrij {int(stated[row_index])} klopt niet met de som van de "
+                           f"rijen ({expected})")
+            else:
+                continue
+            problems.append(Problem(name, message, sheet, int(row_index) + 1, where))
+    return problems

@@ -1,0 +1,136 @@
+"""The letters to the municipalities: one .docx per municipality from the template, filled from
+the assessment, and a PDF of each where LibreOffice is installed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from docxtpl import DocxTemplate, Listing
+
+from analysis.compute.beoordeling import DOWN, FROZEN, UP
+from analysis.domain.periods import datum_tekst, periode_einde, periode_tekst, periode_voluit
+from analysis.domain.resultaten import conclusie, resultaten_regels
+from analysis.report.brieven.pdf import to_pdf
+from analysis.report.brieven.settings import CONFIG, Adressering, load_adressering
+from analysis.report.brieven.template import environment, read_template
+
+NO_KENMERK = "(nog toe te kennen)"
+
+
+@dataclass
+class Brieven:
+    """What was written, and what the analyst should know about it."""
+
+    bestanden: list[Path] = field(default_factory=list)
+    pdf: list[Path] = field(default_factory=list)
+    opmerkingen: list[str] = field(default_factory=list)
+
+
+def load_letters(raw: Path, sjabloon: Path | None = None) -> tuple[Adressering, bytes]:
+    """The letters' settings and their checked template: ``sjabloon`` if given, else the one
+    the settings name, else the default."""
+    adressering = load_adressering(raw)
+    return adressering, read_template(sjabloon or adressering.sjabloon)
+
+
+def ladder_gevolg(row: pd.Series) -> str:
+    """The consequence on the interventieladder, with the verschoning that caused it."""
+    step = str(row["trede_wijziging"])
+    trede = f"de trede '{row['trede']}'"
+    on_ladder = int(row["trede_nummer"]) > 0
+    sentences = []
+    if bool(row["verschoond"]):
+        known = pd.notna(row["kenmerk"]) and str(row["kenmerk"])
+        kenmerk = f" (kenmerk {row['kenmerk']})" if known else ""
+        sentences.append(f"Wij hebben besloten tot verschoning{kenmerk}: "
+                         f"{row['verschoning_reden']}.")
+    if step == FROZEN:
+        sentences.append(f"De interventieladder is bevroren op {trede}." if on_ladder else
+                         "De interventieladder is bevroren; uw gemeente staat er niet op.")
+    elif step == UP:
+        sentences.append(f"Wij schalen op de interventieladder op naar {trede}.")
+    elif step == DOWN:
+        sentences.append(f"Wij schalen op de interventieladder af naar {trede}." if on_ladder
+                         else "Wij schalen af; uw gemeente staat niet meer op de "
+                              "interventieladder.")
+    else:
+        sentences.append(f"Uw gemeente blijft op {trede} van de interventieladder." if on_ladder
+                         else "Er is geen aanleiding voor een stap op de interventieladder.")
+    return " ".join(sentences)
+
+
+def context(beoordeling: pd.DataFrame, code: str, periode: str, adressering: Adressering,
+            datum: dt.date) -> dict[str, object]:
+    """Every placeholder's value for one municipality's letter."""
+    row = beoordeling[(beoordeling["gemeente_code"] == code)
+                      & (beoordeling["periode"] == periode)].iloc[0]
+    naam = str(row["gemeente_naam"])
+    address = adressering.adressen.get(
+        code, [f"het college van burgemeester en wethouders van {naam}",
+               f"(adres ontbreekt in {CONFIG.name})"])
+    return {
+        "geadresseerde": Listing("\n".join(address)),
+        "plaats": adressering.plaats,
+        "datum": datum_tekst(datum),
+        "kenmerk": adressering.kenmerken.get(periode, NO_KENMERK),
+        "behandeld_door": adressering.behandeld_door,
+        "provincie": adressering.provincie,
+        "gemeente": naam,
+        "periode": periode_tekst(periode),
+        "periode_voluit": periode_voluit(periode),
+        "peildatum": datum_tekst(periode_einde(periode)),
+        "resultaten": Listing("\a".join(resultaten_regels(beoordeling, code, periode))),
+        "conclusie": conclusie(periode, bool(row["taakstelling_gehaald"]),
+                               str(row["ontwikkeling"])),
+        "oordeel": str(row["oordeel_label"]),
+        "ladder_gevolg": ladder_gevolg(row),
+        "volgend_meetpunt": str(row["volgend_meetpunt"]),
+    }
+
+
+def render(template: bytes, values: dict[str, object], datum: dt.date) -> bytes:
+    """One letter as .docx bytes, dated ``datum`` in its properties too."""
+    document = DocxTemplate(io.BytesIO(template))
+    document.render(values, jinja_env=environment())
+    moment = dt.datetime.combine(datum, dt.time())
+    document.core_properties.created = document.core_properties.modified = moment
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def file_name(periode: str, naam: str) -> str:
+    """``Brief 2024-H1 De Wolden.docx``: sorted by period, then municipality."""
+    return f"Brief {periode} {naam}.docx"
+
+
+def write_brieven(folder: Path, beoordeling: pd.DataFrame, periode: str, codes: list[str],
+                  adressering: Adressering, template: bytes, datum: dt.date) -> Brieven:
+    """Write one letter per municipality into ``folder`` (a fresh folder, published by the
+    caller) and convert them to PDF where LibreOffice is installed."""
+    result = Brieven()
+    rows = beoordeling[(beoordeling["periode"] == periode)
+                       & beoordeling["gemeente_code"].isin(codes)]
+    folder.mkdir(parents=True, exist_ok=True)
+    for code, naam in sorted(zip(rows["gemeente_code"], rows["gemeente_naam"], strict=True),
+                             key=lambda pair: pair[1]):
+        path = folder / file_name(periode, naam)
+        values = context(beoordeling, code, periode, adressering, datum)
+        path.write_bytes(render(template, values, datum))
+        result.bestanden.append(path)
+    missing = sorted(rows.loc[~rows["gemeente_code"].isin(adressering.adressen),
+                              "gemeente_naam"])
+    if missing:
+        result.opmerkingen.append(f"geen adres in {CONFIG.name} voor: {', '.join(missing)}")
+    if periode not in adressering.kenmerken:
+        result.opmerkingen.append(f"geen kenmerk voor {periode} in {CONFIG.name}; de brieven "
+                                  f"noemen '{NO_KENMERK}'")
+    pdf, note = to_pdf(result.bestanden, folder)
+    result.pdf = pdf
+    if note:
+        result.opmerkingen.append(note)
+    return result

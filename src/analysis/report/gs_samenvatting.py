@@ -1,0 +1,211 @@
+"""The Excel summary for Gedeputeerde Staten, written with openpyxl.
+
+Numbers are written as values, never as formulas; text from input files that starts with
+``=``, ``+``, ``-`` or ``@`` is written as text, never as a formula.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.table import Table, TableStyleInfo
+
+from analysis.atomic import write_atomic
+from analysis.compute.resultaat import Berekening
+from analysis.domain.periods import datum_tekst, periode_einde, volgende_periode
+
+DEFINITIONS = {
+    "Stand begin": "Voorsprong (positief) of achterstand (negatief) aan het begin van het "
+                   "halfjaar.",
+    "Taakstelling": "Aantal vergunninghouders dat de gemeente dit halfjaar moet huisvesten "
+                    "(art. 29 Huisvestingswet 2014; de laatste versie voor de peildatum).",
+    "Opgave": "Taakstelling plus achterstand (min voorsprong): wat er dit halfjaar gehuisvest "
+              "moet worden.",
+    "Realisatie": "Aantal gehuisveste vergunninghouders volgens COA, inclusief nareizigers en "
+                  "correcties.",
+    "Stand eind": "Stand begin + realisatie - taakstelling.",
+    "% taakstelling": "Realisatie gedeeld door taakstelling.",
+    "% totaalopgave": "Realisatie gedeeld door opgave.",
+    "Taakstelling volgend halfjaar": "De taakstelling van het volgende halfjaar, voor zover "
+                                     "bekend.",
+    "Opgave volgend halfjaar": "Taakstelling volgend halfjaar min de stand eind.",
+    "Oordeel": "Volgens het beoordelingskader van de provincie.",
+    "Trede": "Trede op de interventieladder na dit halfjaar.",
+    "Reden": "Waarom: de conclusie, het oordeel, een verschoning en het gevolg op de ladder.",
+}
+OVERVIEW = ["Code", "Gemeente", "Stand begin", "Taakstelling", "Opgave", "Realisatie",
+            "Stand eind", "% taakstelling", "% totaalopgave", "Taakstelling volgend halfjaar",
+            "Opgave volgend halfjaar", "Oordeel", "Trede", "Reden"]
+PERCENT = {"% taakstelling", "% totaalopgave"}
+HEADER_FILL = PatternFill("solid", fgColor="DDDDDD")
+
+
+def safe(value: object) -> object:
+    """A cell value; NaN becomes empty."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def _write_row(sheet, row: int, values: list[object]) -> None:
+    for column, value in enumerate(values, start=1):
+        cell = sheet.cell(row=row, column=column, value=safe(value))
+        if isinstance(cell.value, str) and cell.value[:1] in ("=", "+", "-", "@"):
+            cell.data_type = "s"  # text, never a formula
+
+
+def _header(sheet, row: int, names: list[str]) -> None:
+    _write_row(sheet, row, names)
+    for column in range(1, len(names) + 1):
+        cell = sheet.cell(row=row, column=column)
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _widths(sheet, widths: dict[str, float]) -> None:
+    for letter, width in widths.items():
+        sheet.column_dimensions[letter].width = width
+
+
+def overview_rows(beoordeling: pd.DataFrame, periode: str) -> pd.DataFrame:
+    """One row per municipality for the period, with next half-year's taakstelling and opgave."""
+    current = beoordeling[beoordeling["periode"] == periode].sort_values("gemeente_naam")
+    following = volgende_periode(periode)
+    nxt = beoordeling[beoordeling["periode"] == following].set_index("gemeente_code")
+    frame = pd.DataFrame({
+        "Code": current["gemeente_code"], "Gemeente": current["gemeente_naam"],
+        "Stand begin": current["stand_begin"], "Taakstelling": current["taakstelling"],
+        "Opgave": current["opgave"], "Realisatie": current["realisatie"],
+        "Stand eind": current["stand_eind"], "% taakstelling": current["pct_taakstelling"],
+        "% totaalopgave": current["pct_totaalopgave"],
+        "Taakstelling volgend halfjaar": current["gemeente_code"].map(nxt["taakstelling"])
+        if len(nxt) else pd.NA,
+        "Oordeel": current["oordeel_label"], "Trede": current["trede"],
+        "Reden": current["reden"], "_kleur": current["kleur"],
+    })
+    frame["Opgave volgend halfjaar"] = frame["Taakstelling volgend halfjaar"] - frame["Stand eind"]
+    return frame.reset_index(drop=True)
+
+
+def write_summary(path: Path, result: Berekening, periode: str, provincie: str) -> Path:
+    """Write ``GS-samenvatting-<periode>.xlsx`` from the computed result."""
+    beoordeling = result.table("beoordeling")
+    rows = overview_rows(beoordeling, periode)
+    book = Workbook()
+    _toelichting(book.active, result, periode, provincie)
+    _overzicht(book.create_sheet("Overzicht"), rows, periode, provincie)
+    history = beoordeling[["gemeente_code", "gemeente_naam", "periode", "stand_begin",
+                           "taakstelling", "opgave", "realisatie", "stand_eind",
+                           "oordeel_label", "trede", "reden"]]
+    _plain(book.create_sheet("Historie"), history.sort_values(["gemeente_naam", "periode"]),
+           ["Code", "Gemeente", "Periode", "Stand begin", "Taakstelling", "Opgave", "Realisatie",
+            "Stand eind", "Oordeel", "Trede", "Reden"])
+    afstemming = result.table("afstemming")
+    _plain(book.create_sheet("Verschillen"),
+           afstemming[["gemeente_code", "periode", "maand", "coa", "gemeente", "verschil",
+                       "leidend", "opvolgen"]].assign(maand=afstemming["maand"].dt.date),
+           ["Code", "Periode", "Maand", "COA", "Gemeente", "Verschil", "Leidend", "Opvolgen"])
+    validatie = result.table("validatie")
+    _plain(book.create_sheet("Validatie"), validatie,
+           ["Bestand", "Blad", "Rij", "Kolom", "Melding"])
+    write_atomic(path, lambda temporary: book.save(temporary))
+    return path
+
+
+def _toelichting(sheet, result: Berekening, periode: str, provincie: str) -> None:
+    sheet.title = "Toelichting"
+    sheet["A1"] = f"Toezicht huisvesting vergunninghouders {provincie}: samenvatting"
+    sheet["A1"].font = Font(bold=True, size=14)
+    lines = [("Periode", periode), ("Peildatum", datum_tekst(periode_einde(periode))),
+             ("Beoordelingskader", f"{result.kader_naam}: {result.kader_toelichting}"),
+             ("Leidende bron", result.leidende_bron),
+             ("Gemaakt op", dt.date.today().isoformat())]
+    row = 3
+    for label, value in lines:
+        _write_row(sheet, row, [label, value])
+        sheet.cell(row=row, column=1).font = Font(bold=True)
+        row += 1
+    row += 1
+    _header(sheet, row, ["Kolom", "Betekenis"])
+    for name, meaning in DEFINITIONS.items():
+        row += 1
+        _write_row(sheet, row, [name, meaning])
+    row += 2
+    _header(sheet, row, ["Bronbestand", "Laatst gewijzigd", "SHA-256"])
+    files = result.table("bestanden")
+    for item in files.itertuples():
+        row += 1
+        _write_row(sheet, row, [item.bron_bestand, item.gewijzigd.to_pydatetime().date(),
+                                item.bestand_hash])
+        sheet.cell(row=row, column=2).number_format = "DD-MM-YYYY"
+    _widths(sheet, {"A": 34, "B": 90, "C": 70})
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    for cells in sheet.iter_rows(min_col=2, max_col=2):
+        cells[0].alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _overzicht(sheet, rows: pd.DataFrame, periode: str, provincie: str) -> None:
+    _header(sheet, 1, OVERVIEW)
+    for number, record in enumerate(rows.itertuples(index=False), start=2):
+        values = dict(zip(rows.columns, record, strict=True))
+        _write_row(sheet, number, [values[name] for name in OVERVIEW])
+        colour = str(values["_kleur"]).lstrip("#").upper()
+        sheet.cell(row=number, column=OVERVIEW.index("Oordeel") + 1).fill = PatternFill(
+            "solid", fgColor=colour)
+        for column, name in enumerate(OVERVIEW, start=1):
+            sheet.cell(row=number, column=column).alignment = Alignment(
+                wrap_text=name in ("Oordeel", "Trede", "Reden"), vertical="top")
+        # room for the wrapped reason: about 95 characters per line in its column
+        sheet.row_dimensions[number].height = 15 * max(2, -(-len(str(values["Reden"])) // 95))
+    last = len(rows) + 1
+    totals = ["", "Totaal", *[rows[c].sum() for c in OVERVIEW[2:7]], None, None,
+              pd.to_numeric(rows["Taakstelling volgend halfjaar"]).sum(min_count=1),
+              pd.to_numeric(rows["Opgave volgend halfjaar"]).sum(min_count=1), None, None, None]
+    _write_row(sheet, last + 1, totals)
+    for column in range(1, len(OVERVIEW) + 1):
+        sheet.cell(row=last + 1, column=column).font = Font(bold=True)
+    for column, name in enumerate(OVERVIEW, start=1):
+        for row in range(2, last + 2):
+            cell = sheet.cell(row=row, column=column)
+            if name in PERCENT:
+                cell.number_format = "0%"
+            elif 3 <= column <= 11:
+                cell.number_format = "#,##0;-#,##0"
+    table = Table(displayName="Overzicht", ref=f"A1:{get_column_letter(len(OVERVIEW))}{last}")
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=True)
+    sheet.add_table(table)
+    sheet.freeze_panes = "C2"
+    sheet.row_dimensions[1].height = 45
+    _widths(sheet, {"A": 9, "B": 18, **{get_column_letter(c): 12 for c in range(3, 12)},
+                    "L": 24, "M": 18, "N": 80})
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
+    sheet.oddHeader.center.text = f"Toezicht huisvesting vergunninghouders {provincie}, {periode}"
+    sheet.oddFooter.right.text = "Pagina &P van &N"
+    sheet.oddFooter.left.text = "Gedeputeerde Staten, samenvatting"
+
+
+def _plain(sheet, frame: pd.DataFrame, names: list[str]) -> None:
+    _header(sheet, 1, names)
+    for number, record in enumerate(frame.itertuples(index=False), start=2):
+        _write_row(sheet, number, list(record))
+    sheet.freeze_panes = "A2"
+    if len(frame):
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(names))}{len(frame) + 1}"
+    for column in range(1, len(names) + 1):
+        sheet.column_dimensions[get_column_letter(column)].width = 16
+    sheet.column_dimensions[get_column_letter(len(names))].width = 90

@@ -1,0 +1,202 @@
+"""Executing the report notebooks: a pool of worker processes, each keeping one warm Jupyter
+kernel, papermill for the notebooks, and HTML without code exported by the parent process.
+
+The worker processes start their kernels while the run is still reading the exports; a preamble
+clears each kernel's namespace before every notebook, so reports share only imported modules.
+One failing notebook does not stop the others.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import config
+from analysis.domain import gemeenten
+
+
+@dataclass
+class Task:
+    """One notebook to execute."""
+
+    naam: str
+    notebook: str
+    parameters: dict
+    html: str
+
+
+@dataclass
+class Outcome:
+    """What became of one notebook."""
+
+    naam: str
+    html: str
+    status: str
+    seconden: float
+    fout: str | None = None
+    pogingen: int = 1
+
+
+def _kernel_failed_to_start(error: BaseException) -> bool:
+    text = f"{type(error).__name__}: {error}"
+    return any(word in text for word in ("Kernel died", "kernel_info", "Kernel didn't respond",
+                                         "NoSuchKernel", "Timeout waiting"))
+
+
+_kernel = None  # this process's kernel, reused for every notebook it executes
+
+
+def worker_kernel():
+    """This process's kernel, started on first use and shut down when the process ends.
+
+    Starting a kernel and importing pandas and matplotlib in it costs more than a report itself,
+    so each worker keeps one kernel; a preamble clears its namespace (``%reset -f``) before
+    every notebook, so the reports share nothing but the imported modules."""
+    global _kernel
+    if _kernel is None or not _kernel.is_alive():
+        from multiprocessing import util
+
+        from jupyter_client.manager import KernelManager
+
+        _kernel = KernelManager(kernel_name="python3")
+        _kernel.start_kernel(extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                             cwd=str(config.NOTEBOOKS_DIR))
+        util.Finalize(_kernel, _kernel.shutdown_kernel, kwargs={"now": True}, exitpriority=10)
+    return _kernel
+
+
+def warm_up() -> None:
+    """Start this worker's kernel and import what the reports need, so that a run can do this
+    while it is still reading the exports. A failure here is left to the first notebook."""
+    try:
+        client = worker_kernel().client()
+        client.start_channels()
+        try:
+            client.wait_for_ready(timeout=60)
+            client.execute_interactive("import analysis.report.charts, analysis.report.views",
+                                       timeout=120)
+        finally:
+            client.stop_channels()
+    except Exception:
+        pass
+
+
+def worker_pool(jobs: int) -> ProcessPoolExecutor:
+    """Worker processes whose kernels start right away, in the background."""
+    pool = ProcessPoolExecutor(max_workers=max(1, jobs))
+    for _ in range(max(1, jobs)):
+        pool.submit(warm_up)
+    return pool
+
+
+# Run first in every notebook executed by the runner (and left out of the HTML, like all code):
+# clear what the previous report left in the kernel, and draw figures as laid out.
+_PREAMBLE = "%reset -f\n%config InlineBackend.print_figure_kwargs = {'bbox_inches': None}"
+
+
+def _with_preamble(path: str):
+    import nbformat
+
+    notebook = nbformat.read(path, as_version=4)
+    cell = nbformat.v4.new_code_cell(_PREAMBLE, id="voorbereiding")
+    notebook.cells.insert(0, cell)
+    return notebook
+
+
+@cache
+def _exporter():
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(exclude_input=True, exclude_input_prompt=True,
+                        exclude_output_prompt=True)
+
+
+def execute(task: Task, folder: str) -> Outcome:
+    """Execute one notebook with papermill in this process's kernel; a kernel that fails to
+    start is retried once."""
+    global _kernel
+    import papermill
+
+    start = time.perf_counter()
+    executed = Path(folder) / "notebooks" / f"{Path(task.html).stem}.ipynb"
+    attempts = 0
+    while True:
+        attempts += 1
+        try:
+            papermill.execute_notebook(_with_preamble(task.notebook), str(executed),
+                                       parameters=task.parameters,
+                                       kernel_name="python3", progress_bar=False,
+                                       log_output=False, km=worker_kernel(),
+                                       request_save_on_cell_execute=False)
+            break
+        except Exception as error:
+            if attempts == 1 and _kernel_failed_to_start(error):
+                _kernel = None
+                continue
+            message = str(error).strip().splitlines()
+            return Outcome(task.naam, task.html, "mislukt", time.perf_counter() - start,
+                           message[-1] if message else type(error).__name__, attempts)
+    return Outcome(task.naam, task.html, "gelukt", time.perf_counter() - start, None, attempts)
+
+
+def export_html(outcome: Outcome, folder: Path) -> None:
+    """The executed notebook as HTML without code (done by the parent process, so the workers
+    go on with the next notebook meanwhile)."""
+    import nbformat
+
+    start = time.perf_counter()
+    executed = folder / "notebooks" / f"{Path(outcome.html).stem}.ipynb"
+    notebook = nbformat.read(executed, as_version=4)
+    for cell in notebook.cells:  # papermill gives its parameters cell a random id
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "ingevoegde-parameters"
+    body, _ = _exporter().from_notebook_node(notebook)
+    (folder / outcome.html).write_text(body, encoding="utf-8")
+    outcome.seconden += time.perf_counter() - start
+
+
+def tasks(periode: str, provincie: str, codes: list[str], processed: Path) -> list[Task]:
+    """The province overview and one report per municipality; codes are passed as text."""
+    items = [Task(f"Overzicht {provincie}", str(config.NOTEBOOKS_DIR / "provincie.ipynb"),
+                  {"provincie": provincie, "periode": periode, "processed": str(processed)},
+                  "overzicht.html")]
+    names = gemeenten.naam(pd.Series(codes))
+    for code, name in sorted(zip(codes, names, strict=True), key=lambda pair: pair[1]):
+        items.append(Task(name, str(config.NOTEBOOKS_DIR / "gemeente.ipynb"),
+                          {"gemeente_code": code, "periode": periode,
+                           "processed": str(processed)}, f"gemeente-{code}.html"))
+    return items
+
+
+def _progress(total: int):
+    """A progress bar on a terminal, plain log lines otherwise."""
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+
+        bar = tqdm(total=total, unit="notebook", desc="Rapportages")
+        return lambda outcome: bar.update(1)
+    return lambda outcome: print(f"{outcome.status}: {outcome.naam} ({outcome.seconden:.1f} s)"
+                                 + (f" - {outcome.fout}" if outcome.fout else ""), flush=True)
+
+
+def execute_all(todo: list[Task], folder: Path, pool: ProcessPoolExecutor) -> list[Outcome]:
+    """Execute every task on the pool's workers and export each to HTML; outcomes in the order
+    of ``todo``."""
+    (folder / "notebooks").mkdir(parents=True, exist_ok=True)
+    report = _progress(len(todo))
+    outcomes: list[Outcome] = []
+    futures = [pool.submit(execute, task, str(folder)) for task in todo]
+    for future in as_completed(futures):
+        outcome = future.result()
+        if outcome.status == "gelukt":
+            export_html(outcome, folder)
+        outcomes.append(outcome)
+        report(outcome)
+    order = {task.html: number for number, task in enumerate(todo)}
+    return sorted(outcomes, key=lambda outcome: order[outcome.html])

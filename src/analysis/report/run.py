@@ -1,0 +1,126 @@
+"""The reporting run: ingest, compute, then every product for one period and province.
+
+Every argument is checked before anything is written: the kader, the province, the letters'
+settings and template first; the period and the province's municipalities against the data once
+it has been read and computed in memory. Only then are the processed tables written, and the
+products made from them: an HTML report per municipality and the province overview (notebooks
+executed with papermill), the GS workbook, the letters, ``index.html`` and ``run.json`` (inputs'
+hashes, package versions, timings per step, the outcome per notebook). They are written into a
+staging folder that replaces ``reports/<periode>/`` when complete; a lock refuses a second run
+on the same reports folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+
+from analysis import storage
+from analysis.compute import resultaat
+from analysis.compute.bereken import Invoer, compute, manifest
+from analysis.compute.kader import load_kader
+from analysis.domain.gemeenten import kies_provincie
+from analysis.domain.periods import kies_periode, periode_argument
+from analysis.ingest.besluiten import besluiten_bestand
+from analysis.ingest.mirror import ingest, mirror_tables
+from analysis.problems import Refused
+from analysis.report.brieven.settings import config_path
+from analysis.report.brieven.write import Brieven, load_letters, write_brieven
+from analysis.report.gs_samenvatting import write_summary
+from analysis.report.index import index_html
+from analysis.report.notebooks import Outcome, execute_all, tasks, worker_pool
+from analysis.report.publish import Lock, staged
+
+PACKAGES = ["analysis", "pandas", "numpy", "pyarrow", "openpyxl", "matplotlib", "papermill",
+            "nbconvert", "ipykernel"]
+
+
+@dataclass
+class RunResult:
+    """What a run made, for the summary the command prints."""
+
+    periode: str
+    provincie: str
+    folder: Path
+    seconden: float
+    outcomes: list[Outcome] = field(default_factory=list)
+    brieven: Brieven = field(default_factory=Brieven)
+
+    @property
+    def mislukt(self) -> list[Outcome]:
+        return [outcome for outcome in self.outcomes if outcome.status != "gelukt"]
+
+
+def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Path,
+        reports: Path, kader_name: str) -> RunResult:
+    """The whole run. Bad arguments raise (``Refused``, ``KaderError``, ``InputError``) before
+    anything is written; ``RunLocked`` when another run holds the lock."""
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    kader = load_kader(kader_name)
+    kies_provincie(provincie)
+    periode_argument(periode)
+    if jobs < 1:
+        raise Refused(f"--jobs: verwacht minstens 1, niet {jobs}")
+    letters = load_letters(raw) if config_path(raw).is_file() else None
+    with Lock(reports / ".lock"), worker_pool(jobs) as pool:
+        ingested = ingest(raw)
+        mirror = mirror_tables(ingested)
+        timings["ingest"] = time.perf_counter() - started
+        step = time.perf_counter()
+        invoer = Invoer(mirror, besluiten_bestand(raw))
+        tables = compute(invoer, kader)
+        stand = tables["stand"]
+        periode = kies_periode(periode, sorted(stand["periode"].unique()))
+        provincie, codes = kies_provincie(provincie, stand["gemeente_code"].unique().tolist())
+        storage.write_ingested(mirror, processed)
+        storage.write_computed(tables, manifest(invoer, kader, tables), processed)
+        result = resultaat.load(processed)
+        timings["berekenen"] = time.perf_counter() - step
+        with staged(reports / periode) as folder:
+            step = time.perf_counter()
+            outcomes = execute_all(tasks(periode, provincie, codes, processed), folder, pool)
+            timings["notebooks"] = time.perf_counter() - step
+            workbook = f"GS-samenvatting-{periode}.xlsx"
+            write_summary(folder / workbook, result, periode, provincie)
+            step = time.perf_counter()
+            made = _letters(letters, folder, result, periode, codes, provincie, raw)
+            timings["brieven"] = time.perf_counter() - step
+            (folder / "index.html").write_text(
+                index_html(periode, provincie, kader.naam, outcomes, tables["beoordeling"],
+                           made, folder, workbook), encoding="utf-8")
+            timings["totaal"] = time.perf_counter() - started
+            record = {
+                "periode": periode, "provincie": provincie, "beoordelingskader": kader.naam,
+                "berekening": result.manifest,
+                "invoer": ingested.bestanden[["bron_bestand", "bestand_hash"]].to_dict(
+                    "records"),
+                "versies": {"python": sys.version.split()[0],
+                            **{name: version(name) for name in PACKAGES}},
+                "tijden_seconden": {k: round(v, 2) for k, v in timings.items()},
+                "notebooks": [asdict(outcome) | {"seconden": round(outcome.seconden, 2)}
+                              for outcome in outcomes],
+                "brieven": {"docx": len(made.bestanden), "pdf": len(made.pdf),
+                            "opmerkingen": made.opmerkingen},
+            }
+            (folder / "run.json").write_text(json.dumps(record, indent=2, ensure_ascii=False),
+                                             encoding="utf-8")
+    return RunResult(periode, provincie, reports / periode, timings["totaal"], outcomes, made)
+
+
+def _letters(letters, folder: Path, result: resultaat.Berekening, periode: str,
+             codes: list[str], provincie: str, raw: Path) -> Brieven:
+    """The letters of the run, or a note why there are none."""
+    if letters is None:
+        return Brieven(opmerkingen=[f"brieven niet gemaakt: {config_path(raw)} ontbreekt"])
+    made = write_brieven(folder / "brieven", result.table("beoordeling"), periode, codes,
+                         *letters, dt.date.today())
+    if letters[0].provincie != provincie:
+        made.opmerkingen.append(f"brieven.toml is van provincie {letters[0].provincie}, "
+                                f"de run van {provincie}; controleer afzender en adressen")
+    return made

@@ -1,0 +1,142 @@
+"""Short plain-text summaries of processed data, for the terminal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.domain import gemeenten
+from analysis.domain.taakstelling_versies import nieuwste_versie
+from analysis.ingest.mirror import IngestResult
+
+
+def ingest_summary(result: IngestResult, processed: Path) -> str:
+    """What was read and written."""
+    lines = [f"Ingelezen: {len(result.bestanden)} bestanden; geschreven naar {processed}:"]
+    for name, frame in result.tables.items():
+        lines.append(f"  {name}.parquet: {len(frame)} rijen")
+    if result.waarschuwingen:
+        lines.append(f"Waarschuwingen ({len(result.waarschuwingen)}):")
+        lines.extend(f"  - {warning}" for warning in result.waarschuwingen)
+    return "\n".join(lines)
+
+
+def municipality_summary(taakstelling: pd.DataFrame, realisatie: pd.DataFrame) -> str:
+    """Per municipality: periods with a taakstelling, total taakstelling (newest versions) and
+    realisation."""
+    latest = nieuwste_versie(taakstelling)
+    per_gemeente = latest.groupby("gemeente_code").agg(
+        periodes=("periode", "nunique"), eerste=("periode", "min"), laatste=("periode", "max"),
+        taakstelling=("taakstelling", "sum"))
+    per_gemeente["realisatie"] = realisatie.groupby("gemeente_code")["realisatie"].sum()
+    per_gemeente = per_gemeente.fillna({"realisatie": 0}).reset_index()
+    per_gemeente.insert(1, "gemeente", gemeenten.naam(per_gemeente["gemeente_code"]))
+    per_gemeente = per_gemeente.sort_values("gemeente")
+    header = (f"{'Code':<7} {'Gemeente':<16} {'Periodes':<18} {'Taakstelling':>12} "
+              f"{'Realisatie':>10}")
+    lines = ["Samenvatting per gemeente (alle periodes samen)", header, "-" * len(header)]
+    for row in per_gemeente.itertuples():
+        lines.append(f"{row.gemeente_code:<7} {row.gemeente:<16} "
+                     f"{row.eerste + ' t/m ' + row.laatste:<18} {int(row.taakstelling):>12} "
+                     f"{int(row.realisatie):>10}")
+    return "\n".join(lines)
+
+
+def bereken_summary(tables: dict[str, pd.DataFrame], kader_naam: str, leidend: str,
+                    processed: Path) -> str:
+    """What 'bereken' computed, and the differences to follow up."""
+    stand, verschillen = tables["stand"], tables["coa_verschillen"]
+    lines = [f"Stand berekend: {stand['gemeente_code'].nunique()} gemeenten, "
+             f"{stand['periode'].nunique()} periodes ({len(stand)} rijen); beoordeeld met het "
+             f"kader {kader_naam}; geschreven naar {processed}"]
+    if verschillen.empty:
+        lines.append("Berekende standen komen overeen met de standen van het COA.")
+    else:
+        lines.append(f"Let op: {len(verschillen)} verschil(len) met de standen van het COA "
+                     "(zie coa_verschillen.parquet):")
+        lines.extend(f"  - {row.gemeente_code} {row.periode}: berekend {row.stand_eind}, "
+                     f"COA {row.coa_stand_eind} ({row.bron_bestand})"
+                     for row in verschillen.itertuples())
+    afstemming = tables["afstemming"]
+    lines.append(f"Afstemming gemeenten met COA: {len(afstemming)} maand(en) om op te volgen "
+                 f"({leidend} is leidend; zie afstemming.parquet).")
+    lines.extend(f"  - {row.gemeente_code} {row.opvolgen}" for row in afstemming.itertuples())
+    return "\n".join(lines)
+
+
+def stand_table(stand: pd.DataFrame, periode: str) -> str:
+    """All municipalities' figures for one period, as a plain-text table."""
+    rows = stand[stand["periode"] == periode].sort_values("gemeente_naam")
+    header = (f"{'Gemeente':<16} {'Stand begin':>11} {'Taakst.':>7} {'Opgave':>6} "
+              f"{'Real.':>5} {'Stand eind':>10} {'% taakst.':>9}  Ontwikkeling")
+    lines = [f"Stand per gemeente, {periode}", header, "-" * (len(header) + 22)]
+    for row in rows.itertuples():
+        pct = "" if pd.isna(row.pct_taakstelling) else f"{row.pct_taakstelling:.0%}"
+        lines.append(f"{row.gemeente_naam:<16} {row.stand_begin:>11} {row.taakstelling:>7} "
+                     f"{row.opgave:>6} {row.realisatie:>5} {row.stand_eind:>10} {pct:>9}  "
+                     f"{'gehaald' if row.taakstelling_gehaald else 'niet gehaald'}, "
+                     f"{row.ontwikkeling}")
+    totals = rows[["stand_begin", "taakstelling", "opgave", "realisatie", "stand_eind"]].sum()
+    lines.append(f"{'Totaal':<16} {totals['stand_begin']:>11} {totals['taakstelling']:>7} "
+                 f"{totals['opgave']:>6} {totals['realisatie']:>5} {totals['stand_eind']:>10}")
+    return "\n".join(lines)
+
+
+def prognose_table(forecast: pd.DataFrame, periode: str, landelijk: int,
+                   source: pd.DataFrame, stand_periode: str) -> str:
+    """A forecast per municipality, with the figures it rests on."""
+    from analysis.domain.periods import datum_tekst, periode_einde, periode_tekst
+
+    first = source.iloc[0]
+    rows = forecast.assign(gemeente=gemeenten.naam(forecast["gemeente_code"])).sort_values(
+        "gemeente")
+    lines = [
+        f"Prognose {periode_tekst(periode)} bij een landelijke taakstelling van {_nl(landelijk)}",
+        f"Inwoners: de laatst bekende ({first['bron_bestand']}, Nederland "
+        f"{_nl(first['inwoners_nederland'])}); officieel geldt het aantal op 1 januari van het "
+        "jaar voor de periode.",
+        f"Stand: op {datum_tekst(periode_einde(stand_periode))} (na {stand_periode}).",
+        f"{'Gemeente':<16} {'Inwoners':>9} {'Taakstelling':>12} {'Stand':>6} {'Opgave':>7}",
+    ]
+    for row in rows.itertuples():
+        lines.append(f"{row.gemeente:<16} {row.inwoners:>9} {row.taakstelling:>12} "
+                     f"{row.stand:>6} {row.opgave:>7}")
+    lines.append(f"{'Totaal':<16} {rows['inwoners'].sum():>9} {rows['taakstelling'].sum():>12} "
+                 f"{rows['stand'].sum():>6} {rows['opgave'].sum():>7}")
+    return "\n".join(lines)
+
+
+def _nl(number: object) -> str:
+    """A whole number in Dutch notation: 17.942.942."""
+    return f"{int(number):,}".replace(",", ".")
+
+
+def oordeel_table(beoordeling: pd.DataFrame, periode: str, kader_naam: str) -> str:
+    """Rating, rung and reason per municipality for one period."""
+    rows = beoordeling[beoordeling["periode"] == periode].sort_values("gemeente_naam")
+    lines = [f"Oordeel per gemeente, {periode} (beoordelingskader {kader_naam})"]
+    for row in rows.itertuples():
+        lines.append(f"{row.gemeente_naam}: {row.oordeel_label}; trede '{row.trede}' "
+                     f"({row.trede_wijziging})")
+        lines.append(f"    {row.reden}")
+    return "\n".join(lines)
+
+
+def tempo_table(pace: pd.DataFrame) -> str:
+    """Pace per municipality within the current half-year."""
+    first = pace.iloc[0]
+    rows = pace.assign(gemeente=gemeenten.naam(pace["gemeente_code"])).sort_values("gemeente")
+    header = (f"{'Gemeente':<16} {'Opgave':>6} {'Real.':>5} {'Pad':>6} {'Verschil':>8} "
+              f"{'Prognose stand':>14}  Achterstand weg in")
+    lines = [f"Tempo {first['periode']}: {first['maanden']} van 6 maanden "
+             f"(t/m {first['peildatum'] - pd.offsets.MonthBegin(1):%m-%Y}); pad = opgave x "
+             "maanden / 6; achterstand weg in: bij het tempo van de laatste 4 halfjaren",
+             header, "-" * (len(header) + 4)]
+    for row in rows.itertuples():
+        weg = ("geen achterstand" if row.stand_begin >= 0 else "niet bij dit tempo") \
+            if pd.isna(row.achterstand_weg_in) else row.achterstand_weg_in
+        lines.append(f"{row.gemeente:<16} {row.opgave:>6} {row.realisatie_tot_nu:>5} "
+                     f"{row.pad:>6.1f} {row.verschil_met_pad:>+8.1f} "
+                     f"{row.prognose_stand_eind:>14}  {weg}")
+    return "\n".join(lines)

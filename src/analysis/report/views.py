@@ -1,0 +1,127 @@
+"""What the report notebooks show, prepared here so the notebooks stay thin.
+
+Each function reads the processed tables (never raw exports) and returns display-ready pieces:
+text in the letter's words, tables with Dutch column names, and the inputs of the charts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import config, storage
+from analysis.compute import resultaat
+from analysis.compute.resultaat import Berekening
+from analysis.domain.gemeenten import provincie_codes
+from analysis.domain.resultaten import resultaten_block
+from analysis.domain.taakstelling_versies import nieuwste_versie
+
+TABLE_COLUMNS = {
+    "periode": "Periode", "stand_begin": "Stand begin", "taakstelling": "Taakstelling",
+    "opgave": "Opgave", "realisatie": "Realisatie", "stand_eind": "Stand eind",
+    "pct_taakstelling": "% taakstelling", "pct_totaalopgave": "% totaalopgave",
+    "ontwikkeling": "Ontwikkeling", "oordeel_label": "Oordeel", "trede": "Trede",
+}
+
+
+@lru_cache(maxsize=4)
+def _berekening(folder: Path, stamp: int) -> Berekening:
+    return resultaat.load(folder)
+
+
+def berekening(processed: str | Path | None = None) -> Berekening:
+    """The computed result, read once per kernel as long as it does not change (the runner
+    executes many reports in one kernel). Callers filter its tables; they do not modify them."""
+    folder = processed_dir(processed)
+    manifest = folder / storage.MANIFEST
+    return _berekening(folder, manifest.stat().st_mtime_ns if manifest.exists() else 0)
+
+
+def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Percentages as '88%' (blank where undefined), for display."""
+    frame = frame.copy()
+    for column in ("pct_taakstelling", "pct_totaalopgave"):
+        frame[column] = frame[column].map(lambda v: "" if pd.isna(v) else f"{v:.0%}")
+    return frame
+
+
+def processed_dir(processed: str | Path | None) -> Path:
+    """The processed folder a notebook was given, or the project's own."""
+    return Path(processed) if processed else config.PROCESSED_DIR
+
+
+@dataclass
+class Gemeente:
+    """Everything the municipality report shows."""
+
+    code: str
+    naam: str
+    periode: str
+    historie: pd.DataFrame
+    beoordeling: pd.Series
+    blok: str
+    maanden: pd.DataFrame
+    tempo: pd.Series | None
+    verschillen: pd.DataFrame
+
+    def tabel(self) -> pd.DataFrame:
+        """The whole history, with Dutch column names and percentages as text."""
+        frame = _as_text(self.historie[[c for c in TABLE_COLUMNS if c in self.historie]])
+        return frame.rename(columns=TABLE_COLUMNS).set_index("Periode")
+
+
+def gemeente(code: str, periode: str, processed: str | Path | None = None) -> Gemeente:
+    """The municipality report's contents for one period."""
+    result = berekening(processed)
+    beoordeling = result.table("beoordeling")
+    history = beoordeling[beoordeling["gemeente_code"] == code].sort_values("periode")
+    if history.empty:
+        raise KeyError(f"geen gegevens voor gemeente {code}")
+    row = history.set_index("periode").loc[periode]
+    naam = str(row["gemeente_naam"])
+    months = result.table("realisatie_maand")
+    months = months[(months["gemeente_code"] == code) & (months["periode"] == periode)]
+    pace = result.table("tempo")
+    pace = pace[(pace["gemeente_code"] == code) & (pace["periode"] == periode)]
+    differences = result.table("afstemming")
+    differences = differences[differences["gemeente_code"] == code]
+    return Gemeente(
+        code=code, naam=naam, periode=periode, historie=history, beoordeling=row,
+        blok=resultaten_block(history, code, naam, periode), maanden=months,
+        tempo=pace.sort_values("peildatum").iloc[-1] if len(pace) else None,
+        verschillen=differences[["maand", "coa", "gemeente", "verschil", "opvolgen"]].rename(
+            columns={"maand": "Maand", "coa": "COA", "gemeente": "Gemeente",
+                     "verschil": "Verschil", "opvolgen": "Opvolgen"}),
+    )
+
+
+@dataclass
+class Provincie:
+    """Everything the province overview shows."""
+
+    naam: str
+    periode: str
+    beoordeling: pd.DataFrame  # every municipality and period: the stand and its assessment
+    inwoners: pd.Series
+
+    def tabel(self) -> pd.DataFrame:
+        """All municipalities in the period, with their numbers and ratings."""
+        rows = self.beoordeling[self.beoordeling["periode"] == self.periode]
+        columns = ["gemeente_naam", *[c for c in TABLE_COLUMNS if c != "periode"]]
+        frame = _as_text(rows[columns].sort_values("gemeente_naam"))
+        return frame.rename(columns={**TABLE_COLUMNS, "gemeente_naam": "Gemeente"}).set_index(
+            "Gemeente")
+
+
+def provincie(naam: str, periode: str, processed: str | Path | None = None) -> Provincie:
+    """The province overview's contents for one period."""
+    result = berekening(processed)
+    beoordeling = result.table("beoordeling")
+    beoordeling = beoordeling[beoordeling["gemeente_code"].isin(provincie_codes(naam))]
+    taakstelling = result.table("taakstelling")
+    known = nieuwste_versie(taakstelling[taakstelling["periode"] <= periode])
+    inwoners = known.groupby("gemeente_code")["inwoners"].last()
+    return Provincie(naam=naam, periode=periode, beoordeling=beoordeling, inwoners=inwoners)

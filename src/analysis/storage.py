@@ -1,0 +1,85 @@
+"""The processed folder: the one place where Parquet tables and the manifest are read and written.
+
+``ingest`` writes the typed mirror of the exports (:data:`INGESTED`); ``bereken`` writes what it
+computed (:data:`COMPUTED`) together with ``manifest.json``, which says what made those tables.
+A new ingest removes the computed tables and their manifest, because they no longer match it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.atomic import write_atomic, write_tables
+from analysis.problems import Refused
+
+# The contract of each ingested data table: its columns (beyond provenance) and its unique key.
+TABLES: dict[str, dict[str, list[str]]] = {
+    "taakstelling": {
+        "columns": ["gemeente_code", "periode", "versiedatum", "landelijk_totaal",
+                    "inwoners_nederland", "inwoners", "taakstelling"],
+        "key": ["gemeente_code", "periode", "versiedatum"],
+    },
+    "coa_overzicht": {
+        "columns": ["gemeente_code", "peildatum", "periode", "taakstelling", "stand_begin",
+                    "opgave", "gerealiseerd", "nog_te_realiseren"],
+        "key": ["gemeente_code", "peildatum"],
+    },
+    "realisatie_maand": {
+        "columns": ["gemeente_code", "maand", "periode", "realisatie", "nareizigers",
+                    "correcties"],
+        "key": ["gemeente_code", "maand"],
+    },
+    "gemeente_rapportage": {
+        "columns": ["gemeente_code", "maand", "periode", "realisatie"],
+        "key": ["gemeente_code", "maand"],
+    },
+}
+INGESTED = (*TABLES, "bestanden", "validatie")
+COMPUTED = ("stand", "coa_verschillen", "beoordeling", "afstemming", "tempo")
+MANIFEST = "manifest.json"
+
+
+def _missing(processed: Path, what: str, step: str) -> Refused:
+    return Refused(f"{processed / what}: verwerkte gegevens ontbreken; voer eerst "
+                   f"'python -m analysis {step}' uit")
+
+
+def read_table(processed: Path, name: str) -> pd.DataFrame:
+    """One processed table; a Dutch message naming the step to run when it is missing."""
+    if name not in INGESTED + COMPUTED:
+        raise ValueError(f"unknown table {name!r}")
+    path = processed / f"{name}.parquet"
+    if not path.is_file():
+        raise _missing(processed, path.name, "bereken" if name in COMPUTED else "ingest")
+    return pd.read_parquet(path)
+
+
+def read_manifest(processed: Path) -> dict:
+    """What the last ``bereken`` recorded about its tables."""
+    path = processed / MANIFEST
+    if not path.is_file():
+        raise _missing(processed, MANIFEST, "bereken")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def write_ingested(tables: dict[str, pd.DataFrame], processed: Path) -> None:
+    """Publish the ingested tables; computed tables and the manifest of an earlier run go."""
+    unknown = set(tables) - set(INGESTED)
+    if unknown:
+        raise ValueError(f"not ingested tables: {sorted(unknown)}")
+    (processed / MANIFEST).unlink(missing_ok=True)
+    write_tables(tables, processed)
+
+
+def write_computed(tables: dict[str, pd.DataFrame], manifest: dict, processed: Path) -> None:
+    """Publish the computed tables, then their manifest (a reader who finds the manifest finds
+    the tables it describes)."""
+    if set(tables) != set(COMPUTED):
+        raise ValueError(f"bereken writes exactly {COMPUTED}, got {sorted(tables)}")
+    (processed / MANIFEST).unlink(missing_ok=True)
+    write_tables(tables, processed, keep_others=True)
+    text = json.dumps(manifest, indent=2, ensure_ascii=False)
+    write_atomic(processed / MANIFEST, lambda path: path.write_text(text, encoding="utf-8"))
