@@ -108,3 +108,24 @@ def test_the_same_inputs_give_the_same_html(run_with_a_failing_notebook, tmp_pat
         assert outcome.status == "gelukt"
         export_html(outcome, tmp_path / folder)
     assert (tmp_path / "a" / task.html).read_bytes() == (tmp_path / "b" / task.html).read_bytes()
+
+
+def test_the_index_page_escapes_what_it_shows(tmp_path):
+    import pandas as pd
+
+    from analysis.report.brieven.write import Brieven
+    from analysis.report.index import index_html
+    from analysis.report.notebooks import Outcome
+
+    letter = tmp_path / "brieven" / "Brief 2024-H1 <b>.docx"
+    beoordeling = pd.DataFrame({"periode": ["2024-H1"], "gemeente_naam": ["<i>Assen</i>"],
+                                "kleur": ["red;background:url(x)"],
+                                "oordeel_label": ["<script>alert(1)</script>"]})
+    page = index_html("2024-H1", "Drenthe", "Drenthe & co",
+                      [Outcome("<i>Assen</i>", "gemeente-GM0106.html", "gelukt", 1.0)],
+                      beoordeling, Brieven([letter], [], ["<img src=x onerror=alert(1)>"]),
+                      tmp_path, "GS-samenvatting-2024-H1.xlsx")
+    assert "<script>" not in page and "<img" not in page and "<i>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "Drenthe &amp; co" in page
+    assert "background:#ffffff" in page and "url(x)" not in page
+    assert 'href="brieven/Brief%202024-H1%20%3Cb%3E.docx"' in page
