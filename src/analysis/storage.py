@@ -8,11 +8,13 @@ A new ingest removes the computed tables and their manifest, because they no lon
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from pathlib import Path
 
 import pandas as pd
 
-from analysis.atomic import write_atomic, write_tables
+from analysis.atomic import write_atomic
 from analysis.problems import Refused
 
 # The contract of each ingested data table: its columns (beyond provenance) and its unique key.
@@ -47,6 +49,11 @@ def _missing(processed: Path, what: str, step: str) -> Refused:
                    f"'python -m analysis {step}' uit")
 
 
+def has_table(processed: Path, name: str) -> bool:
+    """Whether the table has been written."""
+    return (processed / f"{name}.parquet").is_file()
+
+
 def read_table(processed: Path, name: str) -> pd.DataFrame:
     """One processed table; a Dutch message naming the step to run when it is missing."""
     if name not in INGESTED + COMPUTED:
@@ -71,7 +78,7 @@ def write_ingested(tables: dict[str, pd.DataFrame], processed: Path) -> None:
     if unknown:
         raise ValueError(f"not ingested tables: {sorted(unknown)}")
     (processed / MANIFEST).unlink(missing_ok=True)
-    write_tables(tables, processed)
+    _write_tables(tables, processed)
 
 
 def write_computed(tables: dict[str, pd.DataFrame], manifest: dict, processed: Path) -> None:
@@ -80,6 +87,30 @@ def write_computed(tables: dict[str, pd.DataFrame], manifest: dict, processed: P
     if set(tables) != set(COMPUTED):
         raise ValueError(f"bereken writes exactly {COMPUTED}, got {sorted(tables)}")
     (processed / MANIFEST).unlink(missing_ok=True)
-    write_tables(tables, processed, keep_others=True)
+    _write_tables(tables, processed, keep_others=True)
     text = json.dumps(manifest, indent=2, ensure_ascii=False)
     write_atomic(processed / MANIFEST, lambda path: path.write_text(text, encoding="utf-8"))
+
+
+def _write_tables(tables: dict[str, pd.DataFrame], directory: Path,
+                 keep_others: bool = False) -> None:
+    """Write every table as ``<name>.parquet``; all are staged first, then moved into place.
+    Unless ``keep_others``, tables of an earlier run that this run did not produce are removed."""
+    directory.mkdir(parents=True, exist_ok=True)
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for name, frame in tables.items():
+            handle, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=directory)
+            os.close(handle)
+            staged.append((Path(temporary), directory / f"{name}.parquet"))
+            frame.to_parquet(temporary, index=False)
+    except BaseException:
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)
+        raise
+    for temporary, final in staged:
+        os.replace(temporary, final)
+    produced = {final for _, final in staged}
+    for stale in [] if keep_others else directory.glob("*.parquet"):
+        if stale not in produced:
+            stale.unlink()

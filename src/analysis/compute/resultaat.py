@@ -60,7 +60,7 @@ def _refuse(processed: Path, message: str) -> Refused:
 
 def load(processed: Path, kader: str | Path | None = None) -> Berekening:
     """The result in ``processed``; with ``kader``, only if it was computed with that kader."""
-    if not (processed / "bestanden.parquet").is_file():
+    if not storage.has_table(processed, "bestanden"):
         raise Refused(f"{processed}: verwerkte gegevens ontbreken; voer eerst 'python -m "
                       "analysis ingest' uit, en daarna 'python -m analysis bereken'")
     ingested = storage.read_table(processed, "bestanden")

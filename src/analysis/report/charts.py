@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from analysis.config import REFERENCE_DIR
-from analysis.domain.periods import periode_tekst
+from analysis.domain.periods import periode_start, periode_tekst
 
 ACHTERSTAND = "#D55E00"
 VOORSPRONG = "#0072B2"
@@ -72,7 +72,7 @@ def taakstelling_realisatie(stand: pd.DataFrame, naam: str) -> Figure:
 
 def tempo_verloop(maanden: pd.DataFrame, opgave: int, periode: str, naam: str) -> Figure:
     """Cumulative realisation by month against the linear path opgave x months / 6."""
-    start = pd.Timestamp(f"{periode[:4]}-{1 if periode.endswith('1') else 7:02d}-01")
+    start = pd.Timestamp(periode_start(periode))
     months = pd.date_range(start, periods=6, freq="MS")
     counts = maanden.set_index("maand")["realisatie"].reindex(months)
     last = counts.last_valid_index()

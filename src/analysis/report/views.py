@@ -1,7 +1,8 @@
 """What the report notebooks show, prepared here so the notebooks stay thin.
 
-Each function reads the processed tables (never raw exports) and returns display-ready pieces:
-text in the letter's words, tables with Dutch column names, and the inputs of the charts.
+Each function reads what ``bereken`` wrote (never raw exports, never a stand of its own) and
+returns display-ready pieces: text in the letter's words, tables with Dutch column names, and the
+inputs of the charts.
 """
 
 from __future__ import annotations
