@@ -102,6 +102,19 @@ def test_products_name_the_kader_that_computed_them_and_refuse_another(computed,
     assert code == 0 and "beoordelingskader Noord-Brabant (voorbeeld)" in out
 
 
+def test_an_edited_kader_is_named_as_such(computed, tmp_path, capsys):
+    processed = tmp_path / "processed"
+    shutil.copytree(computed, processed)
+    kader = tmp_path / "drenthe.toml"
+    kader.write_text((KADERS_DIR / "drenthe.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    assert run(capsys, "bereken", "--raw", RAW_DIR, "--processed", processed,
+               "--kader", kader)[0] == 0
+    kader.write_text(kader.read_text(encoding="utf-8") + "\n# aangepast\n", encoding="utf-8")
+    code, _, err = run(capsys, "stand", "--processed", processed, "--kader", kader)
+    assert code == ExitCode.INVOER
+    assert "het beoordelingskader drenthe.toml is gewijzigd sinds de berekening" in err
+
+
 def test_a_new_ingest_retires_the_computed_tables(computed, tmp_path, capsys):
     processed = tmp_path / "processed"
     shutil.copytree(computed, processed)

@@ -61,7 +61,10 @@ def test_reports_show_the_letter_without_code(run_with_a_failing_notebook):
     page = (reports / "2024-H1" / "gemeente-GM1690.html").read_text()
     assert "Stand op 1 juli 2024: -13" in page and "(kenmerk 47/4.1/2024001652)" in page
     assert page.count("<img") == 3
-    assert "rapport.gemeente(" not in page  # code cells are left out
+    assert "views.gemeente(" not in page  # code cells are left out
+    assert "(beoordelingskader Drenthe)" in page
+    overview = (reports / "2024-H1" / "overzicht.html").read_text()
+    assert "Oordelen volgens het beoordelingskader Drenthe." in overview
 
 
 def test_no_personal_data_in_any_output(run_with_a_failing_notebook):

@@ -69,10 +69,13 @@ def load(processed: Path, kader: str | Path | None = None) -> Berekening:
     if kader is not None:
         asked = load_kader(kader)
         if asked.sha256 != made_with["sha256"]:
-            raise _refuse(processed, (
-                f"de berekende gegevens zijn gemaakt met beoordelingskader {made_with['naam']} "
-                f"({made_with['bestand']}), niet met {asked.naam} ({asked.path.name}); voer "
-                f"eerst 'python -m analysis bereken --kader {kader}' uit, of laat --kader weg"))
+            same_file = (asked.naam, asked.path.name) == (made_with["naam"], made_with["bestand"])
+            why = (f"het beoordelingskader {asked.path.name} is gewijzigd sinds de berekening"
+                   if same_file else
+                   f"de berekende gegevens zijn gemaakt met beoordelingskader {made_with['naam']} "
+                   f"({made_with['bestand']}), niet met {asked.naam} ({asked.path.name})")
+            raise _refuse(processed, f"{why}; voer eerst 'python -m analysis bereken --kader "
+                                     f"{kader}' uit, of laat --kader weg")
     current = ingested[["bron_bestand", "bestand_hash"]].to_dict("records")
     if current != manifest["invoer"]:
         raise _refuse(processed, "de berekende gegevens horen niet bij de ingelezen bestanden "

@@ -67,6 +67,7 @@ class Gemeente:
     maanden: pd.DataFrame
     tempo: pd.Series | None
     verschillen: pd.DataFrame
+    kader: str  # the beoordelingskader that gave the ratings
 
     def tabel(self) -> pd.DataFrame:
         """The whole history, with Dutch column names and percentages as text."""
@@ -96,6 +97,7 @@ def gemeente(code: str, periode: str, processed: str | Path | None = None) -> Ge
         verschillen=differences[["maand", "coa", "gemeente", "verschil", "opvolgen"]].rename(
             columns={"maand": "Maand", "coa": "COA", "gemeente": "Gemeente",
                      "verschil": "Verschil", "opvolgen": "Opvolgen"}),
+        kader=result.kader_naam,
     )
 
 
@@ -107,6 +109,7 @@ class Provincie:
     periode: str
     beoordeling: pd.DataFrame  # every municipality and period: the stand and its assessment
     inwoners: pd.Series
+    kader: str  # the beoordelingskader that gave the ratings
 
     def tabel(self) -> pd.DataFrame:
         """All municipalities in the period, with their numbers and ratings."""
@@ -125,4 +128,5 @@ def provincie(naam: str, periode: str, processed: str | Path | None = None) -> P
     taakstelling = result.table("taakstelling")
     known = nieuwste_versie(taakstelling[taakstelling["periode"] <= periode])
     inwoners = known.groupby("gemeente_code")["inwoners"].last()
-    return Provincie(naam=naam, periode=periode, beoordeling=beoordeling, inwoners=inwoners)
+    return Provincie(naam=naam, periode=periode, beoordeling=beoordeling, inwoners=inwoners,
+                     kader=result.kader_naam)
