@@ -40,13 +40,27 @@ TABLES: dict[str, dict[str, list[str]]] = {
     },
 }
 INGESTED = (*TABLES, "bestanden", "validatie")
-COMPUTED = ("stand", "coa_verschillen", "beoordeling", "afstemming", "tempo")
+PROVENANCE = {"bron_bestand": "string", "bron_blad": "string", "bron_rij": "int64",
+              "bestand_hash": "string"}
+_DATES = ("maand", "peildatum", "versiedatum")
+COMPUTED = ("stand", "coa_verschillen", "telling_verschillen", "beoordeling", "afstemming",
+            "tempo")
 MANIFEST = "manifest.json"
 
 
 def _missing(processed: Path, what: str, step: str) -> Refused:
     return Refused(f"{processed / what}: verwerkte gegevens ontbreken; voer eerst "
                    f"'python -m analysis {step}' uit")
+
+
+def empty_table(name: str) -> pd.DataFrame:
+    """An ingested data table without rows, typed as ingest types it: what a source that is
+    not among the exports contributes (most provinces receive no person-level export)."""
+    types = {column: "string" if column in ("gemeente_code", "periode")
+             else "datetime64[ns]" if column in _DATES else "Int64"
+             for column in TABLES[name]["columns"]}
+    return pd.DataFrame({column: pd.Series(dtype=kind)
+                         for column, kind in (types | PROVENANCE).items()})
 
 
 def has_table(processed: Path, name: str) -> bool:

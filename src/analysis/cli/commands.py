@@ -23,10 +23,12 @@ def ingest(args: argparse.Namespace) -> int:
 
 def samenvatting(args: argparse.Namespace) -> int:
     from analysis import storage
+    from analysis.compute.stromen import coa_telling
     from analysis.report.terminal import municipality_summary
 
-    print(municipality_summary(storage.read_table(args.processed, "taakstelling"),
-                               storage.read_table(args.processed, "realisatie_maand")))
+    counted = coa_telling(storage.read_table(args.processed, "realisatie_maand"),
+                          storage.read_table(args.processed, "coa_overzicht"))
+    print(municipality_summary(storage.read_table(args.processed, "taakstelling"), counted))
     return ExitCode.OK
 
 

@@ -19,10 +19,16 @@ import pandas as pd
 from analysis import __version__, storage
 from analysis.compute.afstemming import gemeenten_tegen_coa
 from analysis.compute.beoordeling import beoordeel
-from analysis.compute.coa_verschillen import coa_verschillen
+from analysis.compute.coa_verschillen import coa_verschillen, telling_verschillen
 from analysis.compute.kader import Kader
 from analysis.compute.roll_forward import rollforward
-from analysis.compute.stromen import openingsstand, realisatie_maand, stromen
+from analysis.compute.stromen import (
+    coa_telling,
+    openingsstand,
+    periode_realisatie,
+    realisatie_maand,
+    stromen,
+)
 from analysis.compute.tempo import tempo
 from analysis.domain.gemeenten import naam
 from analysis.ingest.besluiten import besluiten_bestand, load_besluiten
@@ -50,18 +56,20 @@ class Invoer:
 
 def compute(invoer: Invoer, kader: Kader) -> dict[str, pd.DataFrame]:
     """Every computed table, as a pure function of the inputs and the kader."""
-    months = realisatie_maand(invoer["realisatie_maand"], invoer["gemeente_rapportage"],
-                              kader.leidende_bron)
-    stand = rollforward(stromen(invoer["taakstelling"], months),
-                        openingsstand(invoer["coa_overzicht"]))
+    overviews = invoer["coa_overzicht"]
+    counted = coa_telling(invoer["realisatie_maand"], overviews)
+    months = realisatie_maand(counted, invoer["gemeente_rapportage"], kader.leidende_bron)
+    realised = periode_realisatie(months, overviews, kader.leidende_bron)
+    stand = rollforward(stromen(invoer["taakstelling"], realised), openingsstand(overviews))
     stand.insert(1, "gemeente_naam", naam(stand["gemeente_code"]))
     besluiten = load_besluiten(invoer.besluiten_pad, sorted(stand["gemeente_code"].unique()))
     return {
         "stand": stand,
-        "coa_verschillen": coa_verschillen(stand, invoer["coa_overzicht"]),
+        "coa_verschillen": coa_verschillen(stand, overviews),
+        "telling_verschillen": telling_verschillen(invoer["realisatie_maand"], overviews),
         "beoordeling": beoordeel(stand, kader, besluiten),
-        "afstemming": gemeenten_tegen_coa(invoer["realisatie_maand"],
-                                          invoer["gemeente_rapportage"], kader.leidende_bron),
+        "afstemming": gemeenten_tegen_coa(counted, invoer["gemeente_rapportage"],
+                                          kader.leidende_bron),
         "tempo": tempo(stand, months),
     }
 
@@ -72,9 +80,8 @@ def _sha256(path: Path) -> str:
 
 def manifest(invoer: Invoer, kader: Kader, tables: dict[str, pd.DataFrame]) -> dict:
     """What made the computed tables, for every product that reads them."""
-    stand, months = tables["stand"], invoer["realisatie_maand"]
-    figures_until = (months["maand"].max() + pd.offsets.MonthBegin(1)).date() \
-        if len(months) else None
+    stand, pace = tables["stand"], tables["tempo"]
+    figures_until = pace["peildatum"].max().date() if len(pace) else None
     decisions = invoer.besluiten_pad
     return {
         "pakket": {"naam": "analysis", "versie": __version__},
@@ -86,6 +93,7 @@ def manifest(invoer: Invoer, kader: Kader, tables: dict[str, pd.DataFrame]) -> d
                      "laatste": str(stand["periode"].max())},
         "cijfers_tot": figures_until.isoformat() if figures_until else None,
         "gemeenten": sorted(stand["gemeente_code"].unique().tolist()),
+        "bronnen": {name: len(invoer[name]) for name in INPUT_TABLES if name != "bestanden"},
         "invoer": invoer["bestanden"][["bron_bestand", "bestand_hash"]].to_dict("records"),
         "besluiten": ({"bestand": decisions.name, "sha256": _sha256(decisions)}
                       if decisions is not None else None),

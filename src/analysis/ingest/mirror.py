@@ -200,6 +200,8 @@ def ingest(raw_dir: Path, engine: str = "openpyxl") -> IngestResult:
     for source, frame in combined.items():
         table, finished = _finalise(source, frame)
         tables[table] = finished
+    for name in storage.TABLES:  # a source without files still has its (empty) table
+        tables.setdefault(name, storage.empty_table(name))
     if "coa_overzicht" in tables:
         warnings.extend(_coa_consistency(tables["coa_overzicht"]))
     if "taakstelling" in tables:

@@ -24,7 +24,7 @@ def ingest_summary(result: IngestResult, processed: Path) -> str:
 
 def municipality_summary(taakstelling: pd.DataFrame, realisatie: pd.DataFrame) -> str:
     """Per municipality: periods with a taakstelling, total taakstelling (newest versions) and
-    realisation."""
+    realisation (COA's count per month)."""
     latest = nieuwste_versie(taakstelling)
     per_gemeente = latest.groupby("gemeente_code").agg(
         periodes=("periode", "nunique"), eerste=("periode", "min"), laatste=("periode", "max"),
@@ -58,6 +58,14 @@ def bereken_summary(tables: dict[str, pd.DataFrame], kader_naam: str, leidend: s
         lines.extend(f"  - {row.gemeente_code} {row.periode}: berekend {row.stand_eind}, "
                      f"COA {row.coa_stand_eind} ({row.bron_bestand})"
                      for row in verschillen.itertuples())
+    counts = tables["telling_verschillen"]
+    if len(counts):
+        lines.append(f"Let op: {len(counts)} halfja(a)r(en) waarin de persoonsexport een andere "
+                     "realisatie telt dan het COA-overzicht (dat geldt; zie "
+                     "telling_verschillen.parquet):")
+        lines.extend(f"  - {row.gemeente_code} {row.periode}: persoonsexport "
+                     f"{row.tvs_realisatie}, COA {row.coa_realisatie} ({row.bron_bestand})"
+                     for row in counts.itertuples())
     afstemming = tables["afstemming"]
     lines.append(f"Afstemming gemeenten met COA: {len(afstemming)} maand(en) om op te volgen "
                  f"({leidend} is leidend; zie afstemming.parquet).")

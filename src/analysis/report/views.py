@@ -84,16 +84,18 @@ def gemeente(code: str, periode: str, processed: str | Path | None = None) -> Ge
         raise KeyError(f"geen gegevens voor gemeente {code}")
     row = history.set_index("periode").loc[periode]
     naam = str(row["gemeente_naam"])
-    months = result.table("realisatie_maand")
-    months = months[(months["gemeente_code"] == code) & (months["periode"] == periode)]
     pace = result.table("tempo")
-    pace = pace[(pace["gemeente_code"] == code) & (pace["periode"] == periode)]
+    pace = pace[(pace["gemeente_code"] == code) & (pace["periode"] == periode)].sort_values(
+        "peildatum")
+    so_far = pace["realisatie_tot_nu"]
+    months = pd.DataFrame({"maand": pace["peildatum"] - pd.offsets.MonthBegin(1),
+                           "realisatie": so_far - so_far.shift(1, fill_value=0)})
     differences = result.table("afstemming")
     differences = differences[differences["gemeente_code"] == code]
     return Gemeente(
         code=code, naam=naam, periode=periode, historie=history, beoordeling=row,
         blok=resultaten_block(history, code, naam, periode), maanden=months,
-        tempo=pace.sort_values("peildatum").iloc[-1] if len(pace) else None,
+        tempo=pace.iloc[-1] if len(pace) else None,
         verschillen=differences[["maand", "coa", "gemeente", "verschil", "opvolgen"]].rename(
             columns={"maand": "Maand", "coa": "COA", "gemeente": "Gemeente",
                      "verschil": "Verschil", "opvolgen": "Opvolgen"}),

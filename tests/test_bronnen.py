@@ -1,0 +1,117 @@
+"""What a province really holds: COA's monthly overviews are enough; a person-level export, when
+present, adds month detail, and where it disagrees with COA the difference is listed."""
+
+import shutil
+
+import pandas as pd
+import pytest
+from pandas.testing import assert_frame_equal
+from seed_letter import DE_WOLDEN
+
+from analysis.cli import main
+from analysis.compute.coa_verschillen import telling_verschillen
+from analysis.compute.stromen import coa_maanden, periode_realisatie
+from analysis.config import RAW_DIR
+from analysis.storage import read_table
+
+
+def overview(rows):
+    """COA overview rows: (gemeente, peildatum, periode, gerealiseerd so far in the period)."""
+    return pd.DataFrame(rows, columns=["gemeente_code", "peildatum", "periode", "gerealiseerd"]
+                        ).assign(peildatum=lambda f: pd.to_datetime(f["peildatum"]),
+                                 bron_bestand="coa/x.xlsx")
+
+
+def test_months_follow_from_the_cumulative_overviews():
+    months = coa_maanden(overview([
+        ("GM1690", "2024-02-01", "2024-H1", 4), ("GM1690", "2024-03-01", "2024-H1", 9),
+        ("GM1690", "2024-05-01", "2024-H1", 15),  # the overview of 1 April is missing
+        ("GM1690", "2024-07-01", "2024-H1", 23), ("GM1690", "2024-08-01", "2024-H2", 2),
+        ("GM1690", "2024-01-01", "2023-H2", 30)]))
+    found = {(f"{m:%Y-%m}", r) for m, r in zip(months["maand"], months["realisatie"],
+                                               strict=True)}
+    assert found == {("2023-12", 30), ("2024-01", 4), ("2024-02", 5), ("2024-04", 6),
+                     ("2024-06", 8), ("2024-07", 2)}
+
+
+def test_the_closing_overview_is_the_official_realisatie():
+    months = pd.DataFrame({"gemeente_code": ["GM1690"] * 3, "periode": ["2024-H1"] * 2
+                           + ["2024-H2"], "realisatie": [10, 12, 5]})
+    closing = overview([("GM1690", "2024-07-01", "2024-H1", 23)])
+    by_coa = periode_realisatie(months, closing).set_index("periode")["realisatie"]
+    assert by_coa.to_dict() == {"2024-H1": 23, "2024-H2": 5}  # H2 still running: the months
+    by_own = periode_realisatie(months, closing, "gemeente").set_index("periode")["realisatie"]
+    assert by_own.to_dict() == {"2024-H1": 22, "2024-H2": 5}
+
+
+def test_a_person_level_count_that_differs_from_coa_is_listed():
+    persons = pd.DataFrame({"gemeente_code": ["GM1690", "GM1690", "GM1699"],
+                            "periode": ["2024-H1", "2024-H1", "2024-H1"],
+                            "realisatie": [12, 10, 30]})
+    closing = overview([("GM1690", "2024-07-01", "2024-H1", 23),
+                        ("GM1699", "2024-07-01", "2024-H1", 30)])
+    listed = telling_verschillen(persons, closing)
+    assert listed[["gemeente_code", "tvs_realisatie", "coa_realisatie", "verschil"]].to_dict(
+        "records") == [{"gemeente_code": "GM1690", "tvs_realisatie": 22, "coa_realisatie": 23,
+                        "verschil": -1}]
+
+
+@pytest.fixture(scope="module")
+def zonder_tvs(tmp_path_factory):
+    """The sample as most provinces hold it: no person-level export."""
+    folder = tmp_path_factory.mktemp("zonder-tvs")
+    raw = folder / "raw"
+    shutil.copytree(RAW_DIR, raw, ignore=shutil.ignore_patterns("tvs"))
+    processed = folder / "processed"
+    assert main(["ingest", "--raw", str(raw), "--processed", str(processed)]) == 0
+    assert main(["bereken", "--raw", str(raw), "--processed", str(processed)]) == 0
+    return raw, processed
+
+
+def test_without_the_person_level_export_the_letter_block_is_the_seeds(zonder_tvs, capsys):
+    _, processed = zonder_tvs
+    assert read_table(processed, "realisatie_maand").empty
+    code = main(["stand", "--processed", str(processed), "--gemeente", "De Wolden",
+                 "--periode", "2024-H1"])
+    assert (code, capsys.readouterr().out) == (0, DE_WOLDEN + "\n")
+
+
+def test_without_it_every_table_is_what_the_export_gave(zonder_tvs, computed):
+    _, processed = zonder_tvs
+    for name in ("stand", "beoordeling", "coa_verschillen", "afstemming", "tempo"):
+        assert_frame_equal(read_table(processed, name), read_table(computed, name),
+                           check_dtype=False, obj=name)
+    assert read_table(computed, "telling_verschillen").empty  # the sample's sources agree
+
+
+@pytest.mark.parametrize("command", [
+    ["oordeel", "--periode", "2024-H1"], ["tempo", "--peildatum", "2025-10-01"],
+    ["prognose", "--landelijk", "12000"], ["samenvatting"], ["excel"],
+    ["brieven", "--periode", "2024-H1", "--datum", "2024-11-19"]])
+def test_without_it_every_command_works(zonder_tvs, tmp_path, capsys, command):
+    raw, processed = zonder_tvs
+    code = main([*command, "--raw", str(raw), "--processed", str(processed),
+                 *(["--reports", str(tmp_path)] if command[0] in ("excel", "brieven") else [])])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "Traceback" not in out + err
+
+
+def test_without_it_the_summary_counts_what_coa_counted(zonder_tvs, computed, capsys):
+    _, processed = zonder_tvs
+    assert main(["samenvatting", "--processed", str(processed)]) == 0
+    without = capsys.readouterr().out
+    assert main(["samenvatting", "--processed", str(computed)]) == 0
+    assert without == capsys.readouterr().out
+    assert "GM1690  De Wolden        2022-H1 t/m 2025-H2          175        176" in without
+
+
+def test_without_it_the_whole_run_makes_every_report(zonder_tvs, tmp_path, capsys):
+    raw, _ = zonder_tvs
+    code = main(["run", "--raw", str(raw), "--processed", str(tmp_path / "processed"),
+                 "--reports", str(tmp_path / "reports"), "--periode", "2024-H1", "--jobs", "2"])
+    assert code == 0, capsys.readouterr().err
+    published = tmp_path / "reports" / "2024-H1"
+    assert len(list(published.glob("gemeente-GM*.html"))) == 12
+    page = (published / "gemeente-GM1690.html").read_text(encoding="utf-8")
+    assert "Stand op 1 juli 2024: -13" in page and page.count("<img") == 3
