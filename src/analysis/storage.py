@@ -24,10 +24,11 @@ TABLES: dict[str, dict[str, list[str]]] = {
                     "inwoners_nederland", "inwoners", "taakstelling"],
         "key": ["gemeente_code", "periode", "versiedatum"],
     },
-    "coa_overzicht": {
+    "coa_overzicht": {  # every vintage of an overview; 'geldend' marks the one that counts
         "columns": ["gemeente_code", "peildatum", "periode", "taakstelling", "stand_begin",
-                    "opgave", "gerealiseerd", "nog_te_realiseren"],
-        "key": ["gemeente_code", "peildatum"],
+                    "opgave", "gerealiseerd", "nog_te_realiseren", "versie", "aangemaakt",
+                    "geldend"],
+        "key": ["gemeente_code", "peildatum", "bron_bestand"],
     },
     "realisatie_maand": {
         "columns": ["gemeente_code", "maand", "periode", "realisatie", "nareizigers",
@@ -42,7 +43,9 @@ TABLES: dict[str, dict[str, list[str]]] = {
 INGESTED = (*TABLES, "bestanden", "validatie")
 PROVENANCE = {"bron_bestand": "string", "bron_blad": "string", "bron_rij": "int64",
               "bestand_hash": "string"}
-_DATES = ("maand", "peildatum", "versiedatum")
+_DATES = ("maand", "peildatum", "versiedatum", "aangemaakt")
+_OTHER_TYPES = {"gemeente_code": "string", "periode": "string", "versie": "string",
+                "geldend": "boolean"}
 COMPUTED = ("stand", "coa_verschillen", "telling_verschillen", "beoordeling", "afstemming",
             "tempo")
 MANIFEST = "manifest.json"
@@ -56,8 +59,7 @@ def _missing(processed: Path, what: str, step: str) -> Refused:
 def empty_table(name: str) -> pd.DataFrame:
     """An ingested data table without rows, typed as ingest types it: what a source that is
     not among the exports contributes (most provinces receive no person-level export)."""
-    types = {column: "string" if column in ("gemeente_code", "periode")
-             else "datetime64[ns]" if column in _DATES else "Int64"
+    types = {column: _OTHER_TYPES.get(column, "datetime64[ns]" if column in _DATES else "Int64")
              for column in TABLES[name]["columns"]}
     return pd.DataFrame({column: pd.Series(dtype=kind)
                          for column, kind in (types | PROVENANCE).items()})

@@ -24,6 +24,7 @@ from analysis.compute.kader import Kader
 from analysis.compute.roll_forward import rollforward
 from analysis.compute.stromen import (
     coa_telling,
+    geldende_overzichten,
     openingsstand,
     periode_realisatie,
     realisatie_maand,
@@ -56,7 +57,7 @@ class Invoer:
 
 def compute(invoer: Invoer, kader: Kader) -> dict[str, pd.DataFrame]:
     """Every computed table, as a pure function of the inputs and the kader."""
-    overviews = invoer["coa_overzicht"]
+    overviews = geldende_overzichten(invoer["coa_overzicht"])
     counted = coa_telling(invoer["realisatie_maand"], overviews)
     months = realisatie_maand(counted, invoer["gemeente_rapportage"], kader.leidende_bron)
     realised = periode_realisatie(months, overviews, kader.leidende_bron)

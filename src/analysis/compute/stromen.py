@@ -15,6 +15,11 @@ import pandas as pd
 MONTH_COLUMNS = ["gemeente_code", "maand", "periode", "realisatie"]
 
 
+def geldende_overzichten(coa_overzicht: pd.DataFrame) -> pd.DataFrame:
+    """COA's overviews as they count: of a re-issued overview only the latest vintage."""
+    return coa_overzicht[coa_overzicht["geldend"].fillna(True).astype(bool)]
+
+
 def coa_maanden(coa_overzicht: pd.DataFrame) -> pd.DataFrame:
     """Realisation per municipality and month from COA's monthly overviews: an overview dated
     the first of a month gives its half-year's realisation through the month before; a month's

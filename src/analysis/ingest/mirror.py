@@ -20,6 +20,7 @@ from analysis.domain.periods import periode_of_dates
 from analysis.ingest.extract import Extracted, Layout, extract, locate_layout
 from analysis.ingest.specs import Spec, load_specs
 from analysis.ingest.spreadsheet import Book, WorkbookError, check_xlsx
+from analysis.ingest.vintages import mark_vintages
 from analysis.problems import InputError, Problem
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
@@ -77,7 +78,7 @@ def _duplicates(frame: pd.DataFrame, key: list[str], labels: dict[str, str]) -> 
     for _, row in frame[repeated].iterrows():
         original = first.loc[tuple(row[k] for k in key)]
         described = ", ".join(f"{labels.get(k, k)} {_show(row[k])}" for k in key
-                              if k not in ("persoon_id",))
+                              if k not in ("persoon_id", "bron_bestand"))
         problems.append(Problem(
             row["bron_bestand"], f"dubbele rij: {described} staat al in "
                                  f"{original['bron_bestand']} rij {original['bron_rij']}",
@@ -195,6 +196,9 @@ def ingest(raw_dir: Path, engine: str = "openpyxl") -> IngestResult:
     for source, frame in combined.items():
         key = PERSON_KEY if source == "tvs_personen" else storage.TABLES[source]["key"]
         problems.extend(_duplicates(frame.dropna(subset=key), key, labels))
+    if "coa_overzicht" in combined:
+        combined["coa_overzicht"], found = mark_vintages(combined["coa_overzicht"])
+        problems.extend(found)
     if problems:
         raise InputError(problems)
     for source, frame in combined.items():
