@@ -47,6 +47,13 @@ def test_sheets_and_the_de_wolden_row(workbook):
     assert totals["Stand eind"] == sum(r["Stand eind"] for r in municipalities)
 
 
+def test_the_history_ends_at_the_period(workbook):
+    periods = {row[2] for row in workbook["Historie"].iter_rows(min_row=2, values_only=True)}
+    assert max(periods) == "2024-H1" and "2022-H1" in periods
+    months = {row[1] for row in workbook["Verschillen"].iter_rows(min_row=2, values_only=True)}
+    assert months and max(months) <= "2024-H1"
+
+
 def test_formats_colours_layout_and_no_formulas(workbook):
     sheet = workbook["Overzicht"]
     assert sheet.freeze_panes == "C2"

@@ -63,7 +63,9 @@ def test_reports_show_the_letter_without_code(run_with_a_failing_notebook):
     assert page.count("<img") == 3
     assert "views.gemeente(" not in page  # code cells are left out
     assert "(beoordelingskader Drenthe)" in page
+    assert "2024-H2" not in page and "2025-H1" not in page  # nothing after the period
     overview = (reports / "2024-H1" / "overzicht.html").read_text()
+    assert "2024-H2" not in overview
     assert "Oordelen volgens het beoordelingskader Drenthe." in overview
 
 

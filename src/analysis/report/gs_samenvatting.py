@@ -102,13 +102,14 @@ def write_summary(path: Path, result: Berekening, periode: str, provincie: str) 
     book = Workbook()
     _toelichting(book.active, result, periode, provincie)
     _overzicht(book.create_sheet("Overzicht"), rows, periode, provincie)
-    history = beoordeling[["gemeente_code", "gemeente_naam", "periode", "stand_begin",
-                           "taakstelling", "opgave", "realisatie", "stand_eind",
-                           "oordeel_label", "trede", "reden"]]
+    known = beoordeling[beoordeling["periode"] <= periode]  # nothing after the period
+    history = known[["gemeente_code", "gemeente_naam", "periode", "stand_begin", "taakstelling",
+                     "opgave", "realisatie", "stand_eind", "oordeel_label", "trede", "reden"]]
     _plain(book.create_sheet("Historie"), history.sort_values(["gemeente_naam", "periode"]),
            ["Code", "Gemeente", "Periode", "Stand begin", "Taakstelling", "Opgave", "Realisatie",
             "Stand eind", "Oordeel", "Trede", "Reden"])
     afstemming = result.table("afstemming")
+    afstemming = afstemming[afstemming["periode"] <= periode]
     _plain(book.create_sheet("Verschillen"),
            afstemming[["gemeente_code", "periode", "maand", "coa", "gemeente", "verschil",
                        "leidend", "opvolgen"]].assign(maand=afstemming["maand"].dt.date),

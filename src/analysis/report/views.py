@@ -2,7 +2,8 @@
 
 Each function reads what ``bereken`` wrote (never raw exports, never a stand of its own) and
 returns display-ready pieces: text in the letter's words, tables with Dutch column names, and the
-inputs of the charts.
+inputs of the charts. A report about a period shows the history up to that period only; of the
+next period it shows only the taakstelling, as the letter does.
 """
 
 from __future__ import annotations
@@ -91,9 +92,11 @@ def gemeente(code: str, periode: str, processed: str | Path | None = None) -> Ge
     months = pd.DataFrame({"maand": pace["peildatum"] - pd.offsets.MonthBegin(1),
                            "realisatie": so_far - so_far.shift(1, fill_value=0)})
     differences = result.table("afstemming")
-    differences = differences[differences["gemeente_code"] == code]
+    differences = differences[(differences["gemeente_code"] == code)
+                              & (differences["periode"] <= periode)]
     return Gemeente(
-        code=code, naam=naam, periode=periode, historie=history, beoordeling=row,
+        code=code, naam=naam, periode=periode, historie=history[history["periode"] <= periode],
+        beoordeling=row,
         blok=resultaten_block(history, code, naam, periode), maanden=months,
         tempo=pace.iloc[-1] if len(pace) else None,
         verschillen=differences[["maand", "coa", "gemeente", "verschil", "opvolgen"]].rename(
@@ -126,7 +129,8 @@ def provincie(naam: str, periode: str, processed: str | Path | None = None) -> P
     """The province overview's contents for one period."""
     result = berekening(processed)
     beoordeling = result.table("beoordeling")
-    beoordeling = beoordeling[beoordeling["gemeente_code"].isin(provincie_codes(naam))]
+    beoordeling = beoordeling[beoordeling["gemeente_code"].isin(provincie_codes(naam))
+                              & (beoordeling["periode"] <= periode)]
     taakstelling = result.table("taakstelling")
     known = nieuwste_versie(taakstelling[taakstelling["periode"] <= periode])
     inwoners = known.groupby("gemeente_code")["inwoners"].last()
