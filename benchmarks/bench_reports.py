@@ -135,7 +135,7 @@ def letters(processed: Path, codes: list[str], folder: Path) -> None:
     beoordeling = storage.read_table(processed, "beoordeling")
     start = time.perf_counter()
     made = write_brieven(folder, beoordeling, "2025-H2", codes, adressering, template,
-                         dt.date.today())
+                         dt.date.today(), storage.read_table(processed, "taakstelling"))
     seconds = time.perf_counter() - start
     print(f"Brieven nationaal: {len(made.bestanden)} .docx en {len(made.pdf)} PDF in "
           f"{seconds:.1f} s ({seconds / len(made.bestanden):.2f} s per brief)")

@@ -200,6 +200,28 @@ def test_the_run_refuses_a_bad_template_before_it_starts(tmp_path, capsys):
     assert not (tmp_path / "processed").exists() and not (tmp_path / "reports").exists()
 
 
+@pytest.mark.parametrize(("datum", "line"), [
+    ("2025-02-15", "Taakstelling 1e helft 2025: 25 (+achterstand 11) =36"),
+    ("2025-04-01", "Taakstelling 1e helft 2025: 21 (+achterstand 11) =32 (herzien op 14 maart "
+                   "2025; eerder 25)"),
+])
+def test_the_next_taakstelling_is_the_version_known_on_the_letters_date(computed, tmp_path,
+                                                                         datum, line):
+    code = main(["brieven", "--raw", str(RAW_DIR), "--processed", str(computed), "--reports",
+                 str(tmp_path), "--periode", "2024-H2", "--datum", datum])
+    assert code == 0
+    text = paragraphs(tmp_path / "2024-H2" / "brieven" / "Brief 2024-H2 De Wolden.docx")
+    assert "Stand op 1 januari 2025: -11" in text and line in text
+
+
+def test_a_letter_dated_before_its_peildatum_is_refused(computed, tmp_path, capsys):
+    code = main(["brieven", "--raw", str(RAW_DIR), "--processed", str(computed), "--reports",
+                 str(tmp_path), "--periode", "2024-H2", "--datum", "2024-12-01"])
+    assert code == 2 and not any(tmp_path.iterdir())
+    assert capsys.readouterr().err.startswith(
+        "--datum: een brief over 2024-H2 kan niet gedateerd zijn vóór de peildatum 1 januari 2025")
+
+
 def test_without_assessment_the_user_is_told_to_compute(computed, tmp_path, capsys):
     ingested_only = tmp_path / "processed"
     shutil.copytree(computed, ingested_only)

@@ -72,6 +72,16 @@ def test_forecast(processed, capsys):
     assert "De Wolden            24600           17     -4      21" in out
 
 
+def test_a_forecast_for_a_past_period_uses_that_periods_stand_and_populations(processed,
+                                                                            capsys):
+    code, out, _ = run(capsys, "prognose", "--processed", str(processed), "--landelijk",
+                       "18750", "--periode", "1e helft 2024")
+    assert code == 0
+    assert "Stand: op 1 januari 2024 (na 2023-H2)." in out
+    assert "Bijlage_A_taakstelling_2024-H1.xlsx" in out
+    assert "De Wolden            24500           26    -10      36" in out  # the letter's 26 and 36
+
+
 def test_de_wolden_is_excused_without_escalation(processed, capsys):
     code, out, _ = run(capsys, "oordeel", "--processed", str(processed), "--raw", str(RAW_DIR),
                        "--periode", "2024-H1")

@@ -170,8 +170,8 @@ def test_the_run_refuses_bad_arguments_before_writing_anything(computed, tmp_pat
     ("brieven", ["--kader", "flevoland"], "beoordelingskader flevoland.toml niet gevonden"),
     ("bereken", ["--kader", "flevoland"], "beoordelingskader flevoland.toml niet gevonden"),
     ("prognose", ["--landelijk", "0"], "--landelijk: verwacht een positief getal"),
-    ("prognose", ["--landelijk", "12000", "--periode", "2024-H1"],
-     "--periode: een prognose is voor een periode na 2025-H2"),
+    ("prognose", ["--landelijk", "12000", "--periode", "2026-H2"],
+     "--periode: voor een prognose van 2026-H2 is de stand aan het eind van 2026-H1 nodig"),
     ("tempo", ["--peildatum", "gisteren"], "--peildatum: 'gisteren' is geen datum"),
     ("tempo", ["--peildatum", "2030-01-01"], "--peildatum: geen tempo voor die peildatum"),
 ])

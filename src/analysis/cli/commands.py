@@ -101,10 +101,7 @@ def prognose(args: argparse.Namespace) -> int:
     result = _result(args)
     latest = max(result.periodes)
     periode = periode_argument(args.periode) or volgende_periode(latest)
-    if periode <= latest:
-        raise Refused(f"--periode: een prognose is voor een periode na {latest}, de laatste "
-                      "met een berekende stand")
-    made = forecast(args.landelijk, result.table("taakstelling"), result.table("stand"))
+    made = forecast(args.landelijk, result.table("taakstelling"), result.table("stand"), periode)
     print(prognose_table(made.tabel, periode, args.landelijk, made.bron, made.stand_periode))
     return ExitCode.OK
 
@@ -145,7 +142,7 @@ def excel(args: argparse.Namespace) -> int:
 def brieven(args: argparse.Namespace) -> int:
     from analysis.atomic import write_atomic
     from analysis.domain.gemeenten import kies_provincie
-    from analysis.domain.periods import kies_periode
+    from analysis.domain.periods import datum_tekst, kies_periode, periode_einde
     from analysis.report.brieven.template import default_template
     from analysis.report.brieven.write import load_letters, write_brieven
     from analysis.report.publish import staged
@@ -162,11 +159,14 @@ def brieven(args: argparse.Namespace) -> int:
     adressering, template = load_letters(args.raw, args.sjabloon)
     result = _result(args)
     periode = kies_periode(args.periode, result.periodes)
+    if datum < periode_einde(periode):
+        raise Refused(f"--datum: een brief over {periode} kan niet gedateerd zijn vóór de "
+                      f"peildatum {datum_tekst(periode_einde(periode))}")
     provincie, codes = kies_provincie(adressering.provincie, result.gemeenten)
     final = args.reports / periode / "brieven"
     with staged(final) as folder:
         made = write_brieven(folder, result.table("beoordeling"), periode, codes, adressering,
-                             template, datum)
+                             template, datum, result.table("taakstelling"))
     print(f"Brieven {provincie} {periode}: {len(made.bestanden)} .docx, {len(made.pdf)} PDF "
           f"in {final} (beoordelingskader {result.kader_naam})")
     for note in made.opmerkingen:

@@ -39,9 +39,12 @@ def _rows(stand: pd.DataFrame, gemeente_code: str, periode: str) -> pd.DataFrame
     return rows
 
 
-def resultaten_regels(stand: pd.DataFrame, gemeente_code: str, periode: str) -> list[str]:
-    """The block's figure lines, from the roll-forward's output; the next period's line uses its
-    taakstelling when known."""
+def resultaten_regels(stand: pd.DataFrame, gemeente_code: str, periode: str,
+                      bekend: pd.DataFrame | None = None) -> list[str]:
+    """The block's figure lines, from the roll-forward's output. The next period's line uses
+    its taakstelling when known: from ``bekend`` when given (the versions known on a letter's
+    date, with ``versiedatum`` and the figure a revision replaced in ``eerder``), else from the
+    stand."""
     rows = _rows(stand, gemeente_code, periode)
     row = rows.loc[periode]
     following = volgende_periode(periode)
@@ -51,11 +54,20 @@ def resultaten_regels(stand: pd.DataFrame, gemeente_code: str, periode: str) -> 
         f"Realisatie {periode_tekst(periode)}: {int(row['realisatie'])}",
         f"Stand op {datum_tekst(periode_einde(periode))}: {int(row['stand_eind'])}",
     ]
-    if following in rows.index:
-        lines.append(_taakstelling_line(following, int(rows.loc[following, "taakstelling"]),
-                                        int(row["stand_eind"])))
+    if bekend is not None:
+        found = bekend[(bekend["gemeente_code"] == gemeente_code)
+                       & (bekend["periode"] == following)]
+        nxt = found.iloc[0] if len(found) else None
     else:
+        nxt = rows.loc[following] if following in rows.index else None
+    if nxt is None:
         lines.append(f"Taakstelling {periode_tekst(following)}: nog niet bekend")
+        return lines
+    line = _taakstelling_line(following, int(nxt["taakstelling"]), int(row["stand_eind"]))
+    if pd.notna(nxt.get("eerder")):
+        line += (f" (herzien op {datum_tekst(pd.Timestamp(nxt['versiedatum']).date())}; "
+                 f"eerder {int(nxt['eerder'])})")
+    lines.append(line)
     return lines
 
 

@@ -2,10 +2,13 @@
 
 A Bijlage A table may be revised (2025-H1: 17,700 became 15,000 in March 2025); every version is
 kept with its ``versiedatum``. For a period's stand the version published before the peildatum
-counts; for a forecast the newest known figures are used.
+counts; for a forecast the newest known figures are used; a letter cites the version known on
+its date.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 import numpy as np
 import pandas as pd
@@ -43,3 +46,13 @@ def nieuwste_versie(taakstelling: pd.DataFrame) -> pd.DataFrame:
     latest = taakstelling.sort_values("versiedatum", kind="stable").groupby(
         KEY, sort=False, observed=True).tail(1)
     return latest.sort_values(KEY).reset_index(drop=True)
+
+
+def bekend_op(taakstelling: pd.DataFrame, datum: dt.date) -> pd.DataFrame:
+    """Per municipality and period the version known on ``datum``: the newest published on or
+    before it (a later revision is not yet known). ``eerder`` holds the figure it replaced, for
+    a version that revised an earlier one."""
+    known = taakstelling[taakstelling["versiedatum"] <= pd.Timestamp(datum)].sort_values(
+        [*KEY, "versiedatum"], kind="stable")
+    known = known.assign(eerder=known.groupby(KEY, sort=False)["taakstelling"].shift(1))
+    return known.groupby(KEY, sort=False).tail(1).reset_index(drop=True)

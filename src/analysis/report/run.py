@@ -25,7 +25,7 @@ from analysis.compute import resultaat
 from analysis.compute.bereken import Invoer, compute, manifest
 from analysis.compute.kader import load_kader
 from analysis.domain.gemeenten import kies_provincie
-from analysis.domain.periods import kies_periode, periode_argument
+from analysis.domain.periods import datum_tekst, kies_periode, periode_argument, periode_einde
 from analysis.ingest.besluiten import besluiten_bestand
 from analysis.ingest.mirror import ingest, mirror_tables
 from analysis.problems import Refused
@@ -118,8 +118,11 @@ def _letters(letters, folder: Path, result: resultaat.Berekening, periode: str,
     """The letters of the run, or a note why there are none."""
     if letters is None:
         return Brieven(opmerkingen=[f"brieven niet gemaakt: {config_path(raw)} ontbreekt"])
+    if dt.date.today() < periode_einde(periode):
+        return Brieven(opmerkingen=[f"brieven niet gemaakt: {periode} eindigt pas op "
+                                    f"{datum_tekst(periode_einde(periode))}"])
     made = write_brieven(folder / "brieven", result.table("beoordeling"), periode, codes,
-                         *letters, dt.date.today())
+                         *letters, dt.date.today(), result.table("taakstelling"))
     if letters[0].provincie != provincie:
         made.opmerkingen.append(f"brieven.toml is van provincie {letters[0].provincie}, "
                                 f"de run van {provincie}; controleer afzender en adressen")

@@ -14,6 +14,7 @@ from docxtpl import DocxTemplate, Listing
 from analysis.compute.beoordeling import DOWN, FROZEN, UP
 from analysis.domain.periods import datum_tekst, periode_einde, periode_tekst, periode_voluit
 from analysis.domain.resultaten import conclusie, resultaten_regels
+from analysis.domain.taakstelling_versies import bekend_op
 from analysis.report.brieven.pdf import to_pdf
 from analysis.report.brieven.settings import CONFIG, Adressering, load_adressering
 from analysis.report.brieven.template import environment, read_template
@@ -64,8 +65,9 @@ def ladder_gevolg(row: pd.Series) -> str:
 
 
 def context(beoordeling: pd.DataFrame, code: str, periode: str, adressering: Adressering,
-            datum: dt.date) -> dict[str, object]:
-    """Every placeholder's value for one municipality's letter."""
+            datum: dt.date, bekend: pd.DataFrame | None = None) -> dict[str, object]:
+    """Every placeholder's value for one municipality's letter; ``bekend`` is the taakstelling
+    as known on the letter's date (its next-period line cites that version)."""
     row = beoordeling[(beoordeling["gemeente_code"] == code)
                       & (beoordeling["periode"] == periode)].iloc[0]
     naam = str(row["gemeente_naam"])
@@ -83,7 +85,7 @@ def context(beoordeling: pd.DataFrame, code: str, periode: str, adressering: Adr
         "periode": periode_tekst(periode),
         "periode_voluit": periode_voluit(periode),
         "peildatum": datum_tekst(periode_einde(periode)),
-        "resultaten": Listing("\a".join(resultaten_regels(beoordeling, code, periode))),
+        "resultaten": Listing("\a".join(resultaten_regels(beoordeling, code, periode, bekend))),
         "conclusie": conclusie(periode, bool(row["taakstelling_gehaald"]),
                                str(row["ontwikkeling"])),
         "oordeel": str(row["oordeel_label"]),
@@ -109,17 +111,20 @@ def file_name(periode: str, naam: str) -> str:
 
 
 def write_brieven(folder: Path, beoordeling: pd.DataFrame, periode: str, codes: list[str],
-                  adressering: Adressering, template: bytes, datum: dt.date) -> Brieven:
+                  adressering: Adressering, template: bytes, datum: dt.date,
+                  taakstelling: pd.DataFrame | None = None) -> Brieven:
     """Write one letter per municipality into ``folder`` (a fresh folder, published by the
-    caller) and convert them to PDF where LibreOffice is installed."""
+    caller) and convert them to PDF where LibreOffice is installed. With ``taakstelling`` (every
+    version), the next period's taakstelling is the version known on the letter's date."""
     result = Brieven()
+    bekend = bekend_op(taakstelling, datum) if taakstelling is not None else None
     rows = beoordeling[(beoordeling["periode"] == periode)
                        & beoordeling["gemeente_code"].isin(codes)]
     folder.mkdir(parents=True, exist_ok=True)
     for code, naam in sorted(zip(rows["gemeente_code"], rows["gemeente_naam"], strict=True),
                              key=lambda pair: pair[1]):
         path = folder / file_name(periode, naam)
-        values = context(beoordeling, code, periode, adressering, datum)
+        values = context(beoordeling, code, periode, adressering, datum, bekend)
         path.write_bytes(render(template, values, datum))
         result.bestanden.append(path)
     missing = sorted(rows.loc[~rows["gemeente_code"].isin(adressering.adressen),
