@@ -115,3 +115,30 @@ def test_without_it_the_whole_run_makes_every_report(zonder_tvs, tmp_path, capsy
     assert len(list(published.glob("gemeente-GM*.html"))) == 12
     page = (published / "gemeente-GM1690.html").read_text(encoding="utf-8")
     assert "Stand op 1 juli 2024: -13" in page and page.count("<img") == 3
+
+
+def test_the_default_period_is_the_latest_complete_one(tmp_path, capsys):
+    """Exports up to September 2025: 2025-H2 is still running, so commands default to 2025-H1."""
+    raw = tmp_path / "raw"
+    later = [f"COA_realisatie_taakstelling_{d}.xlsx" for d in ("2025-11-01", "2025-12-01",
+                                                               "2026-01-01")]
+    shutil.copytree(RAW_DIR, raw, ignore=shutil.ignore_patterns("tvs", "gemeenten", *later))
+    processed = tmp_path / "processed"
+    assert main(["ingest", "--raw", str(raw), "--processed", str(processed)]) == 0
+    assert main(["bereken", "--raw", str(raw), "--processed", str(processed)]) == 0
+    stand = read_table(processed, "stand").set_index(["gemeente_code", "periode"])
+    assert stand["volledig"].groupby(level="periode").all().to_dict() == {
+        **{f"{y}-H{h}": True for y in (2022, 2023, 2024, 2025) for h in (1, 2)},
+        "2025-H2": False}
+    capsys.readouterr()
+    assert main(["stand", "--processed", str(processed)]) == 0
+    assert capsys.readouterr().out.startswith("Stand per gemeente, 2025-H1\n")
+    assert main(["stand", "--processed", str(processed), "--periode", "2025-H2"]) == 0
+    assert capsys.readouterr().out.startswith("Stand per gemeente, 2025-H2\n")
+    reports = tmp_path / "reports"
+    assert main(["brieven", "--raw", str(raw), "--processed", str(processed), "--reports",
+                 str(reports), "--periode", "2025-H2"]) == 2
+    assert capsys.readouterr().err.startswith(
+        "--periode: 2025-H2 loopt nog: het COA-overzicht van de peildatum 1 januari 2026 ontbreekt")
+    assert not reports.exists()
+

@@ -43,7 +43,8 @@ def test_the_manifest_says_what_made_the_tables(computed):
     assert manifest["beoordelingskader"]["bestand"] == "drenthe.toml"
     assert re.fullmatch(r"[0-9a-f]{64}", manifest["beoordelingskader"]["sha256"])
     assert manifest["leidende_bron"] == "COA"
-    assert manifest["periodes"] == {"eerste": "2022-H1", "laatste": "2025-H2"}
+    assert manifest["periodes"] == {"eerste": "2022-H1", "laatste": "2025-H2",
+                                    "laatste_volledige": "2025-H2"}
     assert manifest["cijfers_tot"] == "2026-01-01"
     assert len(manifest["gemeenten"]) == 12 and manifest["pakket"]["versie"]
     ingested = read_table(computed, "bestanden")

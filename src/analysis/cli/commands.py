@@ -54,7 +54,7 @@ def oordeel(args: argparse.Namespace) -> int:
     from analysis.report.terminal import oordeel_table
 
     result = _result(args)
-    periode = kies_periode(args.periode, result.periodes)
+    periode = kies_periode(args.periode, result.periodes, result.laatste_volledige)
     print(oordeel_table(result.table("beoordeling"), periode, result.kader_naam))
     return ExitCode.OK
 
@@ -83,7 +83,7 @@ def stand(args: argparse.Namespace) -> int:
     from analysis.report.terminal import stand_table
 
     result = _result(args)
-    periode = kies_periode(args.periode, result.periodes)
+    periode = kies_periode(args.periode, result.periodes, result.laatste_volledige)
     table = result.table("stand")
     if args.gemeente is None:
         print(stand_table(table, periode))
@@ -131,7 +131,7 @@ def excel(args: argparse.Namespace) -> int:
     from analysis.report.gs_samenvatting import write_summary
 
     result = _result(args)
-    periode = kies_periode(args.periode, result.periodes)
+    periode = kies_periode(args.periode, result.periodes, result.laatste_volledige)
     provincie, _ = kies_provincie(args.provincie, result.gemeenten)
     path = write_summary(args.reports / periode / f"GS-samenvatting-{periode}.xlsx", result,
                          periode, provincie)
@@ -141,6 +141,7 @@ def excel(args: argparse.Namespace) -> int:
 
 def brieven(args: argparse.Namespace) -> int:
     from analysis.atomic import write_atomic
+    from analysis.compute.volledigheid import is_volledig
     from analysis.domain.gemeenten import kies_provincie
     from analysis.domain.periods import datum_tekst, kies_periode, periode_einde
     from analysis.report.brieven.template import default_template
@@ -158,7 +159,11 @@ def brieven(args: argparse.Namespace) -> int:
                       "2024-11-19)") from None
     adressering, template = load_letters(args.raw, args.sjabloon)
     result = _result(args)
-    periode = kies_periode(args.periode, result.periodes)
+    periode = kies_periode(args.periode, result.periodes, result.laatste_volledige)
+    if not is_volledig(result.table("stand"), periode):
+        raise Refused(f"--periode: {periode} loopt nog: het COA-overzicht van de peildatum "
+                      f"{datum_tekst(periode_einde(periode))} ontbreekt; een brief volgt als de "
+                      "afsluitende cijfers er zijn")
     if datum < periode_einde(periode):
         raise Refused(f"--datum: een brief over {periode} kan niet gedateerd zijn vóór de "
                       f"peildatum {datum_tekst(periode_einde(periode))}")

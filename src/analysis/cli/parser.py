@@ -11,7 +11,8 @@ from analysis.cli import commands
 from analysis.ingest.spreadsheet import ENGINES
 
 KADER_HELP = "beoordelingskader: drenthe, zuid-holland, brabant of een pad naar een eigen .toml"
-PERIODE_HELP = "bijvoorbeeld 2024-H1 of '1e helft 2024' (standaard: de laatste met gegevens)"
+PERIODE_HELP = ("bijvoorbeeld 2024-H1 of '1e helft 2024' (standaard: het laatste volledige "
+                "halfjaar, waarvan het afsluitende COA-overzicht in de gegevens zit)")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -31,6 +31,7 @@ from analysis.compute.stromen import (
     stromen,
 )
 from analysis.compute.tempo import tempo
+from analysis.compute.volledigheid import laatste_volledige, volledig
 from analysis.domain.gemeenten import naam
 from analysis.ingest.besluiten import besluiten_bestand, load_besluiten
 
@@ -63,6 +64,7 @@ def compute(invoer: Invoer, kader: Kader) -> dict[str, pd.DataFrame]:
     realised = periode_realisatie(months, overviews, kader.leidende_bron)
     stand = rollforward(stromen(invoer["taakstelling"], realised), openingsstand(overviews))
     stand.insert(1, "gemeente_naam", naam(stand["gemeente_code"]))
+    stand["volledig"] = volledig(stand, overviews)
     besluiten = load_besluiten(invoer.besluiten_pad, sorted(stand["gemeente_code"].unique()))
     return {
         "stand": stand,
@@ -91,7 +93,8 @@ def manifest(invoer: Invoer, kader: Kader, tables: dict[str, pd.DataFrame]) -> d
                               "bestand": kader.path.name, "sha256": kader.sha256},
         "leidende_bron": kader.leidende_bron,
         "periodes": {"eerste": str(stand["periode"].min()),
-                     "laatste": str(stand["periode"].max())},
+                     "laatste": str(stand["periode"].max()),
+                     "laatste_volledige": laatste_volledige(stand)},
         "cijfers_tot": figures_until.isoformat() if figures_until else None,
         "gemeenten": sorted(stand["gemeente_code"].unique().tolist()),
         "bronnen": {name: len(invoer[name]) for name in INPUT_TABLES if name != "bestanden"},

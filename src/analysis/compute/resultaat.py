@@ -49,6 +49,11 @@ class Berekening:
         return sorted(self.table("stand")["periode"].unique().tolist())
 
     @property
+    def laatste_volledige(self) -> str | None:
+        """The latest half-year whose closing figures are in the data (the default period)."""
+        return self.manifest["periodes"]["laatste_volledige"]
+
+    @property
     def gemeenten(self) -> list[str]:
         """The codes of every municipality with a computed stand."""
         return list(self.manifest["gemeenten"])

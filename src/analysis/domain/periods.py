@@ -217,12 +217,13 @@ def periode_argument(value: str | None) -> str | None:
         raise Refused(f"--periode: {error}") from None
 
 
-def kies_periode(value: str | None, beschikbaar: list[str]) -> str:
+def kies_periode(value: str | None, beschikbaar: list[str], standaard: str | None = None) -> str:
     """The period a user asked for, in any spelling, checked against the periods with data;
-    without a value the latest. Raises :class:`Refused` with a Dutch message otherwise."""
+    without a value ``standaard`` (the latest complete one), or else the latest. Raises
+    :class:`Refused` with a Dutch message otherwise."""
     if not beschikbaar:
         raise Refused("--periode: er zijn geen periodes met gegevens")
-    periode = periode_argument(value) or max(beschikbaar)
+    periode = periode_argument(value) or standaard or max(beschikbaar)
     if periode not in beschikbaar:
         raise Refused(f"--periode: geen gegevens voor {periode} (beschikbaar: "
                       f"{min(beschikbaar)} t/m {max(beschikbaar)})")

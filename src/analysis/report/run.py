@@ -24,6 +24,7 @@ from analysis import storage
 from analysis.compute import resultaat
 from analysis.compute.bereken import Invoer, compute, manifest
 from analysis.compute.kader import load_kader
+from analysis.compute.volledigheid import is_volledig, laatste_volledige
 from analysis.domain.gemeenten import kies_provincie
 from analysis.domain.periods import datum_tekst, kies_periode, periode_argument, periode_einde
 from analysis.ingest.besluiten import besluiten_bestand
@@ -76,7 +77,8 @@ def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Pa
         invoer = Invoer(mirror, besluiten_bestand(raw))
         tables = compute(invoer, kader)
         stand = tables["stand"]
-        periode = kies_periode(periode, sorted(stand["periode"].unique()))
+        periode = kies_periode(periode, sorted(stand["periode"].unique()),
+                               laatste_volledige(stand))
         provincie, codes = kies_provincie(provincie, stand["gemeente_code"].unique().tolist())
         storage.write_ingested(mirror, processed)
         storage.write_computed(tables, manifest(invoer, kader, tables), processed)
@@ -118,9 +120,10 @@ def _letters(letters, folder: Path, result: resultaat.Berekening, periode: str,
     """The letters of the run, or a note why there are none."""
     if letters is None:
         return Brieven(opmerkingen=[f"brieven niet gemaakt: {config_path(raw)} ontbreekt"])
-    if dt.date.today() < periode_einde(periode):
-        return Brieven(opmerkingen=[f"brieven niet gemaakt: {periode} eindigt pas op "
-                                    f"{datum_tekst(periode_einde(periode))}"])
+    if not is_volledig(result.table("stand"), periode) or dt.date.today() < periode_einde(periode):
+        return Brieven(opmerkingen=[f"brieven niet gemaakt: {periode} loopt nog (het "
+                                    "COA-overzicht van de peildatum "
+                                    f"{datum_tekst(periode_einde(periode))} ontbreekt)"])
     made = write_brieven(folder / "brieven", result.table("beoordeling"), periode, codes,
                          *letters, dt.date.today(), result.table("taakstelling"))
     if letters[0].provincie != provincie:
