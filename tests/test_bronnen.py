@@ -12,6 +12,7 @@ from analysis.cli import main
 from analysis.compute.coa_verschillen import telling_verschillen
 from analysis.compute.stromen import coa_maanden, periode_realisatie
 from analysis.config import RAW_DIR
+from analysis.report import charts, views
 from analysis.storage import read_table
 
 
@@ -135,6 +136,26 @@ def test_the_default_period_is_the_latest_complete_one(tmp_path, capsys):
     assert capsys.readouterr().out.startswith("Stand per gemeente, 2025-H1\n")
     assert main(["stand", "--processed", str(processed), "--periode", "2025-H2"]) == 0
     assert capsys.readouterr().out.startswith("Stand per gemeente, 2025-H2\n")
+    assert main(["stand", "--processed", str(processed), "--periode", "2025-H2", "--gemeente",
+                 "De Wolden"]) == 0
+    block = capsys.readouterr().out.splitlines()
+    assert block[0] == "Resultaten gemeente De Wolden (voorlopig)"
+    assert block[3].startswith("Realisatie 2e helft 2025 tot nu toe: ")
+    assert block[-1] == ("De 2e helft 2025 loopt nog; de stand op 1 januari 2026 volgt uit het "
+                         "COA-overzicht van die datum.")
+    assert not any("gehaald" in line or "Stand op 1 januari 2026" in line for line in block)
+    running = read_table(processed, "beoordeling").query("periode == '2025-H2'")
+    assert set(running["oordeel_label"]) == {"Voorlopig: het halfjaar loopt nog"}
+    assert set(running["trede_wijziging"]) == {"lopend"}
+    assert running["reden"].str.startswith("Het halfjaar loopt nog").all()
+    page = views.gemeente("GM1690", "2025-H2", processed)
+    assert "**Voorlopig, cijfers t/m september 2025.**" in page.kop
+    assert "Voorlopig" not in views.gemeente("GM1690", "2025-H1", processed).kop
+    assert len(charts.stand_verloop(page.historie, page.naam).axes[0].patches) == 7
+    table = page.tabel()
+    assert table.loc["2025-H2", ["Stand eind", "% taakstelling", "Ontwikkeling"]].tolist() == [
+        "", "", ""]
+    assert table.loc["2025-H1", "Stand eind"] != ""
     reports = tmp_path / "reports"
     assert main(["brieven", "--raw", str(raw), "--processed", str(processed), "--reports",
                  str(reports), "--periode", "2025-H2"]) == 2

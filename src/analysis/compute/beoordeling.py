@@ -10,7 +10,9 @@ from analysis.compute.kader import Kader
 from analysis.domain.periods import datum_tekst, periode_einde, volgende_periode
 from analysis.domain.resultaten import conclusie
 
-FROZEN, UP, DOWN, SAME = "bevroren", "opgeschaald", "afgeschaald", "gelijk"
+FROZEN, UP, DOWN, SAME, RUNNING = "bevroren", "opgeschaald", "afgeschaald", "gelijk", "lopend"
+# a half-year still running has a pace, never a verdict
+RUNNING_LABEL, RUNNING_COLOUR = "Voorlopig: het halfjaar loopt nog", "#D9D9D9"
 
 
 def _starts(codes: pd.Series) -> np.ndarray:
@@ -69,22 +71,27 @@ def beoordeel(stand: pd.DataFrame, kader: Kader, besluiten: pd.DataFrame) -> pd.
         if o.bij_verschoning_van:
             rating = np.where(frame["verschoond"] & np.isin(rating, o.bij_verschoning_van),
                               o.code, rating)
-    frame["oordeel"] = rating
-    frame["oordeel_label"] = frame["oordeel"].map({o.code: o.label for o in kader.oordelen})
-    frame["kleur"] = frame["oordeel"].map({o.code: o.kleur for o in kader.oordelen})
+    running = ~frame["volledig"].to_numpy(bool) if "volledig" in frame else np.zeros(
+        len(frame), bool)
+    frame["oordeel"] = np.where(running, "", rating)
+    frame["oordeel_label"] = frame["oordeel"].map(
+        {o.code: o.label for o in kader.oordelen} | {"": RUNNING_LABEL})
+    frame["kleur"] = frame["oordeel"].map(
+        {o.code: o.kleur for o in kader.oordelen} | {"": RUNNING_COLOUR})
 
     up = kader.opschalen.evaluate(frame)
     down = kader.afschalen.evaluate(frame) & ~up
     delta = up.astype("int64") - down.astype("int64")
     frozen = frame["verschoond"].to_numpy() & (kader.bij_verschoning == "bevriezen")
-    delta[frozen] = 0
+    delta[frozen | running] = 0
     starts = _starts(frame["gemeente_code"])
     rung = _ladder(delta, starts, len(kader.treden) - 1)
     previous = np.where(starts, 0, np.r_[0, rung[:-1]])
     frame["trede_nummer"] = rung
     frame["trede"] = np.asarray(kader.treden, dtype=object)[rung]
     frame["trede_wijziging"] = np.select(
-        [frozen, rung > previous, rung < previous], [FROZEN, UP, DOWN], default=SAME)
+        [running, frozen, rung > previous, rung < previous], [RUNNING, FROZEN, UP, DOWN],
+        default=SAME)
     frame["volgend_meetpunt"] = frame["periode"].map(
         {p: datum_tekst(periode_einde(volgende_periode(p))) for p in frame["periode"].unique()})
     frame["reden"] = _reasons(frame)
@@ -110,4 +117,11 @@ def _reasons(frame: pd.DataFrame) -> pd.Series:
     }
     reason += frame["trede_wijziging"].map(ladder) + frame["trede"].astype(str) + "'."
     reason += " Volgend meetpunt: " + frame["volgend_meetpunt"] + "."
+    running = frame["trede_wijziging"] == RUNNING
+    ends = frame["periode"].map({p: datum_tekst(periode_einde(p))
+                                 for p in frame["periode"].unique()})
+    reason[running] = ("Het halfjaar loopt nog: het COA-overzicht van de peildatum "
+                       + ends[running] + " ontbreekt. Nog geen oordeel en geen stap op de "
+                       "interventieladder; trede blijft '" + frame.loc[running, "trede"]
+                       + "'.")
     return reason

@@ -47,6 +47,10 @@ def resultaten_regels(stand: pd.DataFrame, gemeente_code: str, periode: str,
     stand."""
     rows = _rows(stand, gemeente_code, periode)
     row = rows.loc[periode]
+    if not row.get("volledig", True):
+        return [f"Stand op {datum_tekst(periode_start(periode))}: {int(row['stand_begin'])}",
+                _taakstelling_line(periode, int(row["taakstelling"]), int(row["stand_begin"])),
+                f"Realisatie {periode_tekst(periode)} tot nu toe: {int(row['realisatie'])}"]
     following = volgende_periode(periode)
     lines = [
         f"Stand op {datum_tekst(periode_start(periode))}: {int(row['stand_begin'])}",
@@ -75,6 +79,12 @@ def resultaten_block(stand: pd.DataFrame, gemeente_code: str, gemeente_naam: str
                      periode: str) -> str:
     """The block for one municipality and period: title, figure lines and conclusion."""
     row = _rows(stand, gemeente_code, periode).loc[periode]
+    if not row.get("volledig", True):
+        return "\n".join([f"Resultaten gemeente {gemeente_naam} (voorlopig)",
+                          *resultaten_regels(stand, gemeente_code, periode),
+                          f"De {periode_tekst(periode)} loopt nog; de stand op "
+                          f"{datum_tekst(periode_einde(periode))} volgt uit het COA-overzicht "
+                          "van die datum."])
     return "\n".join([f"Resultaten gemeente {gemeente_naam}",
                       *resultaten_regels(stand, gemeente_code, periode),
                       conclusie(periode, bool(row["taakstelling_gehaald"]),

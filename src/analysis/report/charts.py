@@ -30,6 +30,11 @@ def _figure(width: float = 8, height: float = 4) -> tuple[Figure, object]:
     return figure, figure.add_subplot()
 
 
+def _complete(stand: pd.DataFrame) -> pd.DataFrame:
+    """Only the half-years whose closing figures are in: a running one has no end stand yet."""
+    return stand[stand["volledig"].astype(bool)] if "volledig" in stand else stand
+
+
 def _stand_colours(values: pd.Series) -> list[str]:
     return [ACHTERSTAND if v < 0 else VOORSPRONG for v in values]
 
@@ -41,8 +46,9 @@ def _tidy(axes) -> None:
 
 
 def stand_verloop(stand: pd.DataFrame, naam: str) -> Figure:
-    """Stand at the end of every half-year: bars below zero (achterstand) and above (voorsprong)."""
-    rows = stand.sort_values("periode")
+    """Stand at the end of every complete half-year: bars below zero (achterstand) and above
+    (voorsprong)."""
+    rows = _complete(stand).sort_values("periode")
     figure, axes = _figure()
     bars = axes.bar(rows["periode"], rows["stand_eind"], color=_stand_colours(rows["stand_eind"]))
     axes.bar_label(bars, padding=2, fontsize=8)
@@ -60,7 +66,14 @@ def taakstelling_realisatie(stand: pd.DataFrame, naam: str) -> Figure:
     positions = np.arange(len(rows))
     figure, axes = _figure()
     axes.bar(positions - 0.2, rows["taakstelling"], 0.4, label="Taakstelling", color=TAAKSTELLING)
-    axes.bar(positions + 0.2, rows["realisatie"], 0.4, label="Realisatie", color=REALISATIE)
+    bars = axes.bar(positions + 0.2, rows["realisatie"], 0.4, label="Realisatie",
+                    color=REALISATIE)
+    for bar, done in zip(bars, rows.get("volledig", pd.Series(True, index=rows.index)),
+                         strict=True):
+        if not done:  # a running half-year: the realisation so far
+            bar.set(hatch="//", alpha=0.5, label="_")
+    if "volledig" in rows and not rows["volledig"].all():
+        axes.bar(0, 0, 0, color=REALISATIE, alpha=0.5, hatch="//", label="Realisatie tot nu toe")
     axes.plot(positions, rows["opgave"].clip(lower=0), "D", color=OPGAVE, label="Opgave")
     axes.set_xticks(positions, rows["periode"])
     axes.set_title(f"{naam}: taakstelling, opgave en realisatie per halfjaar")
@@ -91,8 +104,8 @@ def tempo_verloop(maanden: pd.DataFrame, opgave: int, periode: str, naam: str) -
 
 
 def heatmap(stand: pd.DataFrame) -> Figure:
-    """Stand at the end of each half-year, municipality x half-year."""
-    table = stand.pivot(index="gemeente_naam", columns="periode", values="stand_eind")
+    """Stand at the end of each complete half-year, municipality x half-year."""
+    table = _complete(stand).pivot(index="gemeente_naam", columns="periode", values="stand_eind")
     table = table.sort_index(ascending=False)
     limit = max(1, int(np.nanmax(np.abs(table.to_numpy()))))
     figure, axes = _figure(9, 0.35 * len(table) + 1.5)
@@ -107,8 +120,8 @@ def heatmap(stand: pd.DataFrame) -> Figure:
 
 
 def provincie_totaal(stand: pd.DataFrame, provincie: str) -> Figure:
-    """The province's total stand over time."""
-    totals = stand.groupby("periode")["stand_eind"].sum()
+    """The province's total stand at the end of every complete half-year."""
+    totals = _complete(stand).groupby("periode")["stand_eind"].sum()
     figure, axes = _figure()
     bars = axes.bar(totals.index, totals.to_numpy(), color=_stand_colours(totals))
     axes.bar_label(bars, padding=2, fontsize=8)
@@ -120,8 +133,10 @@ def provincie_totaal(stand: pd.DataFrame, provincie: str) -> Figure:
 
 
 def ranking(stand: pd.DataFrame, inwoners: pd.Series, periode: str) -> Figure:
-    """Municipalities ranked by backlog per 10,000 inhabitants at the end of the period."""
-    rows = stand[stand["periode"] == periode].set_index("gemeente_code")
+    """Municipalities ranked by backlog per 10,000 inhabitants at the end of the period (none
+    while the period is still running)."""
+    rows = _complete(stand)
+    rows = rows[rows["periode"] == periode].set_index("gemeente_code")
     per_10k = (-rows["stand_eind"] / inwoners.reindex(rows.index) * 10_000).rename("per_10k")
     order = per_10k.sort_values()
     names = rows.loc[order.index, "gemeente_naam"]
@@ -131,6 +146,10 @@ def ranking(stand: pd.DataFrame, inwoners: pd.Series, periode: str) -> Figure:
     axes.set_xlabel("Achterstand per 10.000 inwoners (negatief = voorsprong)")
     axes.set_title(f"Achterstand per 10.000 inwoners, eind {periode_tekst(periode)}")
     axes.grid(axis="x", color="#dddddd", linewidth=0.6)
+    if rows.empty:
+        axes.text(0.5, 0.5, "Nog geen stand aan het eind: het halfjaar loopt nog.",
+                  ha="center", va="center", transform=axes.transAxes)
+        axes.set(xticks=[], yticks=[], xlabel="")
     return figure
 
 

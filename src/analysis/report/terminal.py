@@ -83,8 +83,9 @@ def stand_table(stand: pd.DataFrame, periode: str) -> str:
         pct = "" if pd.isna(row.pct_taakstelling) else f"{row.pct_taakstelling:.0%}"
         lines.append(f"{row.gemeente_naam:<16} {row.stand_begin:>11} {row.taakstelling:>7} "
                      f"{row.opgave:>6} {row.realisatie:>5} {row.stand_eind:>10} {pct:>9}  "
-                     f"{'gehaald' if row.taakstelling_gehaald else 'niet gehaald'}, "
-                     f"{row.ontwikkeling}")
+                     + (f"{'gehaald' if row.taakstelling_gehaald else 'niet gehaald'}, "
+                        f"{row.ontwikkeling}" if getattr(row, "volledig", True)
+                        else "loopt nog (voorlopig)"))
     totals = rows[["stand_begin", "taakstelling", "opgave", "realisatie", "stand_eind"]].sum()
     lines.append(f"{'Totaal':<16} {totals['stand_begin']:>11} {totals['taakstelling']:>7} "
                  f"{totals['opgave']:>6} {totals['realisatie']:>5} {totals['stand_eind']:>10}")

@@ -18,6 +18,7 @@ from analysis import config, storage
 from analysis.compute import resultaat
 from analysis.compute.resultaat import Berekening
 from analysis.domain.gemeenten import provincie_codes
+from analysis.domain.periods import MONTHS_NL
 from analysis.domain.resultaten import resultaten_block
 from analysis.domain.taakstelling_versies import nieuwste_versie
 
@@ -42,12 +43,30 @@ def berekening(processed: str | Path | None = None) -> Berekening:
     return _berekening(folder, manifest.stat().st_mtime_ns if manifest.exists() else 0)
 
 
+def _banner(running: bool, pace: pd.Series | None) -> str:
+    """'Voorlopig, cijfers t/m september 2025' for a half-year still running, else nothing."""
+    if not running:
+        return ""
+    until = ""
+    if pace is not None:
+        last = pd.Timestamp(pace["peildatum"]) - pd.offsets.MonthBegin(1)
+        until = f", cijfers t/m {MONTHS_NL[last.month - 1]} {last.year}"
+    return (f"\n\n**Voorlopig{until}.** Het halfjaar loopt nog: dit is het tempo tot nu toe, "
+            "geen oordeel.")
+
+
 def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """Percentages as '88%' (blank where undefined), for display."""
+    """Percentages as '88%' (blank where undefined), for display; a running half-year has no
+    end stand, percentages or development yet."""
     frame = frame.copy()
     for column in ("pct_taakstelling", "pct_totaalopgave"):
         frame[column] = frame[column].map(lambda v: "" if pd.isna(v) else f"{v:.0%}")
-    return frame
+    running = ~frame["volledig"].astype(bool) if "volledig" in frame else None
+    if running is not None and running.any():
+        for column in ("stand_eind", "pct_taakstelling", "pct_totaalopgave", "ontwikkeling"):
+            if column in frame:
+                frame[column] = frame[column].astype(object).where(~running, "")
+    return frame.drop(columns=["volledig"], errors="ignore")
 
 
 def processed_dir(processed: str | Path | None) -> Path:
@@ -70,9 +89,16 @@ class Gemeente:
     verschillen: pd.DataFrame
     kader: str  # the beoordelingskader that gave the ratings
 
+    @property
+    def kop(self) -> str:
+        """The report's heading; for a half-year still running, with the 'voorlopig' banner."""
+        return f"## {self.naam}, {self.periode}" + _banner(
+            not self.beoordeling.get("volledig", True), self.tempo)
+
     def tabel(self) -> pd.DataFrame:
         """The whole history, with Dutch column names and percentages as text."""
-        frame = _as_text(self.historie[[c for c in TABLE_COLUMNS if c in self.historie]])
+        frame = _as_text(self.historie[[c for c in [*TABLE_COLUMNS, "volledig"]
+                                        if c in self.historie]])
         return frame.rename(columns=TABLE_COLUMNS).set_index("Periode")
 
 
@@ -115,11 +141,21 @@ class Provincie:
     beoordeling: pd.DataFrame  # every municipality and period: the stand and its assessment
     inwoners: pd.Series
     kader: str  # the beoordelingskader that gave the ratings
+    tempo: pd.Series | None = None  # the latest pace in the period, for a running one
+
+    @property
+    def kop(self) -> str:
+        """The overview's heading with the kader; for a running half-year the banner."""
+        rows = self.beoordeling[self.beoordeling["periode"] == self.periode]
+        running = "volledig" in rows and not rows["volledig"].all()
+        return (f"## {self.naam}, {self.periode}" + _banner(running, self.tempo)
+                + f"\n\nOordelen volgens het beoordelingskader {self.kader}.")
 
     def tabel(self) -> pd.DataFrame:
         """All municipalities in the period, with their numbers and ratings."""
         rows = self.beoordeling[self.beoordeling["periode"] == self.periode]
-        columns = ["gemeente_naam", *[c for c in TABLE_COLUMNS if c != "periode"]]
+        columns = ["gemeente_naam", *[c for c in [*TABLE_COLUMNS, "volledig"]
+                                      if c != "periode" and c in rows]]
         frame = _as_text(rows[columns].sort_values("gemeente_naam"))
         return frame.rename(columns={**TABLE_COLUMNS, "gemeente_naam": "Gemeente"}).set_index(
             "Gemeente")
@@ -134,5 +170,7 @@ def provincie(naam: str, periode: str, processed: str | Path | None = None) -> P
     taakstelling = result.table("taakstelling")
     known = nieuwste_versie(taakstelling[taakstelling["periode"] <= periode])
     inwoners = known.groupby("gemeente_code")["inwoners"].last()
+    pace = result.table("tempo")
+    pace = pace[pace["periode"] == periode].sort_values("peildatum")
     return Provincie(naam=naam, periode=periode, beoordeling=beoordeling, inwoners=inwoners,
-                     kader=result.kader_naam)
+                     kader=result.kader_naam, tempo=pace.iloc[-1] if len(pace) else None)
