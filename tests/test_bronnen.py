@@ -3,16 +3,19 @@ present, adds month detail, and where it disagrees with COA the difference is li
 
 import shutil
 
+import openpyxl
 import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 from seed_letter import DE_WOLDEN
 
 from analysis.cli import main
+from analysis.compute import resultaat
 from analysis.compute.coa_verschillen import telling_verschillen
 from analysis.compute.stromen import coa_maanden, periode_realisatie
 from analysis.config import RAW_DIR
 from analysis.report import charts, views
+from analysis.report.gs_samenvatting import write_summary
 from analysis.storage import read_table
 
 
@@ -156,6 +159,12 @@ def test_the_default_period_is_the_latest_complete_one(tmp_path, capsys):
     assert table.loc["2025-H2", ["Stand eind", "% taakstelling", "Ontwikkeling"]].tolist() == [
         "", "", ""]
     assert table.loc["2025-H1", "Stand eind"] != ""
+    book = openpyxl.load_workbook(write_summary(tmp_path / "gs.xlsx", resultaat.load(processed),
+                                                "2025-H2", "Drenthe"))
+    labels = {row[0]: row[1] for row in book["Toelichting"].iter_rows(max_col=2, values_only=True)}
+    assert labels["Status"].startswith("voorlopig: het halfjaar loopt nog")
+    overview = list(book["Overzicht"].iter_rows(min_row=2, max_row=13, values_only=True))
+    assert {row[6] for row in overview} == {None}  # no stand eind
     reports = tmp_path / "reports"
     assert main(["brieven", "--raw", str(raw), "--processed", str(processed), "--reports",
                  str(reports), "--periode", "2025-H2"]) == 2

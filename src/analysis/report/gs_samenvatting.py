@@ -17,6 +17,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from analysis.atomic import write_atomic
 from analysis.compute.resultaat import Berekening
+from analysis.compute.volledigheid import is_volledig
 from analysis.domain.periods import datum_tekst, periode_einde, volgende_periode
 
 DEFINITIONS = {
@@ -92,6 +93,10 @@ def overview_rows(beoordeling: pd.DataFrame, periode: str) -> pd.DataFrame:
         "Reden": current["reden"], "_kleur": current["kleur"],
     })
     frame["Opgave volgend halfjaar"] = frame["Taakstelling volgend halfjaar"] - frame["Stand eind"]
+    if "volledig" in current:  # a running half-year has no end stand yet, nor what follows it
+        running = ~current["volledig"].astype(bool)
+        ended = ["Stand eind", "% taakstelling", "% totaalopgave", "Opgave volgend halfjaar"]
+        frame[ended] = frame[ended].astype(object).where(~running, None)
     return frame.reset_index(drop=True)
 
 
@@ -105,6 +110,9 @@ def write_summary(path: Path, result: Berekening, periode: str, provincie: str) 
     known = beoordeling[beoordeling["periode"] <= periode]  # nothing after the period
     history = known[["gemeente_code", "gemeente_naam", "periode", "stand_begin", "taakstelling",
                      "opgave", "realisatie", "stand_eind", "oordeel_label", "trede", "reden"]]
+    if "volledig" in known:  # no end stand for a half-year still running
+        history = history.assign(stand_eind=history["stand_eind"].astype(object).where(
+            known["volledig"].astype(bool), None))
     _plain(book.create_sheet("Historie"), history.sort_values(["gemeente_naam", "periode"]),
            ["Code", "Gemeente", "Periode", "Stand begin", "Taakstelling", "Opgave", "Realisatie",
             "Stand eind", "Oordeel", "Trede", "Reden"])
@@ -128,6 +136,9 @@ def _toelichting(sheet, result: Berekening, periode: str, provincie: str) -> Non
     lines = [("Periode", periode), ("Peildatum", datum_tekst(periode_einde(periode))),
              ("Beoordelingskader", f"{result.kader_naam}: {result.kader_toelichting}"),
              ("Leidende bron", result.leidende_bron),
+             ("Status", "definitief: de afsluitende cijfers van COA zijn er"
+              if is_volledig(result.table("stand"), periode) else
+              "voorlopig: het halfjaar loopt nog; geen stand eind en geen oordeel"),
              ("Gemaakt op", dt.date.today().isoformat())]
     row = 3
     for label, value in lines:
@@ -170,7 +181,8 @@ def _overzicht(sheet, rows: pd.DataFrame, periode: str, provincie: str) -> None:
         # room for the wrapped reason: about 95 characters per line in its column
         sheet.row_dimensions[number].height = 15 * max(2, -(-len(str(values["Reden"])) // 95))
     last = len(rows) + 1
-    totals = ["", "Totaal", *[rows[c].sum() for c in OVERVIEW[2:7]], None, None,
+    totals = ["", "Totaal", *[pd.to_numeric(rows[c]).sum(min_count=1) for c in OVERVIEW[2:7]],
+              None, None,
               pd.to_numeric(rows["Taakstelling volgend halfjaar"]).sum(min_count=1),
               pd.to_numeric(rows["Opgave volgend halfjaar"]).sum(min_count=1), None, None, None]
     _write_row(sheet, last + 1, totals)
