@@ -28,9 +28,8 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.handler(args))
     except InputError as error:
         print(error.report(), file=sys.stderr)
-    except (Refused, KaderError, RollforwardError) as error:
+    except (Refused, KaderError, RollforwardError, RunLocked) as error:
         print(str(error), file=sys.stderr)
-    except RunLocked as error:
-        print(str(error), file=sys.stderr)
-        return ExitCode.BEZET
+        if isinstance(error, RunLocked):
+            return ExitCode.BEZET
     return ExitCode.INVOER

@@ -10,7 +10,6 @@ which there are figures, and the package version. Every product reads this resul
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +33,7 @@ from analysis.compute.tempo import tempo
 from analysis.compute.volledigheid import laatste_volledige, volledig
 from analysis.domain.gemeenten import naam
 from analysis.ingest.besluiten import besluiten_bestand, load_besluiten
+from analysis.ingest.mirror import file_hash
 
 INPUT_TABLES = ("taakstelling", "coa_overzicht", "realisatie_maand", "gemeente_rapportage",
                 "bestanden")
@@ -77,10 +77,6 @@ def compute(invoer: Invoer, kader: Kader) -> dict[str, pd.DataFrame]:
     }
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def manifest(invoer: Invoer, kader: Kader, tables: dict[str, pd.DataFrame]) -> dict:
     """What made the computed tables, for every product that reads them."""
     stand, pace = tables["stand"], tables["tempo"]
@@ -99,7 +95,7 @@ def manifest(invoer: Invoer, kader: Kader, tables: dict[str, pd.DataFrame]) -> d
         "gemeenten": sorted(stand["gemeente_code"].unique().tolist()),
         "bronnen": {name: len(invoer[name]) for name in INPUT_TABLES if name != "bestanden"},
         "invoer": invoer["bestanden"][["bron_bestand", "bestand_hash"]].to_dict("records"),
-        "besluiten": ({"bestand": decisions.name, "sha256": _sha256(decisions)}
+        "besluiten": ({"bestand": decisions.name, "sha256": file_hash(decisions)}
                       if decisions is not None else None),
     }
 

@@ -206,10 +206,8 @@ def ingest(raw_dir: Path, engine: str = "openpyxl") -> IngestResult:
         tables[table] = finished
     for name in storage.TABLES:  # a source without files still has its (empty) table
         tables.setdefault(name, storage.empty_table(name))
-    if "coa_overzicht" in tables:
-        warnings.extend(_coa_consistency(tables["coa_overzicht"]))
-    if "taakstelling" in tables:
-        warnings.extend(_art29_check(tables["taakstelling"]))
+    warnings.extend(_coa_consistency(tables["coa_overzicht"]))
+    warnings.extend(_art29_check(tables["taakstelling"]))
     return IngestResult(tables=tables, bestanden=pd.DataFrame(inventory), waarschuwingen=warnings)
 
 
