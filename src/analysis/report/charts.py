@@ -39,18 +39,32 @@ def _stand_colours(values: pd.Series) -> list[str]:
     return [ACHTERSTAND if v < 0 else VOORSPRONG for v in values]
 
 
+def _highlight(axes, bars, periodes: pd.Series, periode: str | None) -> None:
+    """Mark the report's own half-year: a black edge on its bars and its label in bold."""
+    if periode is None:
+        return
+    chosen = np.flatnonzero(np.asarray(periodes) == periode)
+    for index in chosen:
+        bars[index].set(edgecolor="black", linewidth=1.6)
+    labels = axes.get_xticklabels()
+    for index in chosen:
+        if index < len(labels):
+            labels[index].set_fontweight("bold")
+
+
 def _tidy(axes) -> None:
     axes.spines[["top", "right"]].set_visible(False)
     axes.grid(axis="y", color="#dddddd", linewidth=0.6)
     axes.set_axisbelow(True)
 
 
-def stand_verloop(stand: pd.DataFrame, naam: str) -> Figure:
+def stand_verloop(stand: pd.DataFrame, naam: str, periode: str | None = None) -> Figure:
     """Stand at the end of every complete half-year: bars below zero (achterstand) and above
-    (voorsprong)."""
+    (voorsprong); the report's own half-year (``periode``) marked."""
     rows = _complete(stand).sort_values("periode")
     figure, axes = _figure()
     bars = axes.bar(rows["periode"], rows["stand_eind"], color=_stand_colours(rows["stand_eind"]))
+    _highlight(axes, bars, rows["periode"], periode)
     axes.bar_label(bars, padding=2, fontsize=8)
     axes.axhline(0, color="black", linewidth=0.8)
     axes.set_title(f"{naam}: stand aan het eind van elk halfjaar")
@@ -60,12 +74,15 @@ def stand_verloop(stand: pd.DataFrame, naam: str) -> Figure:
     return figure
 
 
-def taakstelling_realisatie(stand: pd.DataFrame, naam: str) -> Figure:
-    """Taakstelling and realisatie per half-year, with the opgave (taakstelling + achterstand)."""
+def taakstelling_realisatie(stand: pd.DataFrame, naam: str, periode: str | None = None
+                            ) -> Figure:
+    """Taakstelling and realisatie per half-year, with the opgave (taakstelling + achterstand);
+    the report's own half-year (``periode``) marked."""
     rows = stand.sort_values("periode")
     positions = np.arange(len(rows))
     figure, axes = _figure()
-    axes.bar(positions - 0.2, rows["taakstelling"], 0.4, label="Taakstelling", color=TAAKSTELLING)
+    targets = axes.bar(positions - 0.2, rows["taakstelling"], 0.4, label="Taakstelling",
+                       color=TAAKSTELLING)
     bars = axes.bar(positions + 0.2, rows["realisatie"], 0.4, label="Realisatie",
                     color=REALISATIE)
     for bar, done in zip(bars, rows.get("volledig", pd.Series(True, index=rows.index)),
@@ -76,6 +93,8 @@ def taakstelling_realisatie(stand: pd.DataFrame, naam: str) -> Figure:
         axes.bar(0, 0, 0, color=REALISATIE, alpha=0.5, hatch="//", label="Realisatie tot nu toe")
     axes.plot(positions, rows["opgave"].clip(lower=0), "D", color=OPGAVE, label="Opgave")
     axes.set_xticks(positions, rows["periode"])
+    _highlight(axes, targets, rows["periode"], periode)
+    _highlight(axes, bars, rows["periode"], periode)
     axes.set_title(f"{naam}: taakstelling, opgave en realisatie per halfjaar")
     axes.set_ylabel("Personen")
     figure.legend(frameon=False, ncols=3, loc="outside lower center")
@@ -103,8 +122,9 @@ def tempo_verloop(maanden: pd.DataFrame, opgave: int, periode: str, naam: str) -
     return figure
 
 
-def heatmap(stand: pd.DataFrame) -> Figure:
-    """Stand at the end of each complete half-year, municipality x half-year."""
+def heatmap(stand: pd.DataFrame, periode: str | None = None) -> Figure:
+    """Stand at the end of each complete half-year, municipality x half-year; the report's own
+    half-year (``periode``) framed."""
     table = _complete(stand).pivot(index="gemeente_naam", columns="periode", values="stand_eind")
     table = table.sort_index(ascending=False)
     limit = max(1, int(np.nanmax(np.abs(table.to_numpy()))))
@@ -114,16 +134,24 @@ def heatmap(stand: pd.DataFrame) -> Figure:
     for (row, column), value in np.ndenumerate(table.to_numpy()):
         if not np.isnan(value):
             axes.text(column, row, int(value), ha="center", va="center", fontsize=7)
+    columns = list(table.columns)
+    if periode in columns:
+        at = columns.index(periode)
+        axes.add_patch(Rectangle((at - 0.5, -0.5), 1, len(table), fill=False, edgecolor="black",
+                                 linewidth=2))
+        axes.get_xticklabels()[at].set_fontweight("bold")
     figure.colorbar(image, ax=axes, label="Stand (negatief = achterstand)")
     axes.set_title("Stand per gemeente aan het eind van elk halfjaar")
     return figure
 
 
-def provincie_totaal(stand: pd.DataFrame, provincie: str) -> Figure:
-    """The province's total stand at the end of every complete half-year."""
+def provincie_totaal(stand: pd.DataFrame, provincie: str, periode: str | None = None) -> Figure:
+    """The province's total stand at the end of every complete half-year; the report's own
+    half-year (``periode``) marked."""
     totals = _complete(stand).groupby("periode")["stand_eind"].sum()
     figure, axes = _figure()
     bars = axes.bar(totals.index, totals.to_numpy(), color=_stand_colours(totals))
+    _highlight(axes, bars, totals.index, periode)
     axes.bar_label(bars, padding=2, fontsize=8)
     axes.axhline(0, color="black", linewidth=0.8)
     axes.set_title(f"{provincie}: totale stand van alle gemeenten")

@@ -44,6 +44,8 @@ OVERVIEW = ["Code", "Gemeente", "Stand begin", "Taakstelling", "Opgave", "Realis
             "Opgave volgend halfjaar", "Oordeel", "Trede", "Reden"]
 PERCENT = {"% taakstelling", "% totaalopgave"}
 HEADER_FILL = PatternFill("solid", fgColor="DDDDDD")
+HIGHLIGHT_FILL = PatternFill("solid", fgColor="FFF2CC")
+HIGHLIGHT_FONT = Font(bold=True)
 
 
 def safe(value: object) -> object:
@@ -115,7 +117,7 @@ def write_summary(path: Path, result: Berekening, periode: str, provincie: str) 
             known["volledig"].astype(bool), None))
     _plain(book.create_sheet("Historie"), history.sort_values(["gemeente_naam", "periode"]),
            ["Code", "Gemeente", "Periode", "Stand begin", "Taakstelling", "Opgave", "Realisatie",
-            "Stand eind", "Oordeel", "Trede", "Reden"])
+            "Stand eind", "Oordeel", "Trede", "Reden"], highlight=("periode", periode))
     afstemming = result.table("afstemming")
     afstemming = afstemming[afstemming["periode"] <= periode]
     _plain(book.create_sheet("Verschillen"),
@@ -212,10 +214,17 @@ def _overzicht(sheet, rows: pd.DataFrame, periode: str, provincie: str) -> None:
     sheet.oddFooter.left.text = "Gedeputeerde Staten, samenvatting"
 
 
-def _plain(sheet, frame: pd.DataFrame, names: list[str]) -> None:
+def _plain(sheet, frame: pd.DataFrame, names: list[str],
+           highlight: tuple[str, object] | None = None) -> None:
+    """A table sheet; rows whose ``highlight`` column holds its value (the report's own
+    half-year) in bold on a light fill."""
     _header(sheet, 1, names)
+    marked = (frame[highlight[0]] == highlight[1]).to_numpy() if highlight else None
     for number, record in enumerate(frame.itertuples(index=False), start=2):
         _write_row(sheet, number, list(record))
+        if marked is not None and marked[number - 2]:
+            for cell in sheet[number]:
+                cell.font, cell.fill = HIGHLIGHT_FONT, HIGHLIGHT_FILL
     sheet.freeze_panes = "A2"
     if len(frame):
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(names))}{len(frame) + 1}"

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+from pandas.io.formats.style import Styler
 
 from analysis import config, storage
 from analysis.compute import resultaat
@@ -100,6 +102,13 @@ class Gemeente:
         frame = _as_text(self.historie[[c for c in [*TABLE_COLUMNS, "volledig"]
                                         if c in self.historie]])
         return frame.rename(columns=TABLE_COLUMNS).set_index("Periode")
+
+    def tabel_gemarkeerd(self) -> Styler:
+        """The history table with the report's own half-year in bold on a light fill."""
+        table = self.tabel()
+        own = table.index == self.periode
+        return table.style.apply(
+            lambda column: np.where(own, "font-weight: bold; background-color: #FFF2CC", ""))
 
 
 def gemeente(code: str, periode: str, processed: str | Path | None = None) -> Gemeente:
