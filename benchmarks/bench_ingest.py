@@ -42,9 +42,9 @@ def main() -> None:
             start = time.perf_counter()
             result = ingest(raw, engine=engine)
             timings[engine] = time.perf_counter() - start
-            months = len(result.tables["realisatie_maand"])
+            days = len(result.tables["realisatie_dag"])
             print(f"Ingest met {engine}: {timings[engine]:.2f} s "
-                  f"({ROWS / timings[engine]:,.0f} rijen/s) -> {months} gemeente x maand")
+                  f"({ROWS / timings[engine]:,.0f} rijen/s) -> {days} gemeente x dag")
         print(f"calamine is {timings['openpyxl'] / timings['calamine']:.1f}x sneller")
 
 

@@ -71,17 +71,17 @@ def national(processed: Path, seed: int = 3) -> list[str]:
     taakstelling["inwoners_nederland"] = pd.NA
     taakstelling["inwoners"] = np.repeat(rng.integers(1_000, 900_000, len(codes)), len(PERIODS))
     taakstelling["taakstelling"] = rng.integers(5, 120, len(taakstelling))
-    months = pd.DataFrame([(c, m) for c in codes for m in pd.date_range(
-        "2022-01-01", "2025-12-01", freq="MS")], columns=["gemeente_code", "maand"])
-    months["periode"] = months["maand"].dt.year.astype(str) + "-H" + np.where(
-        months["maand"].dt.month <= 6, "1", "2")
-    months["realisatie"] = rng.integers(0, 20, len(months))
+    days = pd.DataFrame([(c, m) for c in codes for m in pd.date_range(
+        "2022-01-01", "2025-12-01", freq="MS")], columns=["gemeente_code", "datum"])
+    days["realisatie"] = rng.integers(0, 20, len(days))
+    days["nareizigers"] = days["correcties"] = 0
     opening = pd.DataFrame({"gemeente_code": codes, "periode": PERIODS[0],
                             "peildatum": pd.Timestamp("2022-02-01"),
                             "stand_begin": rng.integers(-30, 30, len(codes)),
                             "gerealiseerd": 0, "taakstelling": 0, "bron_bestand": "synthetisch"})
     mirror = {"taakstelling": taakstelling, "coa_overzicht": opening,
-              "realisatie_maand": months, "gemeente_rapportage": months.iloc[0:0],
+              "realisatie_dag": days,
+              "gemeente_rapportage": storage.empty_table("gemeente_rapportage"),
               "bestanden": pd.DataFrame({"bron_bestand": ["synthetisch"],
                                          "bestand_hash": ["-"]}),
               "validatie": pd.DataFrame(columns=["bestand", "blad", "rij", "kolom", "melding"])}

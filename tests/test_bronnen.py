@@ -74,7 +74,7 @@ def zonder_tvs(tmp_path_factory):
 
 def test_without_the_person_level_export_the_letter_block_is_the_seeds(zonder_tvs, capsys):
     _, processed = zonder_tvs
-    assert read_table(processed, "realisatie_maand").empty
+    assert read_table(processed, "realisatie_dag").empty
     code = main(["stand", "--processed", str(processed), "--gemeente", "De Wolden",
                  "--periode", "2024-H1"])
     assert (code, capsys.readouterr().out) == (0, DE_WOLDEN + "\n")

@@ -67,3 +67,14 @@ def test_achterstand_and_voorsprong_have_their_own_colours(stand):
 def test_tiles_fall_back_to_a_grid_outside_the_known_layout():
     layout = charts.tile_layout(pd.Index(["GM0363", "GM0344", "GM0599", "GM0518", "GM0014"]))
     assert len(layout) == 5 and not layout.duplicated().any()
+
+
+def test_the_reports_own_half_year_is_marked(stand):
+    one = stand[stand["gemeente_code"] == "GM1690"]
+    figure = charts.stand_verloop(one, "De Wolden", "2024-H1")
+    widths = [bar.get_linewidth() for bar in figure.axes[0].patches]
+    periods = sorted(one["periode"])
+    assert [w > 1 for w in widths] == [p == "2024-H1" for p in periods]
+    bold = [label.get_text() for label in figure.axes[0].get_xticklabels()
+            if label.get_fontweight() == "bold"]
+    assert bold == ["2024-H1"]

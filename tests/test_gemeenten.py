@@ -17,7 +17,8 @@ rows = st.sampled_from(list(reference.itertuples(index=False)))
 
 
 def test_reference_is_complete_and_unique():
-    assert len(reference) == 342
+    assert len(reference) == 432  # every code in use since 1 January 2014
+    assert reference["geldig_tot"].isna().sum() == 342  # the municipalities of today
     assert reference["gemeente_code"].is_unique
     assert gemeenten.name_key(reference["gemeente_naam"]).is_unique
     assert reference["gemeente_code"].str.fullmatch(r"GM\d{4}").all()

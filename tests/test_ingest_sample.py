@@ -6,6 +6,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from analysis.compute.stromen import persoon_maanden
 from analysis.config import RAW_DIR
 from analysis.ingest.mirror import run_ingest
 from analysis.sample import generate
@@ -50,7 +51,7 @@ def test_reproduces_the_de_wolden_letter(processed):
     end_of_h1 = coa.loc[("GM1690", pd.Timestamp("2024-07-01"))]
     assert (end_of_h1["stand_begin"], end_of_h1["taakstelling"], end_of_h1["opgave"],
             end_of_h1["gerealiseerd"]) == (-10, 26, 36, 23)
-    realisatie = _table(processed, "realisatie_maand")
+    realisatie = persoon_maanden(_table(processed, "realisatie_dag"))
     de_wolden = realisatie[realisatie["gemeente_code"] == "GM1690"]
     assert de_wolden.groupby("periode")["realisatie"].sum()["2024-H1"] == 23
     taakstelling = _table(processed, "taakstelling").set_index(["gemeente_code", "periode"])
@@ -68,7 +69,8 @@ def test_versions_of_a_revised_taakstelling_are_kept(processed):
 
 
 def test_corrections_can_make_a_month_negative(processed):
-    realisatie = _table(processed, "realisatie_maand").set_index(["gemeente_code", "maand"])
+    realisatie = persoon_maanden(_table(processed, "realisatie_dag")).set_index(
+        ["gemeente_code", "maand"])
     assert realisatie.loc[("GM1701", pd.Timestamp("2024-12-01")), "realisatie"] == -1
     assert realisatie["correcties"].sum() == 4
 
@@ -98,7 +100,7 @@ def test_no_personal_data_reaches_processed(processed):
 
 def test_calamine_gives_identical_frames(processed, tmp_path):
     run_ingest(RAW_DIR, tmp_path, engine="calamine")
-    for name in ["taakstelling", "coa_overzicht", "realisatie_maand", "gemeente_rapportage"]:
+    for name in ["taakstelling", "coa_overzicht", "realisatie_dag", "gemeente_rapportage"]:
         pd.testing.assert_frame_equal(_table(tmp_path, name), _table(processed, name))
 
 

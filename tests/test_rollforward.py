@@ -186,7 +186,7 @@ def test_unsorted_input_and_a_later_cut_off():
     at_period_end = rollforward(flows, opening)
     assert at_period_end["periode"].tolist() == ["2024-H2", "2025-H1"]
     assert at_period_end["taakstelling"].tolist() == [24, 21]
-    with_cut_off = rollforward(flows, opening, uitstel_dagen=24)
+    with_cut_off = rollforward(flows, opening, uitloop_dagen=24)
     assert with_cut_off["taakstelling"].tolist() == [24, 19]
 
 

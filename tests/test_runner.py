@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 
 import openpyxl
 import papermill
@@ -134,3 +135,25 @@ def test_the_index_page_escapes_what_it_shows(tmp_path):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "Drenthe &amp; co" in page
     assert "background:#ffffff" in page and "url(x)" not in page
     assert 'href="brieven/Brief%202024-H1%20%3Cb%3E.docx"' in page
+
+
+def test_a_report_about_2024_h1_shows_nothing_later(run_with_a_failing_notebook):
+    """As known on: pages and workbook about 2024-H1 stop at 2024-H1 (of the next half-year
+    only its taakstelling, in the letter's words), and mark 2024-H1 itself."""
+    _, reports = run_with_a_failing_notebook
+    published = reports / "2024-H1"
+    for page in [published / "overzicht.html", *published.glob("gemeente-GM*.html")]:
+        text = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", page.read_text())
+        text = text.replace("Volgend meetpunt: 1 januari 2025.", "")  # a date, not a figure
+        assert "2024-H2" not in text and "2025" not in text, page.name
+    de_wolden = (published / "gemeente-GM1690.html").read_text()
+    assert "Taakstelling 2e helft 2024: 24 (+achterstand 13) =37" in de_wolden
+    marked_row = re.search(r"#T_historie_row(\d)_col0[^{]*\{\s*font-weight: bold", de_wolden)
+    assert marked_row and marked_row.group(1) == "4"  # the fifth half-year, 2024-H1, marked
+    book = openpyxl.load_workbook(published / "GS-samenvatting-2024-H1.xlsx")
+    for sheet, column in (("Historie", 3), ("Verschillen", 2)):
+        periods = {row[column - 1] for row in book[sheet].iter_rows(min_row=2, values_only=True)}
+        assert periods and max(periods) <= "2024-H1", sheet
+    marked = [row[0].font.bold for row in book["Historie"].iter_rows(min_row=2)
+              if row[2].value == "2024-H1"]
+    assert marked and all(marked)

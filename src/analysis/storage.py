@@ -30,10 +30,9 @@ TABLES: dict[str, dict[str, list[str]]] = {
                     "geldend"],
         "key": ["gemeente_code", "peildatum", "bron_bestand"],
     },
-    "realisatie_maand": {
-        "columns": ["gemeente_code", "maand", "periode", "realisatie", "nareizigers",
-                    "correcties"],
-        "key": ["gemeente_code", "maand"],
+    "realisatie_dag": {  # the person-level export counted per municipality and day
+        "columns": ["gemeente_code", "datum", "realisatie", "nareizigers", "correcties"],
+        "key": ["gemeente_code", "datum"],
     },
     "gemeente_rapportage": {
         "columns": ["gemeente_code", "maand", "periode", "realisatie"],
@@ -43,11 +42,11 @@ TABLES: dict[str, dict[str, list[str]]] = {
 INGESTED = (*TABLES, "bestanden", "validatie")
 PROVENANCE = {"bron_bestand": "string", "bron_blad": "string", "bron_rij": "int64",
               "bestand_hash": "string"}
-_DATES = ("maand", "peildatum", "versiedatum", "aangemaakt")
+_DATES = ("maand", "datum", "peildatum", "versiedatum", "aangemaakt")
 _OTHER_TYPES = {"gemeente_code": "string", "periode": "string", "versie": "string",
                 "geldend": "boolean"}
-COMPUTED = ("stand", "coa_verschillen", "telling_verschillen", "beoordeling", "afstemming",
-            "tempo")
+COMPUTED = ("realisatie_maand", "stand", "coa_verschillen", "telling_verschillen",
+            "beoordeling", "afstemming", "tempo")
 MANIFEST = "manifest.json"
 
 

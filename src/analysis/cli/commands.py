@@ -23,12 +23,10 @@ def ingest(args: argparse.Namespace) -> int:
 
 def samenvatting(args: argparse.Namespace) -> int:
     from analysis import storage
-    from analysis.compute.stromen import coa_telling
     from analysis.report.terminal import municipality_summary
 
-    counted = coa_telling(storage.read_table(args.processed, "realisatie_maand"),
-                          storage.read_table(args.processed, "coa_overzicht"))
-    print(municipality_summary(storage.read_table(args.processed, "taakstelling"), counted))
+    print(municipality_summary(storage.read_table(args.processed, "taakstelling"),
+                               storage.read_table(args.processed, "realisatie_maand")))
     return ExitCode.OK
 
 
@@ -39,7 +37,8 @@ def bereken(args: argparse.Namespace) -> int:
 
     kader = load_kader(args.kader)
     tables, _ = bereken(Invoer.from_folders(args.processed, args.raw), kader, args.processed)
-    print(bereken_summary(tables, kader.naam, kader.leidende_bron, args.processed))
+    print(bereken_summary(tables, kader.naam, kader.leidende_bron, args.processed,
+                          kader.uitloop_dagen))
     return ExitCode.OK
 
 
@@ -143,7 +142,7 @@ def brieven(args: argparse.Namespace) -> int:
     from analysis.atomic import write_atomic
     from analysis.compute.volledigheid import is_volledig
     from analysis.domain.gemeenten import kies_provincie
-    from analysis.domain.periods import datum_tekst, kies_periode, periode_einde
+    from analysis.domain.periods import datum_tekst, kies_periode, peildatum
     from analysis.report.brieven.template import default_template
     from analysis.report.brieven.write import load_letters, write_brieven
     from analysis.report.publish import staged
@@ -160,13 +159,14 @@ def brieven(args: argparse.Namespace) -> int:
     adressering, template = load_letters(args.raw, args.sjabloon)
     result = _result(args)
     periode = kies_periode(args.periode, result.periodes, result.laatste_volledige)
+    closing = peildatum(periode, result.uitloop_dagen)
     if not is_volledig(result.table("stand"), periode):
         raise Refused(f"--periode: {periode} loopt nog: het COA-overzicht van de peildatum "
-                      f"{datum_tekst(periode_einde(periode))} ontbreekt; een brief volgt als de "
+                      f"{datum_tekst(closing)} ontbreekt; een brief volgt als de "
                       "afsluitende cijfers er zijn")
-    if datum < periode_einde(periode):
+    if datum < closing:
         raise Refused(f"--datum: een brief over {periode} kan niet gedateerd zijn vóór de "
-                      f"peildatum {datum_tekst(periode_einde(periode))}")
+                      f"peildatum {datum_tekst(closing)}")
     provincie, codes = kies_provincie(adressering.provincie, result.gemeenten)
     final = args.reports / periode / "brieven"
     with staged(final) as folder:

@@ -17,6 +17,8 @@ def gemeenten_tegen_coa(coa: pd.DataFrame, gemeente: pd.DataFrame,
         raise ValueError(f"leidende bron '{leidend}' onbekend; kies {' of '.join(SOURCES)}")
     span = gemeente.groupby("gemeente_code")["maand"].agg(["min", "max"])
     months = coa[coa["gemeente_code"].isin(span.index)][["gemeente_code", "maand", "realisatie"]]
+    if len(months):  # per calendar month, also under a cut-off (January then has two rows)
+        months = months.groupby(["gemeente_code", "maand"], as_index=False)["realisatie"].sum()
     both = months.merge(gemeente[["gemeente_code", "maand", "realisatie"]],
                         on=["gemeente_code", "maand"], how="outer", suffixes=("_coa", "_gemeente"))
     within = both.join(span, on="gemeente_code")

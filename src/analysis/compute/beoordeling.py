@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.compute.kader import Kader
-from analysis.domain.periods import datum_tekst, periode_einde, volgende_periode
+from analysis.domain.periods import datum_tekst, peildatum, volgende_periode
 from analysis.domain.resultaten import conclusie
 
 FROZEN, UP, DOWN, SAME, RUNNING = "bevroren", "opgeschaald", "afgeschaald", "gelijk", "lopend"
@@ -93,12 +93,13 @@ def beoordeel(stand: pd.DataFrame, kader: Kader, besluiten: pd.DataFrame) -> pd.
         [running, frozen, rung > previous, rung < previous], [RUNNING, FROZEN, UP, DOWN],
         default=SAME)
     frame["volgend_meetpunt"] = frame["periode"].map(
-        {p: datum_tekst(periode_einde(volgende_periode(p))) for p in frame["periode"].unique()})
-    frame["reden"] = _reasons(frame)
+        {p: datum_tekst(peildatum(volgende_periode(p), kader.uitloop_dagen))
+         for p in frame["periode"].unique()})
+    frame["reden"] = _reasons(frame, kader.uitloop_dagen)
     return frame
 
 
-def _reasons(frame: pd.DataFrame) -> pd.Series:
+def _reasons(frame: pd.DataFrame, uitloop_dagen: int) -> pd.Series:
     """Why: the letter's conclusion, the rating, a verschoning with its reference, the ladder."""
     sentences = [conclusie(p, bool(g), str(o)) for p, g, o in zip(
         frame["periode"], frame["taakstelling_gehaald"], frame["ontwikkeling"], strict=True)]
@@ -118,7 +119,7 @@ def _reasons(frame: pd.DataFrame) -> pd.Series:
     reason += frame["trede_wijziging"].map(ladder) + frame["trede"].astype(str) + "'."
     reason += " Volgend meetpunt: " + frame["volgend_meetpunt"] + "."
     running = frame["trede_wijziging"] == RUNNING
-    ends = frame["periode"].map({p: datum_tekst(periode_einde(p))
+    ends = frame["periode"].map({p: datum_tekst(peildatum(p, uitloop_dagen))
                                  for p in frame["periode"].unique()})
     reason[running] = ("Het halfjaar loopt nog: het COA-overzicht van de peildatum "
                        + ends[running] + " ontbreekt. Nog geen oordeel en geen stap op de "

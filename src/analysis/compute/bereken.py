@@ -19,6 +19,7 @@ from analysis import __version__, storage
 from analysis.compute.afstemming import gemeenten_tegen_coa
 from analysis.compute.beoordeling import beoordeel
 from analysis.compute.coa_verschillen import coa_verschillen, telling_verschillen
+from analysis.compute.herindeling import crosswalk, openingen, vouw
 from analysis.compute.kader import Kader
 from analysis.compute.roll_forward import rollforward
 from analysis.compute.stromen import (
@@ -26,16 +27,18 @@ from analysis.compute.stromen import (
     geldende_overzichten,
     openingsstand,
     periode_realisatie,
+    persoon_maanden,
     realisatie_maand,
     stromen,
 )
 from analysis.compute.tempo import tempo
 from analysis.compute.volledigheid import laatste_volledige, volledig
 from analysis.domain.gemeenten import naam
-from analysis.ingest.besluiten import besluiten_bestand, load_besluiten
+from analysis.domain.taakstelling_versies import geldende_taakstelling, peildatum_cutoff
+from analysis.ingest.besluiten import besluiten_bestand, load_besluiten, load_verdelingen
 from analysis.ingest.mirror import file_hash
 
-INPUT_TABLES = ("taakstelling", "coa_overzicht", "realisatie_maand", "gemeente_rapportage",
+INPUT_TABLES = ("taakstelling", "coa_overzicht", "realisatie_dag", "gemeente_rapportage",
                 "bestanden")
 
 
@@ -58,18 +61,27 @@ class Invoer:
 
 def compute(invoer: Invoer, kader: Kader) -> dict[str, pd.DataFrame]:
     """Every computed table, as a pure function of the inputs and the kader."""
-    overviews = geldende_overzichten(invoer["coa_overzicht"])
-    counted = coa_telling(invoer["realisatie_maand"], overviews)
+    uitloop = kader.uitloop_dagen
+    overviews = geldende_overzichten(invoer["coa_overzicht"], uitloop)
+    person_months = persoon_maanden(invoer["realisatie_dag"], uitloop)
+    counted = coa_telling(person_months, overviews, uitloop)
     months = realisatie_maand(counted, invoer["gemeente_rapportage"], kader.leidende_bron)
-    realised = periode_realisatie(months, overviews, kader.leidende_bron)
-    stand = rollforward(stromen(invoer["taakstelling"], realised), openingsstand(overviews))
+    realised = periode_realisatie(months, overviews, kader.leidende_bron, uitloop)
+    flows = geldende_taakstelling(stromen(invoer["taakstelling"], realised), uitloop)
+    overgang = crosswalk(flows["gemeente_code"], load_verdelingen(invoer.besluiten_pad))
+    stand = rollforward(vouw(flows, overgang),
+                        openingen(openingsstand(overviews, months, uitloop), overgang), overgang)
     stand.insert(1, "gemeente_naam", naam(stand["gemeente_code"]))
-    stand["volledig"] = volledig(stand, overviews)
-    besluiten = load_besluiten(invoer.besluiten_pad, sorted(stand["gemeente_code"].unique()))
+    closing = pd.DatetimeIndex(peildatum_cutoff(stand["periode"], uitloop))
+    stand["peildatum_begin"], stand["peildatum_eind"] = closing - pd.DateOffset(months=6), closing
+    stand["volledig"] = volledig(stand, overviews, uitloop, per_dag=len(person_months) > 0)
+    besluiten = load_besluiten(invoer.besluiten_pad, sorted(stand["gemeente_code"].unique()),
+                               uitloop)
     return {
+        "realisatie_maand": months.reset_index(drop=True),
         "stand": stand,
-        "coa_verschillen": coa_verschillen(stand, overviews),
-        "telling_verschillen": telling_verschillen(invoer["realisatie_maand"], overviews),
+        "coa_verschillen": coa_verschillen(stand, overviews, uitloop),
+        "telling_verschillen": telling_verschillen(person_months, overviews, uitloop),
         "beoordeling": beoordeel(stand, kader, besluiten),
         "afstemming": gemeenten_tegen_coa(counted, invoer["gemeente_rapportage"],
                                           kader.leidende_bron),
@@ -88,6 +100,7 @@ def manifest(invoer: Invoer, kader: Kader, tables: dict[str, pd.DataFrame]) -> d
         "beoordelingskader": {"naam": kader.naam, "toelichting": kader.toelichting,
                               "bestand": kader.path.name, "sha256": kader.sha256},
         "leidende_bron": kader.leidende_bron,
+        "uitloop_dagen": kader.uitloop_dagen,
         "periodes": {"eerste": str(stand["periode"].min()),
                      "laatste": str(stand["periode"].max()),
                      "laatste_volledige": laatste_volledige(stand)},

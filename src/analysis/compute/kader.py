@@ -30,6 +30,7 @@ HISTORY = ["gemist_op_rij", "achterstand_op_rij"]
 RULE_COLUMNS = [c for c in COLUMNS if c not in ("gemeente_code", "periode")] + HISTORY
 LADDER_COLUMNS = [*RULE_COLUMNS, "oordeel", "verschoond"]
 ON_EXCUSE = ("bevriezen", "doorlopen")
+MAX_UITLOOP = 62
 
 
 class KaderError(ValueError):
@@ -73,6 +74,7 @@ class Kader:
     afschalen: Rule
     bij_verschoning: str
     leidende_bron: str = "COA"
+    uitloop_dagen: int = 0  # realisatie this many days after a half-year still counts for it
     sha256: str = ""
 
     def oordeel(self, code: str) -> Oordeel:
@@ -216,6 +218,8 @@ def load_kader(name: str | Path) -> Kader:
                             set(codes)),
             bij_verschoning=on_excuse,
             leidende_bron=_leading(data.get("leidende_bron", "COA"), where),
+            uitloop_dagen=_uitloop(data.get("uitloop_dagen", 0), data.get("leidende_bron", "COA"),
+                                   where),
             sha256=hashlib.sha256(content).hexdigest(),
         )
     except KeyError as missing:
@@ -231,6 +235,18 @@ def _leading(value: object, where: str) -> str:
         raise KaderError(f"{where}: leidende_bron '{value}' bestaat niet; kies "
                          f"{' of '.join(SOURCES)}")
     return str(value)
+
+
+def _uitloop(value: object, leading: object, where: str) -> int:
+    """Days after a half-year's end that still count for it: a whole number from 0 to
+    ``MAX_UITLOOP``; counting per day needs COA (municipalities report per month)."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_UITLOOP:
+        raise KaderError(f"{where}: uitloop_dagen '{value}' is geen geheel getal van 0 tot en met "
+                         f"{MAX_UITLOOP} (24 betekent: de telling sluit op 25 januari en 25 juli)")
+    if value and leading != "COA":
+        raise KaderError(f"{where}: uitloop_dagen vraagt een telling per dag en kan niet samen met "
+                         f"leidende_bron '{leading}' (gemeenten rapporteren per maand)")
+    return value
 
 
 def _oordeel(item: dict, where: str) -> Oordeel:

@@ -40,6 +40,11 @@ class Berekening:
         return self.manifest["beoordelingskader"]["toelichting"]
 
     @property
+    def uitloop_dagen(self) -> int:
+        """Days after a half-year that still count for it: its peildatum is that much later."""
+        return int(self.manifest.get("uitloop_dagen", 0))
+
+    @property
     def leidende_bron(self) -> str:
         return self.manifest["leidende_bron"]
 

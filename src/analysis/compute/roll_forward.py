@@ -152,9 +152,9 @@ def _roll(groups: _Groups, net: np.ndarray, transfers: np.ndarray, opening_index
 
 def _mergers(herindelingen: pd.DataFrame | None, groups: _Groups) -> pd.DataFrame:
     """The crosswalk as group numbers, checked: predecessors end right before the merger."""
-    columns = ["oud", "nieuw", "index"]
+    columns = ["oud", "nieuw", "index", "gewicht"]
     if herindelingen is None or herindelingen.empty:
-        return pd.DataFrame(np.zeros((0, 3), dtype="int64"), columns=columns)
+        return pd.DataFrame(np.zeros((0, 4), dtype="int64"), columns=columns)
     crosswalk = herindelingen[herindelingen["oud_code"] != herindelingen["nieuw_code"]]
     old = groups.codes.get_indexer(crosswalk["oud_code"])
     new = groups.codes.get_indexer(crosswalk["nieuw_code"])
@@ -166,21 +166,40 @@ def _mergers(herindelingen: pd.DataFrame | None, groups: _Groups) -> pd.DataFram
         raise RollforwardError(f"herindeling {row['oud_code']} -> {row['nieuw_code']} per "
                                f"{row['periode']}: beide moeten in de stromen staan en die van "
                                f"{row['oud_code']} moeten tot die periode lopen en daar eindigen")
-    return pd.DataFrame({"oud": old, "nieuw": new, "index": at})
+    weights = (crosswalk["gewicht"].to_numpy("int64") if "gewicht" in crosswalk
+               else np.ones(len(crosswalk), dtype="int64"))
+    return pd.DataFrame({"oud": old, "nieuw": new, "index": at, "gewicht": weights})
+
+
+def verdeel(totals: np.ndarray, owners: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Whole persons: each owner's total divided over its rows in proportion to ``weights`` by
+    largest remainders, so the parts add up to the total exactly (-10 over 3:1 is -8 and -2)."""
+    totals, weights = np.asarray(totals, dtype="int64"), np.asarray(weights, dtype="int64")
+    owners = pd.factorize(owners)[0]
+    weight_sum = np.bincount(owners, weights=weights).astype("int64")[owners]
+    scaled = np.abs(totals) * weights
+    floor, remainder = scaled // weight_sum, scaled % weight_sum
+    short = np.abs(totals) - np.bincount(owners, weights=floor).astype("int64")[owners]
+    order = np.lexsort((np.arange(len(owners)), -remainder, owners))
+    rank = np.empty(len(owners), dtype="int64")
+    starts = np.r_[0, np.flatnonzero(np.diff(owners[order])) + 1]
+    rank[order] = np.arange(len(owners)) - np.repeat(starts, np.diff(np.r_[starts, len(owners)]))
+    return np.sign(totals) * (floor + (rank < short))
 
 
 def rollforward(stromen: pd.DataFrame, openingsstand: pd.DataFrame,
-                herindelingen: pd.DataFrame | None = None, uitstel_dagen: int = 0) -> pd.DataFrame:
+                herindelingen: pd.DataFrame | None = None, uitloop_dagen: int = 0) -> pd.DataFrame:
     """The stand of every municipality in every period.
 
     ``stromen``: ``gemeente_code``, ``periode``, ``taakstelling``, ``realisatie`` (one row per
     municipality and period; with a ``versiedatum`` column, the version valid at the peildatum
     is taken, see :func:`geldende_taakstelling`). ``openingsstand``: ``gemeente_code``,
     ``periode``, ``stand`` at the start of that period. ``herindelingen`` (optional):
-    ``oud_code``, ``nieuw_code``, ``periode`` (the first period of the new municipality); a
-    successor that starts at its merger needs no opening. Other columns of ``stromen`` are kept.
+    ``oud_code``, ``nieuw_code``, ``periode`` (the first period of the new municipality) and
+    optionally ``gewicht`` (a split's share per successor, e.g. inhabitants); a successor that
+    starts at its merger needs no opening. Other columns of ``stromen`` are kept.
     """
-    flows, groups = _sorted_groups(geldende_taakstelling(stromen, uitstel_dagen))
+    flows, groups = _sorted_groups(geldende_taakstelling(stromen, uitloop_dagen))
     target = flows["taakstelling"].to_numpy("int64")
     realised = flows["realisatie"].to_numpy("int64")
     net = realised - target
@@ -213,23 +232,27 @@ def rollforward(stromen: pd.DataFrame, openingsstand: pd.DataFrame,
 def _take_over(groups: _Groups, mergers: pd.DataFrame, stand_eind: np.ndarray,
                transfers: np.ndarray, opening_index: np.ndarray,
                opening_stand: np.ndarray) -> None:
-    """Put the summed final stands of merged predecessors into ``transfers`` at each successor's
-    merger period; a successor without an opening opens at 0 on the merger date."""
+    """Put the final stands of predecessors into ``transfers`` at each successor's merger period
+    (a split's stand divided by the weights, in whole persons); a successor without an opening
+    opens at 0 on its first merger date."""
     if mergers.empty:
         return
-    amounts = pd.Series(stand_eind[groups.ends[mergers["oud"]]]).groupby(
-        mergers["nieuw"].to_numpy()).sum()
-    at = mergers.groupby("nieuw")["index"].first().loc[amounts.index].to_numpy()
-    new = amounts.index.to_numpy()
+    ended = stand_eind[groups.ends[mergers["oud"].to_numpy()]]
+    parts = verdeel(ended, mergers["oud"].to_numpy(), mergers["gewicht"].to_numpy())
+    amounts = pd.Series(parts).groupby([mergers["nieuw"].to_numpy(),
+                                        mergers["index"].to_numpy()]).sum()
+    new = amounts.index.get_level_values(0).to_numpy()
+    at = amounts.index.get_level_values(1).to_numpy()
     rows = groups.starts[new] + (at - groups.index[groups.starts[new]])
     outside = (rows < groups.starts[new]) | (rows > groups.ends[new])
-    if outside.any() or (groups.index[rows] != at).any():
+    if outside.any() or (groups.index[np.clip(rows, 0, len(groups.index) - 1)] != at).any():
         raise RollforwardError("herindeling: de nieuwe gemeente heeft geen stromen in de periode "
                                "van de herindeling")
     transfers[rows] = amounts.to_numpy()
-    without = opening_index[new] < 0
-    opening_index[new[without]] = at[without]
-    opening_stand[new[without]] = 0
+    first = pd.Series(at).groupby(new).min()
+    without = opening_index[first.index] < 0
+    opening_index[first.index[without]] = first.to_numpy()[without]
+    opening_stand[first.index[without]] = 0
 
 
 def _percentages(realised: np.ndarray, target: np.ndarray,

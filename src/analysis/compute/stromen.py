@@ -3,43 +3,83 @@
 COA's count per month comes from the person-level export when the province has one, and
 otherwise from COA's monthly overviews (each gives the realisation of its half-year so far).
 Where the kader makes the municipalities' own reports leading, theirs replace COA's for the
-months they report. A half-year's realisatie under COA is the official figure: COA's overview at
-the peildatum closing it, where there is one. The opening balance is COA's voor/achterstand at
-the start of each municipality's first period with an overview.
+months they report. A half-year's realisatie under COA is the official figure: the increase of
+COA's overviews over the half-year, which is the overview at the peildatum closing it; with a
+counting cut-off (``uitloop_dagen``) the overviews of the cut-off dates mark its ends. The
+opening balance is COA's voor/achterstand at the start of each municipality's first period with
+an overview.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
+from analysis.domain.periods import (
+    afsluitdatum_tekst,
+    is_afsluitdatum,
+    telperiode,
+    volgende_periode,
+)
+from analysis.problems import InputError, Problem
+
 MONTH_COLUMNS = ["gemeente_code", "maand", "periode", "realisatie"]
+KEY = ["gemeente_code", "periode"]
 
 
-def geldende_overzichten(coa_overzicht: pd.DataFrame) -> pd.DataFrame:
-    """COA's overviews as they count: of a re-issued overview only the latest vintage."""
-    return coa_overzicht[coa_overzicht["geldend"].fillna(True).astype(bool)]
+def geldende_overzichten(coa_overzicht: pd.DataFrame, uitloop_dagen: int = 0) -> pd.DataFrame:
+    """COA's overviews as they count: of a re-issued overview only the latest vintage. Each
+    overview is dated the first of a month or on a closing date of the count; any other date
+    is refused, never silently filed under a half-year."""
+    frame = coa_overzicht[coa_overzicht["geldend"].fillna(True).astype(bool)]
+    dates = frame["peildatum"]
+    wrong = ~(dates.dt.day.eq(1) | is_afsluitdatum(dates, uitloop_dagen))
+    if wrong.any():
+        raise InputError([
+            Problem(str(row.bron_bestand), f"peildatum {row.peildatum:%d-%m-%Y} is geen eerste "
+                    "van de maand en geen afsluitdatum van de telling van het "
+                    f"beoordelingskader ({afsluitdatum_tekst(uitloop_dagen)})",
+                    getattr(row, "bron_blad", None), _row(row), "peildatum")
+            for row in frame[wrong].itertuples()])
+    return frame
 
 
-def coa_maanden(coa_overzicht: pd.DataFrame) -> pd.DataFrame:
-    """Realisation per municipality and month from COA's monthly overviews: an overview dated
-    the first of a month gives its half-year's realisation through the month before; a month's
-    realisation is the increase over the previous overview of the same half-year (over two
-    months if an overview is missing, shown in the later month)."""
+def _row(row) -> int | None:
+    value = getattr(row, "bron_rij", None)
+    return None if pd.isna(value) else int(value)
+
+
+def coa_maanden(coa_overzicht: pd.DataFrame, uitloop_dagen: int = 0) -> pd.DataFrame:
+    """Realisation between consecutive overviews from COA's monthly overviews: an overview gives
+    its half-year's realisation through the day before its date; the increase over the previous
+    overview of the same half-year is shown in the month of that day before, and counts for the
+    half-year that day belongs to under the kader's cut-off."""
     frame = coa_overzicht.sort_values(["gemeente_code", "peildatum"])
     so_far = frame["gerealiseerd"].astype("int64")
     before = so_far.groupby([frame["gemeente_code"], frame["periode"]]).shift(1, fill_value=0)
+    last_day = frame["peildatum"].astype("datetime64[ns]") - pd.Timedelta(days=1)
     return pd.DataFrame({
         "gemeente_code": frame["gemeente_code"],
-        "maand": frame["peildatum"].astype("datetime64[ns]") - pd.offsets.MonthBegin(1),
-        "periode": frame["periode"], "realisatie": so_far - before,
+        "maand": last_day.dt.to_period("M").dt.to_timestamp(),
+        "periode": telperiode(last_day, uitloop_dagen), "realisatie": so_far - before,
     }).reset_index(drop=True)
 
 
-def coa_telling(person_months: pd.DataFrame, coa_overzicht: pd.DataFrame) -> pd.DataFrame:
+def persoon_maanden(realisatie_dag: pd.DataFrame, uitloop_dagen: int = 0) -> pd.DataFrame:
+    """The person-level count per municipality and month, each day counted for the half-year it
+    belongs to under the kader's cut-off (a January may then hold two rows)."""
+    days = realisatie_dag["datum"].astype("datetime64[ns]")
+    frame = realisatie_dag.assign(maand=days.dt.to_period("M").dt.to_timestamp(),
+                                  periode=telperiode(days, uitloop_dagen))
+    return frame.groupby(["gemeente_code", "maand", "periode"], as_index=False)[
+        ["realisatie", "nareizigers", "correcties"]].sum()
+
+
+def coa_telling(person_months: pd.DataFrame, coa_overzicht: pd.DataFrame,
+                uitloop_dagen: int = 0) -> pd.DataFrame:
     """COA's count per month: the person-level export's when there is one, else the overviews'."""
     if len(person_months):
         return person_months[MONTH_COLUMNS]
-    return coa_maanden(coa_overzicht)
+    return coa_maanden(coa_overzicht, uitloop_dagen)
 
 
 def realisatie_maand(coa: pd.DataFrame, gemeente: pd.DataFrame,
@@ -55,26 +95,39 @@ def realisatie_maand(coa: pd.DataFrame, gemeente: pd.DataFrame,
     return pd.concat([rest, own], ignore_index=True).sort_values(key, ignore_index=True)
 
 
-def coa_afsluiting(coa_overzicht: pd.DataFrame) -> pd.DataFrame:
-    """COA's overviews at the peildatum closing a half-year (1 January, 1 July)."""
-    dates = coa_overzicht["peildatum"].dt
-    return coa_overzicht[dates.month.isin([1, 7]) & dates.day.eq(1)]
+def coa_afsluiting(coa_overzicht: pd.DataFrame, uitloop_dagen: int = 0) -> pd.DataFrame:
+    """COA's overviews on a closing date of the count (1 January and 1 July, or the kader's
+    cut-off), with ``periode`` the half-year each closes."""
+    closing = coa_overzicht[is_afsluitdatum(coa_overzicht["peildatum"], uitloop_dagen)]
+    last_day = closing["peildatum"] - pd.Timedelta(days=1)
+    return closing.assign(periode=telperiode(last_day, uitloop_dagen))
+
+
+def gesloten(coa_overzicht: pd.DataFrame, uitloop_dagen: int = 0) -> pd.DataFrame:
+    """The municipality x half-years whose realisatie COA's overviews settle: the overview of
+    the closing date is there, and with a cut-off also that of the opening date (else one
+    interval of overviews would straddle the half-year's start)."""
+    closing = coa_afsluiting(coa_overzicht, uitloop_dagen)[KEY].drop_duplicates()
+    if not uitloop_dagen:
+        return closing.reset_index(drop=True)
+    opened = closing.assign(periode=(closing["periode"].map(volgende_periode)))
+    return closing.merge(opened, on=KEY).reset_index(drop=True)
 
 
 def periode_realisatie(months: pd.DataFrame, coa_overzicht: pd.DataFrame,
-                       leidend: str = "COA") -> pd.DataFrame:
-    """Realisatie per municipality and period: under COA the figure of COA's closing overview
-    where there is one, else the sum of the months; under the municipalities' reports the sum
-    of the leading months."""
-    key = ["gemeente_code", "periode"]
-    summed = months.groupby(key, as_index=False)["realisatie"].sum()
+                       leidend: str = "COA", uitloop_dagen: int = 0) -> pd.DataFrame:
+    """Realisatie per municipality and period: under COA the official figure where COA's
+    overviews settle the half-year (the increase over it, which without a cut-off is the closing
+    overview's figure), else the sum of the months; under the municipalities' reports the sum of
+    the leading months."""
+    summed = months.groupby(KEY, as_index=False)["realisatie"].sum()
     if leidend != "COA":
         return summed
-    closing = coa_afsluiting(coa_overzicht)[[*key, "gerealiseerd"]].rename(
-        columns={"gerealiseerd": "realisatie"})
-    rest = summed.merge(closing[key], on=key, how="left", indicator=True)
+    official = coa_maanden(coa_overzicht, uitloop_dagen).groupby(KEY, as_index=False)[
+        "realisatie"].sum().merge(gesloten(coa_overzicht, uitloop_dagen), on=KEY)
+    rest = summed.merge(official[KEY], on=KEY, how="left", indicator=True)
     rest = rest[rest["_merge"] == "left_only"].drop(columns="_merge")
-    return pd.concat([closing, rest], ignore_index=True)
+    return pd.concat([official, rest], ignore_index=True)
 
 
 def stromen(taakstelling: pd.DataFrame, realised: pd.DataFrame) -> pd.DataFrame:
@@ -85,8 +138,24 @@ def stromen(taakstelling: pd.DataFrame, realised: pd.DataFrame) -> pd.DataFrame:
     return frame.fillna({"realisatie": 0}).astype({"realisatie": "int64"})
 
 
-def openingsstand(coa_overzicht: pd.DataFrame) -> pd.DataFrame:
-    """COA's stand at the start of each municipality's earliest period with an overview."""
+def openingsstand(coa_overzicht: pd.DataFrame, months: pd.DataFrame | None = None,
+                  uitloop_dagen: int = 0) -> pd.DataFrame:
+    """COA's stand at the start of each municipality's earliest period with an overview; with a
+    cut-off, what was housed between that start and the cut-off date counts for the period
+    before and so is part of the opening stand (from ``months``, the count as it leads, or
+    else COA's overviews)."""
     first = coa_overzicht.sort_values("peildatum").groupby("gemeente_code", as_index=False).first()
-    return first[["gemeente_code", "periode", "stand_begin"]].rename(
+    opening = first[["gemeente_code", "periode", "stand_begin"]].rename(
         columns={"stand_begin": "stand"})
+    if not uitloop_dagen:
+        return opening
+    counted = (coa_maanden(coa_overzicht, uitloop_dagen) if months is None else months).merge(
+        first[["gemeente_code", "periode", "peildatum"]].rename(
+            columns={"periode": "eerste", "peildatum": "eerste_peildatum"}), on="gemeente_code")
+    last_day = counted["eerste_peildatum"] - pd.Timedelta(days=1)  # in COA's first half-year
+    start = pd.to_datetime(pd.DataFrame({"year": last_day.dt.year,
+                                         "month": (last_day.dt.month > 6) * 6 + 1, "day": 1}))
+    within = (counted["periode"] < counted["eerste"]) & (counted["maand"] >= start)
+    before = counted[within].groupby("gemeente_code")["realisatie"].sum()
+    return opening.assign(stand=opening["stand"] + opening["gemeente_code"].map(before).fillna(0)
+                          .astype("int64"))

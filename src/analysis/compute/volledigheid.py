@@ -1,21 +1,30 @@
 """Complete and running half-years: a half-year is complete for a municipality when the data
-holds its closing figures, COA's overview at the peildatum that ends it; until then it is
-running. Commands default to the latest half-year that is complete for every municipality."""
+holds its closing figures, COA's overviews settling it (the one at the peildatum that ends it, or
+at the kader's cut-off date); until then it is running. With a cut-off and a person-level export,
+whose days give the count up to any date, an overview dated on or after the closing date shows
+the count has closed. Commands default to the latest half-year complete for every municipality."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from analysis.compute.stromen import coa_afsluiting
+from analysis.compute.stromen import gesloten
+from analysis.domain.taakstelling_versies import peildatum_cutoff
 
 KEY = ["gemeente_code", "periode"]
 
 
-def volledig(stand: pd.DataFrame, coa_overzicht: pd.DataFrame) -> pd.Series:
-    """Per row of ``stand``: whether COA's closing overview of that half-year is in the data."""
-    closed = coa_afsluiting(coa_overzicht)[KEY].drop_duplicates().assign(_gesloten=True)
-    found = stand[KEY].merge(closed, on=KEY, how="left")["_gesloten"]
-    return pd.Series(found.notna().to_numpy(), index=stand.index, name="volledig")
+def volledig(stand: pd.DataFrame, coa_overzicht: pd.DataFrame, uitloop_dagen: int = 0,
+             per_dag: bool = False) -> pd.Series:
+    """Per row of ``stand``: whether the data holds the closing figures of that half-year
+    (``per_dag``: the count comes from a person-level export)."""
+    closed = gesloten(coa_overzicht, uitloop_dagen).assign(_gesloten=True)
+    found = stand[KEY].merge(closed, on=KEY, how="left")["_gesloten"].notna().to_numpy()
+    if per_dag and uitloop_dagen:
+        latest = stand["gemeente_code"].map(coa_overzicht.groupby("gemeente_code")["peildatum"]
+                                            .max()).to_numpy()
+        found = found | (latest >= peildatum_cutoff(stand["periode"], uitloop_dagen))
+    return pd.Series(found, index=stand.index, name="volledig")
 
 
 def laatste_volledige(stand: pd.DataFrame) -> str | None:

@@ -32,6 +32,15 @@ def conclusie(periode: str, taakstelling_gehaald: bool, ontwikkeling: str) -> st
     return f"Taakstelling {periode_tekst(periode)} {gehaald}, {ontwikkeling}."
 
 
+def _dates(row: pd.Series, periode: str) -> tuple[str, str]:
+    """The peildata opening and closing the half-year: from the stand's columns (a kader's
+    cut-off moves them to e.g. 25 January), else 1 January and 1 July."""
+    begin, end = row.get("peildatum_begin"), row.get("peildatum_eind")
+    if begin is None or pd.isna(begin):
+        return datum_tekst(periode_start(periode)), datum_tekst(periode_einde(periode))
+    return datum_tekst(pd.Timestamp(begin).date()), datum_tekst(pd.Timestamp(end).date())
+
+
 def _rows(stand: pd.DataFrame, gemeente_code: str, periode: str) -> pd.DataFrame:
     rows = stand[stand["gemeente_code"] == gemeente_code].set_index("periode")
     if periode not in rows.index:
@@ -47,16 +56,17 @@ def resultaten_regels(stand: pd.DataFrame, gemeente_code: str, periode: str,
     stand."""
     rows = _rows(stand, gemeente_code, periode)
     row = rows.loc[periode]
+    begin, end = _dates(row, periode)
     if not row.get("volledig", True):
-        return [f"Stand op {datum_tekst(periode_start(periode))}: {int(row['stand_begin'])}",
+        return [f"Stand op {begin}: {int(row['stand_begin'])}",
                 _taakstelling_line(periode, int(row["taakstelling"]), int(row["stand_begin"])),
                 f"Realisatie {periode_tekst(periode)} tot nu toe: {int(row['realisatie'])}"]
     following = volgende_periode(periode)
     lines = [
-        f"Stand op {datum_tekst(periode_start(periode))}: {int(row['stand_begin'])}",
+        f"Stand op {begin}: {int(row['stand_begin'])}",
         _taakstelling_line(periode, int(row["taakstelling"]), int(row["stand_begin"])),
         f"Realisatie {periode_tekst(periode)}: {int(row['realisatie'])}",
-        f"Stand op {datum_tekst(periode_einde(periode))}: {int(row['stand_eind'])}",
+        f"Stand op {end}: {int(row['stand_eind'])}",
     ]
     if bekend is not None:
         found = bekend[(bekend["gemeente_code"] == gemeente_code)
@@ -83,8 +93,8 @@ def resultaten_block(stand: pd.DataFrame, gemeente_code: str, gemeente_naam: str
         return "\n".join([f"Resultaten gemeente {gemeente_naam} (voorlopig)",
                           *resultaten_regels(stand, gemeente_code, periode),
                           f"De {periode_tekst(periode)} loopt nog; de stand op "
-                          f"{datum_tekst(periode_einde(periode))} volgt uit het COA-overzicht "
-                          "van die datum."])
+                          f"{_dates(row, periode)[1]} volgt uit het COA-overzicht van die "
+                          "datum."])
     return "\n".join([f"Resultaten gemeente {gemeente_naam}",
                       *resultaten_regels(stand, gemeente_code, periode),
                       conclusie(periode, bool(row["taakstelling_gehaald"]),

@@ -18,6 +18,7 @@ from analysis.domain.art29 import art29_afwijkingen
 from analysis.domain.gemeenten import naam
 from analysis.domain.periods import periode_of_dates
 from analysis.ingest.extract import Extracted, Layout, extract, locate_layout
+from analysis.ingest.opvolgers import naar_opvolgers
 from analysis.ingest.specs import Spec, load_specs
 from analysis.ingest.spreadsheet import Book, WorkbookError, check_xlsx
 from analysis.ingest.vintages import mark_vintages
@@ -93,13 +94,14 @@ def _show(value: object) -> str:
 
 
 def _aggregate_persons(persons: pd.DataFrame) -> pd.DataFrame:
-    """Person-level rows to municipality x month; ids and personal fields do not survive."""
+    """Person-level rows to counts per municipality and day (the day, because a province may
+    count until e.g. 25 January); ids and personal fields do not survive."""
     frame = persons.assign(
-        maand=persons["datum"].dt.to_period("M").dt.to_timestamp(),
+        datum=persons["datum"].dt.normalize(),
         nareiziger_telling=persons["telling"].where(persons["nareiziger"].fillna(False), 0),
         is_correctie=persons["mutatie"].str.lower().str.startswith("correctie").fillna(False),
     )
-    grouped = frame.groupby(["gemeente_code", "maand"], as_index=False).agg(
+    grouped = frame.groupby(["gemeente_code", "datum"], as_index=False).agg(
         realisatie=("telling", "sum"),
         nareizigers=("nareiziger_telling", "sum"),
         correcties=("is_correctie", "sum"),
@@ -119,8 +121,7 @@ def _with_periode(frame: pd.DataFrame, date_column: str, offset_days: int = 0) -
 def _finalise(source: str, frame: pd.DataFrame) -> tuple[str, pd.DataFrame]:
     """Shape one source's rows into its processed table."""
     if source == "tvs_personen":
-        table, frame = "realisatie_maand", _aggregate_persons(frame)
-        frame = _with_periode(frame, "maand")
+        table, frame = "realisatie_dag", _aggregate_persons(frame)
     elif source == "coa_overzicht":
         # An overview dated on the first of a month reports the period containing the day before.
         table, frame = source, _with_periode(frame, "peildatum", offset_days=1)
@@ -193,6 +194,10 @@ def ingest(raw_dir: Path, engine: str = "openpyxl") -> IngestResult:
     tables: dict[str, pd.DataFrame] = {}
     labels = {"gemeente_code": "gemeente", "peildatum": "peildatum", "maand": "maand"}
     combined = {source: pd.concat(parts, ignore_index=True) for source, parts in frames.items()}
+    for source, frame in combined.items():
+        combined[source], moved, after_split = naar_opvolgers(source, frame)
+        warnings.extend(moved)
+        problems.extend(after_split)
     for source, frame in combined.items():
         key = PERSON_KEY if source == "tvs_personen" else storage.TABLES[source]["key"]
         problems.extend(_duplicates(frame.dropna(subset=key), key, labels))

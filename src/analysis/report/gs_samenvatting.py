@@ -18,7 +18,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from analysis.atomic import write_atomic
 from analysis.compute.resultaat import Berekening
 from analysis.compute.volledigheid import is_volledig
-from analysis.domain.periods import datum_tekst, periode_einde, volgende_periode
+from analysis.domain.periods import datum_tekst, peildatum, volgende_periode
 
 DEFINITIONS = {
     "Stand begin": "Voorsprong (positief) of achterstand (negatief) aan het begin van het "
@@ -135,7 +135,8 @@ def _toelichting(sheet, result: Berekening, periode: str, provincie: str) -> Non
     sheet.title = "Toelichting"
     sheet["A1"] = f"Toezicht huisvesting vergunninghouders {provincie}: samenvatting"
     sheet["A1"].font = Font(bold=True, size=14)
-    lines = [("Periode", periode), ("Peildatum", datum_tekst(periode_einde(periode))),
+    lines = [("Periode", periode),
+             ("Peildatum", datum_tekst(peildatum(periode, result.uitloop_dagen))),
              ("Beoordelingskader", f"{result.kader_naam}: {result.kader_toelichting}"),
              ("Leidende bron", result.leidende_bron),
              ("Status", "definitief: de afsluitende cijfers van COA zijn er"

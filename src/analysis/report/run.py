@@ -26,7 +26,7 @@ from analysis.compute.bereken import Invoer, compute, manifest
 from analysis.compute.kader import load_kader
 from analysis.compute.volledigheid import is_volledig, laatste_volledige
 from analysis.domain.gemeenten import kies_provincie
-from analysis.domain.periods import datum_tekst, kies_periode, periode_argument, periode_einde
+from analysis.domain.periods import datum_tekst, kies_periode, peildatum, periode_argument
 from analysis.ingest.besluiten import besluiten_bestand
 from analysis.ingest.mirror import ingest, mirror_tables
 from analysis.problems import Refused
@@ -120,10 +120,11 @@ def _letters(letters, folder: Path, result: resultaat.Berekening, periode: str,
     """The letters of the run, or a note why there are none."""
     if letters is None:
         return Brieven(opmerkingen=[f"brieven niet gemaakt: {config_path(raw)} ontbreekt"])
-    if not is_volledig(result.table("stand"), periode) or dt.date.today() < periode_einde(periode):
+    closing = peildatum(periode, result.uitloop_dagen)
+    if not is_volledig(result.table("stand"), periode) or dt.date.today() < closing:
         return Brieven(opmerkingen=[f"brieven niet gemaakt: {periode} loopt nog (het "
-                                    "COA-overzicht van de peildatum "
-                                    f"{datum_tekst(periode_einde(periode))} ontbreekt)"])
+                                    f"COA-overzicht van de peildatum {datum_tekst(closing)} "
+                                    "ontbreekt)"])
     made = write_brieven(folder / "brieven", result.table("beoordeling"), periode, codes,
                          *letters, dt.date.today(), result.table("taakstelling"))
     if letters[0].provincie != provincie:

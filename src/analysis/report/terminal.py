@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.domain import gemeenten
+from analysis.domain.periods import afsluitdatum_tekst
 from analysis.domain.taakstelling_versies import nieuwste_versie
 from analysis.ingest.mirror import IngestResult
 
@@ -44,13 +45,16 @@ def municipality_summary(taakstelling: pd.DataFrame, realisatie: pd.DataFrame) -
 
 
 def bereken_summary(tables: dict[str, pd.DataFrame], kader_naam: str, leidend: str,
-                    processed: Path) -> str:
+                    processed: Path, uitloop_dagen: int = 0) -> str:
     """What 'bereken' computed, and the differences to follow up."""
     stand, verschillen = tables["stand"], tables["coa_verschillen"]
     lines = [f"Stand berekend: {stand['gemeente_code'].nunique()} gemeenten, "
              f"{stand['periode'].nunique()} periodes ({len(stand)} rijen); beoordeeld met het "
              f"kader {kader_naam}; geschreven naar {processed}"]
-    if verschillen.empty:
+    if uitloop_dagen:
+        lines.append("Geen vergelijking met de standen van het COA: het beoordelingskader telt "
+                     f"tot {afsluitdatum_tekst(uitloop_dagen)}, het COA tot 1 januari en 1 juli.")
+    elif verschillen.empty:
         lines.append("Berekende standen komen overeen met de standen van het COA.")
     else:
         lines.append(f"Let op: {len(verschillen)} verschil(len) met de standen van het COA "

@@ -107,7 +107,7 @@ class Gemeente:
         """The history table with the report's own half-year in bold on a light fill."""
         table = self.tabel()
         own = table.index == self.periode
-        return table.style.apply(
+        return table.style.set_uuid("historie").apply(  # a fixed id: the same inputs, same HTML
             lambda column: np.where(own, "font-weight: bold; background-color: #FFF2CC", ""))
 
 

@@ -84,7 +84,8 @@ def context(beoordeling: pd.DataFrame, code: str, periode: str, adressering: Adr
         "gemeente": naam,
         "periode": periode_tekst(periode),
         "periode_voluit": periode_voluit(periode),
-        "peildatum": datum_tekst(periode_einde(periode)),
+        "peildatum": datum_tekst(pd.Timestamp(row["peildatum_eind"]).date()
+                                 if "peildatum_eind" in row else periode_einde(periode)),
         "resultaten": Listing("\a".join(resultaten_regels(beoordeling, code, periode, bekend))),
         "conclusie": conclusie(periode, bool(row["taakstelling_gehaald"]),
                                str(row["ontwikkeling"])),

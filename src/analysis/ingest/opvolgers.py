@@ -1,0 +1,83 @@
+"""Codes of municipalities that no longer existed on a row's date, read as their successor.
+
+An export made after a herindeling may still carry the old code (or name). Ingest reads such a
+row as the successor's, and says so once per file and code; a row after a split cannot be given
+to one successor and is refused. Rows dated while their code still existed are kept as they are:
+the computation itself carries a predecessor's stand over on the date of the herindeling.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.domain.gemeenten import naam
+from analysis.domain.herindelingen import geldig_tot, opvolgers, overgangen
+from analysis.domain.periods import datum_tekst, periode_index_series
+from analysis.problems import Problem
+
+
+def row_dates(source: str, frame: pd.DataFrame) -> pd.Series:
+    """The day each row is about: the housing date, the month, the last day an overview
+    counts, or the first day of a taakstelling's period."""
+    if source == "tvs_personen":
+        return frame["datum"]
+    if source == "gemeente_rapportage":
+        return frame["maand"]
+    if source == "coa_overzicht":
+        return frame["peildatum"] - pd.Timedelta(days=1)
+    labels = frame["periode"].astype("string")
+    readable = labels.str.fullmatch(r"\d{4}-H[12]").fillna(False)  # else reported elsewhere
+    index = periode_index_series(labels.where(readable, "2000-H1"))
+    return pd.to_datetime(pd.DataFrame({"year": index // 2, "month": index % 2 * 6 + 1,
+                                        "day": 1})).where(readable)
+
+
+def naar_opvolgers(source: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem],
+                                                                 list[Problem]]:
+    """The frame with ended codes replaced by their successor, the warnings saying so, and the
+    problems for rows after a split."""
+    found = opvolgers(frame["gemeente_code"], row_dates(source, frame))
+    moved, split = found["opvolger"].notna(), found["gesplitst"]
+    warnings = [_problem(frame, rows, _moved_text(rows, found)) for rows in _per_file_and_code(
+        frame, moved)]
+    problems = [_problem(frame, rows, _split_text(rows, frame)) for rows in _per_file_and_code(
+        frame, split)]
+    frame = frame.assign(gemeente_code=found["opvolger"].where(moved, frame["gemeente_code"]))
+    return frame, warnings, problems
+
+
+def _per_file_and_code(frame: pd.DataFrame, mask: pd.Series) -> list[pd.Index]:
+    if not mask.any():
+        return []
+    chosen = frame[mask.to_numpy()]
+    return [group.index for _, group in chosen.groupby(["bron_bestand", "gemeente_code"])]
+
+
+def _ended(code: str) -> str:
+    end = geldig_tot(pd.Series([code])).iloc[0]
+    return datum_tekst(end.date())
+
+
+def _name(code: str) -> str:
+    return str(naam(pd.Series([code], dtype="string")).iloc[0])
+
+
+def _moved_text(rows: pd.Index, found: pd.DataFrame) -> str:
+    old, new = found.at[rows[0], "code"], found.at[rows[0], "opvolger"]
+    return (f"gemeente {old} ({_name(old)}) bestaat sinds {_ended(old)} niet meer; "
+            f"{len(rows)} rij(en) gelezen als de opvolger {new} ({_name(new)})")
+
+
+def _split_text(rows: pd.Index, frame: pd.DataFrame) -> str:
+    old = frame.at[rows[0], "gemeente_code"]
+    parts = overgangen().query("oud_code == @old")["nieuw_naam"].tolist()
+    return (f"gemeente {old} ({_name(old)}) is per {_ended(old)} verdeeld over "
+            f"{', '.join(parts[:-1])} en {parts[-1]}; {len(rows)} rij(en) van na die datum "
+            "kunnen niet aan één opvolger worden toegerekend: gebruik de code van de opvolger")
+
+
+def _problem(frame: pd.DataFrame, rows: pd.Index, text: str) -> Problem:
+    first = frame.loc[rows[0]]
+    row = first.get("bron_rij")
+    return Problem(str(first["bron_bestand"]), text, first.get("bron_blad"),
+                   None if pd.isna(row) else int(row), "gemeente")
