@@ -60,10 +60,11 @@ def floor(count: int, folder: Path) -> float:
 
 
 def national(processed: Path, seed: int = 3) -> list[str]:
-    """Synthetic ingested tables for all municipalities of the reference, computed by the one
+    """Synthetic ingested tables for all municipalities of today, computed by the one
     computation (as ``bereken`` does) into ``processed``; returns the codes."""
     rng = np.random.default_rng(seed)
-    codes = gemeenten.reference()["gemeente_code"].tolist()
+    reference = gemeenten.reference()
+    codes = reference.loc[reference["geldig_tot"].isna(), "gemeente_code"].tolist()
     taakstelling = pd.DataFrame([(c, p) for c in codes for p in PERIODS],
                                 columns=["gemeente_code", "periode"])
     taakstelling["versiedatum"] = pd.to_datetime(taakstelling["periode"].str[:4] + "-01-01")
@@ -78,7 +79,8 @@ def national(processed: Path, seed: int = 3) -> list[str]:
     opening = pd.DataFrame({"gemeente_code": codes, "periode": PERIODS[0],
                             "peildatum": pd.Timestamp("2022-02-01"),
                             "stand_begin": rng.integers(-30, 30, len(codes)),
-                            "gerealiseerd": 0, "taakstelling": 0, "bron_bestand": "synthetisch"})
+                            "gerealiseerd": 0, "taakstelling": 0, "geldend": True,
+                            "bron_bestand": "synthetisch"})
     mirror = {"taakstelling": taakstelling, "coa_overzicht": opening,
               "realisatie_dag": days,
               "gemeente_rapportage": storage.empty_table("gemeente_rapportage"),
