@@ -107,8 +107,10 @@ class Gemeente:
         """The history table with the report's own half-year in bold on a light fill."""
         table = self.tabel()
         own = table.index == self.periode
-        return table.style.set_uuid("historie").apply(  # a fixed id: the same inputs, same HTML
-            lambda column: np.where(own, "font-weight: bold; background-color: #FFF2CC", ""))
+        mark = "font-weight: bold; background-color: #FFF2CC"
+        return (table.style.set_uuid("historie")  # a fixed id: the same inputs, the same HTML
+                .apply(lambda column: np.where(own, mark, ""))
+                .apply_index(lambda index: np.where(index == self.periode, mark, "")))
 
 
 def gemeente(code: str, periode: str, processed: str | Path | None = None) -> Gemeente:
