@@ -28,12 +28,14 @@ def _run_length(condition: np.ndarray, starts: np.ndarray) -> np.ndarray:
     return count - np.maximum.accumulate(base)
 
 
-def with_history(stand: pd.DataFrame) -> pd.DataFrame:
-    """The stand with ``gemist_op_rij`` (half-years in a row with the taakstelling not met) and
-    ``achterstand_op_rij`` (half-years in a row ending with a backlog)."""
+def with_history(stand: pd.DataFrame, norm: str = "taakstelling") -> pd.DataFrame:
+    """The stand with ``gehaald`` (the kader's norm met: the taakstelling or the totaalopgave),
+    ``gemist_op_rij`` (half-years in a row with the norm not met) and ``achterstand_op_rij``
+    (half-years in a row ending with a backlog)."""
     frame = stand.sort_values(["gemeente_code", "periode"], kind="stable").reset_index(drop=True)
     starts = _starts(frame["gemeente_code"])
-    frame["gemist_op_rij"] = _run_length(~frame["taakstelling_gehaald"].to_numpy(), starts)
+    frame["gehaald"] = frame[f"{norm}_gehaald"].to_numpy(bool)
+    frame["gemist_op_rij"] = _run_length(~frame["gehaald"].to_numpy(), starts)
     frame["achterstand_op_rij"] = _run_length(frame["stand_eind"].to_numpy() < 0, starts)
     return frame
 
@@ -54,7 +56,7 @@ def _ladder(delta: np.ndarray, starts: np.ndarray, top: int) -> np.ndarray:
 
 def beoordeel(stand: pd.DataFrame, kader: Kader, besluiten: pd.DataFrame) -> pd.DataFrame:
     """Rating, rung, change on the ladder and reason for every municipality and period."""
-    frame = with_history(stand)
+    frame = with_history(stand, kader.norm)
     excused = frame[["gemeente_code", "periode"]].merge(
         besluiten.rename(columns={"reden": "verschoning_reden"}),
         on=["gemeente_code", "periode"], how="left")

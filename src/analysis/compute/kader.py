@@ -26,7 +26,8 @@ from analysis.compute.afstemming import SOURCES
 from analysis.compute.roll_forward import COLUMNS, rollforward
 from analysis.config import KADERS_DIR
 
-HISTORY = ["gemist_op_rij", "achterstand_op_rij"]
+HISTORY = ["gehaald", "gemist_op_rij", "achterstand_op_rij"]
+NORMS = ("taakstelling", "totaalopgave")
 RULE_COLUMNS = [c for c in COLUMNS if c not in ("gemeente_code", "periode")] + HISTORY
 LADDER_COLUMNS = [*RULE_COLUMNS, "oordeel", "verschoond"]
 ON_EXCUSE = ("bevriezen", "doorlopen")
@@ -74,6 +75,7 @@ class Kader:
     afschalen: Rule
     bij_verschoning: str
     leidende_bron: str = "COA"
+    norm: str = "taakstelling"  # what 'gehaald' and the counters judge: see NORMS
     uitloop_dagen: int = 0  # realisatie this many days after a half-year still counts for it
     sha256: str = ""
 
@@ -139,9 +141,9 @@ def _rule(text: object, where: str, columns: list[str], ratings: set[str] | None
     return Rule(text.strip(), tree)
 
 
-def probe_frame() -> pd.DataFrame:
+def probe_frame(norm: str = "taakstelling") -> pd.DataFrame:
     """Every kind of half-year: the roll-forward's columns for a grid of stands, targets and
-    realisations, with histories of every length."""
+    realisations, with histories of every length, judged on the kader's ``norm``."""
     begins, targets, realised, streaks = (-20, -5, 0, 5, 20), (0, 10), (0, 5, 10, 30), (0, 1, 4)
     grid = list(itertools.product(begins, targets, realised, streaks))
     codes = [f"P{i:05d}" for i in range(len(grid))]
@@ -151,15 +153,16 @@ def probe_frame() -> pd.DataFrame:
                             "stand": [g[0] for g in grid]})
     frame = rollforward(flows, opening)
     streak = np.array([g[3] for g in grid])
-    frame["gemist_op_rij"] = np.where(frame["taakstelling_gehaald"], 0, np.maximum(streak, 1))
+    frame["gehaald"] = frame[f"{norm}_gehaald"]
+    frame["gemist_op_rij"] = np.where(frame["gehaald"], 0, np.maximum(streak, 1))
     frame["achterstand_op_rij"] = np.where(frame["stand_eind"] < 0, np.maximum(streak, 1), 0)
     return frame
 
 
-def _check_ratings(oordelen: tuple[Oordeel, ...], where: str) -> None:
+def _check_ratings(oordelen: tuple[Oordeel, ...], where: str, norm: str) -> None:
     """Exactly one rule-based rating must hold for every kind of half-year."""
     ruled = [o for o in oordelen if o.regel is not None]
-    frame = probe_frame()
+    frame = probe_frame(norm)
     hits = np.column_stack([o.regel.evaluate(frame) for o in ruled])
     counts = hits.sum(axis=1)
     shown = ["stand_begin", "taakstelling", "realisatie", "stand_eind", "gemist_op_rij"]
@@ -218,6 +221,7 @@ def load_kader(name: str | Path) -> Kader:
                             set(codes)),
             bij_verschoning=on_excuse,
             leidende_bron=_leading(data.get("leidende_bron", "COA"), where),
+            norm=_norm(data.get("norm", "taakstelling"), where),
             uitloop_dagen=_uitloop(data.get("uitloop_dagen", 0), data.get("leidende_bron", "COA"),
                                    where),
             sha256=hashlib.sha256(content).hexdigest(),
@@ -226,7 +230,7 @@ def load_kader(name: str | Path) -> Kader:
         raise KaderError(f"{where}: verplichte sleutel {missing} ontbreekt") from None
     if not any(o.regel for o in oordelen):
         raise KaderError(f"{where}: geen enkel oordeel heeft een regel")
-    _check_ratings(oordelen, where)
+    _check_ratings(oordelen, where, kader.norm)
     return kader
 
 
@@ -234,6 +238,14 @@ def _leading(value: object, where: str) -> str:
     if value not in SOURCES:
         raise KaderError(f"{where}: leidende_bron '{value}' bestaat niet; kies "
                          f"{' of '.join(SOURCES)}")
+    return str(value)
+
+
+def _norm(value: object, where: str) -> str:
+    if value not in NORMS:
+        raise KaderError(f"{where}: norm '{value}' bestaat niet; kies {' of '.join(NORMS)} "
+                         "(taakstelling: de opgave gehuisvest; totaalopgave: de stand eindigt op "
+                         "0 of hoger)")
     return str(value)
 
 

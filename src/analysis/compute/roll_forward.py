@@ -23,12 +23,14 @@ from analysis.domain.periods import periode_from_index, periode_index_series
 from analysis.domain.taakstelling_versies import geldende_taakstelling
 
 COLUMNS = ["gemeente_code", "periode", "stand_begin", "overgenomen", "taakstelling", "opgave",
-           "realisatie", "stand_eind", "taakstelling_gehaald", "opgave_gehaald", "ontwikkeling",
+           "realisatie", "stand_eind", "taakstelling_gehaald", "totaalopgave_gehaald",
+           "ontwikkeling",
            "achterstand_toegenomen", "achterstand_afgenomen", "achterstand_ingelopen",
            "achterstand_ontstaan", "voorsprong_opgebouwd", "pct_taakstelling", "pct_totaalopgave"]
 ONTWIKKELINGEN = ["achterstand toegenomen", "achterstand afgenomen", "achterstand gelijk gebleven",
                   "achterstand ingelopen", "achterstand ontstaan", "voorsprong opgebouwd",
-                  "voorsprong vergroot", "voorsprong afgenomen", "voorsprong gelijk gebleven",
+                  "voorsprong vergroot", "voorsprong deels ingezet", "voorsprong ingezet",
+                  "voorsprong gelijk gebleven",
                   "geen achterstand"]
 
 
@@ -281,7 +283,10 @@ def _derive(flows: pd.DataFrame, begin: np.ndarray, transfers: np.ndarray, targe
         "gemeente_code": flows["gemeente_code"], "periode": flows["periode"],
         "stand_begin": begin, "overgenomen": transfers, "taakstelling": target,
         "opgave": opgave, "realisatie": realised, "stand_eind": end,
-        "taakstelling_gehaald": realised >= target, "opgave_gehaald": end >= 0,
+        # gehaald: the opgave housed, which for a municipality ahead is the taakstelling less
+        # its voorsprong (domain.md); the totaalopgave when the stand ends at 0 or above
+        "taakstelling_gehaald": realised >= target - np.maximum(begin, 0),
+        "totaalopgave_gehaald": end >= 0,
         "ontwikkeling": movement,
         **{flag: movement.codes == code for flag, code in _FLAGS.items()},
         "voorsprong_opgebouwd": (signs[0] <= 0) & (signs[2] > 0),
@@ -309,7 +314,7 @@ def _movement_table() -> np.ndarray:
                 else:
                     word = ("voorsprong vergroot" if change > 0 else
                             "voorsprong gelijk gebleven" if change == 0 else
-                            "voorsprong afgenomen")
+                            "voorsprong deels ingezet" if end > 0 else "voorsprong ingezet")
                 table[9 * (begin + 1) + 3 * (change + 1) + end + 1] = ONTWIKKELINGEN.index(word)
     return table
 
