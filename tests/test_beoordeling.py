@@ -9,10 +9,12 @@ from analysis.compute.kader import KaderError, load_kader
 from analysis.compute.roll_forward import rollforward
 from analysis.compute.tempo import op_peildatum, tempo
 from analysis.config import KADERS_DIR
-from analysis.ingest.besluiten import load_besluiten
+from analysis.ingest.register import load_register
+from analysis.problems import InputError
 
 PERIODS = ["2022-H1", "2022-H2", "2023-H1", "2023-H2", "2024-H1", "2024-H2", "2025-H1"]
-NO_DECISIONS = load_besluiten(None, [])
+DRENTHE = load_kader("drenthe")
+NO_DECISIONS = load_register(None, [])
 
 
 def history(code: str, begin: int, flows: list[tuple[int, int]]) -> pd.DataFrame:
@@ -24,74 +26,163 @@ def history(code: str, begin: int, flows: list[tuple[int, int]]) -> pd.DataFrame
     return rollforward(frame, opening)
 
 
-def excuse(codes, periode="2024-H1", kenmerk="47/4.1/2024001652") -> pd.DataFrame:
-    return pd.DataFrame({"gemeente_code": codes, "periode": periode, "reden": "eenmalig",
-                         "kenmerk": kenmerk, "besluitdatum": None})
+def register(tmp_path, text: str, codes=("GM1690",), kader=DRENTHE) -> pd.DataFrame:
+    path = tmp_path / "besluiten.toml"
+    path.write_text(text, encoding="utf-8")
+    return load_register(path, list(codes), kader.treden)
+
+
+def entry(soort: str, **fields) -> str:
+    fields = {"gemeente": "GM1690", "datum": "2022-01-01", "reden": "r", **fields}
+    lines = [f'soort = "{soort}"'] + [
+        f"{k} = {v}" if k in ("datum", "peildatum", "termijn", "uiterlijk",
+                              "zienswijze_termijn", "personen", "aantal")
+        or str(v).startswith("{") else f'{k} = "{v}"' for k, v in fields.items()]
+    return "[[besluit]]\n" + "\n".join(lines) + "\n"
 
 
 MISSES_THEN_RECOVERY = [(10, 5)] * 4 + [(10, 40)] * 3  # four misses, then backlog cleared
 
 
-def test_drenthe_climbs_from_the_second_miss_and_steps_down_when_in_order():
-    result = beoordeel(history("GM1690", -5, MISSES_THEN_RECOVERY), load_kader("drenthe"),
-                       NO_DECISIONS)
+def test_the_rung_comes_from_decisions_and_the_rules_only_advise(tmp_path):
+    decisions = register(tmp_path, entry("starttrede", trede="geen", kenmerk="K0")
+                         + entry("trede", trede="signaleren", datum="2023-09-01", kenmerk="K1"))
+    result = beoordeel(history("GM1690", -5, MISSES_THEN_RECOVERY), DRENTHE, decisions)
     assert result["oordeel"].tolist() == ["onvoldoende"] * 4 + ["op_orde"] * 3
-    assert result["trede"].tolist() == ["geen", "signaleren", "bestuurlijk gesprek",
-                                        "vooraankondiging", "bestuurlijk gesprek", "signaleren",
-                                        "geen"]
-    assert result["trede_wijziging"].tolist() == ["gelijk", "opgeschaald", "opgeschaald",
-                                                  "opgeschaald", "afgeschaald", "afgeschaald",
-                                                  "afgeschaald"]
+    assert result["trede"].tolist() == ["geen"] * 3 + ["signaleren"] * 4
+    assert result["trede_besluit"].iloc[3] == "besluit van 1 september 2023, kenmerk K1"
+    assert result["advies"].tolist() == ["gelijk"] + ["opschalen"] * 3 + ["afschalen"] * 3
+    assert result["advies_trede"].tolist() == ["geen", "signaleren", "signaleren",
+                                               "bestuurlijk gesprek", "geen", "geen", "geen"]
     assert result["gemist_op_rij"].tolist() == [1, 2, 3, 4, 0, 0, 0]
+    assert result["reden"].iloc[3].endswith(
+        "Trede op de interventieladder: 'signaleren' (besluit van 1 september 2023, kenmerk "
+        "K1). Advies volgens het beoordelingskader: opschalen naar 'bestuurlijk gesprek'. "
+        "Volgend meetpunt: 1 juli 2024.")
 
 
-def test_drenthe_verschoning_freezes_the_ladder_and_gives_the_reason():
-    flows = [(10, 5)] * 5
-    result = beoordeel(history("GM1690", -5, flows), load_kader("drenthe"), excuse(["GM1690"]))
+def test_without_a_recorded_rung_nothing_is_stated_as_a_rung():
+    result = beoordeel(history("GM1690", -5, MISSES_THEN_RECOVERY), DRENTHE, NO_DECISIONS)
+    assert set(result["trede"]) == {""}
+    assert "Geen trede op de interventieladder vastgelegd." in result["reden"].iloc[1]
+
+
+def test_a_municipality_ahead_that_houses_its_opgave_meets_its_taakstelling():
+    """Noordenveld 2024-H1: 18 ahead, taakstelling 33, 30 housed: met, and in order."""
+    row = beoordeel(history("GM1699", 18, [(33, 30)]), DRENTHE, NO_DECISIONS).iloc[0]
+    assert bool(row["taakstelling_gehaald"]) and row["oordeel"] == "op_orde"
+    assert row["reden"].startswith("Taakstelling 1e helft 2022 gehaald, voorsprong deels "
+                                   "ingezet. Oordeel: Op orde.")
+
+
+def test_drenthe_verschoning_stops_escalation_and_gives_the_reason(tmp_path):
+    decisions = register(tmp_path, entry("verschoning", periode="2024-H1",
+                                         kenmerk="47/4.1/2024001652", reden="eenmalig",
+                                         datum="2024-11-19"))
+    result = beoordeel(history("GM1690", -5, [(10, 5)] * 5), DRENTHE, decisions)
     excused = result.set_index("periode").loc["2024-H1"]
-    assert bool(excused["verschoond"])
-    assert excused["trede_wijziging"] == "bevroren"
-    assert excused["trede"] == result.set_index("periode").loc["2023-H2", "trede"]
+    assert bool(excused["verschoond"]) and excused["advies"] == "geremd"
     assert excused["stand_eind"] == -30  # the stand is untouched
     assert excused["reden"] == (
         "Taakstelling 1e helft 2024 niet gehaald, achterstand toegenomen. Oordeel: Taakstelling "
-        "niet gehaald, achterstand. Verschoond: eenmalig (kenmerk 47/4.1/2024001652). "
-        "Interventieladder bevroren op trede 'vooraankondiging'. Volgend meetpunt: 1 januari "
-        "2025.")
+        "niet gehaald, achterstand. Verschoond: eenmalig (kenmerk 47/4.1/2024001652). Geen "
+        "trede op de interventieladder vastgelegd. Advies volgens het beoordelingskader: niet "
+        "verder opschalen (verschoning). Volgend meetpunt: 1 januari 2025.")
+
+
+def test_a_verschoning_of_some_persons_excuses_part_of_the_backlog(tmp_path):
+    decisions = register(tmp_path, entry("verschoning", periode="2024-H1", personen=10))
+    row = beoordeel(history("GM1690", -5, [(10, 5)] * 5), DRENTHE, decisions).iloc[-1]
+    assert (bool(row["verschoond"]), row["verschoond_personen"]) == (False, 10)
+    assert "Gedeeltelijk verschoond (10 van de 30 personen): r." in row["reden"]
+    assert row["advies"] == "opschalen"
 
 
 def test_a_verschoning_for_all_excuses_every_backlog_and_nothing_else(tmp_path):
-    decisions = tmp_path / "besluiten.toml"
-    decisions.write_text('[[besluit]]\nsoort = "verschoning"\ngemeenten = "alle"\n'
-                         'peildatum = 2024-07-01\nreden = "eenmalig"\nkenmerk = "K1"\n')
+    decisions = register(tmp_path, '[[besluit]]\nsoort = "verschoning"\ngemeenten = "alle"\n'
+                         'peildatum = 2024-07-01\nreden = "eenmalig"\nkenmerk = "K1"\n'
+                         'datum = 2024-11-19\n', codes=["GM0106", "GM1690", "GM1699"])
     stand = pd.concat([history("GM1690", -5, [(10, 5)] * 5),
                        history("GM0106", -5, [(10, 8)] * 5),
                        history("GM1699", 5, [(10, 12)] * 5)])
-    excused = load_besluiten(decisions, ["GM0106", "GM1690", "GM1699"])
-    assert len(excused) == 3 and set(excused["periode"]) == {"2024-H1"}
-    result = beoordeel(stand, load_kader("drenthe"), excused)
+    assert len(decisions) == 3 and set(decisions["periode"]) == {"2024-H1"}
+    result = beoordeel(stand, DRENTHE, decisions)
     at = result[result["periode"] == "2024-H1"].set_index("gemeente_code")
     assert at["verschoond"].to_dict() == {"GM0106": True, "GM1690": True, "GM1699": False}
-    assert (at.loc[["GM0106", "GM1690"], "trede_wijziging"] == "bevroren").all()
 
 
-def test_zuid_holland_intervention_possible_after_four_missed_half_years():
+def test_a_withdrawn_or_annulled_rung_no_longer_counts(tmp_path):
+    text = (entry("starttrede", trede="geen") + entry("trede", trede="vooraankondiging",
+                                                     datum="2022-03-01", kenmerk="K9"))
+    assert beoordeel(history("GM1690", -5, [(10, 5)]), DRENTHE, register(
+        tmp_path, text)).iloc[0]["trede"] == "vooraankondiging"
+    for undo in (entry("intrekking", verwijst_naar="K9", datum="2022-04-01"),
+                 entry("bezwaar", verwijst_naar="K9", uitkomst="gegrond", datum="2022-05-01")):
+        row = beoordeel(history("GM1690", -5, [(10, 5)]), DRENTHE,
+                        register(tmp_path, text + undo)).iloc[0]
+        assert row["trede"] == "geen"
+
+
+def test_zuid_holland_advises_intervention_after_four_backlogs_in_a_row():
     result = beoordeel(history("GM0599", -5, MISSES_THEN_RECOVERY), load_kader("zuid-holland"),
                        NO_DECISIONS)
-    assert result["trede"].tolist() == ["geen", "aandacht", "laatste waarschuwing",
-                                        "interventie mogelijk", "laatste waarschuwing",
-                                        "aandacht", "geen"]
+    assert result["advies_trede"].tolist()[:4] == ["geen", "aandacht", "aandacht", "aandacht"]
 
 
-def test_brabant_excused_is_white_and_frozen():
-    result = beoordeel(history("GM0796", -5, [(10, 5)] * 5), load_kader("brabant"),
-                       excuse(["GM0796"]))
+def test_brabant_excused_is_white_and_the_ladder_frozen(tmp_path):
+    brabant = load_kader("brabant")
+    decisions = register(tmp_path, entry("verschoning", gemeente="GM0796", periode="2024-H1"),
+                         codes=["GM0796"], kader=brabant)
+    result = beoordeel(history("GM0796", -5, [(10, 5)] * 5), brabant, decisions)
     excused = result.set_index("periode").loc["2024-H1"]
     assert (excused["oordeel"], excused["oordeel_label"], excused["kleur"]) == (
         "verschoonbaar", "Voldoet niet, doch verschoonbaar", "#ffffff")
-    assert excused["trede_wijziging"] == "bevroren"
-    before = result.set_index("periode").loc["2023-H2"]
-    assert excused["trede"] == before["trede"]
+    assert excused["advies"] == "gelijk"  # excused: its rating no longer calls for a step
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    (entry("berisping"), "besluit 1: soort 'berisping' onbekend"),
+    (entry("trede", trede="hemel"), "trede 'hemel' staat niet op de interventieladder"),
+    (entry("trede"), "besluit 1: trede mist trede"),
+    (entry("verschoning", periode="2024-H1", reden=""), "een besluit heeft een reden nodig"),
+    (entry("verschoning", peildatum="2025-01-25"), "peildatum 25-01-2025 sluit geen halfjaar af"),
+    (entry("verschoning", periode="2024-H1", personen=0), "personen is '0'"),
+    (entry("plan_van_aanpak", status="misschien"), "status 'misschien' onbekend"),
+    (entry("voornemen_indeplaatsstelling", aantal=12, resultaten="12 woningen",
+           termijn="2025-06-01", zienswijze_termijn="2025-07-01"),
+     "de termijn voor een zienswijze valt na de termijn"),
+    (entry("inhaalafspraak", aantal=12, uiterlijk="'morgen'"), "uiterlijk 'morgen' is geen datum"),
+    (entry("trede", trede="geen", kleur="rood"), "onbekend veld kleur bij soort trede"),
+    (entry("trede", trede="geen", gemeente="Atlantis"), "onbekende gemeente(n) Atlantis"),
+])
+def test_the_register_checks_every_entry(tmp_path, text, message):
+    with pytest.raises(InputError) as raised:
+        register(tmp_path, text)
+    assert message in str(raised.value.problems[0])
+    assert str(raised.value.problems[0]).startswith("besluiten.toml: besluit 1: ")
+
+
+def test_every_kind_of_decision_is_recorded(tmp_path):
+    text = "".join([
+        entry("starttrede", trede="signaleren"),
+        entry("trede", trede="bestuurlijk gesprek", datum="2024-02-01"),
+        entry("plan_van_aanpak", status="gevraagd", termijn="2024-04-01", datum="2024-02-01"),
+        entry("plan_van_aanpak", status="akkoord", datum="2024-05-01"),
+        entry("inhaalafspraak", aantal=20, uiterlijk="2025-01-01", datum="2024-05-01"),
+        entry("voornemen_indeplaatsstelling", aantal=12, resultaten="12 woningen",
+              termijn="2025-06-01", zienswijze_termijn="2025-03-01", datum="2025-02-01"),
+        entry("besluit_indeplaatsstelling", aantal=12, resultaten="12 woningen",
+              termijn="2025-12-01", datum="2025-06-15", kenmerk="B1"),
+        entry("beroep", verwijst_naar="B1", datum="2025-07-01"),
+        entry("kwijtschelding", periode="2025-H1", personen=5, datum="2025-08-01"),
+        entry("verdeling", gemeente="Haaren", verdeling="{ Boxtel = 1, Vught = 1 }"),
+    ])
+    decisions = register(tmp_path, text)
+    assert decisions["soort"].tolist() == [
+        "starttrede", "trede", "plan_van_aanpak", "plan_van_aanpak", "inhaalafspraak",
+        "voornemen_indeplaatsstelling", "besluit_indeplaatsstelling", "beroep",
+        "kwijtschelding"]
+    assert decisions.loc[4, ["aantal", "uiterlijk"]].tolist() == [20, pd.Timestamp("2025-01-01")]
 
 
 def _broken(tmp_path, old: str, new: str) -> str:
@@ -108,7 +199,7 @@ def _broken(tmp_path, old: str, new: str) -> str:
     ('regel = "stand_eind >= 0"', 'regel = "stand_eind > 0"', "geen enkel oordeel geldt"),
     ("afschalen = \"oordeel == 'op_orde'\"", "afschalen = \"oordeel == 'groen'\"",
      "oordeel 'groen' in regel"),
-    ('bij_verschoning = "bevriezen"', 'bij_verschoning = "negeren"',
+    ('bij_verschoning = "niet_opschalen"', 'bij_verschoning = "negeren"',
      "bij_verschoning 'negeren' bestaat niet"),
     ('code = "inlopend"', 'code = "op_orde"', "oordeelcodes komen dubbel voor"),
     ('kleur = "#56B4E9"', 'kleur = "blauw"', "geen kleur als '#rrggbb'"),

@@ -149,7 +149,7 @@ def test_the_default_period_is_the_latest_complete_one(tmp_path, capsys):
     assert not any("gehaald" in line or "Stand op 1 januari 2026" in line for line in block)
     running = read_table(processed, "beoordeling").query("periode == '2025-H2'")
     assert set(running["oordeel_label"]) == {"Voorlopig: het halfjaar loopt nog"}
-    assert set(running["trede_wijziging"]) == {"lopend"}
+    assert set(running["advies"]) == {"lopend"}
     assert running["reden"].str.startswith("Het halfjaar loopt nog").all()
     page = views.gemeente("GM1690", "2025-H2", processed)
     assert "**Voorlopig, cijfers t/m september 2025.**" in page.kop

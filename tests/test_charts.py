@@ -10,7 +10,7 @@ import pytest
 from analysis.compute.beoordeling import beoordeel
 from analysis.compute.kader import load_kader
 from analysis.compute.roll_forward import rollforward
-from analysis.ingest.besluiten import load_besluiten
+from analysis.ingest.register import load_register
 from analysis.report import charts
 
 CODES = ["GM1690", "GM1699", "GM0106"]
@@ -43,7 +43,7 @@ def test_every_chart_renders(stand):
     one = stand[stand["gemeente_code"] == "GM1690"]
     months = pd.DataFrame({"maand": pd.to_datetime(["2024-07-01", "2024-08-01"]),
                            "realisatie": [3, 4]})
-    assessed = beoordeel(stand, load_kader("drenthe"), load_besluiten(None, []))
+    assessed = beoordeel(stand, load_kader("drenthe"), load_register(None, []))
     inwoners = pd.Series({"GM1690": 24_500, "GM1699": 31_300, "GM0106": 69_100})
     for figure in [charts.stand_verloop(one, "De Wolden"),
                    charts.taakstelling_realisatie(one, "De Wolden"),

@@ -87,12 +87,14 @@ def test_de_wolden_is_excused_without_escalation(processed, capsys):
                        "--periode", "2024-H1")
     assert code == 0
     lines = out.splitlines()
-    at = lines.index("De Wolden: Taakstelling niet gehaald, achterstand; trede 'geen' (bevroren)")
+    at = lines.index("De Wolden: Taakstelling niet gehaald, achterstand; geen trede vastgelegd; "
+                     "advies: geen stap op de interventieladder")
     reason = lines[at + 1].strip()
     assert reason.startswith("Taakstelling 1e helft 2024 niet gehaald, achterstand toegenomen.")
     assert "Verschoond: " in reason and "(kenmerk 47/4.1/2024001652)" in reason
-    assert reason.endswith("Interventieladder bevroren op trede 'geen'. Volgend meetpunt: "
-                           "1 januari 2025.")
+    assert reason.endswith("Geen trede op de interventieladder vastgelegd. Advies volgens het "
+                           "beoordelingskader: geen stap op de interventieladder. Volgend "
+                           "meetpunt: 1 januari 2025.")
 
 
 def test_reconciliation_lists_the_samples_deliberate_differences(processed, capsys):

@@ -22,7 +22,7 @@ from analysis.compute.stromen import (
 from analysis.compute.volledigheid import volledig
 from analysis.config import RAW_DIR
 from analysis.domain.periods import afsluitdatum_tekst, is_afsluitdatum, telperiode
-from analysis.ingest.besluiten import load_besluiten
+from analysis.ingest.register import load_register
 from analysis.problems import InputError
 from analysis.storage import read_table
 
@@ -105,17 +105,18 @@ def test_an_overview_dated_off_the_count_is_refused_with_its_file_and_row():
 def test_a_decision_peildatum_must_close_a_half_year(tmp_path):
     path = tmp_path / "besluiten.toml"
     path.write_text('[[besluit]]\nsoort = "verschoning"\ngemeenten = "alle"\n'
-                    'peildatum = 2025-01-25\nreden = "uitloop"\n', encoding="utf-8")
+                    'peildatum = 2025-01-25\nreden = "uitloop"\ndatum = 2025-02-01\n',
+                    encoding="utf-8")
     with pytest.raises(InputError) as raised:
-        load_besluiten(path, ["GM1690"])
+        load_register(path, ["GM1690"])
     assert str(raised.value.problems[0]) == (
         "besluiten.toml: besluit 1: peildatum 25-01-2025 sluit geen halfjaar af (verwacht "
         "1 januari of 1 juli, de afsluitdatum van de telling in het beoordelingskader)")
-    assert load_besluiten(path, ["GM1690"], CUT_OFF)["periode"].tolist() == ["2024-H2"]
+    assert load_register(path, ["GM1690"], (), CUT_OFF)["periode"].tolist() == ["2024-H2"]
     path.write_text(path.read_text().replace("2025-01-25", "2025-01-01"), encoding="utf-8")
-    assert load_besluiten(path, ["GM1690"])["periode"].tolist() == ["2024-H2"]
+    assert load_register(path, ["GM1690"])["periode"].tolist() == ["2024-H2"]
     with pytest.raises(InputError):
-        load_besluiten(path, ["GM1690"], CUT_OFF)
+        load_register(path, ["GM1690"], (), CUT_OFF)
 
 
 @pytest.mark.parametrize(("setting", "message"), [

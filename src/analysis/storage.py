@@ -46,7 +46,7 @@ _DATES = ("maand", "datum", "peildatum", "versiedatum", "aangemaakt")
 _OTHER_TYPES = {"gemeente_code": "string", "periode": "string", "versie": "string",
                 "geldend": "boolean"}
 COMPUTED = ("realisatie_maand", "stand", "coa_verschillen", "telling_verschillen",
-            "beoordeling", "afstemming", "tempo")
+            "beoordeling", "besluiten", "afstemming", "tempo")
 MANIFEST = "manifest.json"
 
 

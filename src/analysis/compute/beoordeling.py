@@ -9,10 +9,22 @@ import pandas as pd
 from analysis.compute.kader import Kader
 from analysis.domain.periods import datum_tekst, peildatum, volgende_periode
 from analysis.domain.resultaten import conclusie
+from analysis.domain.taakstelling_versies import peildatum_cutoff
+from analysis.ingest.register import geldend, verschoningen
 
-FROZEN, UP, DOWN, SAME, RUNNING = "bevroren", "opgeschaald", "afgeschaald", "gelijk", "lopend"
+RUNNING = "lopend"
 # a half-year still running has a pace, never a verdict
 RUNNING_LABEL, RUNNING_COLOUR = "Voorlopig: het halfjaar loopt nog", "#D9D9D9"
+# the advice of the kader's ladder rules, never a decision: code -> how it reads
+ADVIES = {
+    "opschalen": "opschalen naar '{trede}'",
+    "afschalen": "afschalen naar '{trede}'",
+    "gelijk": "geen stap op de interventieladder",
+    "geremd": "niet verder opschalen (verschoning)",
+    "bevroren": "geen stap: de interventieladder is bevroren (verschoning)",
+    RUNNING: "",
+}
+RUNG_DECISIONS = ("starttrede", "trede")
 
 
 def _starts(codes: pd.Series) -> np.ndarray:
@@ -40,31 +52,53 @@ def with_history(stand: pd.DataFrame, norm: str = "taakstelling") -> pd.DataFram
     return frame
 
 
-def _ladder(delta: np.ndarray, starts: np.ndarray, top: int) -> np.ndarray:
-    """Rung per row: the previous rung plus the step, kept between the lowest and highest rung.
-    A walk with two bounds has no closed form, so this steps through the positions within each
-    municipality's history (at most a few dozen), each step vectorised over all municipalities."""
-    first = np.flatnonzero(starts)
-    lengths = np.diff(np.r_[first, len(delta)])
-    rung = np.zeros(len(delta), dtype="int64")
-    rung[first] = np.clip(delta[first], 0, top)
-    for position in range(1, lengths.max(initial=1)):
-        rows = first[lengths > position] + position
-        rung[rows] = np.clip(rung[rows - 1] + delta[rows], 0, top)
-    return rung
+def vastgelegde_trede(frame: pd.DataFrame, register: pd.DataFrame, treden: tuple[str, ...],
+                      uitloop_dagen: int = 0) -> pd.DataFrame:
+    """Per row the rung GS recorded, in force on the row's closing peildatum: the latest
+    standing ``starttrede`` or ``trede`` decision dated on or before it. ``trede`` is empty and
+    ``trede_nummer`` -1 where the register records none."""
+    steps = geldend(register)
+    steps = steps[steps["soort"].isin(RUNG_DECISIONS)][
+        ["gemeente_code", "datum", "trede", "kenmerk"]].sort_values("datum", kind="stable")
+    closing = (frame["peildatum_eind"].to_numpy("datetime64[ns]") if "peildatum_eind" in frame
+               else peildatum_cutoff(frame["periode"], uitloop_dagen))
+    at = pd.DataFrame({"gemeente_code": frame["gemeente_code"].astype(str).to_numpy(),
+                       "_peildatum": np.asarray(closing, dtype="datetime64[ns]"),
+                       "_rij": np.arange(len(frame))})
+    found = pd.merge_asof(at.sort_values("_peildatum"),
+                          steps.assign(gemeente_code=steps["gemeente_code"].astype(str),
+                                       datum=steps["datum"].astype("datetime64[ns]")),
+                          left_on="_peildatum", right_on="datum", by="gemeente_code")
+    found = found.sort_values("_rij").reset_index(drop=True)
+    number = found["trede"].map({name: i for i, name in enumerate(treden)})
+    dates = {day: datum_tekst(day.date()) for day in found["datum"].dropna().unique()}
+    day = found["datum"].map(dates).astype("string").fillna("")
+    kenmerk = found["kenmerk"].astype("string").fillna("")
+    decided = "besluit van " + day + np.where(kenmerk != "", ", kenmerk " + kenmerk, "")
+    return pd.DataFrame({
+        "trede": found["trede"].fillna("").to_numpy(object),
+        "trede_nummer": number.fillna(-1).astype("int64").to_numpy(),
+        "trede_besluit": decided.where(found["trede"].notna(), "").to_numpy(object),
+    }, index=frame.index)
 
 
-def beoordeel(stand: pd.DataFrame, kader: Kader, besluiten: pd.DataFrame) -> pd.DataFrame:
-    """Rating, rung, change on the ladder and reason for every municipality and period."""
+def beoordeel(stand: pd.DataFrame, kader: Kader, register: pd.DataFrame) -> pd.DataFrame:
+    """Rating, the rung GS recorded, the kader's advice on the ladder and the reason, for every
+    municipality and period. ``register``: the decisions (:func:`load_register`)."""
     frame = with_history(stand, kader.norm)
     excused = frame[["gemeente_code", "periode"]].merge(
-        besluiten.rename(columns={"reden": "verschoning_reden"}),
+        verschoningen(register).rename(columns={"reden": "verschoning_reden"}),
         on=["gemeente_code", "periode"], how="left")
-    # a verschoning excuses a backlog; where there is none, there is nothing to excuse
-    frame["verschoond"] = (excused["verschoning_reden"].notna().to_numpy()
-                           & (frame["stand_eind"].to_numpy() < 0))
-    frame["verschoning_reden"] = excused["verschoning_reden"].where(frame["verschoond"])
-    frame["kenmerk"] = excused["kenmerk"].where(frame["verschoond"])
+    # a verschoning excuses a backlog, wholly or up to a number of persons; where there is no
+    # backlog, there is nothing to excuse
+    backlog = np.maximum(-frame["stand_eind"].to_numpy(), 0)
+    limit = excused["personen"].astype("Float64").fillna(np.inf).to_numpy(float)
+    decided = excused["verschoning_reden"].notna().to_numpy() & (backlog > 0)
+    frame["verschoond_personen"] = np.where(decided, np.minimum(backlog, limit), 0).astype(
+        "int64")
+    frame["verschoond"] = decided & (backlog <= limit)
+    frame["verschoning_reden"] = excused["verschoning_reden"].where(decided)
+    frame["kenmerk"] = excused["kenmerk"].where(decided)
 
     ruled = [o for o in kader.oordelen if o.regel is not None]
     hits = [o.regel.evaluate(frame) for o in ruled]
@@ -81,19 +115,9 @@ def beoordeel(stand: pd.DataFrame, kader: Kader, besluiten: pd.DataFrame) -> pd.
     frame["kleur"] = frame["oordeel"].map(
         {o.code: o.kleur for o in kader.oordelen} | {"": RUNNING_COLOUR})
 
-    up = kader.opschalen.evaluate(frame)
-    down = kader.afschalen.evaluate(frame) & ~up
-    delta = up.astype("int64") - down.astype("int64")
-    frozen = frame["verschoond"].to_numpy() & (kader.bij_verschoning == "bevriezen")
-    delta[frozen | running] = 0
-    starts = _starts(frame["gemeente_code"])
-    rung = _ladder(delta, starts, len(kader.treden) - 1)
-    previous = np.where(starts, 0, np.r_[0, rung[:-1]])
-    frame["trede_nummer"] = rung
-    frame["trede"] = np.asarray(kader.treden, dtype=object)[rung]
-    frame["trede_wijziging"] = np.select(
-        [running, frozen, rung > previous, rung < previous], [RUNNING, FROZEN, UP, DOWN],
-        default=SAME)
+    frame[["trede", "trede_nummer", "trede_besluit"]] = vastgelegde_trede(
+        frame, register, kader.treden, kader.uitloop_dagen)
+    _advise(frame, kader, running)
     frame["volgend_meetpunt"] = frame["periode"].map(
         {p: datum_tekst(peildatum(volgende_periode(p), kader.uitloop_dagen))
          for p in frame["periode"].unique()})
@@ -101,30 +125,54 @@ def beoordeel(stand: pd.DataFrame, kader: Kader, besluiten: pd.DataFrame) -> pd.
     return frame
 
 
+def _advise(frame: pd.DataFrame, kader: Kader, running: np.ndarray) -> None:
+    """The step the kader's rules suggest from the recorded rung (the lowest where none is
+    recorded): ``advies`` (a code of ``ADVIES``), ``advies_trede`` and ``advies_tekst``. A
+    verschoning stops escalation, or freezes the ladder both ways, as the kader says."""
+    base = np.maximum(frame["trede_nummer"].to_numpy(), 0)
+    up = kader.opschalen.evaluate(frame)
+    down = kader.afschalen.evaluate(frame) & ~up
+    excused = frame["verschoond"].to_numpy()
+    held_up = up & excused & (kader.bij_verschoning in ("niet_opschalen", "bevriezen"))
+    held_down = down & excused & (kader.bij_verschoning == "bevriezen")
+    target = np.clip(base + (up & ~held_up) - (down & ~held_down), 0, len(kader.treden) - 1)
+    code = np.select(
+        [running, held_up & (kader.bij_verschoning == "bevriezen") | held_down, held_up,
+         target > base, target < base],
+        [RUNNING, "bevroren", "geremd", "opschalen", "afschalen"], default="gelijk")
+    frame["advies"] = code
+    frame["advies_trede"] = np.asarray(kader.treden, dtype=object)[target]
+    texts = pd.Series(code, index=frame.index).map(ADVIES)
+    frame["advies_tekst"] = [text.format(trede=rung) for text, rung in zip(
+        texts, frame["advies_trede"], strict=True)]
+
+
 def _reasons(frame: pd.DataFrame, uitloop_dagen: int) -> pd.Series:
-    """Why: the letter's conclusion, the rating, a verschoning with its reference, the ladder."""
+    """Why: the letter's conclusion, the rating, a verschoning with its reference, the rung GS
+    recorded and the kader's advice (named as such)."""
     sentences = [conclusie(p, bool(g), str(o)) for p, g, o in zip(
         frame["periode"], frame["taakstelling_gehaald"], frame["ontwikkeling"], strict=True)]
     reason = pd.Series(sentences, index=frame.index, dtype="string")
     reason += " Oordeel: " + frame["oordeel_label"].astype("string") + "."
-    excused = frame["verschoond"]
+    excused = frame["verschoning_reden"].notna()
     reference = np.where(frame["kenmerk"].fillna("").astype(str) != "",
                          " (kenmerk " + frame["kenmerk"].fillna("").astype(str) + ")", "")
-    reason[excused] += (" Verschoond: " + frame.loc[excused, "verschoning_reden"].astype(str)
+    what = np.where(frame["verschoond"], "Verschoond: ",
+                    "Gedeeltelijk verschoond (" + frame["verschoond_personen"].astype(str)
+                    + " van de " + (-frame["stand_eind"]).astype(str) + " personen): ")
+    reason[excused] += (" " + what[excused.to_numpy()]
+                        + frame.loc[excused, "verschoning_reden"].astype(str)
                         + reference[excused.to_numpy()] + ".")
-    ladder = {
-        FROZEN: " Interventieladder bevroren op trede '",
-        UP: " Opgeschaald op de interventieladder naar trede '",
-        DOWN: " Afgeschaald op de interventieladder naar trede '",
-        SAME: " Interventieladder: trede blijft '",
-    }
-    reason += frame["trede_wijziging"].map(ladder) + frame["trede"].astype(str) + "'."
-    reason += " Volgend meetpunt: " + frame["volgend_meetpunt"] + "."
-    running = frame["trede_wijziging"] == RUNNING
+    rung = np.where(frame["trede"] != "",
+                    " Trede op de interventieladder: '" + frame["trede"].astype(str) + "' ("
+                    + frame["trede_besluit"].astype(str) + ").",
+                    " Geen trede op de interventieladder vastgelegd.")
+    advice = " Advies volgens het beoordelingskader: " + frame["advies_tekst"] + "."
+    reason += rung + advice + " Volgend meetpunt: " + frame["volgend_meetpunt"] + "."
+    running = frame["advies"] == RUNNING
     ends = frame["periode"].map({p: datum_tekst(peildatum(p, uitloop_dagen))
                                  for p in frame["periode"].unique()})
     reason[running] = ("Het halfjaar loopt nog: het COA-overzicht van de peildatum "
-                       + ends[running] + " ontbreekt. Nog geen oordeel en geen stap op de "
-                       "interventieladder; trede blijft '" + frame.loc[running, "trede"]
-                       + "'.")
+                       + ends[running] + " ontbreekt. Nog geen oordeel en geen advies over de "
+                       "interventieladder." + pd.Series(rung, index=frame.index)[running])
     return reason

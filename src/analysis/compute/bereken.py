@@ -35,8 +35,8 @@ from analysis.compute.tempo import tempo
 from analysis.compute.volledigheid import laatste_volledige, volledig
 from analysis.domain.gemeenten import naam
 from analysis.domain.taakstelling_versies import geldende_taakstelling, peildatum_cutoff
-from analysis.ingest.besluiten import besluiten_bestand, load_besluiten, load_verdelingen
 from analysis.ingest.mirror import file_hash
+from analysis.ingest.register import besluiten_bestand, load_register, load_verdelingen
 
 INPUT_TABLES = ("taakstelling", "coa_overzicht", "realisatie_dag", "gemeente_rapportage",
                 "bestanden")
@@ -75,14 +75,15 @@ def compute(invoer: Invoer, kader: Kader) -> dict[str, pd.DataFrame]:
     closing = pd.DatetimeIndex(peildatum_cutoff(stand["periode"], uitloop))
     stand["peildatum_begin"], stand["peildatum_eind"] = closing - pd.DateOffset(months=6), closing
     stand["volledig"] = volledig(stand, overviews, uitloop, per_dag=len(person_months) > 0)
-    besluiten = load_besluiten(invoer.besluiten_pad, sorted(stand["gemeente_code"].unique()),
-                               uitloop)
+    register = load_register(invoer.besluiten_pad, sorted(stand["gemeente_code"].unique()),
+                             kader.treden, uitloop)
     return {
         "realisatie_maand": months.reset_index(drop=True),
         "stand": stand,
         "coa_verschillen": coa_verschillen(stand, overviews, uitloop),
         "telling_verschillen": telling_verschillen(person_months, overviews, uitloop),
-        "beoordeling": beoordeel(stand, kader, besluiten),
+        "beoordeling": beoordeel(stand, kader, register),
+        "besluiten": register,
         "afstemming": gemeenten_tegen_coa(counted, invoer["gemeente_rapportage"],
                                           kader.leidende_bron),
         "tempo": tempo(stand, months),

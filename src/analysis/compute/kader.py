@@ -29,8 +29,11 @@ from analysis.config import KADERS_DIR
 HISTORY = ["gehaald", "gemist_op_rij", "achterstand_op_rij"]
 NORMS = ("taakstelling", "totaalopgave")
 RULE_COLUMNS = [c for c in COLUMNS if c not in ("gemeente_code", "periode")] + HISTORY
-LADDER_COLUMNS = [*RULE_COLUMNS, "oordeel", "verschoond"]
-ON_EXCUSE = ("bevriezen", "doorlopen")
+# the ladder rules may also use the rung GS recorded (-1 where none is recorded)
+LADDER_COLUMNS = [*RULE_COLUMNS, "oordeel", "verschoond", "trede_nummer"]
+# what a verschoning does to the advice: no escalation (the seed's "niet verder opschalen"),
+# no step either way, or nothing
+ON_EXCUSE = ("niet_opschalen", "bevriezen", "doorlopen")
 MAX_UITLOOP = 62
 
 
@@ -208,7 +211,7 @@ def load_kader(name: str | Path) -> Kader:
         treden = tuple(ladder["treden"])
         if len(treden) < 2 or len(set(treden)) != len(treden):
             raise KaderError(f"{where}: de ladder heeft minstens twee verschillende treden nodig")
-        on_excuse = ladder.get("bij_verschoning", "bevriezen")
+        on_excuse = ladder.get("bij_verschoning", "niet_opschalen")
         if on_excuse not in ON_EXCUSE:
             raise KaderError(f"{where}: bij_verschoning '{on_excuse}' bestaat niet; kies "
                              f"{' of '.join(ON_EXCUSE)}")

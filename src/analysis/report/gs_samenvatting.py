@@ -36,12 +36,16 @@ DEFINITIONS = {
                                      "bekend.",
     "Opgave volgend halfjaar": "Taakstelling volgend halfjaar min de stand eind.",
     "Oordeel": "Volgens het beoordelingskader van de provincie.",
-    "Trede": "Trede op de interventieladder na dit halfjaar.",
-    "Reden": "Waarom: de conclusie, het oordeel, een verschoning en het gevolg op de ladder.",
+    "Trede": "Trede op de interventieladder zoals Gedeputeerde Staten die vastlegden (leeg: "
+             "geen besluit vastgelegd).",
+    "Advies": "Advies volgens de regels van het beoordelingskader over de volgende stap op de "
+              "interventieladder; een voorstel aan Gedeputeerde Staten, geen besluit.",
+    "Reden": "Waarom: de conclusie, het oordeel, een verschoning, de vastgelegde trede en het "
+             "advies.",
 }
 OVERVIEW = ["Code", "Gemeente", "Stand begin", "Taakstelling", "Opgave", "Realisatie",
             "Stand eind", "% taakstelling", "% totaalopgave", "Taakstelling volgend halfjaar",
-            "Opgave volgend halfjaar", "Oordeel", "Trede", "Reden"]
+            "Opgave volgend halfjaar", "Oordeel", "Trede", "Advies", "Reden"]
 PERCENT = {"% taakstelling", "% totaalopgave"}
 HEADER_FILL = PatternFill("solid", fgColor="DDDDDD")
 HIGHLIGHT_FILL = PatternFill("solid", fgColor="FFF2CC")
@@ -92,6 +96,7 @@ def overview_rows(beoordeling: pd.DataFrame, periode: str) -> pd.DataFrame:
         "Taakstelling volgend halfjaar": current["gemeente_code"].map(nxt["taakstelling"])
         if len(nxt) else pd.NA,
         "Oordeel": current["oordeel_label"], "Trede": current["trede"],
+        "Advies": current["advies_tekst"],
         "Reden": current["reden"], "_kleur": current["kleur"],
     })
     frame["Opgave volgend halfjaar"] = frame["Taakstelling volgend halfjaar"] - frame["Stand eind"]
@@ -111,13 +116,14 @@ def write_summary(path: Path, result: Berekening, periode: str, provincie: str) 
     _overzicht(book.create_sheet("Overzicht"), rows, periode, provincie)
     known = beoordeling[beoordeling["periode"] <= periode]  # nothing after the period
     history = known[["gemeente_code", "gemeente_naam", "periode", "stand_begin", "taakstelling",
-                     "opgave", "realisatie", "stand_eind", "oordeel_label", "trede", "reden"]]
+                     "opgave", "realisatie", "stand_eind", "oordeel_label", "trede",
+                     "advies_tekst", "reden"]]
     if "volledig" in known:  # no end stand for a half-year still running
         history = history.assign(stand_eind=history["stand_eind"].astype(object).where(
             known["volledig"].astype(bool), None))
     _plain(book.create_sheet("Historie"), history.sort_values(["gemeente_naam", "periode"]),
            ["Code", "Gemeente", "Periode", "Stand begin", "Taakstelling", "Opgave", "Realisatie",
-            "Stand eind", "Oordeel", "Trede", "Reden"], highlight=("periode", periode))
+            "Stand eind", "Oordeel", "Trede", "Advies", "Reden"], highlight=("periode", periode))
     afstemming = result.table("afstemming")
     afstemming = afstemming[afstemming["periode"] <= periode]
     _plain(book.create_sheet("Verschillen"),
@@ -180,14 +186,15 @@ def _overzicht(sheet, rows: pd.DataFrame, periode: str, provincie: str) -> None:
             "solid", fgColor=colour)
         for column, name in enumerate(OVERVIEW, start=1):
             sheet.cell(row=number, column=column).alignment = Alignment(
-                wrap_text=name in ("Oordeel", "Trede", "Reden"), vertical="top")
+                wrap_text=name in ("Oordeel", "Trede", "Advies", "Reden"), vertical="top")
         # room for the wrapped reason: about 95 characters per line in its column
         sheet.row_dimensions[number].height = 15 * max(2, -(-len(str(values["Reden"])) // 95))
     last = len(rows) + 1
     totals = ["", "Totaal", *[pd.to_numeric(rows[c]).sum(min_count=1) for c in OVERVIEW[2:7]],
               None, None,
               pd.to_numeric(rows["Taakstelling volgend halfjaar"]).sum(min_count=1),
-              pd.to_numeric(rows["Opgave volgend halfjaar"]).sum(min_count=1), None, None, None]
+              pd.to_numeric(rows["Opgave volgend halfjaar"]).sum(min_count=1), None, None, None,
+              None]
     _write_row(sheet, last + 1, totals)
     for column in range(1, len(OVERVIEW) + 1):
         sheet.cell(row=last + 1, column=column).font = Font(bold=True)
@@ -204,7 +211,7 @@ def _overzicht(sheet, rows: pd.DataFrame, periode: str, provincie: str) -> None:
     sheet.freeze_panes = "C2"
     sheet.row_dimensions[1].height = 45
     _widths(sheet, {"A": 9, "B": 18, **{get_column_letter(c): 12 for c in range(3, 12)},
-                    "L": 24, "M": 18, "N": 80})
+                    "L": 24, "M": 18, "N": 24, "O": 80})
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0

@@ -27,8 +27,8 @@ from analysis.compute.kader import load_kader
 from analysis.compute.volledigheid import is_volledig, laatste_volledige
 from analysis.domain.gemeenten import kies_provincie
 from analysis.domain.periods import datum_tekst, kies_periode, peildatum, periode_argument
-from analysis.ingest.besluiten import besluiten_bestand
 from analysis.ingest.mirror import ingest, mirror_tables
+from analysis.ingest.register import besluiten_bestand
 from analysis.problems import Refused
 from analysis.report.brieven.settings import config_path
 from analysis.report.brieven.write import Brieven, load_letters, write_brieven

@@ -126,12 +126,13 @@ def _nl(number: object) -> str:
 
 
 def oordeel_table(beoordeling: pd.DataFrame, periode: str, kader_naam: str) -> str:
-    """Rating, rung and reason per municipality for one period."""
+    """Rating, recorded rung, the kader's advice and reason per municipality for one period."""
     rows = beoordeling[beoordeling["periode"] == periode].sort_values("gemeente_naam")
     lines = [f"Oordeel per gemeente, {periode} (beoordelingskader {kader_naam})"]
     for row in rows.itertuples():
-        lines.append(f"{row.gemeente_naam}: {row.oordeel_label}; trede '{row.trede}' "
-                     f"({row.trede_wijziging})")
+        rung = f"trede '{row.trede}'" if row.trede else "geen trede vastgelegd"
+        advice = f"; advies: {row.advies_tekst}" if row.advies_tekst else ""
+        lines.append(f"{row.gemeente_naam}: {row.oordeel_label}; {rung}{advice}")
         lines.append(f"    {row.reden}")
     return "\n".join(lines)
 

@@ -29,6 +29,7 @@ TABLE_COLUMNS = {
     "opgave": "Opgave", "realisatie": "Realisatie", "stand_eind": "Stand eind",
     "pct_taakstelling": "% taakstelling", "pct_totaalopgave": "% totaalopgave",
     "ontwikkeling": "Ontwikkeling", "oordeel_label": "Oordeel", "trede": "Trede",
+    "advies_tekst": "Advies",
 }
 
 
@@ -96,6 +97,18 @@ class Gemeente:
         """The report's heading; for a half-year still running, with the 'voorlopig' banner."""
         return f"## {self.naam}, {self.periode}" + _banner(
             not self.beoordeling.get("volledig", True), self.tempo)
+
+    @property
+    def oordeel_tekst(self) -> str:
+        """The rating, the rung GS recorded and the kader's advice (named as advice), then the
+        reason, as Markdown."""
+        row = self.beoordeling
+        rung = (f"trede op de interventieladder: **{row['trede']}** ({row['trede_besluit']})"
+                if row["trede"] else "geen trede op de interventieladder vastgelegd")
+        advice = (f"; advies volgens het beoordelingskader: {row['advies_tekst']}"
+                  if row["advies_tekst"] else "")
+        return (f"**{row['oordeel_label']}** (beoordelingskader {self.kader}), {rung}{advice}."
+                f"\n\n{row['reden']}")
 
     def tabel(self) -> pd.DataFrame:
         """The whole history, with Dutch column names and percentages as text."""

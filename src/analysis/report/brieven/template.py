@@ -36,7 +36,8 @@ PLACEHOLDERS: dict[str, str] = {
     "conclusie": "de conclusiezin: Taakstelling 1e helft 2024 niet gehaald, achterstand "
                  "toegenomen.",
     "oordeel": "het oordeel volgens het beoordelingskader",
-    "ladder_gevolg": "het gevolg op de interventieladder, met een eventuele verschoning",
+    "ladder_gevolg": "een verschoning en de trede op de interventieladder zoals Gedeputeerde "
+                     "Staten die vastlegden, elk met het besluit (nooit het advies)",
     "volgend_meetpunt": "datum van het volgende meetpunt: 1 januari 2025",
 }
 

@@ -11,7 +11,6 @@ from pathlib import Path
 import pandas as pd
 from docxtpl import DocxTemplate, Listing
 
-from analysis.compute.beoordeling import DOWN, FROZEN, UP
 from analysis.domain.periods import datum_tekst, periode_einde, periode_tekst, periode_voluit
 from analysis.domain.resultaten import conclusie, resultaten_regels
 from analysis.domain.taakstelling_versies import bekend_op
@@ -39,28 +38,21 @@ def load_letters(raw: Path, sjabloon: Path | None = None) -> tuple[Adressering, 
 
 
 def ladder_gevolg(row: pd.Series) -> str:
-    """The consequence on the interventieladder, with the verschoning that caused it."""
-    step = str(row["trede_wijziging"])
-    trede = f"de trede '{row['trede']}'"
-    on_ladder = int(row["trede_nummer"]) > 0
+    """The verschoning and the rung on the interventieladder as GS recorded them, each with its
+    decision; never the kader's advice, which is a proposal to GS and not a decision."""
     sentences = []
-    if bool(row["verschoond"]):
+    if pd.notna(row["verschoning_reden"]):
         known = pd.notna(row["kenmerk"]) and str(row["kenmerk"])
         kenmerk = f" (kenmerk {row['kenmerk']})" if known else ""
-        sentences.append(f"Wij hebben besloten tot verschoning{kenmerk}: "
+        part = ("" if bool(row["verschoond"]) else
+                f" van {int(row['verschoond_personen'])} personen van de achterstand")
+        sentences.append(f"Wij hebben besloten tot verschoning{part}{kenmerk}: "
                          f"{row['verschoning_reden']}.")
-    if step == FROZEN:
-        sentences.append(f"De interventieladder is bevroren op {trede}." if on_ladder else
-                         "De interventieladder is bevroren; uw gemeente staat er niet op.")
-    elif step == UP:
-        sentences.append(f"Wij schalen op de interventieladder op naar {trede}.")
-    elif step == DOWN:
-        sentences.append(f"Wij schalen op de interventieladder af naar {trede}." if on_ladder
-                         else "Wij schalen af; uw gemeente staat niet meer op de "
-                              "interventieladder.")
-    else:
-        sentences.append(f"Uw gemeente blijft op {trede} van de interventieladder." if on_ladder
-                         else "Er is geen aanleiding voor een stap op de interventieladder.")
+    if row["trede"]:
+        sentences.append(
+            f"Uw gemeente staat op de trede '{row['trede']}' van de interventieladder "
+            f"({row['trede_besluit']})." if int(row["trede_nummer"]) > 0 else
+            f"Uw gemeente staat niet op de interventieladder ({row['trede_besluit']}).")
     return " ".join(sentences)
 
 

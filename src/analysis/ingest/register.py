@@ -1,0 +1,261 @@
+"""The decision register: every supervision decision of Gedeputeerde Staten, as data.
+
+``data/raw/besluiten/*.toml`` holds ``[[besluit]]`` entries. Every entry has ``soort``, the
+municipalities (``gemeente = "De Wolden"`` or ``gemeenten = "alle"`` or a list), ``datum`` (the
+day GS decided), ``reden`` and, where there is one, ``kenmerk``. Each kind adds its own fields:
+
+=============================  ==================================================================
+``starttrede``                 ``trede``: the rung on the interventieladder when the register starts
+``trede``                      ``trede``: a rung GS set (up or down, any number of rungs)
+``verschoning``                ``periode`` or ``peildatum``; optional ``personen`` (else the whole
+                               backlog)
+``plan_van_aanpak``            ``status`` (gevraagd, ontvangen, akkoord); optional ``termijn``
+``inhaalafspraak``             ``aantal`` persons by ``uiterlijk``
+``voornemen_indeplaatsstelling`` ``aantal``, ``resultaten``, ``termijn``, ``zienswijze_termijn``
+``besluit_indeplaatsstelling``  ``aantal``, ``resultaten``, ``termijn``
+``intrekking``                 ``verwijst_naar``: the kenmerk of the decision withdrawn
+``bezwaar``, ``beroep``         ``verwijst_naar``; optional ``uitkomst`` (gegrond withdraws it)
+``kwijtschelding``             ``periode`` or ``peildatum``, ``personen``
+``verdeling``                  ``verdeling``: shares of a split municipality's successors
+=============================  ==================================================================
+
+Every entry is checked on load; the problems name the file and the entry, in Dutch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.domain import gemeenten
+from analysis.domain.periods import (
+    PeriodeError,
+    afsluitdatum_tekst,
+    parse_periode,
+    periode_of_date,
+)
+from analysis.problems import InputError, Problem
+
+DECISIONS = "besluiten"
+STATUSES = ("gevraagd", "ontvangen", "akkoord")
+OUTCOMES = ("ingediend", "gegrond", "ongegrond", "niet-ontvankelijk", "ingetrokken")
+# the fields each kind needs (beyond soort, gemeente(n), datum, reden, kenmerk) and may have
+KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "starttrede": (("trede",), ()),
+    "trede": (("trede",), ()),
+    "verschoning": (("periode",), ("personen",)),
+    "plan_van_aanpak": (("status",), ("termijn",)),
+    "inhaalafspraak": (("aantal", "uiterlijk"), ()),
+    "voornemen_indeplaatsstelling": (("aantal", "resultaten", "termijn", "zienswijze_termijn"),
+                                     ()),
+    "besluit_indeplaatsstelling": (("aantal", "resultaten", "termijn"), ()),
+    "intrekking": (("verwijst_naar",), ()),
+    "bezwaar": (("verwijst_naar",), ("uitkomst",)),
+    "beroep": (("verwijst_naar",), ("uitkomst",)),
+    "kwijtschelding": (("periode", "personen"), ()),
+    "verdeling": (("verdeling",), ()),
+}
+DATES = ("datum", "termijn", "uiterlijk", "zienswijze_termijn")
+COLUMNS = ["besluit", "soort", "gemeente_code", "datum", "kenmerk", "reden", "periode", "trede",
+           "personen", "aantal", "uiterlijk", "termijn", "zienswijze_termijn", "status",
+           "resultaten", "verwijst_naar", "uitkomst"]
+SHARES = ["oud_code", "nieuw_code", "gewicht"]
+
+
+def besluiten_bestand(raw: Path) -> Path | None:
+    """The decisions file next to the exports: ``<raw>/besluiten/*.toml`` (the first by name)."""
+    files = sorted((raw / DECISIONS).glob("*.toml"))
+    return files[0] if files else None
+
+
+def _entries(path: Path) -> list:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise InputError([Problem(path.name, f"geen geldige TOML ({error})")]) from None
+    entries = data.get("besluit", [])
+    if not isinstance(entries, list):
+        raise InputError([Problem(path.name, "verwacht [[besluit]]-blokken")])
+    return entries
+
+
+def load_register(path: Path | None, alle_gemeenten: list[str], treden: tuple[str, ...] = (),
+                  uitloop_dagen: int = 0) -> pd.DataFrame:
+    """One row per decision and municipality, every entry checked; empty without a file.
+    ``treden`` are the kader's rungs (a rung must be one of them); ``uitloop_dagen`` its
+    counting cut-off (a peildatum must close a half-year)."""
+    if path is None or not path.is_file():
+        return _typed(pd.DataFrame(columns=COLUMNS))
+    rows, problems = [], []
+    for number, entry in enumerate(_entries(path), start=1):
+        try:
+            rows.extend(_decision(entry, number, alle_gemeenten, treden, uitloop_dagen))
+        except ValueError as error:
+            problems.append(Problem(path.name, f"besluit {number}: {error}"))
+    if problems:
+        raise InputError(problems)
+    return _typed(pd.DataFrame(rows, columns=COLUMNS))
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    types = {column: "datetime64[ns]" for column in DATES} | {
+        "besluit": "int64", "personen": "Int64", "aantal": "Int64"}
+    types |= {column: "string" for column in COLUMNS if column not in types}
+    return frame.astype(types)
+
+
+def _decision(entry: object, number: int, alle: list[str], treden: tuple[str, ...],
+              uitloop_dagen: int) -> list[dict]:
+    if not isinstance(entry, dict):
+        raise ValueError("verwacht een blok met velden")
+    kind = entry.get("soort")
+    if kind not in KINDS:
+        raise ValueError(f"soort '{kind}' onbekend (bekend: {', '.join(KINDS)})")
+    if not str(entry.get("reden", "")).strip():
+        raise ValueError("een besluit heeft een reden nodig")
+    required, optional = KINDS[kind]
+    if "periode" in required and "periode" not in entry and "peildatum" in entry:
+        required = tuple(f for f in required if f != "periode")
+    missing = [field for field in ("datum", *required) if field not in entry]
+    if missing:
+        raise ValueError(f"{kind} mist {', '.join(missing)}")
+    known = {"soort", "gemeente", "gemeenten", "datum", "reden", "kenmerk", "peildatum",
+             *required, *optional, *(("periode",) if "periode" in KINDS[kind][0] else ())}
+    unknown = sorted(set(entry) - known)
+    if unknown:
+        raise ValueError(f"onbekend veld {', '.join(unknown)} bij soort {kind}")
+    if kind == "verdeling":
+        _shares(entry)
+        return []
+    record = {"besluit": number, "soort": kind, "reden": str(entry["reden"]),
+              "kenmerk": str(entry.get("kenmerk", ""))}
+    for field in DATES:
+        if field in entry:
+            record[field] = _date(entry[field], field)
+    if "periode" in KINDS[kind][0]:
+        record["periode"] = _period(entry, uitloop_dagen)
+    if "trede" in required:
+        if entry["trede"] not in treden:
+            raise ValueError(f"trede '{entry['trede']}' staat niet op de interventieladder van "
+                             f"het beoordelingskader ({', '.join(treden)})")
+        record["trede"] = entry["trede"]
+    for field in ("personen", "aantal"):
+        if field in entry:
+            record[field] = _count(entry[field], field)
+    for field, allowed in (("status", STATUSES), ("uitkomst", OUTCOMES)):
+        if field in entry:
+            if entry[field] not in allowed:
+                raise ValueError(f"{field} '{entry[field]}' onbekend (kies {', '.join(allowed)})")
+            record[field] = entry[field]
+    for field in ("resultaten", "verwijst_naar"):
+        if field in entry:
+            if not str(entry[field]).strip():
+                raise ValueError(f"{field} is leeg")
+            record[field] = str(entry[field])
+    if "zienswijze_termijn" in record and record["zienswijze_termijn"] > record["termijn"]:
+        raise ValueError("de termijn voor een zienswijze valt na de termijn van het voornemen")
+    return [{**record, "gemeente_code": code} for code in _municipalities(entry, alle)]
+
+
+def _date(value: object, field: str) -> dt.date:
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        raise ValueError(f"{field} '{value}' is geen datum (verwacht bijvoorbeeld 2024-11-19)")
+    return value
+
+
+def _count(value: object, field: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValueError(f"{field} is '{value}' (verwacht een geheel getal groter dan 0)")
+    return value
+
+
+def _period(entry: dict, uitloop_dagen: int) -> str:
+    """The half-year a decision is about: named, or the one its peildatum closes. A peildatum
+    must be a closing date of the count (1 January or 1 July, or the kader's cut-off)."""
+    if "peildatum" in entry:
+        peildatum = _date(entry["peildatum"], "peildatum")
+        closing = peildatum - dt.timedelta(days=uitloop_dagen)
+        if (closing.month, closing.day) not in ((1, 1), (7, 1)):
+            raise ValueError(f"peildatum {peildatum:%d-%m-%Y} sluit geen halfjaar af (verwacht "
+                             f"{afsluitdatum_tekst(uitloop_dagen)}, de afsluitdatum van de "
+                             "telling in het beoordelingskader)")
+        return periode_of_date(closing - dt.timedelta(days=1))
+    try:
+        return parse_periode(str(entry["periode"]))
+    except PeriodeError as error:
+        raise ValueError(str(error)) from None
+
+
+def _municipalities(entry: dict, alle: list[str]) -> list[str]:
+    if "gemeente" in entry and "gemeenten" in entry:
+        raise ValueError("geef 'gemeente' of 'gemeenten', niet allebei")
+    value = entry.get("gemeenten", entry.get("gemeente"))
+    if value == "alle":
+        return list(alle)
+    values = [value] if isinstance(value, str) else value
+    if not isinstance(values, list) or not values:
+        raise ValueError("gemeente(n) ontbreekt: een naam, code, lijst of \"alle\"")
+    codes = gemeenten.resolve(pd.Series(values, dtype=object))
+    unknown = [str(v) for v, c in zip(values, codes, strict=True) if pd.isna(c)]
+    if unknown:
+        raise ValueError(f"onbekende gemeente(n) {', '.join(unknown)}")
+    return codes.tolist()
+
+
+def _shares(entry: dict) -> list[dict]:
+    split = gemeenten.resolve(pd.Series([entry.get("gemeente")], dtype=object)).iloc[0]
+    if pd.isna(split):
+        raise ValueError(f"gemeente '{entry.get('gemeente')}' is onbekend (verwacht de naam of "
+                         "code van de gesplitste gemeente)")
+    shares = entry.get("verdeling")
+    if not isinstance(shares, dict) or len(shares) < 2:
+        raise ValueError("verdeling moet minstens twee opvolgers met hun aandeel geven, "
+                         "bijvoorbeeld { Boxtel = 25, Vught = 75 }")
+    codes = gemeenten.resolve(pd.Series(list(shares), dtype=object))
+    rows = []
+    for (name, weight), code in zip(shares.items(), codes, strict=True):
+        if pd.isna(code):
+            raise ValueError(f"onbekende gemeente '{name}' in de verdeling")
+        rows.append({"oud_code": split, "nieuw_code": code, "gewicht": _count(weight,
+                                                                               f"aandeel {name}")})
+    return rows
+
+
+def load_verdelingen(path: Path | None) -> pd.DataFrame:
+    """The shares GS set for dividing a split municipality's stand: predecessor, successor and
+    whole-number weight (the entries are checked with the others by :func:`load_register`)."""
+    if path is None or not path.is_file():
+        return pd.DataFrame(columns=SHARES)
+    rows = []
+    for number, entry in enumerate(_entries(path), start=1):
+        if isinstance(entry, dict) and entry.get("soort") == "verdeling":
+            try:
+                rows.extend(_shares(entry))
+            except ValueError as error:
+                raise InputError([Problem(path.name, f"besluit {number}: {error}")]) from None
+    return pd.DataFrame(rows, columns=SHARES)
+
+
+def geldend(register: pd.DataFrame) -> pd.DataFrame:
+    """The decisions that stand: without those withdrawn (``intrekking``) or annulled (a
+    ``bezwaar`` or ``beroep`` found gegrond), for the same municipality."""
+    undone = register[(register["soort"] == "intrekking")
+                      | (register["soort"].isin(["bezwaar", "beroep"])
+                         & (register["uitkomst"] == "gegrond"))]
+    gone = register[["gemeente_code", "kenmerk"]].merge(
+        undone[["gemeente_code", "verwijst_naar"]].rename(columns={"verwijst_naar": "kenmerk"}),
+        how="left", indicator=True)["_merge"].eq("both").to_numpy()
+    return register[~gone | (register["kenmerk"] == "").to_numpy()].reset_index(drop=True)
+
+
+def verschoningen(register: pd.DataFrame) -> pd.DataFrame:
+    """One row per municipality and period a standing verschoning excuses (the latest decision
+    where there are several)."""
+    rows = geldend(register)
+    rows = rows[rows["soort"] == "verschoning"].sort_values(["datum", "besluit"])
+    return rows.drop_duplicates(["gemeente_code", "periode"], keep="last")[
+        ["gemeente_code", "periode", "reden", "kenmerk", "datum", "personen"]].rename(
+        columns={"datum": "besluitdatum"}).reset_index(drop=True)
