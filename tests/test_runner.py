@@ -157,3 +157,18 @@ def test_a_report_about_2024_h1_shows_nothing_later(run_with_a_failing_notebook)
     marked = [row[0].font.bold for row in book["Historie"].iter_rows(min_row=2)
               if row[2].value == "2024-H1"]
     assert marked and all(marked)
+
+
+def test_the_workbook_gives_gs_the_key_figures_and_decisions(run_with_a_failing_notebook):
+    _, reports = run_with_a_failing_notebook
+    book = openpyxl.load_workbook(reports / "2024-H1" / "GS-samenvatting-2024-H1.xlsx")
+    figures = dict(book["Kerncijfers"].iter_rows(min_row=2, values_only=True))
+    overview = list(book["Overzicht"].iter_rows(min_row=2, max_row=13, values_only=True))
+    ends = [row[6] for row in overview]
+    assert figures["Stand van de provincie (personen)"] == sum(ends) == -157
+    assert figures["Totale achterstand (personen)"] == -sum(e for e in ends if e < 0)
+    assert figures["Oordeel: Op orde"] == 2  # Coevorden and Noordenveld, ahead and met
+    assert figures["Zonder vastgelegde trede"] == 12  # the sample records no rungs
+    decisions = list(book["Besluiten"].iter_rows(min_row=2, values_only=True))
+    assert len(decisions) == 12 and {row[2] for row in decisions} == {"verschoning"}
+    assert {row[3] for row in decisions} == {"47/4.1/2024001652"}

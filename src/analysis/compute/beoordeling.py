@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.compute.kader import Kader
+from analysis.compute.kader import Kader, KaderError, add_cumulative
 from analysis.domain.periods import datum_tekst, peildatum, volgende_periode
 from analysis.domain.resultaten import conclusie
 from analysis.domain.taakstelling_versies import peildatum_cutoff
@@ -49,7 +49,32 @@ def with_history(stand: pd.DataFrame, norm: str = "taakstelling") -> pd.DataFram
     frame["gehaald"] = frame[f"{norm}_gehaald"].to_numpy(bool)
     frame["gemist_op_rij"] = _run_length(~frame["gehaald"].to_numpy(), starts)
     frame["achterstand_op_rij"] = _run_length(frame["stand_eind"].to_numpy() < 0, starts)
-    return frame
+    return add_cumulative(frame)
+
+
+def _rung_events(register: pd.DataFrame) -> pd.DataFrame:
+    """Every change of the recorded rung: each standing ``starttrede`` or ``trede``, and each
+    ``intrekking`` of one, from whose date the rung before the withdrawn decision holds again
+    (set by the intrekking)."""
+    standing = geldend(register, ingetrokken=False)
+    columns = ["gemeente_code", "datum", "trede", "kenmerk"]
+    steps = standing[standing["soort"].isin(RUNG_DECISIONS)][columns].astype(
+        {"gemeente_code": str, "datum": "datetime64[ns]"})
+    withdrawals = standing[standing["soort"] == "intrekking"].astype(
+        {"gemeente_code": str, "datum": "datetime64[ns]"}).merge(
+        steps.rename(columns={"datum": "besloten", "kenmerk": "verwijst_naar",
+                              "trede": "ingetrokken_trede"}),
+        on=["gemeente_code", "verwijst_naar"])
+    if withdrawals.empty:
+        return steps.sort_values("datum", kind="stable")
+    before = pd.merge_asof(withdrawals.sort_values("besloten"),
+                           steps.rename(columns={"datum": "eerder", "kenmerk": "_k",
+                                                 "trede": "eerdere_trede"}).sort_values("eerder"),
+                           left_on="besloten", right_on="eerder", by="gemeente_code",
+                           allow_exact_matches=False)
+    reverts = pd.DataFrame({"gemeente_code": before["gemeente_code"], "datum": before["datum"],
+                            "trede": before["eerdere_trede"], "kenmerk": before["kenmerk"]})
+    return pd.concat([steps, reverts], ignore_index=True).sort_values("datum", kind="stable")
 
 
 def vastgelegde_trede(frame: pd.DataFrame, register: pd.DataFrame, treden: tuple[str, ...],
@@ -57,9 +82,7 @@ def vastgelegde_trede(frame: pd.DataFrame, register: pd.DataFrame, treden: tuple
     """Per row the rung GS recorded, in force on the row's closing peildatum: the latest
     standing ``starttrede`` or ``trede`` decision dated on or before it. ``trede`` is empty and
     ``trede_nummer`` -1 where the register records none."""
-    steps = geldend(register)
-    steps = steps[steps["soort"].isin(RUNG_DECISIONS)][
-        ["gemeente_code", "datum", "trede", "kenmerk"]].sort_values("datum", kind="stable")
+    steps = _rung_events(register)
     closing = (frame["peildatum_eind"].to_numpy("datetime64[ns]") if "peildatum_eind" in frame
                else peildatum_cutoff(frame["periode"], uitloop_dagen))
     at = pd.DataFrame({"gemeente_code": frame["gemeente_code"].astype(str).to_numpy(),
@@ -102,13 +125,14 @@ def beoordeel(stand: pd.DataFrame, kader: Kader, register: pd.DataFrame) -> pd.D
 
     ruled = [o for o in kader.oordelen if o.regel is not None]
     hits = [o.regel.evaluate(frame) for o in ruled]
+    running = ~frame["volledig"].to_numpy(bool) if "volledig" in frame else np.zeros(
+        len(frame), bool)
+    _one_rating_each(frame, np.column_stack(hits).sum(axis=1), running, kader)
     rating = np.select(hits, [o.code for o in ruled], default="")
     for o in kader.oordelen:
         if o.bij_verschoning_van:
             rating = np.where(frame["verschoond"] & np.isin(rating, o.bij_verschoning_van),
                               o.code, rating)
-    running = ~frame["volledig"].to_numpy(bool) if "volledig" in frame else np.zeros(
-        len(frame), bool)
     frame["oordeel"] = np.where(running, "", rating)
     frame["oordeel_label"] = frame["oordeel"].map(
         {o.code: o.label for o in kader.oordelen} | {"": RUNNING_LABEL})
@@ -123,6 +147,21 @@ def beoordeel(stand: pd.DataFrame, kader: Kader, register: pd.DataFrame) -> pd.D
          for p in frame["periode"].unique()})
     frame["reden"] = _reasons(frame, kader.uitloop_dagen)
     return frame
+
+
+def _one_rating_each(frame: pd.DataFrame, counts: np.ndarray, running: np.ndarray,
+                     kader: Kader) -> None:
+    """Every complete half-year in the data gets exactly one rating: never an empty or double
+    one, silently, whatever the probes at load time missed."""
+    wrong = (counts != 1) & ~running
+    if wrong.any():
+        row = frame.loc[np.flatnonzero(wrong)[0]]
+        what = "geen enkel oordeel" if counts[np.flatnonzero(wrong)[0]] == 0 else "meer dan één"
+        raise KaderError(
+            f"beoordelingskader {kader.path.name}: {what} geldt voor {row['gemeente_code']} in "
+            f"{row['periode']} (stand_begin={row['stand_begin']}, taakstelling="
+            f"{row['taakstelling']}, realisatie={row['realisatie']}, stand_eind="
+            f"{row['stand_eind']}); de regels moeten samen elk geval precies één keer dekken")
 
 
 def _advise(frame: pd.DataFrame, kader: Kader, running: np.ndarray) -> None:

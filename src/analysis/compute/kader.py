@@ -26,7 +26,8 @@ from analysis.compute.afstemming import SOURCES
 from analysis.compute.roll_forward import COLUMNS, rollforward
 from analysis.config import KADERS_DIR
 
-HISTORY = ["gehaald", "gemist_op_rij", "achterstand_op_rij"]
+HISTORY = ["gehaald", "gemist_op_rij", "achterstand_op_rij", "inwoners", "achterstand_per_10000",
+           "cum_taakstelling", "cum_realisatie", "pct_cumulatief"]
 NORMS = ("taakstelling", "totaalopgave")
 RULE_COLUMNS = [c for c in COLUMNS if c not in ("gemeente_code", "periode")] + HISTORY
 # the ladder rules may also use the rung GS recorded (-1 where none is recorded)
@@ -144,10 +145,26 @@ def _rule(text: object, where: str, columns: list[str], ratings: set[str] | None
     return Rule(text.strip(), tree)
 
 
-def probe_frame(norm: str = "taakstelling") -> pd.DataFrame:
+def boundaries(rules: list[Rule]) -> list[float]:
+    """The numbers the rules compare with: where a rating can begin or end."""
+    return sorted({float(node.value) for rule in rules for node in ast.walk(rule.tree)
+                   if isinstance(node, ast.Constant) and isinstance(node.value, int | float)
+                   and not isinstance(node.value, bool)})
+
+
+def probe_frame(norm: str = "taakstelling", edges: list[float] = ()) -> pd.DataFrame:
     """Every kind of half-year: the roll-forward's columns for a grid of stands, targets and
-    realisations, with histories of every length, judged on the kader's ``norm``."""
-    begins, targets, realised, streaks = (-20, -5, 0, 5, 20), (0, 10), (0, 5, 10, 30), (0, 1, 4)
+    realisations, with histories of every length, judged on the kader's ``norm``. Around every
+    number a rule compares with (``edges``) the grid holds the values just below, at and just
+    above it, for stands and counts, and for percentages (at a taakstelling of 100), so a gap or
+    overlap between ratings cannot fall between the probes."""
+    near = {int(np.floor(edge)) + step for edge in edges for step in (-1, 0, 1)}
+    shares = {round(edge * 100) + step for edge in edges if 0 < abs(edge) < 10
+              for step in (-1, 0, 1)}
+    begins = sorted({-20, -5, 0, 5, 20, *near})
+    targets = sorted({0, 10, 100, *(n for n in near if n >= 0)})
+    realised = sorted({0, 5, 10, 30, *(n for n in near | shares if n >= 0)})
+    streaks = sorted({0, 1, 4, *(n for n in near if 0 <= n <= 20)})
     grid = list(itertools.product(begins, targets, realised, streaks))
     codes = [f"P{i:05d}" for i in range(len(grid))]
     flows = pd.DataFrame({"gemeente_code": codes, "periode": "2024-H1",
@@ -159,13 +176,29 @@ def probe_frame(norm: str = "taakstelling") -> pd.DataFrame:
     frame["gehaald"] = frame[f"{norm}_gehaald"]
     frame["gemist_op_rij"] = np.where(frame["gehaald"], 0, np.maximum(streak, 1))
     frame["achterstand_op_rij"] = np.where(frame["stand_eind"] < 0, np.maximum(streak, 1), 0)
+    frame["inwoners"] = 10_000  # so that the backlog per 10,000 is the backlog itself
+    return add_cumulative(frame)
+
+
+def add_cumulative(frame: pd.DataFrame) -> pd.DataFrame:
+    """The columns rules may use beyond one half-year: cumulative taakstelling and realisatie
+    per municipality over the periods so far, their ratio, and the backlog per 10,000
+    inhabitants (rows sorted by municipality and period)."""
+    group = frame.groupby("gemeente_code", sort=False)
+    frame["cum_taakstelling"] = group["taakstelling"].cumsum()
+    frame["cum_realisatie"] = group["realisatie"].cumsum()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frame["pct_cumulatief"] = np.where(frame["cum_taakstelling"] > 0, frame["cum_realisatie"]
+                                           / frame["cum_taakstelling"], np.nan)
+        people = frame["inwoners"].astype("float64") if "inwoners" in frame else np.nan
+        frame["achterstand_per_10000"] = np.maximum(-frame["stand_eind"], 0) / people * 10_000
     return frame
 
 
 def _check_ratings(oordelen: tuple[Oordeel, ...], where: str, norm: str) -> None:
     """Exactly one rule-based rating must hold for every kind of half-year."""
     ruled = [o for o in oordelen if o.regel is not None]
-    frame = probe_frame(norm)
+    frame = probe_frame(norm, boundaries([o.regel for o in ruled]))
     hits = np.column_stack([o.regel.evaluate(frame) for o in ruled])
     counts = hits.sum(axis=1)
     shown = ["stand_begin", "taakstelling", "realisatie", "stand_eind", "gemist_op_rij"]

@@ -40,6 +40,11 @@ class Berekening:
         return self.manifest["beoordelingskader"]["toelichting"]
 
     @property
+    def treden(self) -> list[str]:
+        """The rungs of the kader's interventieladder, lowest first."""
+        return list(self.manifest["beoordelingskader"].get("treden", []))
+
+    @property
     def uitloop_dagen(self) -> int:
         """Days after a half-year that still count for it: its peildatum is that much later."""
         return int(self.manifest.get("uitloop_dagen", 0))

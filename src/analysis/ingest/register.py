@@ -239,12 +239,13 @@ def load_verdelingen(path: Path | None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=SHARES)
 
 
-def geldend(register: pd.DataFrame) -> pd.DataFrame:
-    """The decisions that stand: without those withdrawn (``intrekking``) or annulled (a
-    ``bezwaar`` or ``beroep`` found gegrond), for the same municipality."""
-    undone = register[(register["soort"] == "intrekking")
-                      | (register["soort"].isin(["bezwaar", "beroep"])
-                         & (register["uitkomst"] == "gegrond"))]
+def geldend(register: pd.DataFrame, ingetrokken: bool = True) -> pd.DataFrame:
+    """The decisions that stand: without those annulled (a ``bezwaar`` or ``beroep`` found
+    gegrond, as if never taken) and, unless ``ingetrokken`` is False, those withdrawn
+    (``intrekking``, which takes effect from its own date), for the same municipality."""
+    annulled = (register["soort"].isin(["bezwaar", "beroep"])
+                & (register["uitkomst"] == "gegrond")).fillna(False)
+    undone = register[annulled | ((register["soort"] == "intrekking") & ingetrokken)]
     gone = register[["gemeente_code", "kenmerk"]].merge(
         undone[["gemeente_code", "verwijst_naar"]].rename(columns={"verwijst_naar": "kenmerk"}),
         how="left", indicator=True)["_merge"].eq("both").to_numpy()

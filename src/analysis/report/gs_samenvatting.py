@@ -19,6 +19,7 @@ from analysis.atomic import write_atomic
 from analysis.compute.resultaat import Berekening
 from analysis.compute.volledigheid import is_volledig
 from analysis.domain.periods import datum_tekst, peildatum, volgende_periode
+from analysis.report.kerncijfers import besluiten_van, kerncijfers
 
 DEFINITIONS = {
     "Stand begin": "Voorsprong (positief) of achterstand (negatief) aan het begin van het "
@@ -114,6 +115,15 @@ def write_summary(path: Path, result: Berekening, periode: str, provincie: str) 
     book = Workbook()
     _toelichting(book.active, result, periode, provincie)
     _overzicht(book.create_sheet("Overzicht"), rows, periode, provincie)
+    _plain(book.create_sheet("Kerncijfers"), kerncijfers(beoordeling, periode, result.treden),
+           ["Onderwerp", "Aantal"])
+    decided = besluiten_van(result.table("besluiten"), periode)
+    _plain(book.create_sheet("Besluiten"),
+           decided[["datum", "gemeente_code", "soort", "kenmerk", "periode", "trede", "personen",
+                    "aantal", "termijn", "reden"]].assign(
+               datum=decided["datum"].dt.date, termijn=decided["termijn"].dt.date),
+           ["Datum", "Code", "Soort", "Kenmerk", "Periode", "Trede", "Personen", "Aantal",
+            "Termijn", "Reden"])
     known = beoordeling[beoordeling["periode"] <= periode]  # nothing after the period
     history = known[["gemeente_code", "gemeente_naam", "periode", "stand_begin", "taakstelling",
                      "opgave", "realisatie", "stand_eind", "oordeel_label", "trede",

@@ -23,6 +23,7 @@ from analysis.domain.gemeenten import provincie_codes
 from analysis.domain.periods import MONTHS_NL
 from analysis.domain.resultaten import resultaten_block
 from analysis.domain.taakstelling_versies import nieuwste_versie
+from analysis.report.kerncijfers import kerncijfers
 
 TABLE_COLUMNS = {
     "periode": "Periode", "stand_begin": "Stand begin", "taakstelling": "Taakstelling",
@@ -166,6 +167,7 @@ class Provincie:
     inwoners: pd.Series
     kader: str  # the beoordelingskader that gave the ratings
     tempo: pd.Series | None = None  # the latest pace in the period, for a running one
+    kerncijfers: pd.DataFrame | None = None  # per rating and rung, totals (for GS)
 
     @property
     def kop(self) -> str:
@@ -197,4 +199,6 @@ def provincie(naam: str, periode: str, processed: str | Path | None = None) -> P
     pace = result.table("tempo")
     pace = pace[pace["periode"] == periode].sort_values("peildatum")
     return Provincie(naam=naam, periode=periode, beoordeling=beoordeling, inwoners=inwoners,
-                     kader=result.kader_naam, tempo=pace.iloc[-1] if len(pace) else None)
+                     kader=result.kader_naam, tempo=pace.iloc[-1] if len(pace) else None,
+                     kerncijfers=kerncijfers(beoordeling, periode, result.treden).set_index(
+                         "Onderwerp"))

@@ -1,0 +1,45 @@
+"""Key figures for Gedeputeerde Staten: how many municipalities per rating and per recorded rung,
+the province's total achterstand and voorsprong, and the decisions of the period."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.domain.periods import periode_einde, periode_start
+
+
+def kerncijfers(beoordeling: pd.DataFrame, periode: str, treden: list[str] | None = None
+                ) -> pd.DataFrame:
+    """One row per figure (``Onderwerp``, ``Waarde``) for the municipalities in ``periode``."""
+    rows = beoordeling[beoordeling["periode"] == periode]
+    running = "volledig" in rows and not rows["volledig"].astype(bool).all()
+    figures: list[tuple[str, object]] = [("Gemeenten", len(rows))]
+    if not running:
+        ends = rows["stand_eind"]
+        figures += [
+            ("Totale achterstand (personen)", int(-ends[ends < 0].sum())),
+            ("Gemeenten met een achterstand", int((ends < 0).sum())),
+            ("Totale voorsprong (personen)", int(ends[ends > 0].sum())),
+            ("Gemeenten met een voorsprong", int((ends > 0).sum())),
+            ("Stand van de provincie (personen)", int(ends.sum())),
+        ]
+    for label, count in rows["oordeel_label"].value_counts(sort=False).items():
+        figures.append((f"Oordeel: {label}", int(count)))
+    recorded = rows["trede"].replace("", pd.NA).dropna()
+    order = treden or sorted(recorded.unique())
+    for rung in order:
+        if (recorded == rung).any():
+            figures.append((f"Vastgelegde trede: {rung}", int((recorded == rung).sum())))
+    figures.append(("Zonder vastgelegde trede", int(len(rows) - len(recorded))))
+    advised = rows[rows["advies"].isin(["opschalen", "afschalen"])]
+    figures.append(("Advies: een stap op de interventieladder (voorstel, geen besluit)",
+                    len(advised)))
+    return pd.DataFrame(figures, columns=["Onderwerp", "Waarde"])
+
+
+def besluiten_van(register: pd.DataFrame, periode: str) -> pd.DataFrame:
+    """The decisions about ``periode`` or dated within it, oldest first."""
+    start, end = pd.Timestamp(periode_start(periode)), pd.Timestamp(periode_einde(periode))
+    chosen = register[(register["periode"] == periode)
+                      | ((register["datum"] >= start) & (register["datum"] < end))]
+    return chosen.sort_values(["datum", "besluit", "gemeente_code"]).reset_index(drop=True)
