@@ -15,7 +15,12 @@ from analysis.config import RAW_DIR
 from analysis.report.brieven.pdf import to_pdf
 from analysis.report.brieven.settings import load_adressering
 from analysis.report.brieven.template import PLACEHOLDERS, default_template
-from analysis.report.brieven.write import ladder_gevolg, load_letters, write_brieven
+from analysis.report.brieven.write import (
+    beoordeling_zinnen,
+    ladder_gevolg,
+    load_letters,
+    write_brieven,
+)
 from analysis.storage import read_table
 
 
@@ -42,12 +47,32 @@ def test_de_wolden_letter_has_the_seed_block_address_and_references(letters):
     assert "Ons kenmerk 47/4.1/2024001652" in text
     assert "Onderwerp: Toezicht huisvesting vergunninghouders eerste helft van 2024" in text
     assert "Het volgende meetpunt is 1 januari 2025." in text
-    assessment = next(p for p in text if p.startswith("Ons oordeel"))
-    assert "Taakstelling niet gehaald, achterstand." in assessment
-    assert "verschoning (kenmerk 47/4.1/2024001652)" in assessment
+    assessment = next(p for p in text if p.startswith("In de eerste helft van 2024"))
+    assert assessment.startswith(
+        "In de eerste helft van 2024 heeft uw gemeente 23 vergunninghouders gehuisvest: 88 % van "
+        "de taakstelling van 26. Volgens ons beoordelingskader luidt ons oordeel: taakstelling "
+        "niet gehaald, achterstand. Wij hebben besloten tot verschoning: eenmalig anders")
     # the sample records no rung, so none is stated; the kader's advice never is
     assert "Uw gemeente staat" not in assessment and "dvies" not in assessment
-    assert "Gedeputeerde Staten van Drenthe,\n\n\n, plv. voorzitter" in text[-1]
+    assert "Vanaf januari 2025 vinden de bestuurlijke IBT-gesprekken weer plaats." in text
+    assert text[-1].endswith("A. Voorbeeld (voorbeeld), plv. voorzitter\n\n\n"
+                             "B. Voorbeeld (voorbeeld), secretaris")
+
+
+def test_every_letter_has_its_own_kenmerk(letters):
+    kenmerken = [next(p for p in paragraphs(path) if p.startswith("Ons kenmerk"))
+                 for path in sorted(letters.glob("*.docx"))]
+    assert len(set(kenmerken)) == 12
+    assert kenmerken[0] == "Ons kenmerk VOORBEELD/2024-H1/001"  # Aa en Hunze, first by name
+
+
+def test_both_percentages_when_the_kader_judges_the_totaalopgave():
+    row = pd.Series({"periode": "2024-H1", "realisatie": 23, "taakstelling": 26, "opgave": 36,
+                     "oordeel_label": "Taakstelling gehaald, totaalopgave niet"})
+    assert beoordeling_zinnen(row, "totaalopgave") == (
+        "In de eerste helft van 2024 heeft uw gemeente 23 vergunninghouders gehuisvest: 88 % van "
+        "de taakstelling van 26 en 64 % van de totaalopgave van 36. Volgens ons "
+        "beoordelingskader luidt ons oordeel: taakstelling gehaald, totaalopgave niet.")
 
 
 def test_one_filled_letter_per_municipality(letters):
@@ -112,7 +137,8 @@ def edited_template(tmp_path, extra):
 
 @pytest.mark.parametrize("extra, expected", [
     (" Zie {{ wethouder }}.", "onbekende plaatshouder(s) {{ wethouder }} (alinea 10); "
-                              "bekende plaatshouders: behandeld_door, conclusie"),
+                              "bekende plaatshouders: alineas, behandeld_door, beoordeling, "
+                              "conclusie"),
     (" Zie {{ gemeente ", "alinea 10: een plaatshouder is niet goed geschreven"),
 ])
 def test_a_bad_template_is_refused_with_a_clear_message(computed, tmp_path, capsys, extra,
@@ -129,7 +155,7 @@ def test_a_bad_template_is_refused_with_a_clear_message(computed, tmp_path, caps
 def test_the_default_template_uses_every_placeholder_but_the_spare_ones(tmp_path):
     text = "\n".join(paragraphs(edited_template(tmp_path, "")))
     used = set(re.findall(r"\{\{ (\w+) \}\}", text))
-    assert used == PLACEHOLDERS.keys() - {"periode", "peildatum"}
+    assert used == PLACEHOLDERS.keys() - {"periode", "peildatum", "oordeel"}
 
 
 def test_bad_settings_name_the_file_and_entry(tmp_path):
@@ -143,6 +169,24 @@ def test_bad_settings_name_the_file_and_entry(tmp_path):
     assert "brieven/brieven.toml: [afzender] plaats: tekst verwacht" in report
     assert "[kenmerken]" in report
     assert "geadresseerde 1: onbekende gemeente 'Nergenshuizen'" in report
+
+
+def test_kenmerken_signatories_and_paragraphs_are_checked(tmp_path):
+    (tmp_path / "brieven").mkdir()
+    (tmp_path / "brieven" / "brieven.toml").write_text(
+        '[afzender]\nprovincie = "Drenthe"\nplaats = "Assen"\nbehandeld_door = "x"\n\n'
+        '[kenmerken]\n"2024-H1" = "47/4.1/2024001652"\n'
+        '[kenmerken."2024-H2"]\nschema = "47/{jaar}"\n\n'
+        '[alineas]\n"2024-H1" = "geen lijst"\n\n'
+        '[[ondertekenaar]]\nfunctie = "secretaris"\n', encoding="utf-8")
+    with pytest.raises(Exception) as caught:
+        load_adressering(tmp_path)
+    report = caught.value.report()
+    assert "[kenmerken] 2024-H1: verwacht per gemeente een kenmerk" in report
+    assert "één kenmerk voor alle brieven kan niet" in report
+    assert "[kenmerken] 2024-H2: schema moet {nummer} bevatten" in report
+    assert "[alineas] 2024-H1: verwacht een lijst van alinea's als tekst" in report
+    assert "ondertekenaar 1: geef naam en functie als tekst" in report
 
 
 def test_without_libreoffice_the_pdf_is_a_note(monkeypatch, tmp_path):

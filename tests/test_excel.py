@@ -40,7 +40,7 @@ def test_sheets_and_the_de_wolden_row(workbook):
             wolden["Realisatie"], wolden["Stand eind"]) == ("GM1690", -10, 26, 36, 23, -13)
     assert (wolden["Taakstelling volgend halfjaar"], wolden["Opgave volgend halfjaar"]) == (24, 37)
     assert wolden["% taakstelling"] == pytest.approx(23 / 26)
-    assert "(kenmerk 47/4.1/2024001652)" in wolden["Reden"]
+    assert "Verschoond: eenmalig anders toezicht" in wolden["Reden"]
     totals = rows["Totaal"]
     municipalities = [r for name, r in rows.items() if name != "Totaal"]
     assert len(municipalities) == 12

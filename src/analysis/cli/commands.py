@@ -171,7 +171,7 @@ def brieven(args: argparse.Namespace) -> int:
     final = args.reports / periode / "brieven"
     with staged(final) as folder:
         made = write_brieven(folder, result.table("beoordeling"), periode, codes, adressering,
-                             template, datum, result.table("taakstelling"))
+                             template, datum, result.table("taakstelling"), result.norm)
     print(f"Brieven {provincie} {periode}: {len(made.bestanden)} .docx, {len(made.pdf)} PDF "
           f"in {final} (beoordelingskader {result.kader_naam})")
     for note in made.opmerkingen:

@@ -100,7 +100,7 @@ def manifest(invoer: Invoer, kader: Kader, tables: dict[str, pd.DataFrame]) -> d
         "berekend_op": dt.datetime.now().isoformat(timespec="seconds"),
         "beoordelingskader": {"naam": kader.naam, "toelichting": kader.toelichting,
                               "bestand": kader.path.name, "sha256": kader.sha256,
-                              "treden": list(kader.treden)},
+                              "treden": list(kader.treden), "norm": kader.norm},
         "leidende_bron": kader.leidende_bron,
         "uitloop_dagen": kader.uitloop_dagen,
         "periodes": {"eerste": str(stand["periode"].min()),

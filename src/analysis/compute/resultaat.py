@@ -40,6 +40,11 @@ class Berekening:
         return self.manifest["beoordelingskader"]["toelichting"]
 
     @property
+    def norm(self) -> str:
+        """What the kader judges: the taakstelling or the totaalopgave."""
+        return str(self.manifest["beoordelingskader"].get("norm", "taakstelling"))
+
+    @property
     def treden(self) -> list[str]:
         """The rungs of the kader's interventieladder, lowest first."""
         return list(self.manifest["beoordelingskader"].get("treden", []))

@@ -25,7 +25,7 @@ PLACEHOLDERS: dict[str, str] = {
     "geadresseerde": "aanhef en adres van het college, regel voor regel (brieven.toml)",
     "plaats": "plaats van verzending, bijvoorbeeld Assen (brieven.toml)",
     "datum": "datum van de brief, bijvoorbeeld 19 november 2024",
-    "kenmerk": "ons kenmerk voor de periode (brieven.toml)",
+    "kenmerk": "ons kenmerk van deze brief (brieven.toml, [kenmerken])",
     "behandeld_door": "behandelaar en telefoonnummer (brieven.toml)",
     "provincie": "naam van de provincie",
     "gemeente": "naam van de gemeente",
@@ -35,7 +35,12 @@ PLACEHOLDERS: dict[str, str] = {
     "resultaten": "de cijferregels van het blok 'Resultaten gemeente', elk als eigen alinea",
     "conclusie": "de conclusiezin: Taakstelling 1e helft 2024 niet gehaald, achterstand "
                  "toegenomen.",
-    "oordeel": "het oordeel volgens het beoordelingskader",
+    "oordeel": "het oordeel volgens het beoordelingskader, als label",
+    "beoordeling": "het oordeel in zinnen: wat er gehuisvest is, in procenten van de "
+                   "taakstelling (en van de totaalopgave als het kader die beoordeelt), en het "
+                   "oordeel",
+    "alineas": "de vrije alinea's voor de periode (brieven.toml, [alineas])",
+    "ondertekening": "naam en functie van elke ondertekenaar (brieven.toml, [[ondertekenaar]])",
     "ladder_gevolg": "een verschoning en de trede op de interventieladder zoals Gedeputeerde "
                      "Staten die vastlegden, elk met het besluit (nooit het advies)",
     "volgend_meetpunt": "datum van het volgende meetpunt: 1 januari 2025",
@@ -72,8 +77,11 @@ DEFAULT_TEXT: list[tuple[str, str]] = [
                "gemeenten en woningcorporaties. Wij waarderen de inzet van uw gemeente hiervoor "
                "en de samenwerking met de provincie."),
     ("Kop", "IBT-gevolg"),
-    ("Normal", "Ons oordeel over de {{ periode_voluit }}: {{ oordeel }}. {{ ladder_gevolg }}"),
+    ("Normal", "{{ beoordeling }} {{ ladder_gevolg }}"),
     ("Normal", "Het volgende meetpunt is {{ volgend_meetpunt }}."),
+    ("Normal", "{%p if alineas %}"),
+    ("Normal", "{{ alineas }}"),
+    ("Normal", "{%p endif %}"),
     ("Kop", "Resultaten gemeente {{ gemeente }}"),
     ("Resultaat", "{{ resultaten }}"),
     ("Normal", "{{ conclusie }}"),
@@ -82,7 +90,7 @@ DEFAULT_TEXT: list[tuple[str, str]] = [
                "over deze brief of over de cijfers, neem dan contact op met de behandelaar die "
                "hierboven staat."),
     ("Ondertekening", "Hoogachtend,\n\nGedeputeerde Staten van {{ provincie }},\n\n\n"
-                      ", plv. voorzitter\n\n\n, secretaris"),
+                      "{{ ondertekening }}"),
 ]
 
 

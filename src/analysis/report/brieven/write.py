@@ -19,6 +19,28 @@ from analysis.report.brieven.settings import CONFIG, Adressering, load_adresseri
 from analysis.report.brieven.template import environment, read_template
 
 NO_KENMERK = "(nog toe te kennen)"
+NO_SIGNERS = (("(naam ontbreekt in brieven.toml)", "voorzitter"),
+              ("(naam ontbreekt in brieven.toml)", "secretaris"))
+
+
+def _percent(share: float) -> str:
+    return f"{round(share * 100)} %"
+
+
+def beoordeling_zinnen(row: pd.Series, norm: str = "taakstelling") -> str:
+    """The judgement in sentences: what was housed, against the taakstelling and, where the
+    kader judges the totaalopgave, against that too; then the rating the kader gives."""
+    realised, target, opgave = int(row["realisatie"]), int(row["taakstelling"]), int(row["opgave"])
+    text = (f"In de {periode_voluit(str(row['periode']))} heeft uw gemeente {realised} "
+            f"vergunninghouder{'s' if realised != 1 else ''} gehuisvest")
+    parts = []
+    if target > 0:
+        parts.append(f"{_percent(realised / target)} van de taakstelling van {target}")
+    if norm == "totaalopgave" and opgave > 0:
+        parts.append(f"{_percent(realised / opgave)} van de totaalopgave van {opgave}")
+    text += (": " + " en ".join(parts) if parts else "") + "."
+    return (f"{text} Volgens ons beoordelingskader luidt ons oordeel: "
+            f"{str(row['oordeel_label']).lower()}.")
 
 
 @dataclass
@@ -57,9 +79,11 @@ def ladder_gevolg(row: pd.Series) -> str:
 
 
 def context(beoordeling: pd.DataFrame, code: str, periode: str, adressering: Adressering,
-            datum: dt.date, bekend: pd.DataFrame | None = None) -> dict[str, object]:
+            datum: dt.date, bekend: pd.DataFrame | None = None, kenmerk: str | None = None,
+            norm: str = "taakstelling") -> dict[str, object]:
     """Every placeholder's value for one municipality's letter; ``bekend`` is the taakstelling
-    as known on the letter's date (its next-period line cites that version)."""
+    as known on the letter's date (its next-period line cites that version); ``norm`` is the
+    kader's (both percentages are given when it judges the totaalopgave)."""
     row = beoordeling[(beoordeling["gemeente_code"] == code)
                       & (beoordeling["periode"] == periode)].iloc[0]
     naam = str(row["gemeente_naam"])
@@ -70,7 +94,7 @@ def context(beoordeling: pd.DataFrame, code: str, periode: str, adressering: Adr
         "geadresseerde": Listing("\n".join(address)),
         "plaats": adressering.plaats,
         "datum": datum_tekst(datum),
-        "kenmerk": adressering.kenmerken.get(periode, NO_KENMERK),
+        "kenmerk": kenmerk or NO_KENMERK,
         "behandeld_door": adressering.behandeld_door,
         "provincie": adressering.provincie,
         "gemeente": naam,
@@ -82,6 +106,10 @@ def context(beoordeling: pd.DataFrame, code: str, periode: str, adressering: Adr
         "conclusie": conclusie(periode, bool(row["taakstelling_gehaald"]),
                                str(row["ontwikkeling"])),
         "oordeel": str(row["oordeel_label"]),
+        "beoordeling": beoordeling_zinnen(row, norm),
+        "alineas": Listing("\a".join(adressering.alineas.get(periode, []))),
+        "ondertekening": Listing("\n\n\n".join(
+            f"{name}, {role}" for name, role in adressering.ondertekenaars or NO_SIGNERS)),
         "ladder_gevolg": ladder_gevolg(row),
         "volgend_meetpunt": str(row["volgend_meetpunt"]),
     }
@@ -105,7 +133,8 @@ def file_name(periode: str, naam: str) -> str:
 
 def write_brieven(folder: Path, beoordeling: pd.DataFrame, periode: str, codes: list[str],
                   adressering: Adressering, template: bytes, datum: dt.date,
-                  taakstelling: pd.DataFrame | None = None) -> Brieven:
+                  taakstelling: pd.DataFrame | None = None, norm: str = "taakstelling"
+                  ) -> Brieven:
     """Write one letter per municipality into ``folder`` (a fresh folder, published by the
     caller) and convert them to PDF where LibreOffice is installed. With ``taakstelling`` (every
     version), the next period's taakstelling is the version known on the letter's date."""
@@ -114,19 +143,28 @@ def write_brieven(folder: Path, beoordeling: pd.DataFrame, periode: str, codes: 
     rows = beoordeling[(beoordeling["periode"] == periode)
                        & beoordeling["gemeente_code"].isin(codes)]
     folder.mkdir(parents=True, exist_ok=True)
-    for code, naam in sorted(zip(rows["gemeente_code"], rows["gemeente_naam"], strict=True),
-                             key=lambda pair: pair[1]):
+    numbering = adressering.kenmerken.get(periode)
+    for number, (code, naam) in enumerate(sorted(
+            zip(rows["gemeente_code"], rows["gemeente_naam"], strict=True),
+            key=lambda pair: pair[1])):
         path = folder / file_name(periode, naam)
-        values = context(beoordeling, code, periode, adressering, datum, bekend)
+        kenmerk = numbering.voor(code, number) if numbering else None
+        values = context(beoordeling, code, periode, adressering, datum, bekend, kenmerk, norm)
         path.write_bytes(render(template, values, datum))
         result.bestanden.append(path)
     missing = sorted(rows.loc[~rows["gemeente_code"].isin(adressering.adressen),
                               "gemeente_naam"])
     if missing:
         result.opmerkingen.append(f"geen adres in {CONFIG.name} voor: {', '.join(missing)}")
-    if periode not in adressering.kenmerken:
-        result.opmerkingen.append(f"geen kenmerk voor {periode} in {CONFIG.name}; de brieven "
-                                  f"noemen '{NO_KENMERK}'")
+    lacking = [naam for number, (code, naam) in enumerate(sorted(
+        zip(rows["gemeente_code"], rows["gemeente_naam"], strict=True), key=lambda p: p[1]))
+        if not (numbering and numbering.voor(code, number))]
+    if lacking:
+        result.opmerkingen.append(f"geen kenmerk voor {periode} in {CONFIG.name} voor: "
+                                  f"{', '.join(lacking)}; die brieven noemen '{NO_KENMERK}'")
+    if not adressering.ondertekenaars:
+        result.opmerkingen.append(f"geen ondertekenaars in {CONFIG.name}; de brieven noemen "
+                                  "'(naam ontbreekt in brieven.toml)'")
     pdf, note = to_pdf(result.bestanden, folder)
     result.pdf = pdf
     if note:
