@@ -133,10 +133,10 @@ def main() -> None:
 
 def letters(processed: Path, codes: list[str], folder: Path) -> None:
     """Time the letters to every municipality: the .docx files, then the PDF conversion."""
-    adressering, template = load_letters(config.RAW_DIR)
+    adressering, templates = load_letters(config.RAW_DIR)
     beoordeling = storage.read_table(processed, "beoordeling")
     start = time.perf_counter()
-    made = write_brieven(folder, beoordeling, "2025-H2", codes, adressering, template,
+    made = write_brieven(folder, beoordeling, "2025-H2", codes, adressering, templates,
                          dt.date.today(), storage.read_table(processed, "taakstelling"))
     seconds = time.perf_counter() - start
     print(f"Brieven nationaal: {len(made.bestanden)} .docx en {len(made.pdf)} PDF in "

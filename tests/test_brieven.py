@@ -115,9 +115,9 @@ def test_values_are_escaped_and_missing_settings_noted(computed, tmp_path):
         'behandeld_door = "R. & D. <afdeling>"\n\n'
         '[[geadresseerde]]\ngemeente = "De Wolden"\nregels = ["Postbus 20 & 21"]\n',
         encoding="utf-8")
-    adressering, template = load_letters(raw)
+    adressering, templates = load_letters(raw)
     made = write_brieven(tmp_path / "out", read_table(computed, "beoordeling"), "2024-H1",
-                         ["GM1690", "GM0106"], adressering, template, dt.date(2024, 11, 19))
+                         ["GM1690", "GM0106"], adressering, templates, dt.date(2024, 11, 19))
     text = paragraphs(tmp_path / "out" / "Brief 2024-H1 De Wolden.docx")
     assert "Behandeld door R. & D. <afdeling>" in text and text[1] == "Postbus 20 & 21"
     notes = " ".join(made.opmerkingen)
@@ -137,8 +137,8 @@ def edited_template(tmp_path, extra):
 
 @pytest.mark.parametrize("extra, expected", [
     (" Zie {{ wethouder }}.", "onbekende plaatshouder(s) {{ wethouder }} (alinea 10); "
-                              "bekende plaatshouders: alineas, behandeld_door, beoordeling, "
-                              "conclusie"),
+                              "bekende plaatshouders: aantal, alineas, behandeld_door, "
+                              "beoordeling, besluit_datum"),
     (" Zie {{ gemeente ", "alinea 10: een plaatshouder is niet goed geschreven"),
 ])
 def test_a_bad_template_is_refused_with_a_clear_message(computed, tmp_path, capsys, extra,
@@ -155,7 +155,9 @@ def test_a_bad_template_is_refused_with_a_clear_message(computed, tmp_path, caps
 def test_the_default_template_uses_every_placeholder_but_the_spare_ones(tmp_path):
     text = "\n".join(paragraphs(edited_template(tmp_path, "")))
     used = set(re.findall(r"\{\{ (\w+) \}\}", text))
-    assert used == PLACEHOLDERS.keys() - {"periode", "peildatum", "oordeel"}
+    decision = {"besluit_datum", "besluit_kenmerk", "termijn", "aantal", "besluit_resultaten",
+                "zienswijze_termijn"}  # in the letters of the other kinds
+    assert used == PLACEHOLDERS.keys() - {"periode", "peildatum", "oordeel"} - decision
 
 
 def test_bad_settings_name_the_file_and_entry(tmp_path):
@@ -274,3 +276,71 @@ def test_without_assessment_the_user_is_told_to_compute(computed, tmp_path, caps
     code = main(["brieven", "--processed", str(ingested_only), "--reports", str(tmp_path / "r")])
     assert code == 2
     assert "voer eerst 'python -m analysis bereken' uit" in capsys.readouterr().err
+
+
+DECISIONS = '''
+[[besluit]]
+soort = "plan_van_aanpak"
+gemeente = "Assen"
+status = "gevraagd"
+termijn = 2025-01-31
+datum = 2024-11-05
+kenmerk = "PVA-1"
+reden = "achterstand op 1 juli 2024"
+
+[[besluit]]
+soort = "voornemen_indeplaatsstelling"
+gemeente = "Emmen"
+aantal = 39
+resultaten = "de achterstand van 1 juli 2024 ingelopen"
+termijn = 2025-07-01
+zienswijze_termijn = 2024-12-20
+datum = 2024-11-12
+kenmerk = "VIP-1"
+reden = "achterstand"
+
+[[besluit]]
+soort = "plan_van_aanpak"
+gemeente = "Meppel"
+status = "gevraagd"
+termijn = 2025-01-31
+datum = 2024-12-01
+reden = "na de datum van de brief: telt nog niet"
+'''
+
+
+def test_the_kind_of_letter_follows_the_recorded_decisions(computed, tmp_path, capsys):
+    raw, processed, reports = tmp_path / "raw", tmp_path / "processed", tmp_path / "reports"
+    shutil.copytree(RAW_DIR, raw)
+    shutil.copytree(computed, processed)
+    register = raw / "besluiten" / "toezichtsbesluiten.toml"
+    register.write_text(register.read_text(encoding="utf-8") + DECISIONS, encoding="utf-8")
+    assert main(["bereken", "--raw", str(raw), "--processed", str(processed)]) == 0
+    capsys.readouterr()
+    assert main(["brieven", "--raw", str(raw), "--processed", str(processed), "--reports",
+                 str(reports), "--periode", "2024-H1", "--datum", "2024-11-19"]) == 0
+    assert "12 .docx (1 gesprek, 10 resultaten, 1 voornemen)" in capsys.readouterr().out
+    folder = reports / "2024-H1" / "brieven"
+    assen = "\n".join(paragraphs(folder / "Brief 2024-H1 Assen.docx"))
+    assert ("Onderwerp: Toezicht huisvesting vergunninghouders eerste helft van 2024: verzoek om "
+            "een plan van aanpak en uitnodiging voor een bestuurlijk gesprek") in assen
+    assert ("Wij hebben op 5 november 2024 besloten u te vragen om een plan van aanpak (kenmerk "
+            "PVA-1). Wij ontvangen dat plan graag uiterlijk 31 januari 2025.") in assen
+    emmen = "\n".join(paragraphs(folder / "Brief 2024-H1 Emmen.docx"))
+    assert ("tenzij uw gemeente uiterlijk 1 juli 2025 ten minste 39 vergunninghouders huisvest: "
+            "de achterstand van 1 juli 2024 ingelopen.") in emmen
+    assert "U kunt tot en met 20 december 2024 uw zienswijze" in emmen
+    assert "artikel 124, vierde lid, van de Gemeentewet" in emmen
+    meppel = "\n".join(paragraphs(folder / "Brief 2024-H1 Meppel.docx"))
+    assert "plan van aanpak" not in meppel  # decided after the letter's date
+    for path in folder.glob("*.docx"):
+        body = "\n".join(paragraphs(path))
+        assert "{{" not in body and "{%" not in body, path.name
+        assert "Resultaten gemeente" in body
+
+
+def test_each_kind_has_an_editable_default_template(tmp_path, capsys):
+    path = tmp_path / "voornemen.docx"
+    assert main(["brieven", "--sjabloon-opslaan", str(path), "--soort", "voornemen"]) == 0
+    text = "\n".join(paragraphs(path))
+    assert "Voornemen tot indeplaatsstelling" in text and "{{ zienswijze_termijn }}" in text

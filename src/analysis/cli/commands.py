@@ -148,15 +148,16 @@ def brieven(args: argparse.Namespace) -> int:
     from analysis.report.publish import staged
 
     if args.sjabloon_opslaan:
-        write_atomic(args.sjabloon_opslaan, lambda path: path.write_bytes(default_template()))
-        print(f"Standaardsjabloon geschreven: {args.sjabloon_opslaan}")
+        content = default_template(args.soort)
+        write_atomic(args.sjabloon_opslaan, lambda path: path.write_bytes(content))
+        print(f"Standaardsjabloon ({args.soort}) geschreven: {args.sjabloon_opslaan}")
         return ExitCode.OK
     try:
         datum = dt.date.fromisoformat(args.datum) if args.datum else dt.date.today()
     except ValueError:
         raise Refused(f"--datum: '{args.datum}' is geen datum (verwacht bijvoorbeeld "
                       "2024-11-19)") from None
-    adressering, template = load_letters(args.raw, args.sjabloon)
+    adressering, templates = load_letters(args.raw, args.sjabloon)
     result = _result(args)
     periode = kies_periode(args.periode, result.periodes, result.laatste_volledige)
     closing = peildatum(periode, result.uitloop_dagen)
@@ -171,9 +172,11 @@ def brieven(args: argparse.Namespace) -> int:
     final = args.reports / periode / "brieven"
     with staged(final) as folder:
         made = write_brieven(folder, result.table("beoordeling"), periode, codes, adressering,
-                             template, datum, result.table("taakstelling"), result.norm)
-    print(f"Brieven {provincie} {periode}: {len(made.bestanden)} .docx, {len(made.pdf)} PDF "
-          f"in {final} (beoordelingskader {result.kader_naam})")
+                             templates, datum, result.table("taakstelling"), result.norm,
+                             result.table("besluiten"))
+    kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(made.soorten.items()))
+    print(f"Brieven {provincie} {periode}: {len(made.bestanden)} .docx ({kinds}), "
+          f"{len(made.pdf)} PDF in {final} (beoordelingskader {result.kader_naam})")
     for note in made.opmerkingen:
         print(f"  - let op: {note}")
     return ExitCode.OK

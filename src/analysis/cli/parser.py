@@ -9,6 +9,7 @@ from pathlib import Path
 from analysis import config
 from analysis.cli import commands
 from analysis.ingest.spreadsheet import ENGINES
+from analysis.report.brieven.soorten import KINDS
 
 KADER_HELP = "beoordelingskader: drenthe, zuid-holland, brabant of een pad naar een eigen .toml"
 PERIODE_HELP = ("bijvoorbeeld 2024-H1 of '1e helft 2024' (standaard: het laatste volledige "
@@ -106,6 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
     brieven.add_argument("--sjabloon", type=Path, help="eigen sjabloon (.docx); standaard het "
                                                        "sjabloon uit brieven.toml of het "
                                                        "standaardsjabloon")
+    brieven.add_argument("--soort", choices=list(KINDS), default="resultaten",
+                         help="bij --sjabloon-opslaan: welke soort brief (standaard resultaten)")
     brieven.add_argument("--sjabloon-opslaan", type=Path, metavar="PAD",
                          help="schrijf het standaardsjabloon naar PAD om het aan te passen, en "
                               "stop")

@@ -126,7 +126,8 @@ def _letters(letters, folder: Path, result: resultaat.Berekening, periode: str,
                                     f"COA-overzicht van de peildatum {datum_tekst(closing)} "
                                     "ontbreekt)"])
     made = write_brieven(folder / "brieven", result.table("beoordeling"), periode, codes,
-                         *letters, dt.date.today(), result.table("taakstelling"), result.norm)
+                         *letters, dt.date.today(), result.table("taakstelling"), result.norm,
+                         result.table("besluiten"))
     if letters[0].provincie != provincie:
         made.opmerkingen.append(f"brieven.toml is van provincie {letters[0].provincie}, "
                                 f"de run van {provincie}; controleer afzender en adressen")

@@ -1,7 +1,8 @@
 """Who the letters go to and who sends them: ``<raw>/brieven/brieven.toml``.
 
 ``[afzender]`` holds the province, the place the letters are sent from, who handles them and,
-optionally, ``sjabloon``: an own template (path relative to the file). ``[kenmerken.<periode>]``
+optionally, ``sjabloon``: an own template (path relative to the file); ``[sjablonen]`` may name
+one per kind of letter (``gesprek = "verzoek.docx"``). ``[kenmerken.<periode>]``
 gives each letter of a period its own kenmerk: per municipality (``"De Wolden" =
 "47/4.1/2024001652"``) and, for the others, a numbering ``schema`` with ``{nummer}`` counted from
 ``eerste`` in the order of the municipalities' names. ``[[ondertekenaar]]`` gives the names and
@@ -21,6 +22,7 @@ import pandas as pd
 from analysis.domain import gemeenten
 from analysis.domain.periods import PeriodeError, parse_periode
 from analysis.problems import InputError, Problem
+from analysis.report.brieven.soorten import KINDS
 
 CONFIG = Path("brieven") / "brieven.toml"
 SENDER_KEYS = ("provincie", "plaats", "behandeld_door")
@@ -39,6 +41,7 @@ class Adressering:
     adressen: dict[str, list[str]]
     ondertekenaars: tuple[tuple[str, str], ...] = ()
     alineas: dict[str, list[str]] = field(default_factory=dict)
+    sjablonen: dict[str, Path] = field(default_factory=dict)  # per kind of letter
 
 
 @dataclass(frozen=True)
@@ -112,11 +115,23 @@ def load_adressering(raw: Path) -> Adressering:
                                           "tekst, bijvoorbeeld functie = \"secretaris\""))
         else:
             signers.append((str(entry["naam"]), str(entry["functie"])))
+    templates = {}
+    for kind, file in content.get("sjablonen", {}).items():
+        if kind not in KINDS:
+            problems.append(Problem(name, f"[sjablonen] {kind}: onbekende soort brief (bekend: "
+                                          f"{', '.join(KINDS)})"))
+        elif not _text(file) or not (path.parent / file).is_file():
+            problems.append(Problem(name, f"[sjablonen] {kind}: {path.parent / str(file)} "
+                                          "bestaat niet"))
+        else:
+            templates[kind] = (path.parent / file).resolve()
+    if template is not None:
+        templates.setdefault("resultaten", template)
     adressen = _addresses(content.get("geadresseerde", []), name, problems)
     if problems:
         raise InputError(problems)
     return Adressering(path, sender["provincie"], sender["plaats"], sender["behandeld_door"],
-                       template, kenmerken, adressen, tuple(signers), alineas)
+                       template, kenmerken, adressen, tuple(signers), alineas, templates)
 
 
 def _kenmerken(rule: object) -> Kenmerken:

@@ -20,6 +20,7 @@ from jinja2 import StrictUndefined, TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
 
 from analysis.problems import InputError, Problem
+from analysis.report.brieven.soorten import KINDS
 
 PLACEHOLDERS: dict[str, str] = {
     "geadresseerde": "aanhef en adres van het college, regel voor regel (brieven.toml)",
@@ -44,7 +45,14 @@ PLACEHOLDERS: dict[str, str] = {
     "ladder_gevolg": "een verschoning en de trede op de interventieladder zoals Gedeputeerde "
                      "Staten die vastlegden, elk met het besluit (nooit het advies)",
     "volgend_meetpunt": "datum van het volgende meetpunt: 1 januari 2025",
+    "besluit_datum": "datum van het besluit waarover de brief gaat (gesprek, voornemen)",
+    "besluit_kenmerk": "kenmerk van dat besluit, of leeg",
+    "termijn": "de termijn uit dat besluit: voor het plan van aanpak of de resultaten",
+    "aantal": "het aantal te huisvesten vergunninghouders uit het voornemen",
+    "besluit_resultaten": "de resultaten die het voornemen vraagt",
+    "zienswijze_termijn": "tot wanneer het college een zienswijze kan geven",
 }
+
 
 DEFAULT_NAME = "standaardsjabloon"
 
@@ -94,9 +102,57 @@ DEFAULT_TEXT: list[tuple[str, str]] = [
 ]
 
 
-def default_template() -> bytes:
-    """The default template as a .docx: A4, Arial 10, bold headings kept with their text, the
-    address without spacing, the results one line per paragraph, the signature on one page."""
+# What a letter of another kind says instead of the section "IBT-gevolg" of the results letter.
+KIND_TEXT: dict[str, list[tuple[str, str]]] = {
+    "gesprek": [
+        ("Kop", "Verzoek om een plan van aanpak"),
+        ("Normal", "{{ beoordeling }} {{ ladder_gevolg }}"),
+        ("Normal", "Wij hebben op {{ besluit_datum }} besloten u te vragen om een plan van "
+                   "aanpak{% if besluit_kenmerk %} (kenmerk {{ besluit_kenmerk }}){% endif %}. "
+                   "Wij ontvangen dat plan graag uiterlijk {{ termijn }}. Daarin leest u hoe uw "
+                   "gemeente de achterstand inloopt en de taakstelling weer haalt."),
+        ("Normal", "Wij nodigen u uit voor een bestuurlijk gesprek over dit plan. De behandelaar "
+                   "die hierboven staat, neemt contact met u op voor een afspraak."),
+        ("Normal", "{%p if alineas %}"),
+        ("Normal", "{{ alineas }}"),
+        ("Normal", "{%p endif %}"),
+    ],
+    "voornemen": [
+        ("Kop", "Voornemen tot indeplaatsstelling"),
+        ("Normal", "{{ beoordeling }} {{ ladder_gevolg }}"),
+        ("Normal", "Wij hebben op {{ besluit_datum }} besloten tot het voornemen om met "
+                   "toepassing van artikel 124 van de Gemeentewet namens en op kosten van uw "
+                   "gemeente in de huisvesting van vergunninghouders te voorzien"
+                   "{% if besluit_kenmerk %} (kenmerk {{ besluit_kenmerk }}){% endif %}, tenzij "
+                   "uw gemeente uiterlijk {{ termijn }} ten minste {{ aantal }} "
+                   "vergunninghouders huisvest: {{ besluit_resultaten }}."),
+        ("Normal", "U kunt tot en met {{ zienswijze_termijn }} uw zienswijze op dit voornemen "
+                   "aan ons geven. Wij vragen u de gemeenteraad over dit voornemen te "
+                   "informeren, zoals artikel 124, vierde lid, van de Gemeentewet voorschrijft."),
+        ("Normal", "{%p if alineas %}"),
+        ("Normal", "{{ alineas }}"),
+        ("Normal", "{%p endif %}"),
+    ],
+}
+
+
+def default_text(soort: str = "resultaten") -> list[tuple[str, str]]:
+    """The default letter of a kind: the results letter with its section "IBT-gevolg" replaced
+    by the kind's own section."""
+    if soort == "resultaten":
+        return DEFAULT_TEXT
+    start = DEFAULT_TEXT.index(("Kop", "IBT-gevolg"))
+    end = DEFAULT_TEXT.index(("Kop", "Resultaten gemeente {{ gemeente }}"))
+    subject = ("Adres", "Onderwerp: Toezicht huisvesting vergunninghouders {{ periode_voluit }}")
+    text = [item if item != subject else ("Adres", f"{subject[1]}: {KINDS[soort]}")
+            for item in DEFAULT_TEXT]
+    return [*text[:start], *KIND_TEXT[soort], *text[end:]]
+
+
+def default_template(soort: str = "resultaten") -> bytes:
+    """The default template of a kind as a .docx: A4, Arial 10, bold headings kept with their
+    text, the address without spacing, the results one line per paragraph, the signature on one
+    page."""
     document = Document()
     section = document.sections[0]
     section.page_width, section.page_height = Cm(21), Cm(29.7)
@@ -115,7 +171,7 @@ def default_template() -> bytes:
         style.font.bold = bold
     document.styles["Kop"].paragraph_format.keep_with_next = True
     document.styles["Ondertekening"].paragraph_format.keep_together = True
-    for style, text in DEFAULT_TEXT:
+    for style, text in default_text(soort):
         document.add_paragraph(text, style=style)
     properties = document.core_properties
     properties.author = properties.last_modified_by = ""
@@ -126,11 +182,11 @@ def default_template() -> bytes:
     return buffer.getvalue()
 
 
-def read_template(path: Path | None) -> bytes:
-    """The template's bytes, checked; the default template when no path is given."""
+def read_template(path: Path | None, soort: str = "resultaten") -> bytes:
+    """The template's bytes, checked; the kind's default template when no path is given."""
     if path is None:
-        content = default_template()
-        check_template(content, DEFAULT_NAME)
+        content = default_template(soort)
+        check_template(content, f"{DEFAULT_NAME} ({soort})")
         return content
     try:
         content = path.read_bytes()

@@ -14,8 +14,10 @@ from docxtpl import DocxTemplate, Listing
 from analysis.domain.periods import datum_tekst, periode_einde, periode_tekst, periode_voluit
 from analysis.domain.resultaten import conclusie, resultaten_regels
 from analysis.domain.taakstelling_versies import bekend_op
+from analysis.ingest.register import geldend
 from analysis.report.brieven.pdf import to_pdf
 from analysis.report.brieven.settings import CONFIG, Adressering, load_adressering
+from analysis.report.brieven.soorten import KINDS
 from analysis.report.brieven.template import environment, read_template
 
 NO_KENMERK = "(nog toe te kennen)"
@@ -50,13 +52,56 @@ class Brieven:
     bestanden: list[Path] = field(default_factory=list)
     pdf: list[Path] = field(default_factory=list)
     opmerkingen: list[str] = field(default_factory=list)
+    soorten: dict[str, int] = field(default_factory=dict)  # letters per kind
 
 
-def load_letters(raw: Path, sjabloon: Path | None = None) -> tuple[Adressering, bytes]:
-    """The letters' settings and their checked template: ``sjabloon`` if given, else the one
-    the settings name, else the default."""
+def load_letters(raw: Path, sjabloon: Path | None = None
+                 ) -> tuple[Adressering, dict[str, bytes]]:
+    """The letters' settings and a checked template for every kind of letter: for the results
+    letter ``sjabloon`` if given, else the one the settings name; else the kind's default."""
     adressering = load_adressering(raw)
-    return adressering, read_template(sjabloon or adressering.sjabloon)
+    chosen = {**adressering.sjablonen, **({"resultaten": sjabloon} if sjabloon else {})}
+    return adressering, {kind: read_template(chosen.get(kind), kind) for kind in KINDS}
+
+
+# the decision behind each kind of letter other than the results letter, weightiest first
+KIND_DECISIONS = (("voornemen", "voornemen_indeplaatsstelling"), ("gesprek", "plan_van_aanpak"))
+
+
+def brief_soort(register: pd.DataFrame | None, code: str, peildatum: dt.date,
+                datum: dt.date) -> tuple[str, pd.Series | None]:
+    """Which letter a municipality gets, and the decision behind it: a voornemen tot
+    indeplaatsstelling, or a request for a plan van aanpak, that GS took after the half-year's
+    peildatum and by the letter's date (the latest of its kind); else the results letter."""
+    if register is None or register.empty:
+        return "resultaten", None
+    standing = geldend(register)
+    window = standing[(standing["gemeente_code"] == code)
+                      & (standing["datum"] >= pd.Timestamp(peildatum))
+                      & (standing["datum"] <= pd.Timestamp(datum))]
+    for kind, decision in KIND_DECISIONS:
+        found = window[(window["soort"] == decision)
+                       & ((window["status"] == "gevraagd") | (decision != "plan_van_aanpak"))]
+        if len(found):
+            return kind, found.sort_values(["datum", "besluit"]).iloc[-1]
+    return "resultaten", None
+
+
+def _decision_values(decision: pd.Series | None) -> dict[str, str]:
+    """The placeholders that quote the decision behind a letter (empty for a results letter)."""
+    def day(value: object) -> str:
+        return datum_tekst(pd.Timestamp(value).date()) if pd.notna(value) else ""
+
+    def text(value: object) -> str:
+        return "" if value is None or pd.isna(value) else str(value)
+
+    if decision is None:
+        return dict.fromkeys(("besluit_datum", "besluit_kenmerk", "termijn", "aantal",
+                              "besluit_resultaten", "zienswijze_termijn"), "")
+    return {"besluit_datum": day(decision["datum"]), "besluit_kenmerk": text(decision["kenmerk"]),
+            "termijn": day(decision["termijn"]), "aantal": text(decision["aantal"]),
+            "besluit_resultaten": text(decision["resultaten"]),
+            "zienswijze_termijn": day(decision["zienswijze_termijn"])}
 
 
 def ladder_gevolg(row: pd.Series) -> str:
@@ -80,7 +125,7 @@ def ladder_gevolg(row: pd.Series) -> str:
 
 def context(beoordeling: pd.DataFrame, code: str, periode: str, adressering: Adressering,
             datum: dt.date, bekend: pd.DataFrame | None = None, kenmerk: str | None = None,
-            norm: str = "taakstelling") -> dict[str, object]:
+            norm: str = "taakstelling", decision: pd.Series | None = None) -> dict[str, object]:
     """Every placeholder's value for one municipality's letter; ``bekend`` is the taakstelling
     as known on the letter's date (its next-period line cites that version); ``norm`` is the
     kader's (both percentages are given when it judges the totaalopgave)."""
@@ -112,6 +157,7 @@ def context(beoordeling: pd.DataFrame, code: str, periode: str, adressering: Adr
             f"{name}, {role}" for name, role in adressering.ondertekenaars or NO_SIGNERS)),
         "ladder_gevolg": ladder_gevolg(row),
         "volgend_meetpunt": str(row["volgend_meetpunt"]),
+        **_decision_values(decision),
     }
 
 
@@ -132,9 +178,9 @@ def file_name(periode: str, naam: str) -> str:
 
 
 def write_brieven(folder: Path, beoordeling: pd.DataFrame, periode: str, codes: list[str],
-                  adressering: Adressering, template: bytes, datum: dt.date,
-                  taakstelling: pd.DataFrame | None = None, norm: str = "taakstelling"
-                  ) -> Brieven:
+                  adressering: Adressering, templates: dict[str, bytes], datum: dt.date,
+                  taakstelling: pd.DataFrame | None = None, norm: str = "taakstelling",
+                  register: pd.DataFrame | None = None) -> Brieven:
     """Write one letter per municipality into ``folder`` (a fresh folder, published by the
     caller) and convert them to PDF where LibreOffice is installed. With ``taakstelling`` (every
     version), the next period's taakstelling is the version known on the letter's date."""
@@ -149,8 +195,14 @@ def write_brieven(folder: Path, beoordeling: pd.DataFrame, periode: str, codes: 
             key=lambda pair: pair[1])):
         path = folder / file_name(periode, naam)
         kenmerk = numbering.voor(code, number) if numbering else None
-        values = context(beoordeling, code, periode, adressering, datum, bekend, kenmerk, norm)
-        path.write_bytes(render(template, values, datum))
+        row = rows[rows["gemeente_code"] == code].iloc[0]
+        closing = (pd.Timestamp(row["peildatum_eind"]).date() if "peildatum_eind" in row
+                   else periode_einde(periode))
+        kind, decision = brief_soort(register, code, closing, datum)
+        values = context(beoordeling, code, periode, adressering, datum, bekend, kenmerk, norm,
+                         decision)
+        path.write_bytes(render(templates[kind], values, datum))
+        result.soorten[kind] = result.soorten.get(kind, 0) + 1
         result.bestanden.append(path)
     missing = sorted(rows.loc[~rows["gemeente_code"].isin(adressering.adressen),
                               "gemeente_naam"])

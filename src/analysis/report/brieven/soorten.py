@@ -1,0 +1,7 @@
+"""The kinds of letter, chosen per municipality from the decisions GS recorded."""
+
+KINDS = {
+    "resultaten": "de resultaten van het halfjaar (zoals de brief aan De Wolden)",
+    "gesprek": "verzoek om een plan van aanpak en uitnodiging voor een bestuurlijk gesprek",
+    "voornemen": "voornemen tot indeplaatsstelling (art. 124 Gemeentewet)",
+}
