@@ -146,6 +146,8 @@ def test_a_report_about_2024_h1_shows_nothing_later(run_with_a_failing_notebook)
         text = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", page.read_text())
         text = text.replace("Volgend meetpunt: 1 januari 2025.", "")  # a date, not a figure
         assert "2024-H2" not in text and "2025" not in text, page.name
+    overview = (published / "overzicht.html").read_text()
+    assert "Besluiten in deze periode" in overview and overview.count("verschoning") >= 12
     de_wolden = (published / "gemeente-GM1690.html").read_text()
     assert "Taakstelling 2e helft 2024: 24 (+achterstand 13) =37" in de_wolden
     marked_row = re.search(r"#T_historie_row(\d)_col0[^{]*\{\s*font-weight: bold", de_wolden)

@@ -19,11 +19,12 @@ from pandas.io.formats.style import Styler
 from analysis import config, storage
 from analysis.compute import resultaat
 from analysis.compute.resultaat import Berekening
+from analysis.domain import gemeenten
 from analysis.domain.gemeenten import provincie_codes
 from analysis.domain.periods import MONTHS_NL
 from analysis.domain.resultaten import resultaten_block
 from analysis.domain.taakstelling_versies import nieuwste_versie
-from analysis.report.kerncijfers import kerncijfers
+from analysis.report.kerncijfers import besluiten_van, kerncijfers
 
 TABLE_COLUMNS = {
     "periode": "Periode", "stand_begin": "Stand begin", "taakstelling": "Taakstelling",
@@ -168,6 +169,7 @@ class Provincie:
     kader: str  # the beoordelingskader that gave the ratings
     tempo: pd.Series | None = None  # the latest pace in the period, for a running one
     kerncijfers: pd.DataFrame | None = None  # per rating and rung, totals (for GS)
+    besluiten: pd.DataFrame | None = None  # the decisions about or dated in the period
 
     @property
     def kop(self) -> str:
@@ -201,4 +203,16 @@ def provincie(naam: str, periode: str, processed: str | Path | None = None) -> P
     return Provincie(naam=naam, periode=periode, beoordeling=beoordeling, inwoners=inwoners,
                      kader=result.kader_naam, tempo=pace.iloc[-1] if len(pace) else None,
                      kerncijfers=kerncijfers(beoordeling, periode, result.treden).set_index(
-                         "Onderwerp"))
+                         "Onderwerp"), besluiten=_besluiten(result, naam, periode))
+
+
+def _besluiten(result: Berekening, provincie: str, periode: str) -> pd.DataFrame:
+    """The period's decisions for the province's municipalities, with Dutch column names."""
+    decided = besluiten_van(result.table("besluiten"), periode)
+    decided = decided[decided["gemeente_code"].isin(provincie_codes(provincie))]
+    decided = decided.assign(gemeente=gemeenten.naam(decided["gemeente_code"])).sort_values(
+        ["datum", "gemeente"])
+    shown = decided.assign(datum=decided["datum"].dt.strftime("%d-%m-%Y"))
+    return shown[["datum", "gemeente", "soort", "kenmerk", "trede", "reden"]].rename(columns={
+        "datum": "Datum", "gemeente": "Gemeente", "soort": "Soort", "kenmerk": "Kenmerk",
+        "trede": "Trede", "reden": "Reden"}).fillna("").set_index("Datum")
