@@ -306,3 +306,24 @@ def test_the_kaders_say_what_is_sourced_and_what_assumed():
     for name in SHIPPED:
         head = (KADERS_DIR / f"{name}.toml").read_text(encoding="utf-8").split("naam =")[0]
         assert "source" in head.lower() and "assum" in head.lower(), name
+
+
+def test_brabant_advises_no_step_up_while_a_catch_up_agreement_runs(tmp_path):
+    brabant = load_kader("brabant")
+    decisions = register(tmp_path, entry("inhaalafspraak", gemeente="GM0796", aantal=20,
+                                         uiterlijk="2023-01-01", datum="2022-03-01"),
+                         codes=["GM0796"], kader=brabant)
+    result = beoordeel(history("GM0796", -5, [(10, 5)] * 3), brabant, decisions)
+    assert result["afspraak_aantal"].tolist() == [20, 20, 20]
+    assert result["afspraak_verlopen"].tolist() == [False, True, True]
+    assert result["advies"].tolist() == ["gelijk", "opschalen", "opschalen"]
+
+
+def test_rules_on_the_register_are_checked_for_gaps_too(tmp_path):
+    text = (KADERS_DIR / "drenthe.toml").read_text(encoding="utf-8")
+    text = text.replace('regel = "stand_eind >= 0"',
+                        'regel = "stand_eind >= 0 and plan_van_aanpak_status != 2"')
+    path = tmp_path / "plan.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(KaderError, match="geen enkel oordeel geldt"):
+        load_kader(path)

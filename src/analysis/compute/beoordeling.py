@@ -6,7 +6,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.compute.kader import Kader, KaderError, add_cumulative
+from analysis.compute.kader import (
+    PLAN_STATUS,
+    REGISTER_COLUMNS,
+    Kader,
+    KaderError,
+    add_cumulative,
+)
 from analysis.domain.periods import datum_tekst, peildatum, volgende_periode
 from analysis.domain.resultaten import conclusie
 from analysis.domain.taakstelling_versies import peildatum_cutoff
@@ -77,22 +83,47 @@ def _rung_events(register: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([steps, reverts], ignore_index=True).sort_values("datum", kind="stable")
 
 
-def vastgelegde_trede(frame: pd.DataFrame, register: pd.DataFrame, treden: tuple[str, ...],
-                      uitloop_dagen: int = 0) -> pd.DataFrame:
-    """Per row the rung GS recorded, in force on the row's closing peildatum: the latest
-    standing ``starttrede`` or ``trede`` decision dated on or before it. ``trede`` is empty and
-    ``trede_nummer`` -1 where the register records none."""
-    steps = _rung_events(register)
+def _latest(frame: pd.DataFrame, decisions: pd.DataFrame, uitloop_dagen: int) -> pd.DataFrame:
+    """Per row of ``frame`` (positionally) the latest of ``decisions`` of its municipality dated
+    on or before the row's closing peildatum (all its columns <NA> where there is none)."""
     closing = (frame["peildatum_eind"].to_numpy("datetime64[ns]") if "peildatum_eind" in frame
                else peildatum_cutoff(frame["periode"], uitloop_dagen))
     at = pd.DataFrame({"gemeente_code": frame["gemeente_code"].astype(str).to_numpy(),
                        "_peildatum": np.asarray(closing, dtype="datetime64[ns]"),
                        "_rij": np.arange(len(frame))})
     found = pd.merge_asof(at.sort_values("_peildatum"),
-                          steps.assign(gemeente_code=steps["gemeente_code"].astype(str),
-                                       datum=steps["datum"].astype("datetime64[ns]")),
+                          decisions.assign(gemeente_code=decisions["gemeente_code"].astype(str),
+                                           datum=decisions["datum"].astype("datetime64[ns]")
+                                           ).sort_values("datum", kind="stable"),
                           left_on="_peildatum", right_on="datum", by="gemeente_code")
-    found = found.sort_values("_rij").reset_index(drop=True)
+    return found.sort_values("_rij").reset_index(drop=True)
+
+
+def register_kolommen(frame: pd.DataFrame, register: pd.DataFrame,
+                      uitloop_dagen: int = 0) -> pd.DataFrame:
+    """What the register says on each row's closing peildatum, for the kader's rules:
+    ``plan_van_aanpak_status`` (0 none, 1 gevraagd, 2 ontvangen, 3 akkoord: the latest standing
+    plan decision), ``afspraak_aantal`` (the persons of the latest standing inhaalafspraak, 0
+    without one) and ``afspraak_verlopen`` (its deadline has come)."""
+    standing = geldend(register)
+    plans = _latest(frame, standing[standing["soort"] == "plan_van_aanpak"], uitloop_dagen)
+    deals = _latest(frame, standing[standing["soort"] == "inhaalafspraak"], uitloop_dagen)
+    return pd.DataFrame({
+        "plan_van_aanpak_status": plans["status"].map(PLAN_STATUS).fillna(0).astype(
+            "int64").to_numpy(),
+        "afspraak_aantal": deals["aantal"].astype("Float64").fillna(0).astype("int64")
+        .to_numpy(),
+        "afspraak_verlopen": (deals["uiterlijk"] <= deals["_peildatum"]).fillna(False)
+        .astype(bool).to_numpy(),
+    }, index=frame.index)
+
+
+def vastgelegde_trede(frame: pd.DataFrame, register: pd.DataFrame, treden: tuple[str, ...],
+                      uitloop_dagen: int = 0) -> pd.DataFrame:
+    """Per row the rung GS recorded, in force on the row's closing peildatum: the latest
+    standing ``starttrede`` or ``trede`` decision dated on or before it. ``trede`` is empty and
+    ``trede_nummer`` -1 where the register records none."""
+    found = _latest(frame, _rung_events(register), uitloop_dagen)
     number = found["trede"].map({name: i for i, name in enumerate(treden)})
     dates = {day: datum_tekst(day.date()) for day in found["datum"].dropna().unique()}
     day = found["datum"].map(dates).astype("string").fillna("")
@@ -123,6 +154,7 @@ def beoordeel(stand: pd.DataFrame, kader: Kader, register: pd.DataFrame) -> pd.D
     frame["verschoning_reden"] = excused["verschoning_reden"].where(decided)
     frame["kenmerk"] = excused["kenmerk"].where(decided)
 
+    frame[REGISTER_COLUMNS] = register_kolommen(frame, register, kader.uitloop_dagen)
     ruled = [o for o in kader.oordelen if o.regel is not None]
     hits = [o.regel.evaluate(frame) for o in ruled]
     running = ~frame["volledig"].to_numpy(bool) if "volledig" in frame else np.zeros(

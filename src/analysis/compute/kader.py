@@ -29,7 +29,11 @@ from analysis.config import KADERS_DIR
 HISTORY = ["gehaald", "gemist_op_rij", "achterstand_op_rij", "inwoners", "achterstand_per_10000",
            "cum_taakstelling", "cum_realisatie", "pct_cumulatief"]
 NORMS = ("taakstelling", "totaalopgave")
-RULE_COLUMNS = [c for c in COLUMNS if c not in ("gemeente_code", "periode")] + HISTORY
+# what the decision register says on the peildatum (see beoordeling.register_kolommen)
+REGISTER_COLUMNS = ["plan_van_aanpak_status", "afspraak_aantal", "afspraak_verlopen"]
+PLAN_STATUS = {"gevraagd": 1, "ontvangen": 2, "akkoord": 3}
+RULE_COLUMNS = [c for c in COLUMNS if c not in ("gemeente_code", "periode")] + HISTORY + \
+    REGISTER_COLUMNS
 # the ladder rules may also use the rung GS recorded (-1 where none is recorded)
 LADDER_COLUMNS = [*RULE_COLUMNS, "oordeel", "verschoond", "trede_nummer"]
 # what a verschoning does to the advice: no escalation (the seed's "niet verder opschalen"),
@@ -152,7 +156,8 @@ def boundaries(rules: list[Rule]) -> list[float]:
                    and not isinstance(node.value, bool)})
 
 
-def probe_frame(norm: str = "taakstelling", edges: list[float] = ()) -> pd.DataFrame:
+def probe_frame(norm: str = "taakstelling", edges: list[float] = (), register: bool = False
+                ) -> pd.DataFrame:
     """Every kind of half-year: the roll-forward's columns for a grid of stands, targets and
     realisations, with histories of every length, judged on the kader's ``norm``. Around every
     number a rule compares with (``edges``) the grid holds the values just below, at and just
@@ -177,7 +182,16 @@ def probe_frame(norm: str = "taakstelling", edges: list[float] = ()) -> pd.DataF
     frame["gemist_op_rij"] = np.where(frame["gehaald"], 0, np.maximum(streak, 1))
     frame["achterstand_op_rij"] = np.where(frame["stand_eind"] < 0, np.maximum(streak, 1), 0)
     frame["inwoners"] = 10_000  # so that the backlog per 10,000 is the backlog itself
-    return add_cumulative(frame)
+    frame = add_cumulative(frame)
+    if not register:
+        return frame.assign(plan_van_aanpak_status=0, afspraak_aantal=0, afspraak_verlopen=False)
+    # every state of the register the rules name, for every kind of half-year
+    deals = sorted({0, 10, *(n for n in near if n >= 0)})
+    states = np.array(list(itertools.product(range(len(PLAN_STATUS) + 1), deals, (0, 1))))
+    tiled = np.tile(states, (len(frame), 1))
+    frame = frame.loc[frame.index.repeat(len(states))].reset_index(drop=True)
+    return frame.assign(plan_van_aanpak_status=tiled[:, 0], afspraak_aantal=tiled[:, 1],
+                        afspraak_verlopen=tiled[:, 2].astype(bool))
 
 
 def add_cumulative(frame: pd.DataFrame) -> pd.DataFrame:
@@ -198,7 +212,10 @@ def add_cumulative(frame: pd.DataFrame) -> pd.DataFrame:
 def _check_ratings(oordelen: tuple[Oordeel, ...], where: str, norm: str) -> None:
     """Exactly one rule-based rating must hold for every kind of half-year."""
     ruled = [o for o in oordelen if o.regel is not None]
-    frame = probe_frame(norm, boundaries([o.regel for o in ruled]))
+    rules = [o.regel for o in ruled]
+    names = {node.id for rule in rules for node in ast.walk(rule.tree)
+             if isinstance(node, ast.Name)}
+    frame = probe_frame(norm, boundaries(rules), register=bool(names & set(REGISTER_COLUMNS)))
     hits = np.column_stack([o.regel.evaluate(frame) for o in ruled])
     counts = hits.sum(axis=1)
     shown = ["stand_begin", "taakstelling", "realisatie", "stand_eind", "gemist_op_rij"]
