@@ -160,30 +160,31 @@ def test_the_default_template_uses_every_placeholder_but_the_spare_ones(tmp_path
     assert used == PLACEHOLDERS.keys() - {"periode", "peildatum", "oordeel"} - decision
 
 
-def test_bad_settings_name_the_file_and_entry(tmp_path):
+def settings_report(tmp_path, text: str) -> str:
+    """The report that loading these letter settings gives."""
     (tmp_path / "brieven").mkdir()
-    (tmp_path / "brieven" / "brieven.toml").write_text(
-        '[afzender]\nprovincie = "Drenthe"\n\n[kenmerken]\n"2024-H3" = "x"\n\n'
-        '[[geadresseerde]]\ngemeente = "Nergenshuizen"\nregels = ["a"]\n', encoding="utf-8")
+    (tmp_path / "brieven" / "brieven.toml").write_text(text, encoding="utf-8")
     with pytest.raises(Exception) as caught:
         load_adressering(tmp_path)
-    report = caught.value.report()
+    return caught.value.report()
+
+
+def test_bad_settings_name_the_file_and_entry(tmp_path):
+    report = settings_report(
+        tmp_path, '[afzender]\nprovincie = "Drenthe"\n\n[kenmerken]\n"2024-H3" = "x"\n\n'
+        '[[geadresseerde]]\ngemeente = "Nergenshuizen"\nregels = ["a"]\n')
     assert "brieven/brieven.toml: [afzender] plaats: tekst verwacht" in report
     assert "[kenmerken]" in report
     assert "geadresseerde 1: onbekende gemeente 'Nergenshuizen'" in report
 
 
 def test_kenmerken_signatories_and_paragraphs_are_checked(tmp_path):
-    (tmp_path / "brieven").mkdir()
-    (tmp_path / "brieven" / "brieven.toml").write_text(
-        '[afzender]\nprovincie = "Drenthe"\nplaats = "Assen"\nbehandeld_door = "x"\n\n'
+    report = settings_report(
+        tmp_path, '[afzender]\nprovincie = "Drenthe"\nplaats = "Assen"\nbehandeld_door = "x"\n\n'
         '[kenmerken]\n"2024-H1" = "47/4.1/2024001652"\n'
         '[kenmerken."2024-H2"]\nschema = "47/{jaar}"\n\n'
         '[alineas]\n"2024-H1" = "geen lijst"\n\n'
-        '[[ondertekenaar]]\nfunctie = "secretaris"\n', encoding="utf-8")
-    with pytest.raises(Exception) as caught:
-        load_adressering(tmp_path)
-    report = caught.value.report()
+        '[[ondertekenaar]]\nfunctie = "secretaris"\n')
     assert "[kenmerken] 2024-H1: verwacht per gemeente een kenmerk" in report
     assert "één kenmerk voor alle brieven kan niet" in report
     assert "[kenmerken] 2024-H2: schema moet {nummer} bevatten" in report

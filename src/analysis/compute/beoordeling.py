@@ -68,14 +68,14 @@ def _rung_events(register: pd.DataFrame) -> pd.DataFrame:
         {"gemeente_code": str, "datum": "datetime64[ns]"})
     withdrawals = standing[standing["soort"] == "intrekking"].astype(
         {"gemeente_code": str, "datum": "datetime64[ns]"}).merge(
-        steps.rename(columns={"datum": "besloten", "kenmerk": "verwijst_naar",
-                              "trede": "ingetrokken_trede"}),
+        steps.drop(columns="trede").rename(columns={"datum": "besloten",
+                                                    "kenmerk": "verwijst_naar"}),
         on=["gemeente_code", "verwijst_naar"])
     if withdrawals.empty:
         return steps.sort_values("datum", kind="stable")
     before = pd.merge_asof(withdrawals.sort_values("besloten"),
-                           steps.rename(columns={"datum": "eerder", "kenmerk": "_k",
-                                                 "trede": "eerdere_trede"}).sort_values("eerder"),
+                           steps.drop(columns="kenmerk").rename(columns={
+                               "datum": "eerder", "trede": "eerdere_trede"}).sort_values("eerder"),
                            left_on="besloten", right_on="eerder", by="gemeente_code",
                            allow_exact_matches=False)
     reverts = pd.DataFrame({"gemeente_code": before["gemeente_code"], "datum": before["datum"],

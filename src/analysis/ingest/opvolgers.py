@@ -12,7 +12,7 @@ import pandas as pd
 
 from analysis.domain.gemeenten import naam
 from analysis.domain.herindelingen import geldig_tot, opvolgers, overgangen
-from analysis.domain.periods import datum_tekst, periode_index_series
+from analysis.domain.periods import datum_tekst, periode_start
 from analysis.problems import Problem
 
 
@@ -26,10 +26,9 @@ def row_dates(source: str, frame: pd.DataFrame) -> pd.Series:
     if source == "coa_overzicht":
         return frame["peildatum"] - pd.Timedelta(days=1)
     labels = frame["periode"].astype("string")
-    readable = labels.str.fullmatch(r"\d{4}-H[12]").fillna(False)  # else reported elsewhere
-    index = periode_index_series(labels.where(readable, "2000-H1"))
-    return pd.to_datetime(pd.DataFrame({"year": index // 2, "month": index % 2 * 6 + 1,
-                                        "day": 1})).where(readable)
+    readable = labels[labels.str.fullmatch(r"\d{4}-H[12]").fillna(False)]  # else reported
+    starts = {label: pd.Timestamp(periode_start(label)) for label in readable.unique()}
+    return pd.to_datetime(labels.map(starts))
 
 
 def naar_opvolgers(source: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem],

@@ -34,8 +34,9 @@ from analysis.domain import gemeenten
 from analysis.domain.periods import (
     PeriodeError,
     afsluitdatum_tekst,
+    is_afsluitdatum,
     parse_periode,
-    periode_of_date,
+    telperiode,
 )
 from analysis.problems import InputError, Problem
 
@@ -177,12 +178,12 @@ def _period(entry: dict, uitloop_dagen: int) -> str:
     must be a closing date of the count (1 January or 1 July, or the kader's cut-off)."""
     if "peildatum" in entry:
         peildatum = _date(entry["peildatum"], "peildatum")
-        closing = peildatum - dt.timedelta(days=uitloop_dagen)
-        if (closing.month, closing.day) not in ((1, 1), (7, 1)):
+        day = pd.Series([pd.Timestamp(peildatum)])
+        if not is_afsluitdatum(day, uitloop_dagen).iloc[0]:
             raise ValueError(f"peildatum {peildatum:%d-%m-%Y} sluit geen halfjaar af (verwacht "
                              f"{afsluitdatum_tekst(uitloop_dagen)}, de afsluitdatum van de "
                              "telling in het beoordelingskader)")
-        return periode_of_date(closing - dt.timedelta(days=1))
+        return str(telperiode(day - pd.Timedelta(days=1), uitloop_dagen).iloc[0])
     try:
         return parse_periode(str(entry["periode"]))
     except PeriodeError as error:
