@@ -6,11 +6,25 @@ returns the typed column plus a boolean mask of cells that are filled but could 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
 from analysis.domain import gemeenten
 from analysis.domain.periods import PeriodeError, parse_date, parse_maand, parse_periode
+
+@dataclass(frozen=True)
+class Foutwaarde:
+    """A cell that holds no usable value: an Excel error value ('#N/A', '#REF!') or a formula
+    whose result was not stored. The reader puts this in the grid, so a converter can name it
+    instead of calling the cell empty or unreadable."""
+
+    tekst: str  # the error as Excel shows it, or 'formule zonder opgeslagen waarde'
+
+    def __str__(self) -> str:
+        return self.tekst
+
 
 BOOL_WORDS = {"ja": True, "j": True, "nee": False, "n": False, "true": True, "false": False,
               "waar": True, "onwaar": False, "1": True, "0": False, "x": True}
