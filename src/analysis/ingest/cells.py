@@ -14,6 +14,7 @@ import pandas as pd
 from analysis.domain import gemeenten
 from analysis.domain.periods import PeriodeError, parse_date, parse_maand, parse_periode
 
+
 @dataclass(frozen=True)
 class Foutwaarde:
     """A cell that holds no usable value: an Excel error value ('#N/A', '#REF!') or a formula
