@@ -48,7 +48,7 @@ bench: $(INSTALLED)
 
 ## Regenerate the synthetic sample data in data/raw from its seeded generator
 sample: $(INSTALLED)
-	$(BIN)/python -m analysis voorbeelddata
+	$(BIN)/python -m analysis voorbeelddata --overschrijven
 
 ## Remove processed data and reports (raw data is never touched)
 clean:

@@ -1,4 +1,5 @@
-"""The reporting run end to end on the sample: notebooks, HTML, index, run.json, failures, lock."""
+"""The reporting run end to end on the sample: notebooks, HTML, index, run.json, lock (a run
+that fails: test_hostile_run)."""
 
 import json
 import os
@@ -9,45 +10,32 @@ import papermill
 import pytest
 
 from analysis.cli import ExitCode
-from analysis.config import NOTEBOOKS_DIR, RAW_DIR
+from analysis.config import RAW_DIR
 from analysis.report import run as runner
-from analysis.report.notebooks import Task, execute, export_html
+from analysis.report.notebooks import execute, export_html
 
 
 @pytest.fixture(scope="module")
-def run_with_a_failing_notebook(tmp_path_factory):
+def published_run(tmp_path_factory):
     folder = tmp_path_factory.mktemp("run")
-    original = runner.tasks
-
-    def with_failure(*args):
-        items = original(*args)
-        broken = Task("Nergenshuizen", str(NOTEBOOKS_DIR / "gemeente.ipynb"),
-                      {**items[1].parameters, "gemeente_code": "GM9999"}, "gemeente-GM9999.html")
-        return [*items, broken]
-
-    runner.tasks = with_failure
-    try:
-        result = runner.run("2024-H1", "Drenthe", 2, RAW_DIR, folder / "processed",
-                          folder / "reports", "drenthe")
-    finally:
-        runner.tasks = original
+    result = runner.run("2024-H1", "Drenthe", 2, RAW_DIR, folder / "processed",
+                        folder / "reports", "drenthe")
     return result, folder / "reports"
 
 
-def test_every_report_is_published_and_the_failure_recorded(run_with_a_failing_notebook):
-    result, reports = run_with_a_failing_notebook
-    assert [outcome.naam for outcome in result.mislukt] == ["Nergenshuizen"]
+def test_every_report_is_published_with_its_record(published_run):
+    result, reports = published_run
+    assert result.mislukt == [] and result.gepubliceerd
     published = reports / "2024-H1"
     record = json.loads((published / "run.json").read_text())
     outcomes = {o["naam"]: o["status"] for o in record["notebooks"]}
-    assert len(outcomes) == 14
-    assert outcomes.pop("Nergenshuizen") == "mislukt"
-    assert set(outcomes.values()) == {"gelukt"}
+    assert len(outcomes) == 13 and set(outcomes.values()) == {"gelukt"}
+    assert record["gepubliceerd"] is True and record["mislukt"] == []
     assert len(list(published.glob("gemeente-GM*.html"))) == 12
     assert (published / "overzicht.html").is_file()
     assert (published / "GS-samenvatting-2024-H1.xlsx").is_file()
     index = (published / "index.html").read_text()
-    assert index.count('.html">') == 13 and "Nergenshuizen (mislukt)" in index
+    assert index.count('.html">') == 13 and "(mislukt)" not in index
     assert 'href="GS-samenvatting-2024-H1.xlsx"' in index
     assert len(list((published / "brieven").glob("Brief 2024-H1 *.docx"))) == 12
     assert 'href="brieven/Brief%202024-H1%20De%20Wolden.docx"' in index
@@ -57,8 +45,8 @@ def test_every_report_is_published_and_the_failure_recorded(run_with_a_failing_n
     assert not list(reports.glob(".*"))  # no staging folder, no lock left behind
 
 
-def test_reports_show_the_letter_without_code(run_with_a_failing_notebook):
-    _, reports = run_with_a_failing_notebook
+def test_reports_show_the_letter_without_code(published_run):
+    _, reports = published_run
     page = (reports / "2024-H1" / "gemeente-GM1690.html").read_text()
     assert "Stand op 1 juli 2024: -13" in page and "Verschoond: eenmalig anders toezicht" in page
     assert page.count("<img") == 3
@@ -70,8 +58,8 @@ def test_reports_show_the_letter_without_code(run_with_a_failing_notebook):
     assert "Oordelen volgens het beoordelingskader Drenthe." in overview
 
 
-def test_no_personal_data_in_any_output(run_with_a_failing_notebook):
-    _, reports = run_with_a_failing_notebook
+def test_no_personal_data_in_any_output(published_run):
+    _, reports = published_run
     sheet = openpyxl.load_workbook(RAW_DIR / "tvs" / "TVS_export_huisvestingen_2022-2025.xlsx",
                                    read_only=True)["Export"]
     ids = {str(v) for row in sheet.iter_rows(min_row=6, max_col=2, values_only=True)
@@ -104,8 +92,8 @@ def test_a_second_run_is_refused_while_one_holds_the_lock(tmp_path, capsys):
     assert not (tmp_path / "p").exists()
 
 
-def test_the_same_inputs_give_the_same_html(run_with_a_failing_notebook, tmp_path):
-    _, reports = run_with_a_failing_notebook
+def test_the_same_inputs_give_the_same_html(published_run, tmp_path):
+    _, reports = published_run
     processed = reports.parent / "processed"
     task = runner.tasks("2024-H1", "Drenthe", ["GM1690"], processed)[1]
     for folder in ("a", "b"):
@@ -137,10 +125,10 @@ def test_the_index_page_escapes_what_it_shows(tmp_path):
     assert 'href="brieven/Brief%202024-H1%20%3Cb%3E.docx"' in page
 
 
-def test_a_report_about_2024_h1_shows_nothing_later(run_with_a_failing_notebook):
+def test_a_report_about_2024_h1_shows_nothing_later(published_run):
     """As known on: pages and workbook about 2024-H1 stop at 2024-H1 (of the next half-year
     only its taakstelling, in the letter's words), and mark 2024-H1 itself."""
-    _, reports = run_with_a_failing_notebook
+    _, reports = published_run
     published = reports / "2024-H1"
     for page in [published / "overzicht.html", *published.glob("gemeente-GM*.html")]:
         text = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", page.read_text())
@@ -161,8 +149,8 @@ def test_a_report_about_2024_h1_shows_nothing_later(run_with_a_failing_notebook)
     assert marked and all(marked)
 
 
-def test_the_workbook_gives_gs_the_key_figures_and_decisions(run_with_a_failing_notebook):
-    _, reports = run_with_a_failing_notebook
+def test_the_workbook_gives_gs_the_key_figures_and_decisions(published_run):
+    _, reports = published_run
     book = openpyxl.load_workbook(reports / "2024-H1" / "GS-samenvatting-2024-H1.xlsx")
     figures = dict(book["Kerncijfers"].iter_rows(min_row=2, values_only=True))
     overview = list(book["Overzicht"].iter_rows(min_row=2, max_row=13, values_only=True))

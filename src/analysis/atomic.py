@@ -1,21 +1,52 @@
-"""Write a file atomically: a reader never sees it half-written."""
+"""Write a file atomically: a reader never sees it half-written. A write the operating system
+refuses (disk full, read-only, no permission) becomes ``WriteFailed``, a Dutch message naming
+the folder."""
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+_REASONS = {errno.ENOSPC: "schijf vol", errno.EDQUOT: "schijfquotum vol",
+            errno.EROFS: "de schijf is alleen-lezen", errno.EACCES: "geen schrijfrechten",
+            errno.EPERM: "geen schrijfrechten", errno.ENOTDIR: "een bestand staat in de weg",
+            errno.EEXIST: "een bestand staat in de weg"}
+
+
+class WriteFailed(Exception):
+    """Output could not be written; the message says where and why, in Dutch."""
+
+    def __init__(self, folder: Path, error: OSError):
+        code = errno.errorcode.get(error.errno or 0, "onbekend")
+        reason = _REASONS.get(error.errno or 0, f"systeemfout {code}")
+        super().__init__(f"kan niet schrijven in {folder}: {reason}")
+        self.folder = folder
+        self.error = error
+
+
+@contextmanager
+def writing(folder: Path) -> Iterator[None]:
+    """Turn a write the operating system refuses inside the block into ``WriteFailed`` for
+    ``folder``."""
+    try:
+        yield
+    except OSError as error:
+        raise WriteFailed(folder, error) from error
 
 
 def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
     """Call ``write`` on a temporary file beside ``path``, then move it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(handle)
-    try:
-        write(Path(temporary))
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with writing(path.parent):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        os.close(handle)
+        try:
+            write(Path(temporary))
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise

@@ -31,6 +31,7 @@ from analysis.domain.periods import (
     periode_tekst,
 )
 from analysis.domain.taakstelling_versies import nieuwste_versie
+from analysis.problems import Refused
 
 SEED = 2024
 PERIODES = ["2022-H1", "2022-H2", "2023-H1", "2023-H2", "2024-H1", "2024-H2", "2025-H1", "2025-H2"]
@@ -364,8 +365,14 @@ def write_reports(reports: pd.DataFrame, raw: Path) -> None:
     _save(book, raw / "gemeenten" / "Assen_rapportage_statushouders_2024-2025.xlsx")
 
 
-def generate(raw: Path) -> None:
-    """Write the whole sample under ``raw`` (deterministic for a given SEED)."""
+def generate(raw: Path, overschrijven: bool = False) -> None:
+    """Write the whole sample under ``raw`` (deterministic for a given SEED); a folder that
+    holds anything is refused unless ``overschrijven``, lest real exports be overwritten."""
+    if raw.exists() and not raw.is_dir():
+        raise Refused(f"--raw: {raw} is geen map")
+    if not overschrijven and raw.is_dir() and any(raw.iterdir()):
+        raise Refused(f"--raw: {raw} is niet leeg; de voorbeelddata zouden daar exports "
+                      "overschrijven. Kies een lege of nieuwe map, of geef --overschrijven")
     rng = np.random.default_rng(SEED)
     table = taakstellingen()
     realisatie = designed_realisatie(final_taakstelling(table))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 
 import pandas as pd
 
@@ -106,8 +107,6 @@ def prognose(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    import sys
-
     from analysis.report.run import run as run_all
 
     result = run_all(args.periode, args.provincie, args.jobs, args.raw, args.processed,
@@ -119,9 +118,17 @@ def run(args: argparse.Namespace) -> int:
     print(f"Brieven: {len(result.brieven.bestanden)} .docx, {len(result.brieven.pdf)} PDF")
     for note in result.brieven.opmerkingen:
         print(f"  - let op: {note}")
+    if result.gepubliceerd:
+        return ExitCode.OK
     for outcome in failed:
-        print(f"  - mislukt: {outcome.naam}: {outcome.fout}", file=sys.stderr)
-    return ExitCode.MISLUKT if failed else ExitCode.OK
+        print(f"  - mislukt: {outcome.naam}", file=sys.stderr)
+    for step in result.stappen_mislukt:
+        print(f"  - niet gemaakt: {step}", file=sys.stderr)
+    previous = (f"de vorige rapportages in {result.vorige} zijn bewaard" if result.vorige
+                else f"er waren nog geen rapportages over {result.periode}")
+    print(f"Run mislukt, niets gepubliceerd: de mislukte poging staat in {result.folder} "
+          f"(run.json zegt wat er misging); {previous}.", file=sys.stderr)
+    return ExitCode.MISLUKT
 
 
 def excel(args: argparse.Namespace) -> int:
@@ -170,21 +177,23 @@ def brieven(args: argparse.Namespace) -> int:
                       f"peildatum {datum_tekst(closing)}")
     provincie, codes = kies_provincie(adressering.provincie, result.gemeenten)
     final = args.reports / periode / "brieven"
-    with staged(final) as folder:
-        made = write_brieven(folder, result.table("beoordeling"), periode, codes, adressering,
-                             templates, datum, result.table("taakstelling"), result.norm,
-                             result.table("besluiten"))
+    with staged(final) as attempt:
+        made = write_brieven(attempt.folder, result.table("beoordeling"), periode, codes,
+                             adressering, templates, datum, result.table("taakstelling"),
+                             result.norm, result.table("besluiten"))
     kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(made.soorten.items()))
     print(f"Brieven {provincie} {periode}: {len(made.bestanden)} .docx ({kinds}), "
           f"{len(made.pdf)} PDF in {final} (beoordelingskader {result.kader_naam})")
     for note in made.opmerkingen:
         print(f"  - let op: {note}")
+        if getattr(note, "detail", None):
+            print(f"    technische melding: {note.detail}", file=sys.stderr)
     return ExitCode.OK
 
 
 def voorbeelddata(args: argparse.Namespace) -> int:
     from analysis.sample import generate
 
-    generate(args.raw)
+    generate(args.raw, args.overschrijven)
     print(f"Synthetische voorbeelddata geschreven naar {args.raw}")
     return ExitCode.OK

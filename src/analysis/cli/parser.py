@@ -115,6 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
     writes_reports(brieven)
     reads_result(brieven)
 
-    add("voorbeelddata", "Genereer de synthetische voorbeelddata opnieuw (vaste seed).",
-        commands.voorbeelddata)
+    voorbeelddata = add("voorbeelddata", "Genereer de synthetische voorbeelddata opnieuw (vaste "
+                                         "seed) in --raw.", commands.voorbeelddata)
+    voorbeelddata.add_argument("--overschrijven", action="store_true",
+                               help="schrijf ook in een map die niet leeg is (bestanden met "
+                                    "dezelfde naam worden overschreven)")
     return parser

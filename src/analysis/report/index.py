@@ -1,5 +1,6 @@
 """The run's ``index.html``: every report with its rating, the GS workbook and the letters,
-rendered from ``templates/index.html.j2`` with every value escaped."""
+rendered from ``templates/index.html.j2`` with every value escaped. It shows short Dutch notes
+only; errors and paths are for ``run.json``."""
 
 from __future__ import annotations
 
@@ -30,8 +31,10 @@ def _link(path: Path, folder: Path) -> str:
 
 def index_html(periode: str, provincie: str, kader: str, outcomes: list[Outcome],
                beoordeling: pd.DataFrame, brieven: Brieven, folder: Path,
-               samenvatting: str) -> str:
-    """The index page of one run, whose output lies in ``folder``."""
+               samenvatting: str | None, mislukt: str | None = None) -> str:
+    """The index page of one run, whose output lies in ``folder``; ``samenvatting`` is the
+    workbook's name (None: not made), ``mislukt`` a line saying why this attempt was not
+    published."""
     rows = beoordeling[beoordeling["periode"] == periode].set_index("gemeente_naam")
     reports = []
     for outcome in outcomes:
@@ -45,6 +48,9 @@ def index_html(periode: str, provincie: str, kader: str, outcomes: list[Outcome]
     letters = [{"naam": path.stem, "docx": _link(path, folder),
                 "pdf": _link(path.with_suffix(".pdf"), folder) if path in pdfs else ""}
                for path in brieven.bestanden]
+    notes = [f"{note}; zie run.json" if getattr(note, "detail", None) else note
+             for note in brieven.opmerkingen]
     return _environment().get_template("index.html.j2").render(
         periode=periode, provincie=provincie, kader=kader, rapporten=reports,
-        samenvatting=quote(samenvatting), brieven=letters, opmerkingen=brieven.opmerkingen)
+        samenvatting=quote(samenvatting) if samenvatting else "", brieven=letters,
+        opmerkingen=notes, mislukt=mislukt or "")

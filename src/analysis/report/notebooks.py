@@ -3,16 +3,22 @@ kernel, papermill for the notebooks, and HTML without code exported by the paren
 
 The worker processes start their kernels while the run is still reading the exports; a preamble
 clears each kernel's namespace before every notebook, so reports share only imported modules.
-One failing notebook does not stop the others.
+One failing notebook does not stop the others. The workers and their kernels die with the run:
+on Linux the kernel sends them SIGKILL when their parent dies, even by ``kill -9``; elsewhere
+only ipykernel's own poll of its parent remains (it ends a kernel whose worker is gone).
 """
 
 from __future__ import annotations
 
+import ctypes
+import os
+import re
+import signal
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 
 import pandas as pd
@@ -39,7 +45,7 @@ class Outcome:
     html: str
     status: str
     seconden: float
-    fout: str | None = None
+    fout: str | None = None  # the error's last line, for run.json only
     pogingen: int = 1
 
 
@@ -47,6 +53,31 @@ def _kernel_failed_to_start(error: BaseException) -> bool:
     text = f"{type(error).__name__}: {error}"
     return any(word in text for word in ("Kernel died", "kernel_info", "Kernel didn't respond",
                                          "NoSuchKernel", "Timeout waiting"))
+
+
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+@cache
+def _prctl():
+    """Linux's prctl, looked up before any fork (a forked child should only call it)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+def die_with_parent(parent: int) -> None:
+    """Have Linux kill this process when its parent ``parent`` dies; run in a child right after
+    the fork. If the parent died before that, this process ends at once. Elsewhere nothing."""
+    prctl = _prctl()
+    if prctl is None:
+        return
+    prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 _kernel = None  # this process's kernel, reused for every notebook it executes
@@ -66,7 +97,8 @@ def worker_kernel():
 
         _kernel = KernelManager(kernel_name="python3")
         _kernel.start_kernel(extra_arguments=["--IPKernelApp.log_level=ERROR"],
-                             cwd=str(config.NOTEBOOKS_DIR))
+                             cwd=str(config.NOTEBOOKS_DIR),
+                             preexec_fn=partial(die_with_parent, os.getpid()))
         util.Finalize(_kernel, _kernel.shutdown_kernel, kwargs={"now": True}, exitpriority=10)
     return _kernel
 
@@ -88,8 +120,11 @@ def warm_up() -> None:
 
 
 def worker_pool(jobs: int) -> ProcessPoolExecutor:
-    """Worker processes whose kernels start right away, in the background."""
-    pool = ProcessPoolExecutor(max_workers=max(1, jobs))
+    """Worker processes, which die with this one, whose kernels start right away, in the
+    background."""
+    _prctl()
+    pool = ProcessPoolExecutor(max_workers=max(1, jobs), initializer=die_with_parent,
+                               initargs=(os.getpid(),))
     for _ in range(max(1, jobs)):
         pool.submit(warm_up)
     return pool
@@ -117,6 +152,9 @@ def _exporter():
                         exclude_output_prompt=True)
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")  # the colours of a kernel's traceback
+
+
 def execute(task: Task, folder: str) -> Outcome:
     """Execute one notebook with papermill in this process's kernel; a kernel that fails to
     start is retried once."""
@@ -139,7 +177,7 @@ def execute(task: Task, folder: str) -> Outcome:
             if attempts == 1 and _kernel_failed_to_start(error):
                 _kernel = None
                 continue
-            message = str(error).strip().splitlines()
+            message = _ANSI.sub("", str(error)).strip().splitlines()
             return Outcome(task.naam, task.html, "mislukt", time.perf_counter() - start,
                            message[-1] if message else type(error).__name__, attempts)
     return Outcome(task.naam, task.html, "gelukt", time.perf_counter() - start, None, attempts)
@@ -181,8 +219,8 @@ def _progress(total: int):
 
         bar = tqdm(total=total, unit="notebook", desc="Rapportages")
         return lambda outcome: bar.update(1)
-    return lambda outcome: print(f"{outcome.status}: {outcome.naam} ({outcome.seconden:.1f} s)"
-                                 + (f" - {outcome.fout}" if outcome.fout else ""), flush=True)
+    return lambda outcome: print(f"{outcome.status}: {outcome.naam} ({outcome.seconden:.1f} s)",
+                                 flush=True)
 
 
 def execute_all(todo: list[Task], folder: Path, pool: ProcessPoolExecutor) -> list[Outcome]:
@@ -191,9 +229,14 @@ def execute_all(todo: list[Task], folder: Path, pool: ProcessPoolExecutor) -> li
     (folder / "notebooks").mkdir(parents=True, exist_ok=True)
     report = _progress(len(todo))
     outcomes: list[Outcome] = []
-    futures = [pool.submit(execute, task, str(folder)) for task in todo]
+    futures = {pool.submit(execute, task, str(folder)): task for task in todo}
     for future in as_completed(futures):
-        outcome = future.result()
+        try:
+            outcome = future.result()
+        except Exception as error:  # the worker itself died (BrokenProcessPool)
+            task = futures[future]
+            outcome = Outcome(task.naam, task.html, "mislukt", 0.0,
+                              f"{type(error).__name__}: {error}")
         if outcome.status == "gelukt":
             export_html(outcome, folder)
         outcomes.append(outcome)

@@ -1,13 +1,27 @@
 """Publishing a run's output: a lock per reports folder, and a staging folder that replaces
-the published one only when it is complete."""
+the published one only when everything in it was made.
+
+An attempt that did not make everything is kept beside the published folder as
+``<periode>.mislukt-<tijd>`` (the last ``KEEP_FAILED``), so the last good output stays in place.
+What an interrupted run leaves (``.<periode>.bezig-<pid>``, ``.<periode>.oud-<pid>``) is
+cleared by the next run."""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from analysis.atomic import WriteFailed, writing
+
+KEEP_FAILED = 3  # failed attempts kept per period; older ones are removed
+_LEFTOVER = re.compile(r"\.(?P<naam>.+)\.(?P<soort>bezig|oud)-(?P<pid>\d+)")
 
 
 class RunLocked(Exception):
@@ -21,24 +35,28 @@ class Lock:
         self.path = path
 
     def __enter__(self) -> Lock:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        for _ in range(2):
-            try:
-                handle = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-            except FileExistsError:
-                owner = self.path.read_text().strip()
-                if owner.isdigit() and _alive(int(owner)):
-                    raise RunLocked(f"er loopt al een run (proces {owner}); lock: "
-                                    f"{self.path}") from None
-                self.path.unlink(missing_ok=True)
-                continue
-            os.write(handle, str(os.getpid()).encode())
-            os.close(handle)
-            return self
+        with writing(self.path.parent):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            for _ in range(2):
+                try:
+                    handle = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+                except FileExistsError:
+                    owner = self.path.read_text().strip()
+                    if owner.isdigit() and _alive(int(owner)):
+                        raise RunLocked(f"er loopt al een run (proces {owner}); lock: "
+                                        f"{self.path}") from None
+                    self.path.unlink(missing_ok=True)
+                    continue
+                try:
+                    os.write(handle, str(os.getpid()).encode())
+                finally:
+                    os.close(handle)
+                return self
         raise RunLocked(f"lock {self.path} kon niet worden gezet")
 
     def __exit__(self, *exc: object) -> None:
-        self.path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # a lock left behind is taken by the next run
+            self.path.unlink(missing_ok=True)
 
 
 def _alive(pid: int) -> bool:
@@ -51,24 +69,80 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def clear_leftovers(reports: Path) -> None:
+    """Remove what runs that were killed left in ``reports``: staging folders of processes that
+    no longer run, and a previous output set aside for replacement, which is put back if its
+    replacement never arrived."""
+    for entry in sorted(reports.iterdir()) if reports.is_dir() else []:
+        found = _LEFTOVER.fullmatch(entry.name)
+        if not found or not entry.is_dir() or _alive(int(found["pid"])):
+            continue
+        published = entry.with_name(found["naam"])
+        with writing(reports):
+            if found["soort"] == "oud" and not published.exists():
+                entry.rename(published)
+            else:
+                shutil.rmtree(entry)
+
+
 def publish_folder(staging: Path, final: Path) -> None:
-    """Replace the folder ``final`` by the finished ``staging`` folder beside it."""
+    """Replace the folder ``final`` by the finished ``staging`` folder beside it; if that fails
+    halfway, ``final`` is put back."""
     old = final.with_name(f".{final.name}.oud-{os.getpid()}")
     if final.exists():
         final.rename(old)
-    staging.rename(final)
+    try:
+        staging.rename(final)
+    except OSError:
+        if old.exists():
+            old.rename(final)
+        raise
     shutil.rmtree(old, ignore_errors=True)
 
 
+def keep_failed(staging: Path, final: Path) -> Path:
+    """Keep a failed attempt beside ``final`` as ``<naam>.mislukt-<tijd>``; only the last
+    ``KEEP_FAILED`` are kept."""
+    stamp = f"{final.name}.mislukt-{dt.datetime.now():%Y%m%d-%H%M}"
+    numbers = [int(found[1] or 1) for path in final.parent.glob(f"{stamp}*")
+               if (found := re.fullmatch(r"-(\d+)|()", path.name[len(stamp):]))]
+    # numbered past the highest of this minute, so names sort in the order they were made
+    kept = final.with_name(f"{stamp}-{max(numbers) + 1:02d}" if numbers else stamp)
+    staging.rename(kept)
+    for old in sorted(final.parent.glob(f"{final.name}.mislukt-*"))[:-KEEP_FAILED]:
+        shutil.rmtree(old, ignore_errors=True)
+    return kept
+
+
+@dataclass
+class Attempt:
+    """The staging folder of one attempt, and what the caller found missing in it."""
+
+    folder: Path
+    mislukt: list[str] = field(default_factory=list)  # empty: everything was made
+    bewaard: Path | None = None  # where a failed attempt was kept
+
+
 @contextmanager
-def staged(final: Path) -> Iterator[Path]:
-    """A fresh folder beside ``final`` to write into; it replaces ``final`` as a whole when the
-    block ends without an error, and is removed otherwise."""
+def staged(final: Path) -> Iterator[Attempt]:
+    """A fresh folder beside ``final`` to write into. When the block ends, it replaces
+    ``final`` as a whole if nothing is marked ``mislukt``, else it is kept as a failed attempt
+    and ``final`` stays as it was; on an error it is removed. A write the system refuses is a
+    ``WriteFailed`` naming ``final``, never the staging folder."""
     staging = final.with_name(f".{final.name}.bezig-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
     try:
-        yield staging
-        publish_folder(staging, final)
+        with writing(final):
+            shutil.rmtree(staging, ignore_errors=True)
+            staging.mkdir(parents=True)
+        attempt = Attempt(staging)
+        yield attempt
+        if attempt.mislukt:
+            attempt.bewaard = keep_failed(staging, final)
+        else:
+            publish_folder(staging, final)
+    except WriteFailed as error:
+        raise WriteFailed(final, error.error) from error.error
+    except OSError as error:
+        raise WriteFailed(final, error) from error
     finally:
         shutil.rmtree(staging, ignore_errors=True)
