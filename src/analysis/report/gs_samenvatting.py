@@ -119,7 +119,7 @@ def write_summary(path: Path, result: Berekening, periode: str, provincie: str) 
     _toelichting(book.active, result, periode, provincie)
     _overzicht(book.create_sheet("Overzicht"), rows)
     _plain(book.create_sheet("Kerncijfers"), kerncijfers(beoordeling, periode, result.treden),
-           ["Onderwerp", "Aantal"])
+           ["Onderwerp", "Aantal"], widths=[70, 12])
     decided = besluiten_van(result.table("besluiten"), periode)
     _plain(book.create_sheet("Besluiten"),
            decided[["datum", "gemeente_code", "soort", "kenmerk", "periode", "trede", "personen",
