@@ -1,5 +1,7 @@
 """The Excel summary for Gedeputeerde Staten: sheets, values, formats, colours, no formulas."""
 
+import datetime as dt
+import os
 import shutil
 
 import openpyxl
@@ -29,7 +31,7 @@ def workbook(processed, tmp_path_factory):
 
 def test_sheets_and_the_de_wolden_row(workbook):
     assert workbook.sheetnames == ["Toelichting", "Overzicht", "Kerncijfers", "Besluiten",
-                                   "Historie", "Verschillen", "Validatie"]
+                                   "Historie", "Verschillen", "Validatie", "Bronnen"]
     sheet = workbook["Overzicht"]
     header = [c.value for c in sheet[1]]
     assert header == OVERVIEW
@@ -67,6 +69,51 @@ def test_formats_colours_layout_and_no_formulas(workbook):
     for each in workbook.worksheets:
         for row in each.iter_rows():
             assert not any(cell.data_type == "f" for cell in row), each.title
+
+
+def test_every_sheet_prints_on_a4_one_page_wide(workbook):
+    for sheet in workbook.worksheets:
+        setup = sheet.page_setup
+        assert (setup.paperSize, setup.orientation, setup.fitToWidth, setup.fitToHeight) == (
+            int(sheet.PAPERSIZE_A4), "landscape", 1, 0), sheet.title
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        assert "Pagina &P van &N" in sheet.oddFooter.right.text
+
+
+def test_rows_are_high_enough_for_their_wrapped_text(workbook):
+    sheet = workbook["Overzicht"]
+    reason = OVERVIEW.index("Reden") + 1
+    width = sheet.column_dimensions["O"].width
+    for row in range(2, 14):
+        text = sheet.cell(row=row, column=reason).value
+        lines = -(-len(text) // (int(width * 1.1) - 2))
+        assert lines >= 2 and sheet.row_dimensions[row].height >= 15 * lines, row
+
+
+def test_sources_carry_the_dates_their_contents_name(workbook):
+    rows = {r[0]: r for r in workbook["Bronnen"].iter_rows(min_row=2, values_only=True)}
+    coa = rows["coa/COA_realisatie_taakstelling_2024-07-01.xlsx"]
+    assert (coa[1].date(), coa[2]) == (dt.date(2024, 7, 1), "peildatum")
+    revised = rows["taakstelling/Bijlage_A_taakstelling_2025-H1_herzien.xlsx"]
+    assert revised[2] == "versiedatum" and revised[1].date() == dt.date(2025, 3, 14)
+    assert len(rows) == len(workbook["Bronnen"]["A"]) - 1 and all(len(r[4]) == 64
+                                                                    for r in rows.values())
+
+
+def test_a_sheet_without_rows_says_so_and_the_file_is_readable_by_all(processed, tmp_path):
+    folder = tmp_path / "processed"
+    shutil.copytree(processed, folder)
+    pd.DataFrame(columns=["bestand", "blad", "rij", "kolom", "melding"]).to_parquet(
+        folder / "validatie.parquet")
+    path = write_summary(tmp_path / "gs.xlsx", resultaat.load(folder), "2024-H1", "Drenthe")
+    assert openpyxl.load_workbook(path)["Validatie"]["A2"].value == "Geen meldingen."
+    assert path.stat().st_mode & 0o777 == 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def test_text_that_looks_like_a_formula_stays_text(processed, tmp_path):

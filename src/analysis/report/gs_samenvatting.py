@@ -19,6 +19,7 @@ from analysis.atomic import write_atomic
 from analysis.compute.resultaat import Berekening
 from analysis.compute.volledigheid import is_volledig
 from analysis.domain.periods import datum_tekst, peildatum, volgende_periode
+from analysis.report.bronnen import MAAND, bron_datums
 from analysis.report.kerncijfers import besluiten_van, kerncijfers
 
 DEFINITIONS = {
@@ -51,6 +52,8 @@ PERCENT = {"% taakstelling", "% totaalopgave"}
 HEADER_FILL = PatternFill("solid", fgColor="DDDDDD")
 HIGHLIGHT_FILL = PatternFill("solid", fgColor="FFF2CC")
 HIGHLIGHT_FONT = Font(bold=True)
+LINE_HEIGHT = 15  # points per line of 11-point text
+EMPTY = "Geen meldingen."
 
 
 def safe(value: object) -> object:
@@ -114,9 +117,9 @@ def write_summary(path: Path, result: Berekening, periode: str, provincie: str) 
     rows = overview_rows(beoordeling, periode)
     book = Workbook()
     _toelichting(book.active, result, periode, provincie)
-    _overzicht(book.create_sheet("Overzicht"), rows, periode, provincie)
+    _overzicht(book.create_sheet("Overzicht"), rows)
     _plain(book.create_sheet("Kerncijfers"), kerncijfers(beoordeling, periode, result.treden),
-           ["Onderwerp", "Aantal"])
+           ["Onderwerp", "Aantal"], widths=[70, 12])
     decided = besluiten_van(result.table("besluiten"), periode)
     _plain(book.create_sheet("Besluiten"),
            decided[["datum", "gemeente_code", "soort", "kenmerk", "periode", "trede", "personen",
@@ -143,6 +146,19 @@ def write_summary(path: Path, result: Berekening, periode: str, provincie: str) 
     validatie = result.table("validatie")
     _plain(book.create_sheet("Validatie"), validatie,
            ["Bestand", "Blad", "Rij", "Kolom", "Melding"])
+    sources = bron_datums(result).merge(result.table("bestanden")[["bron_bestand",
+                                                                    "bestand_hash"]])
+    _plain(book.create_sheet("Bronnen"),
+           sources.assign(datum=sources["datum"].map(_date),
+                          aangemaakt=sources["aangemaakt"].map(_date)),
+           ["Bronbestand", "Datum volgens het bestand", "Wat die datum is",
+            "Aangemaakt volgens het bestand", "SHA-256"], widths=[58, 16, 24, 16, 70])
+    for row in book["Bronnen"].iter_rows(min_row=2):
+        row[1].number_format = "MM-YYYY" if row[2].value == MAAND else "DD-MM-YYYY"
+        row[3].number_format = "DD-MM-YYYY"
+    for sheet in book.worksheets:
+        _fit_rows(sheet)
+        _page_setup(sheet, provincie, periode)
     write_atomic(path, lambda temporary: book.save(temporary))
     return path
 
@@ -158,7 +174,8 @@ def _toelichting(sheet, result: Berekening, periode: str, provincie: str) -> Non
              ("Status", "definitief: de afsluitende cijfers van COA zijn er"
               if is_volledig(result.table("stand"), periode) else
               "voorlopig: het halfjaar loopt nog; geen stand eind en geen oordeel"),
-             ("Gemaakt op", dt.date.today().isoformat())]
+             ("Gemaakt op", datum_tekst(dt.date.today())),
+             ("Bronnen", "elk bronbestand met de datum die het zelf noemt: blad Bronnen")]
     row = 3
     for label, value in lines:
         _write_row(sheet, row, [label, value])
@@ -169,24 +186,17 @@ def _toelichting(sheet, result: Berekening, periode: str, provincie: str) -> Non
     for name, meaning in DEFINITIONS.items():
         row += 1
         _write_row(sheet, row, [name, meaning])
-    row += 2
-    _header(sheet, row, ["Bronbestand", "Laatst gewijzigd", "SHA-256"])
-    files = result.table("bestanden")
-    for item in files.itertuples():
-        row += 1
-        _write_row(sheet, row, [item.bron_bestand, item.gewijzigd.to_pydatetime().date(),
-                                item.bestand_hash])
-        sheet.cell(row=row, column=2).number_format = "DD-MM-YYYY"
-    _widths(sheet, {"A": 34, "B": 90, "C": 70})
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    for cells in sheet.iter_rows(min_col=2, max_col=2):
+    _widths(sheet, {"A": 34, "B": 90})
+    for cells in sheet.iter_rows(min_row=3, min_col=2, max_col=2):
         cells[0].alignment = Alignment(wrap_text=True, vertical="top")
 
 
-def _overzicht(sheet, rows: pd.DataFrame, periode: str, provincie: str) -> None:
+def _date(value: object) -> dt.date | None:
+    """A timestamp as a date cell; empty where the file names none."""
+    return None if pd.isna(value) else pd.Timestamp(value).date()
+
+
+def _overzicht(sheet, rows: pd.DataFrame) -> None:
     _header(sheet, 1, OVERVIEW)
     for number, record in enumerate(rows.itertuples(index=False), start=2):
         values = dict(zip(rows.columns, record, strict=True))
@@ -197,8 +207,6 @@ def _overzicht(sheet, rows: pd.DataFrame, periode: str, provincie: str) -> None:
         for column, name in enumerate(OVERVIEW, start=1):
             sheet.cell(row=number, column=column).alignment = Alignment(
                 wrap_text=name in ("Oordeel", "Trede", "Advies", "Reden"), vertical="top")
-        # room for the wrapped reason: about 95 characters per line in its column
-        sheet.row_dimensions[number].height = 15 * max(2, -(-len(str(values["Reden"])) // 95))
     last = len(rows) + 1
     totals = ["", "Totaal", *[pd.to_numeric(rows[c]).sum(min_count=1) for c in OVERVIEW[2:7]],
               None, None,
@@ -219,23 +227,15 @@ def _overzicht(sheet, rows: pd.DataFrame, periode: str, provincie: str) -> None:
     table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=True)
     sheet.add_table(table)
     sheet.freeze_panes = "C2"
-    sheet.row_dimensions[1].height = 45
     _widths(sheet, {"A": 9, "B": 18, **{get_column_letter(c): 12 for c in range(3, 12)},
                     "L": 24, "M": 18, "N": 24, "O": 80})
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = "1:1"
-    sheet.oddHeader.center.text = f"Toezicht huisvesting vergunninghouders {provincie}, {periode}"
-    sheet.oddFooter.right.text = "Pagina &P van &N"
-    sheet.oddFooter.left.text = "Gedeputeerde Staten, samenvatting"
 
 
 def _plain(sheet, frame: pd.DataFrame, names: list[str],
-           highlight: tuple[str, object] | None = None) -> None:
+           highlight: tuple[str, object] | None = None,
+           widths: list[float] | None = None) -> None:
     """A table sheet; rows whose ``highlight`` column holds its value (the report's own
-    half-year) in bold on a light fill."""
+    half-year) in bold on a light fill; 'Geen meldingen.' when there are no rows."""
     _header(sheet, 1, names)
     marked = (frame[highlight[0]] == highlight[1]).to_numpy() if highlight else None
     for number, record in enumerate(frame.itertuples(index=False), start=2):
@@ -246,6 +246,44 @@ def _plain(sheet, frame: pd.DataFrame, names: list[str],
     sheet.freeze_panes = "A2"
     if len(frame):
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(names))}{len(frame) + 1}"
-    for column in range(1, len(names) + 1):
-        sheet.column_dimensions[get_column_letter(column)].width = 16
-    sheet.column_dimensions[get_column_letter(len(names))].width = 90
+    else:
+        sheet.cell(row=2, column=1, value=EMPTY)
+    widths = widths or [16] * (len(names) - 1) + [70]
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, str) and len(cell.value) > widths[cell.column - 1]:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _fit_rows(sheet) -> None:
+    """Row heights that hold every wrapped cell's lines, so that no line runs into the next
+    row (LibreOffice does not grow rows by itself)."""
+    for row in sheet.iter_rows():
+        lines = 1
+        for cell in row:
+            if cell.value is None or not (cell.alignment and cell.alignment.wrap_text):
+                continue
+            width = sheet.column_dimensions[cell.column_letter].width or 10
+            per_line = max(1, int(width * 1.1) - 2)  # characters of 11-point text per line
+            lines = max(lines, sum(-(-max(1, len(part)) // per_line)
+                                   for part in str(cell.value).split("\n")))
+        bold = any(cell.font and cell.font.sz and cell.font.sz > 12 for cell in row)
+        sheet.row_dimensions[row[0].row].height = LINE_HEIGHT * lines + (6 if bold else 0)
+
+
+def _page_setup(sheet, provincie: str, periode: str) -> None:
+    """A4 landscape, one page wide, the header row on every page, and who made it."""
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.gridLines = sheet.title != "Toelichting"
+    if sheet.title != "Toelichting":
+        sheet.print_title_rows = "1:1"
+    sheet.oddHeader.center.text = (f"Toezicht huisvesting vergunninghouders {provincie}, "
+                                   f"{periode}: {sheet.title}")
+    sheet.oddFooter.left.text = "Gedeputeerde Staten, samenvatting"
+    sheet.oddFooter.right.text = "Pagina &P van &N"
