@@ -7,6 +7,7 @@ import io
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -318,6 +319,20 @@ def test_a_full_processed_folder_is_a_write_failure(quick_run, monkeypatch):
                            f"kan niet schrijven in {quick_run / 'processed'}: schijf vol\n")
     assert not (quick_run / "reports" / PERIODE).exists()
     assert list((quick_run / "processed").glob("*.parquet")) == []
+
+
+@pytest.mark.parametrize("command", ["ingest", "bereken"])
+def test_ingest_and_bereken_on_a_full_disk_say_so_and_keep_the_previous_tables(
+        computed, tmp_path, monkeypatch, command):
+    import pandas as pd
+
+    processed = tmp_path / "processed"
+    shutil.copytree(computed, processed)
+    before = snapshot(processed)
+    _refuse(errno.ENOSPC, lambda frame: True)(monkeypatch, pd.DataFrame, "to_parquet")
+    code, _, err = quiet_main(command, "--raw", str(RAW_DIR), "--processed", str(processed))
+    assert (code, err) == (ExitCode.SCHRIJVEN, f"kan niet schrijven in {processed}: schijf vol\n")
+    assert snapshot(processed) == before
 
 
 def test_a_failing_workbook_is_a_failed_attempt_not_a_crash(quick_run, monkeypatch):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.atomic import write_atomic
+from analysis.atomic import write_atomic, writing
 from analysis.problems import Refused
 
 # The contract of each ingested data table: its columns (beyond provenance) and its unique key.
@@ -88,12 +88,13 @@ def read_manifest(processed: Path) -> dict:
 
 
 def write_ingested(tables: dict[str, pd.DataFrame], processed: Path) -> None:
-    """Publish the ingested tables; computed tables and the manifest of an earlier run go."""
+    """Publish the ingested tables; computed tables and the manifest of an earlier run go.
+    A write the system refuses is ``WriteFailed`` (the staged tables are removed)."""
     unknown = set(tables) - set(INGESTED)
     if unknown:
         raise ValueError(f"not ingested tables: {sorted(unknown)}")
-    (processed / MANIFEST).unlink(missing_ok=True)
-    _write_tables(tables, processed)
+    with writing(processed):
+        _write_tables(tables, processed)
 
 
 def write_computed(tables: dict[str, pd.DataFrame], manifest: dict, processed: Path) -> None:
@@ -101,16 +102,18 @@ def write_computed(tables: dict[str, pd.DataFrame], manifest: dict, processed: P
     the tables it describes)."""
     if set(tables) != set(COMPUTED):
         raise ValueError(f"bereken writes exactly {COMPUTED}, got {sorted(tables)}")
-    (processed / MANIFEST).unlink(missing_ok=True)
-    _write_tables(tables, processed, keep_others=True)
+    with writing(processed):
+        _write_tables(tables, processed, keep_others=True)
     text = json.dumps(manifest, indent=2, ensure_ascii=False)
     write_atomic(processed / MANIFEST, lambda path: path.write_text(text, encoding="utf-8"))
 
 
 def _write_tables(tables: dict[str, pd.DataFrame], directory: Path,
                  keep_others: bool = False) -> None:
-    """Write every table as ``<name>.parquet``; all are staged first, then moved into place.
-    Unless ``keep_others``, tables of an earlier run that this run did not produce are removed."""
+    """Write every table as ``<name>.parquet``; all are staged first, then the manifest goes
+    (it describes tables about to be replaced) and they are moved into place. Unless
+    ``keep_others``, tables of an earlier run that this run did not produce are removed. When
+    staging fails, the folder is as it was."""
     directory.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[Path, Path]] = []
     try:
@@ -123,6 +126,7 @@ def _write_tables(tables: dict[str, pd.DataFrame], directory: Path,
         for temporary, _ in staged:
             temporary.unlink(missing_ok=True)
         raise
+    (directory / MANIFEST).unlink(missing_ok=True)
     for temporary, final in staged:
         os.replace(temporary, final)
     produced = {final for _, final in staged}

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from analysis import storage
-from analysis.atomic import WriteFailed, writing
+from analysis.atomic import WriteFailed
 from analysis.compute import resultaat
 from analysis.compute.bereken import Invoer, compute, manifest
 from analysis.compute.kader import load_kader
@@ -91,9 +91,8 @@ def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Pa
         periode = kies_periode(periode, sorted(stand["periode"].unique()),
                                laatste_volledige(stand))
         provincie, codes = kies_provincie(provincie, stand["gemeente_code"].unique().tolist())
-        with writing(processed):
-            storage.write_ingested(mirror, processed)
-            storage.write_computed(tables, manifest(invoer, kader, tables), processed)
+        storage.write_ingested(mirror, processed)
+        storage.write_computed(tables, manifest(invoer, kader, tables), processed)
         result = resultaat.load(processed)
         timings["berekenen"] = time.perf_counter() - step
         clear_leftovers(reports)
