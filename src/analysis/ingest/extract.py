@@ -98,7 +98,7 @@ def _find_metadata(above: pd.DataFrame, label: str,
     prefixed: tuple[int, int, object] | None = None
     for row_number, row in above.iterrows():
         filled = [(int(position), value) for position, value in row.items()
-                  if value is not None and str(value).strip()]
+                  if pd.notna(value) and str(value).strip()]
         for index, (position, value) in enumerate(filled):
             text = normalise_label(value)
             if text == label:
