@@ -409,3 +409,16 @@ def test_a_saved_error_cell_is_not_an_empty_cell(tmp_path: Path,
     book.save(path)
     err = failing_ingest(tmp_path, capsys, COA)
     assert "kolom E ('Gerealiseerd'): foutwaarde '#N/A' in de cel; verwacht een geheel getal" in err
+
+
+@pytest.mark.parametrize(("make", "expected"), [
+    pytest.param(lambda raw: None, "map bestaat niet", id="missing"),
+    pytest.param(lambda raw: raw.mkdir(), "map bevat geen Excel-bestanden", id="empty"),
+    pytest.param(lambda raw: (raw.mkdir(), (raw / "export.csv").write_text("a;b")),
+                 "map bevat geen Excel-bestanden", id="only-csv"),
+])
+def test_a_raw_folder_without_spreadsheets_is_refused(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], make, expected: str) -> None:
+    raw = tmp_path / "raw"
+    make(raw)
+    assert f"- {raw}: {expected}\n" in refused(tmp_path, raw, capsys)

@@ -66,11 +66,23 @@ def is_filled(raw: pd.Series) -> pd.Series:
 def foutwaarden(raw: pd.Series) -> pd.Series:
     """Cells holding an error value or a formula without a stored result: a :class:`Foutwaarde`
     from the reader, or the error text ('#N/A') that openpyxl hands over."""
-    text = raw.astype("string").str.strip()
+    return _foutwaarden(raw, raw.astype("string").str.strip())
+
+
+def _foutwaarden(raw: pd.Series, text: pd.Series) -> pd.Series:
+    """:func:`foutwaarden`, given the cells as stripped text."""
     found = text.str.upper().isin(ERROR_VALUES) | text.eq(FORMULE_ZONDER_WAARDE)
     if raw.dtype == object:
         found |= raw.map(lambda value: isinstance(value, Foutwaarde)).astype(bool)
     return pd.Series(found.fillna(False).to_numpy(dtype=bool), index=raw.index)
+
+
+def _is_foutwaarde(value: object) -> bool:
+    """:func:`foutwaarden` for one value."""
+    if isinstance(value, Foutwaarde):
+        return True
+    return isinstance(value, str) and (value.strip().upper() in ERROR_VALUES
+                                       or value.strip() == FORMULE_ZONDER_WAARDE)
 
 
 def _number(value: object) -> float:
@@ -112,7 +124,7 @@ def to_text(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Text, stripped; numbers written without a trailing '.0'; error values are unreadable."""
     text = raw.map(lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else v)
     text = text.astype("string").str.strip().replace("", pd.NA)
-    fout = foutwaarden(raw)
+    fout = _foutwaarden(raw, text)
     return text.mask(fout), fout
 
 
@@ -120,12 +132,11 @@ def _by_unique(raw: pd.Series, parse, fits) -> tuple[pd.Series, pd.Series]:
     """Apply a scalar parser once per distinct value (label columns have few of them); a value
     that parses but does not ``fit`` (lies outside the range of dates) is unreadable."""
     filled = is_filled(raw)
-    readable = filled & ~foutwaarden(raw)
     parsed = {}
-    for value in pd.unique(raw[readable]):
-        result = parse(value)
+    for value in pd.unique(raw[filled]):
+        result = None if _is_foutwaarde(value) else parse(value)
         parsed[value] = result if result is not None and fits(result) else None
-    result = raw.where(readable).map(parsed)
+    result = raw.where(filled).map(parsed)
     bad = filled & result.isna()
     return result, bad
 
@@ -251,9 +262,10 @@ def _out_of_range(raw: pd.Series, kind: str) -> tuple[pd.Series, pd.Series]:
         return values.gt(GEHEEL_GRENS), values.lt(-GEHEEL_GRENS)
     if kind not in _PARSERS:
         return none, none
-    readable = is_filled(raw) & ~foutwaarden(raw)
-    parses = {value: _PARSERS[kind](value) is not None for value in pd.unique(raw[readable])}
-    return raw.where(readable).map(parses).eq(True).astype(bool), none
+    filled = is_filled(raw)
+    parses = {value: not _is_foutwaarde(value) and _PARSERS[kind](value) is not None
+              for value in pd.unique(raw[filled])}
+    return raw.where(filled).map(parses).eq(True).astype(bool), none
 
 
 def melding(raw: pd.Series, kind: str, bij: str | None = None) -> pd.Series:

@@ -113,7 +113,7 @@ def discover(raw_dir: Path) -> Inventaris:
             try:
                 is_dir, is_file = entry.is_dir(), entry.is_file()
             except OSError as error:
-                found.problems.append(Problem(name, _unreadable(error)))
+                found.problems.append(Problem(name, _unreadable(error, "map of bestand")))
                 continue
             if is_dir:  # links wait until every real folder is read, so real names win
                 (links if is_link else pending).append(
@@ -138,7 +138,7 @@ def _once(found: Inventaris) -> None:
         try:
             status = item.path.stat()
         except OSError as error:
-            found.problems.append(Problem(item.name, _unreadable(error)))
+            found.problems.append(Problem(item.name, _unreadable(error, "bestand")))
             continue
         key = (status.st_dev, status.st_ino)
         if key in first:
@@ -150,12 +150,13 @@ def _once(found: Inventaris) -> None:
     found.files = sorted(kept, key=lambda item: item.name)
 
 
-def _unreadable(error: OSError) -> str:
+def _unreadable(error: OSError, what: str = "map") -> str:
     if isinstance(error, PermissionError):
-        return "map is niet leesbaar: geen toegang; geef leesrechten of verplaats de bestanden"
+        return (f"{what} is niet leesbaar: geen toegang; geef leesrechten of verplaats de "
+                "bestanden")
     if isinstance(error, FileNotFoundError):
-        return "map bestaat niet"
-    return f"niet leesbaar ({error.strerror or type(error).__name__})"
+        return f"{what} bestaat niet"
+    return f"{what} is niet leesbaar ({error.strerror or type(error).__name__})"
 
 
 def _is_config(name: str) -> bool:
@@ -283,7 +284,7 @@ def ingest(raw_dir: Path, engine: str = "openpyxl") -> IngestResult:
     warnings.extend(found.skipped)
     files = [item for item in found.files if not _is_config(item.name)]
     if not any(item.path.suffix.lower() in SPREADSHEET_SUFFIXES for item in files):
-        raise InputError([*problems, Problem(str(raw_dir), "map bevat geen Excel-bestanden")])
+        raise InputError(problems or [Problem(str(raw_dir), "map bevat geen Excel-bestanden")])
     for item in files:
         name, path = item.name, item.path
         if path.suffix.lower() not in SPREADSHEET_SUFFIXES:
