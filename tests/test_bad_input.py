@@ -133,8 +133,8 @@ def failing_ingest(tmp_path: Path, capsys: pytest.CaptureFixture[str], damaged: 
                  "niet met de som van de rijen (604)",
                  id="totals-row-does-not-add-up"),
     pytest.param(BIJLAGE_A, {"B3": "ergens in 2024"},
-                 f"{BIJLAGE_A}, blad 'Bijlage A', rij 3: 'ergens in 2024' bij 'Periode' is geen "
-                 "periode (verwacht bijvoorbeeld '1e helft 2024' of '2024-H1')",
+                 f"{BIJLAGE_A}, blad 'Bijlage A', rij 3, kolom B ('Periode'): 'ergens in 2024' bij "
+                 "'Periode' is geen periode (verwacht bijvoorbeeld '1e helft 2024' of '2024-H1')",
                  id="unparseable-period"),
 ])
 def test_bad_cell(tmp_path: Path, capsys: pytest.CaptureFixture[str], damaged: str,

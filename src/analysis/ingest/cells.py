@@ -1,11 +1,14 @@
 """Vectorised conversion of raw spreadsheet columns into typed columns.
 
-Each converter takes a column of raw cell values (object dtype: numbers, text, dates, None) and
-returns the typed column plus a boolean mask of cells that are filled but could not be read.
+Each converter takes a column of raw cell values (object dtype: numbers, text, dates, None,
+:class:`Foutwaarde`) and returns the typed column plus a boolean mask of cells that are filled but
+could not be read; :func:`melding` says in Dutch why each of those cells could not be read.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,6 +16,8 @@ import pandas as pd
 
 from analysis.domain import gemeenten
 from analysis.domain.periods import PeriodeError, parse_date, parse_maand, parse_periode
+
+FORMULE_ZONDER_WAARDE = "formule zonder opgeslagen waarde"
 
 
 @dataclass(frozen=True)
@@ -24,50 +29,113 @@ class Foutwaarde:
     tekst: str  # the error as Excel shows it, or 'formule zonder opgeslagen waarde'
 
     def __str__(self) -> str:
-        return self.tekst
+        return self.tekst.strip() or FORMULE_ZONDER_WAARDE
 
+
+# Error values as openpyxl hands them over (text), and as Dutch Excel shows them (pasted values).
+ERROR_VALUES = frozenset({
+    "#N/A", "#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#GETTING_DATA",
+    "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!",
+    "#EXTERNAL!", "#PYTHON!",
+    "#N/B", "#VERW!", "#DEEL/0!", "#WAARDE!", "#NAAM?", "#GETAL!", "#LEEG!",
+})
+
+# Every whole-number column counts persons. A bound far above any such count (the Netherlands
+# has 18 million inhabitants) that keeps the product of two counts (art. 29: landelijk totaal x
+# inwoners) within int64.
+GEHEEL_GRENS = 10**9
+
+# The days a column of dates can hold (pandas' datetime64[ns] range), and the months and
+# half-years that lie wholly within it.
+DATUM_MIN = pd.Timestamp.min.ceil("D").date()
+DATUM_MAX = pd.Timestamp.max.floor("D").date()
+MAAND_MIN = dt.date(DATUM_MIN.year, DATUM_MIN.month + 1, 1)
+JAAR_MIN, JAAR_MAX = DATUM_MIN.year + 1, DATUM_MAX.year - 1
 
 BOOL_WORDS = {"ja": True, "j": True, "nee": False, "n": False, "true": True, "false": False,
               "waar": True, "onwaar": False, "1": True, "0": False, "x": True}
 
 
 def is_filled(raw: pd.Series) -> pd.Series:
-    """Cells holding something other than blanks."""
+    """Cells holding something other than blanks (an error value counts as filled)."""
     text = raw.astype("string").str.strip()
     filled = raw.notna() & text.ne("").fillna(False)
     return pd.Series(filled.to_numpy(dtype=bool), index=raw.index)
 
 
-def to_integer(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Whole numbers from numbers or Dutch-notation text ('1.234', '-13', '−13', '1 234')."""
-    is_number = raw.map(lambda v: isinstance(v, (int, float, np.integer, np.floating))
-                        and not isinstance(v, bool))
-    numbers = pd.to_numeric(raw.where(is_number), errors="coerce")
+def foutwaarden(raw: pd.Series) -> pd.Series:
+    """Cells holding an error value or a formula without a stored result: a :class:`Foutwaarde`
+    from the reader, or the error text ('#N/A') that openpyxl hands over."""
+    return _foutwaarden(raw, raw.astype("string").str.strip())
+
+
+def _foutwaarden(raw: pd.Series, text: pd.Series) -> pd.Series:
+    """:func:`foutwaarden`, given the cells as stripped text."""
+    found = text.str.upper().isin(ERROR_VALUES) | text.eq(FORMULE_ZONDER_WAARDE)
+    if raw.dtype == object:
+        found |= raw.map(lambda value: isinstance(value, Foutwaarde)).astype(bool)
+    return pd.Series(found.fillna(False).to_numpy(dtype=bool), index=raw.index)
+
+
+def _is_foutwaarde(value: object) -> bool:
+    """:func:`foutwaarden` for one value."""
+    if isinstance(value, Foutwaarde):
+        return True
+    return isinstance(value, str) and (value.strip().upper() in ERROR_VALUES
+                                       or value.strip() == FORMULE_ZONDER_WAARDE)
+
+
+def _number(value: object) -> float:
+    """A numeric cell as a float (±inf beyond the float range); NaN for anything else."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        return math.nan
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
+
+
+def _numbers(raw: pd.Series) -> np.ndarray:
+    """Numbers from numeric cells or Dutch-notation text ('1.234', '-13', '−13', '1 234')."""
+    numbers = raw.map(_number).astype("float64")
     text = (
-        raw.where(~is_number).astype("string").str.strip()
+        raw.where(numbers.isna()).astype("string").str.strip()
         .str.replace("\u2212", "-", regex=False)
         .str.replace(r"[\s\u00a0]", "", regex=True)
         .str.replace(r"(?<=\d)\.(?=\d{3}(?:\D|$))", "", regex=True)
     )
     from_text = pd.to_numeric(text, errors="coerce").astype("Float64")
-    values = numbers.astype("Float64").fillna(from_text).to_numpy("float64", na_value=np.nan)
-    parsed = pd.Series(values, index=raw.index)
-    whole = pd.Series(np.isfinite(values) & (values == np.floor(values)), index=raw.index)
-    bad = is_filled(raw) & ~whole
-    return parsed.where(whole).astype("Int64"), bad
+    return numbers.astype("Float64").fillna(from_text).to_numpy("float64", na_value=np.nan)
+
+
+def to_integer(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Whole numbers (at most :data:`GEHEEL_GRENS` either way) from numbers or Dutch-notation
+    text ('1.234', '-13', '−13', '1 234')."""
+    values = _numbers(raw)
+    with np.errstate(invalid="ignore"):
+        whole = np.isfinite(values) & (values == np.floor(values)) & (np.abs(values)
+                                                                      <= GEHEEL_GRENS)
+    parsed = pd.Series(np.where(whole, values, np.nan), index=raw.index)
+    bad = is_filled(raw) & ~pd.Series(whole, index=raw.index)
+    return parsed.astype("Int64"), bad
 
 
 def to_text(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Text, stripped; numbers written without a trailing '.0'."""
+    """Text, stripped; numbers written without a trailing '.0'; error values are unreadable."""
     text = raw.map(lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else v)
     text = text.astype("string").str.strip().replace("", pd.NA)
-    return text, pd.Series(False, index=raw.index)
+    fout = _foutwaarden(raw, text)
+    return text.mask(fout), fout
 
 
-def _by_unique(raw: pd.Series, parse) -> tuple[pd.Series, pd.Series]:
-    """Apply a scalar parser once per distinct value (label columns have few of them)."""
+def _by_unique(raw: pd.Series, parse, fits) -> tuple[pd.Series, pd.Series]:
+    """Apply a scalar parser once per distinct value (label columns have few of them); a value
+    that parses but does not ``fit`` (lies outside the range of dates) is unreadable."""
     filled = is_filled(raw)
-    parsed = {value: parse(value) for value in pd.unique(raw[filled])}
+    parsed = {}
+    for value in pd.unique(raw[filled]):
+        result = None if _is_foutwaarde(value) else parse(value)
+        parsed[value] = result if result is not None and fits(result) else None
     result = raw.where(filled).map(parsed)
     bad = filled & result.isna()
     return result, bad
@@ -82,29 +150,48 @@ def _safe(parse):
     return wrapped
 
 
+def _periode_fits(periode: str) -> bool:
+    year = periode.split("-H")[0]
+    return year.isdigit() and JAAR_MIN <= int(year) <= JAAR_MAX
+
+
+def _date_fits(date: dt.date) -> bool:
+    return DATUM_MIN <= date <= DATUM_MAX
+
+
 def to_periode(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Canonical half-year labels (``2024-H1``)."""
-    result, bad = _by_unique(raw, _safe(parse_periode))
+    result, bad = _by_unique(raw, _safe(parse_periode), _periode_fits)
     return result.astype("string"), bad
+
+
+def _as_dates(result: pd.Series) -> pd.Series:
+    return pd.to_datetime(result.where(result.notna(), None)).astype("datetime64[ns]")
 
 
 def to_date(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Dates from date cells or Dutch/ISO date text."""
-    result, bad = _by_unique(raw, parse_date)
-    return pd.to_datetime(result.where(result.notna(), None)).astype("datetime64[ns]"), bad
+    result, bad = _by_unique(raw, parse_date, _date_fits)
+    return _as_dates(result), bad
 
 
 def to_month(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """First day of the month named by a date or text like 'maart 2024'."""
-    result, bad = _by_unique(raw, parse_maand)
-    return pd.to_datetime(result.where(result.notna(), None)).astype("datetime64[ns]"), bad
+    result, bad = _by_unique(raw, parse_maand, _date_fits)
+    return _as_dates(result), bad
+
+
+def _bool_word(value: object) -> object:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return value
 
 
 def to_bool(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Yes/no cells ('ja'/'nee', 'J'/'N', 1/0, TRUE/FALSE)."""
-    words = raw.map(lambda v: str(int(v)) if isinstance(v, (int, float)) and not isinstance(v, bool)
-                    and float(v).is_integer() else v)
-    text = words.astype("string").str.strip().str.lower()
+    text = raw.map(_bool_word).astype("string").str.strip().str.lower()
     result = text.map(BOOL_WORDS).astype("boolean")
     bad = is_filled(raw) & result.isna()
     return result, bad
@@ -138,6 +225,69 @@ EXPECTED = {
     "gemeente": "is geen bekende gemeente (naam of CBS-code)",
 }
 
+VERWACHT = {
+    "geheel": "een geheel getal",
+    "tekst": "tekst",
+    "periode": "een periode (bijvoorbeeld '1e helft 2024')",
+    "datum": "een datum (bijvoorbeeld '15-03-2024')",
+    "maand": "een maand (bijvoorbeeld 'maart 2024')",
+    "janee": "ja of nee",
+    "gemeente": "een gemeente (naam of CBS-code)",
+}
+
+
+def _nl(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
+
+
+_BEREIK = {
+    "datum": f"valt buiten het bereik van datums ({DATUM_MIN.year}–{DATUM_MAX.year}); verwacht "
+             f"een datum tussen {DATUM_MIN:%d-%m-%Y} en {DATUM_MAX:%d-%m-%Y}",
+    "maand": f"valt buiten het bereik van datums ({DATUM_MIN.year}–{DATUM_MAX.year}); verwacht "
+             f"een maand tussen {MAAND_MIN:%m-%Y} en {DATUM_MAX:%m-%Y}",
+    "periode": f"valt buiten het bereik van periodes; verwacht een periode tussen "
+               f"{JAAR_MIN}-H1 en {JAAR_MAX}-H2",
+}
+_GEHEEL_BEREIK = (f"verwacht een geheel getal tussen {_nl(-GEHEEL_GRENS)} en "
+                  f"{_nl(GEHEEL_GRENS)} (een aantal personen)")
+_PARSERS = {"datum": parse_date, "maand": parse_maand, "periode": _safe(parse_periode)}
+
+
+def _out_of_range(raw: pd.Series, kind: str) -> tuple[pd.Series, pd.Series]:
+    """Masks of cells holding a value of the right kind beyond the range: too large, too small
+    (for dates and periods both mean 'outside the range')."""
+    none = pd.Series(False, index=raw.index)
+    if kind == "geheel":
+        values = pd.Series(_numbers(raw), index=raw.index)
+        return values.gt(GEHEEL_GRENS), values.lt(-GEHEEL_GRENS)
+    if kind not in _PARSERS:
+        return none, none
+    filled = is_filled(raw)
+    parses = {value: not _is_foutwaarde(value) and _PARSERS[kind](value) is not None
+              for value in pd.unique(raw[filled])}
+    return raw.where(filled).map(parses).eq(True).astype(bool), none
+
+
+def melding(raw: pd.Series, kind: str, bij: str | None = None) -> pd.Series:
+    """The Dutch message for every cell of ``raw`` that the converter of ``kind`` marked as
+    unreadable: an error value, a formula without a stored result, a value beyond the range, or
+    else '<value> is geen <kind>'; ``bij`` names the metadata label the value stands next to."""
+    shown = raw.map(str)
+    value = "'" + shown + "'" + (f" bij '{bij}'" if bij else "")
+    messages = value + " " + EXPECTED[kind]
+    too_large, too_small = _out_of_range(raw, kind)
+    if kind == "geheel":
+        messages = messages.mask(too_large, value + " is te groot; " + _GEHEEL_BEREIK)
+        messages = messages.mask(too_small, value + " is te klein; " + _GEHEEL_BEREIK)
+    elif kind in _BEREIK:
+        messages = messages.mask(too_large, value + " " + _BEREIK[kind])
+    fout = foutwaarden(raw)
+    error_value = fout & shown.str.strip().str.startswith("#")
+    messages = messages.mask(error_value, "foutwaarde '" + shown.str.strip() + "' in de cel; "
+                                          f"verwacht {VERWACHT[kind]}")
+    return messages.mask(fout & ~error_value, f"{FORMULE_ZONDER_WAARDE}; open het bestand in "
+                                              "Excel, sla het op en lees het opnieuw in")
+
 
 def scalar(value: object, kind: str) -> object:
     """Convert one cell (a metadata value above the header); None when it cannot be read."""
@@ -148,6 +298,3 @@ def scalar(value: object, kind: str) -> object:
     if isinstance(result, pd.Timestamp):
         return result.date()
     return result.item() if hasattr(result, "item") else result
-
-
-

@@ -90,18 +90,23 @@ def locate_layout(spec: Spec, book: Book) -> Layout | list[Problem]:
     return Layout(sheet, grid, header_row, positions)
 
 
-def _find_metadata(above: pd.DataFrame, label: str, original: str) -> tuple[int, object] | None:
-    """(row, value) of a metadata label: the next filled cell after a cell that equals the
-    label, or else the rest of a cell that starts with it ('Stand per 1 maart 2024')."""
-    prefixed: tuple[int, object] | None = None
+def _find_metadata(above: pd.DataFrame, label: str,
+                   original: str) -> tuple[int, int, object] | None:
+    """(row, column, value) of a metadata label: the next filled cell after a cell that equals
+    the label (the label's own column when none follows), or else the rest of a cell that
+    starts with it ('Stand per 1 maart 2024')."""
+    prefixed: tuple[int, int, object] | None = None
     for row_number, row in above.iterrows():
-        filled = [v for v in row if v is not None and str(v).strip()]
-        for index, value in enumerate(filled):
+        filled = [(int(position), value) for position, value in row.items()
+                  if pd.notna(value) and str(value).strip()]
+        for index, (position, value) in enumerate(filled):
             text = normalise_label(value)
             if text == label:
-                return int(row_number), filled[index + 1] if index + 1 < len(filled) else None
+                return ((int(row_number), *filled[index + 1]) if index + 1 < len(filled)
+                        else (int(row_number), position, None))
             if prefixed is None and text.startswith((label + " ", label + ":")):
-                prefixed = int(row_number), str(value).strip()[len(original):].strip(" :")
+                prefixed = (int(row_number), position,
+                            str(value).strip()[len(original):].strip(" :"))
     return prefixed
 
 
@@ -119,12 +124,18 @@ def _metadata(spec: Spec, layout: Layout, name: str) -> tuple[dict[str, object],
             problems.append(Problem(name, f"kenmerk '{item.label}' niet gevonden boven de "
                                           "koprij", layout.sheet))
             continue
-        converted = cells.scalar(found[1], item.type)
-        if converted is None:
-            problems.append(Problem(name, f"'{found[1]}' bij '{item.label}' "
-                                          f"{cells.EXPECTED[item.type]}", layout.sheet,
-                                    found[0] + 1))
-        values[item.name] = converted
+        row, position, value = found
+        raw = pd.Series([value], dtype=object)
+        typed, bad = cells.CONVERTERS[item.type](raw)
+        where = f"{column_letter(position)} ('{item.label}')"
+        if bad.iloc[0]:
+            problems.append(Problem(name, cells.melding(raw, item.type, bij=item.label).iloc[0],
+                                    layout.sheet, row + 1, where))
+        elif pd.isna(typed.iloc[0]) and item.required:
+            problems.append(Problem(name, f"lege cel bij '{item.label}'; verwacht een waarde "
+                                          f"die {_expected_value(item.type)}", layout.sheet,
+                                    row + 1, where))
+        values[item.name] = cells.scalar(value, item.type)
     return values, problems
 
 
@@ -153,10 +164,9 @@ def extract(spec: Spec, layout: Layout, name: str, file_hash: str) -> Extracted:
         where = f"{column_letter(position)} ('{str(header[position]).strip()}')"
         raw = rows[position]
         typed, bad = cells.CONVERTERS[column.type](raw)
-        for row_index in raw.index[bad.to_numpy()]:
-            result.problems.append(Problem(
-                name, f"'{raw[row_index]}' {cells.EXPECTED[column.type]}", layout.sheet,
-                int(row_index) + 1, where))
+        for row_index, message in cells.melding(raw[bad], column.type).items():
+            result.problems.append(Problem(name, message, layout.sheet, int(row_index) + 1,
+                                           where))
         if column.required:
             empty = ~cells.is_filled(raw)
             for row_index in raw.index[empty.to_numpy()]:
@@ -196,9 +206,13 @@ def _check_totals(spec: Spec, frame: pd.DataFrame, totals: pd.DataFrame,
         position = positions[column]
         where = f"{column_letter(position)} ('{str(header[position]).strip()}')"
         stated, bad = cells.to_integer(totals[position])
+        unreadable = cells.melding(totals[position][bad], "geheel")
         expected = int(frame[column].sum(skipna=True))
         for row_index in totals.index:
-            if bad[row_index] or pd.isna(stated[row_index]):
+            if bad[row_index]:
+                shown = unreadable[row_index]
+                message = f"totaal {shown}" if shown.startswith("'") else f"totaalrij: {shown}"
+            elif pd.isna(stated[row_index]):
                 message = f"totaal '{totals.at[row_index, position]}' is geen geheel getal"
             elif int(stated[row_index]) != expected:
                 message = (f"totaalrij {int(stated[row_index])} klopt niet met de som van de "

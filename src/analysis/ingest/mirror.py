@@ -7,7 +7,9 @@ person-level rows), save outputs (Parquet per table, written only when no file h
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +26,15 @@ from analysis.ingest.spreadsheet import Book, WorkbookError, check_xlsx
 from analysis.ingest.vintages import mark_vintages
 from analysis.problems import InputError, Problem
 
-SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"}
+# Files under the raw folder that other commands read (decision register, letter settings and
+# templates), and files an operating system leaves in shared folders.
+CONFIG_FILES = ("besluiten/*.toml", "brieven/*")
+SYSTEM_FILES = {"thumbs.db", "desktop.ini"}
+
+# The inventory of files read; 'doel' is the real path of a file reached through a link.
+BESTANDEN = ["bron_bestand", "bron", "specificatie", "blad", "rijen", "bestand_hash",
+             "gewijzigd", "doel"]
 
 PERSON_KEY = ["persoon_id", "mutatie", "gemeente_code", "datum"]
 
@@ -36,6 +46,7 @@ class IngestResult:
     tables: dict[str, pd.DataFrame]
     bestanden: pd.DataFrame
     waarschuwingen: list[Problem] = field(default_factory=list)
+    overgeslagen: int = 0  # files under the raw folder not read (the first warnings say why)
 
 
 def file_hash(path: Path) -> str:
@@ -43,13 +54,113 @@ def file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def discover(raw_dir: Path) -> list[Path]:
-    """Spreadsheet files under the raw folder, skipping Excel lock files and hidden files."""
-    return sorted(
-        path for path in raw_dir.rglob("*")
-        if path.is_file() and path.suffix.lower() in SPREADSHEET_SUFFIXES
-        and not path.name.startswith(("~$", "."))
-    )
+@dataclass(frozen=True)
+class Gevonden:
+    """A file under the raw folder: its name there (with '/'), its path, and where it really
+    lives when a symbolic link leads to it (a folder linked to a shared drive)."""
+
+    name: str
+    path: Path
+    doel: str | None = None
+
+
+@dataclass
+class Inventaris:
+    """Every file found under the raw folder, and what could not be looked at."""
+
+    files: list[Gevonden] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # folders that cannot be read
+    skipped: list[Problem] = field(default_factory=list)   # links to what is read already
+
+
+def _hidden(name: str) -> bool:
+    return name.startswith(("~$", ".")) or name.lower() in SYSTEM_FILES
+
+
+def discover(raw_dir: Path) -> Inventaris:
+    """Every file under the raw folder, following symbolic links to folders and files (each real
+    folder and file once; a link to a folder read already, or to one that contains it, is
+    skipped, never looped through), skipping hidden files and Excel lock files. A folder that
+    cannot be read and a link to nothing are problems: the files behind them would silently be
+    missing."""
+    found = Inventaris()
+    read: dict[Path, str] = {}  # real folder -> its name under the raw folder
+    # (folder, its name with a trailing '/', reached through a link, the real folder holding it)
+    pending = [(raw_dir, "", raw_dir.is_symlink(), Path(os.path.realpath(raw_dir)).parent)]
+    links: list[tuple[Path, str, bool, Path]] = []
+    while pending or links:
+        folder, prefix, linked, parent = pending.pop() if pending else links.pop(0)
+        real = Path(os.path.realpath(folder))
+        shown = prefix.rstrip("/") or str(raw_dir)
+        if real in read:
+            found.skipped.append(Problem(shown, "overgeslagen: koppeling naar een map die al "
+                                                f"wordt gelezen ({read[real]})"))
+            continue
+        if real == parent or real in parent.parents:
+            found.skipped.append(Problem(shown, "overgeslagen: koppeling naar een map erboven "
+                                                f"({real}); die zou zichzelf bevatten"))
+            continue
+        read[real] = shown
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError as error:
+            found.problems.append(Problem(shown, _unreadable(error)))
+            continue
+        for entry in entries:
+            if _hidden(entry.name):
+                continue
+            name, is_link = prefix + entry.name, entry.is_symlink()
+            try:
+                is_dir, is_file = entry.is_dir(), entry.is_file()
+            except OSError as error:
+                found.problems.append(Problem(name, _unreadable(error, "map of bestand")))
+                continue
+            if is_dir:  # links wait until every real folder is read, so real names win
+                (links if is_link else pending).append(
+                    (Path(entry.path), name + "/", linked or is_link, real))
+            elif is_file:
+                doel = os.path.realpath(entry.path) if linked or is_link else None
+                found.files.append(Gevonden(name, Path(entry.path), doel))
+            elif is_link:
+                found.problems.append(Problem(name, "koppeling naar iets dat niet bestaat "
+                                                    f"({os.readlink(entry.path)}); herstel de "
+                                                    "koppeling of verwijder haar"))
+    _once(found)
+    return found
+
+
+def _once(found: Inventaris) -> None:
+    """Keep each real file once, under its own name rather than a link's; the others are
+    skipped."""
+    first: dict[tuple[int, int], str] = {}
+    kept = []
+    for item in sorted(found.files, key=lambda item: (item.doel is not None, item.name)):
+        try:
+            status = item.path.stat()
+        except OSError as error:
+            found.problems.append(Problem(item.name, _unreadable(error, "bestand")))
+            continue
+        key = (status.st_dev, status.st_ino)
+        if key in first:
+            found.skipped.append(Problem(item.name, f"overgeslagen: hetzelfde bestand als "
+                                                    f"{first[key]}"))
+            continue
+        first[key] = item.name
+        kept.append(item)
+    found.files = sorted(kept, key=lambda item: item.name)
+
+
+def _unreadable(error: OSError, what: str = "map") -> str:
+    if isinstance(error, PermissionError):
+        return (f"{what} is niet leesbaar: geen toegang; geef leesrechten of verplaats de "
+                "bestanden")
+    if isinstance(error, FileNotFoundError):
+        return f"{what} bestaat niet"
+    return f"{what} is niet leesbaar ({error.strerror or type(error).__name__})"
+
+
+def _is_config(name: str) -> bool:
+    return any(fnmatch.fnmatch(name.lower(), pattern) for pattern in CONFIG_FILES)
 
 
 def read_file(path: Path, name: str, specs: list[Spec], engine: str) -> Extracted | list[Problem]:
@@ -168,11 +279,18 @@ def ingest(raw_dir: Path, engine: str = "openpyxl") -> IngestResult:
     warnings: list[Problem] = []
     frames: dict[str, list[pd.DataFrame]] = {}
     inventory = []
-    files = discover(raw_dir)
-    if not files:
-        raise InputError([Problem(str(raw_dir), "map bevat geen Excel-bestanden")])
-    for path in files:
-        name = path.relative_to(raw_dir).as_posix()
+    found = discover(raw_dir)
+    problems.extend(found.problems)
+    warnings.extend(found.skipped)
+    files = [item for item in found.files if not _is_config(item.name)]
+    if not any(item.path.suffix.lower() in SPREADSHEET_SUFFIXES for item in files):
+        raise InputError(problems or [Problem(str(raw_dir), "map bevat geen Excel-bestanden")])
+    for item in files:
+        name, path = item.name, item.path
+        if path.suffix.lower() not in SPREADSHEET_SUFFIXES:
+            warnings.append(Problem(name, "overgeslagen: geen spreadsheet; gelezen worden "
+                                          f"{', '.join(sorted(SPREADSHEET_SUFFIXES))}"))
+            continue
         matching = [spec for spec in specs if spec.matches(name)]
         if not matching:
             warnings.append(Problem(name, "overgeslagen: geen bekende bron voor dit bestand"))
@@ -190,7 +308,9 @@ def ingest(raw_dir: Path, engine: str = "openpyxl") -> IngestResult:
                 "specificatie": result.spec.path.name, "blad": result.sheet,
                 "rijen": len(result.frame), "bestand_hash": result.file_hash,
                 "gewijzigd": dt.datetime.fromtimestamp(path.stat().st_mtime),
+                "doel": item.doel,
             })
+    skipped = len(warnings)
     tables: dict[str, pd.DataFrame] = {}
     labels = {"gemeente_code": "gemeente", "peildatum": "peildatum", "maand": "maand"}
     combined = {source: pd.concat(parts, ignore_index=True) for source, parts in frames.items()}
@@ -213,7 +333,9 @@ def ingest(raw_dir: Path, engine: str = "openpyxl") -> IngestResult:
         tables.setdefault(name, storage.empty_table(name))
     warnings.extend(_coa_consistency(tables["coa_overzicht"]))
     warnings.extend(_art29_check(tables["taakstelling"]))
-    return IngestResult(tables=tables, bestanden=pd.DataFrame(inventory), waarschuwingen=warnings)
+    bestanden = pd.DataFrame(inventory, columns=BESTANDEN).astype({"doel": "string"})
+    return IngestResult(tables=tables, bestanden=bestanden, waarschuwingen=warnings,
+                        overgeslagen=skipped)
 
 
 def warnings_frame(warnings: list[Problem]) -> pd.DataFrame:
@@ -228,8 +350,50 @@ def mirror_tables(result: IngestResult) -> dict[str, pd.DataFrame]:
             "validatie": warnings_frame(result.waarschuwingen)}
 
 
-def run_ingest(raw_dir: Path, processed_dir: Path, engine: str = "openpyxl") -> IngestResult:
-    """Ingest and, only when everything is valid, publish the tables to ``processed_dir``."""
+BRON_VERDWENEN_OPTIE = "--bron-verdwenen-toestaan"
+
+
+def previous_inventory(processed_dir: Path) -> pd.DataFrame | None:
+    """The inventory of the last ingest, None when there is none (or it cannot be read)."""
+    if not storage.has_table(processed_dir, "bestanden"):
+        return None
+    try:
+        return storage.read_table(processed_dir, "bestanden")
+    except (OSError, ValueError):
+        return None
+
+
+def vanished_sources(previous: pd.DataFrame | None, now: pd.DataFrame,
+                     raw_dir: Path) -> list[Problem]:
+    """A problem for every source whose files gave rows last time while none give rows now:
+    most often a folder that is not there (a shared drive not mounted, a link broken), which
+    would otherwise empty its table and everything computed from it."""
+    if previous is None or not {"bron", "bron_bestand", "rijen"} <= set(previous.columns):
+        return []
+    before = previous.groupby("bron").agg(bestanden=("bron_bestand", "size"),
+                                          rijen=("rijen", "sum"))
+    after = now.groupby("bron")["rijen"].sum().reindex(before.index).fillna(0)
+    problems = []
+    for bron, row in before[(before["rijen"] > 0) & (after == 0)].iterrows():
+        names = previous.loc[previous["bron"] == bron, "bron_bestand"].astype(str)
+        folder = os.path.commonpath([os.path.dirname(name) or "." for name in names])
+        problems.append(Problem(
+            str(raw_dir / folder), f"bron {bron}: vorige keer {row['bestanden']} bestanden met "
+            f"{row['rijen']} rijen, nu geen; controleer de map (is een netwerkschijf niet "
+            f"gekoppeld?). Is de bron bewust weg, lees dan in met {BRON_VERDWENEN_OPTIE}"))
+    return problems
+
+
+def run_ingest(raw_dir: Path, processed_dir: Path, engine: str = "openpyxl",
+               bron_verdwenen_toestaan: bool = False) -> IngestResult:
+    """Ingest and, only when everything is valid, publish the tables to ``processed_dir``. A
+    source that gave rows last time and none now stops the ingest unless
+    ``bron_verdwenen_toestaan``: then it is a warning."""
+    previous = previous_inventory(processed_dir)
     result = ingest(raw_dir, engine)
+    vanished = vanished_sources(previous, result.bestanden, raw_dir)
+    if vanished and not bron_verdwenen_toestaan:
+        raise InputError(vanished)
+    result.waarschuwingen.extend(vanished)
     storage.write_ingested(mirror_tables(result), processed_dir)
     return result
