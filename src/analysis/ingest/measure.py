@@ -83,9 +83,9 @@ def check_members(archive: zipfile.ZipFile, name: str) -> None:
                            "zip-bom); niet gelezen")
 
 
-def _parser(name: str) -> expat.XMLParserType:
+def _parser(name: str, namespaces: bool = True) -> expat.XMLParserType:
     """An expat parser that refuses entity declarations, as defusedxml does."""
-    parser = expat.ParserCreate(namespace_separator=" ")
+    parser = expat.ParserCreate(namespace_separator=" " if namespaces else None)
 
     def forbidden(*_: object) -> None:
         raise refuse(name, XML_BOMB)
@@ -100,7 +100,9 @@ def _parse(parser: expat.XMLParserType, archive: zipfile.ZipFile, member: str, n
            sheet: str | None) -> None:
     try:
         with archive.open(member) as stream:
-            parser.ParseFile(stream)
+            while chunk := stream.read(1 << 20):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
     except expat.ExpatError as error:
         raise refuse(name, f"onderdeel {member} is geen geldige XML (regel {error.lineno}, "
                            f"kolom {error.offset}); niet gelezen", sheet) from None
@@ -143,7 +145,7 @@ def _check_dimension(ref: str, name: str, sheet: str) -> None:
     rows = int(end[2]) - int(start[2]) + 1
     cols = column_index_from_string(end[1].upper()) - column_index_from_string(start[1].upper()) + 1
     if rows * cols > limits.LIMITS.max_declared_cells:
-        raise refuse(name, f"blad '{sheet}' heeft {number(rows)} rijen × {number(cols)} kolommen "
+        raise refuse(name, f"blad heeft {number(rows)} rijen × {number(cols)} kolommen "
                            "volgens de opgegeven afmeting; verwacht hoogstens "
                            f"{number(limits.LIMITS.max_declared_cells)} cellen; niet gelezen",
                      sheet)
@@ -162,12 +164,12 @@ class _Extent:
             return
         limit = limits.LIMITS
         if row > limit.max_rows:
-            raise refuse(self.name, f"blad '{self.sheet}' heeft een cel in rij {number(row)}; "
+            raise refuse(self.name, f"blad heeft een cel in rij {number(row)}; "
                                     f"verwacht hoogstens {number(limit.max_rows)} rijen; niet "
                                     "gelezen", self.sheet)
         size.rows, size.cols = max(size.rows, row), max(size.cols, col)
         if size.rows * size.cols > limit.max_cells:
-            raise refuse(self.name, f"blad '{self.sheet}' heeft een cel in "
+            raise refuse(self.name, "blad heeft een cel in "
                                     f"{get_column_letter(min(col, 18278))}{row}; daarmee beslaat "
                                     f"het blad {number(size.rows)} rijen × {number(size.cols)} "
                                     f"kolommen = {number(size.rows * size.cols)} cellen; verwacht "
@@ -175,63 +177,107 @@ class _Extent:
                                     "cellen buiten de tabel; niet gelezen", self.sheet)
 
 
-class _XlsxSheet:
-    """Streams one sheet's XML: the extent of cells that hold something, and error cells."""
+def _scan_sheet(archive: zipfile.ZipFile, member: str, name: str, sheet: str) -> SheetSize:
+    """Stream one sheet's XML: the extent of cells that hold something, and error cells.
 
-    def __init__(self, parser: expat.XMLParserType, name: str, sheet: str):
-        self.parser, self.name, self.sheet = parser, name, sheet
-        self.extent = _Extent(name, sheet)
-        self.row = self.col = 0
-        self.cell: list | None = None  # [row, col, type, has formula, has value]
-        self.text: list[str] = []
-        parser.StartElementHandler = self.start
+    Called for every element of sheets with millions of cells, so it does as little as it can:
+    state lives in closure variables, element names are compared without namespace processing
+    (with the document's own prefix), and text is collected only from the values of error and
+    formula cells."""
+    parser = _parser(name, namespaces=False)
+    extent = _Extent(name, sheet)
+    size = extent.size
+    fouten = size.fouten
+    row = col = 0
+    kind: str | None = None
+    pending = False  # the current cell holds something not yet counted in the extent
+    formula: tuple[int, int] | None = None  # a formula cell whose value is not yet seen
+    text: list[str] = []
+    tags = dict.fromkeys(("c", "v", "f", "row", "is", "dimension"))
 
-    def start(self, tag: str, attrs: dict[str, str]) -> None:
-        local = tag.rpartition(" ")[2]
-        if local == "c":
-            self.close()
-            match = _REF.match(attrs.get("r", ""))
-            if match:
-                self.row, self.col = int(match[2]), column_index_from_string(match[1].upper())
+    def count() -> None:
+        nonlocal pending
+        pending = False
+        if row > size.rows or col > size.cols:
+            extent.add(row, col)
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        nonlocal row, col, kind, pending, formula, text
+        if tag == v_tag:
+            if pending:
+                count()
+            if formula is not None or kind == "e":
+                text = []
+                parser.CharacterDataHandler = text.append
+                parser.EndElementHandler = end_value
+        elif tag == c_tag:
+            if formula is not None:
+                fouten[formula] = NO_STORED_VALUE
+                formula = None
+            ref = attrs.get("r")
+            if ref:
+                letters = ref.rstrip("0123456789")
+                number = _COLUMNS.get(letters)
+                if number is None or len(letters) == len(ref):
+                    col, row = _position(ref, row, col)
+                else:
+                    col, row = number, int(ref[len(letters):])
             else:
-                self.col += 1
-            self.cell = [self.row, self.col, attrs.get("t", "n"), False, False]
-        elif local == "row":
-            self.close()
-            row = attrs.get("r", "")
-            self.row = int(row) if row.isdigit() else self.row + 1
-            self.col = 0
-        elif self.cell is None:
-            if local == "dimension":
-                _check_dimension(attrs.get("ref", ""), self.name, self.sheet)
-        elif local == "f":
-            self.cell[3] = True
-        elif local in ("v", "is"):
-            self.cell[4] = True
-            if local == "v" and (self.cell[3] or self.cell[2] == "e"):
-                self.text = []
-                self.parser.CharacterDataHandler = self.text.append
-                self.parser.EndElementHandler = self.end_value
+                col += 1
+            kind = attrs.get("t")
+            pending = True
+        elif tag == row_tag:
+            if formula is not None:
+                fouten[formula] = NO_STORED_VALUE
+                formula = None
+            number = attrs.get("r", "")
+            row = int(number) if number.isdigit() else row + 1
+            col, kind, pending = 0, None, False
+        elif tag == f_tag:
+            if pending:
+                count()
+                formula = (row - 1, col - 1)
+        elif tag == is_tag:
+            if pending:
+                count()
+        elif tag == dimension_tag:
+            _check_dimension(attrs.get("ref", ""), name, sheet)
 
-    def end_value(self, _tag: str) -> None:
-        self.parser.CharacterDataHandler = None
-        self.parser.EndElementHandler = None
-
-    def close(self) -> None:
-        """Account for the cell just read."""
-        if self.cell is None:
-            return
-        row, col, kind, formula, value = self.cell
-        self.cell = None
-        if not (formula or value):
-            return
-        self.extent.add(row, col)
-        text = "".join(self.text).strip() if self.text else ""
-        self.text = []
+    def end_value(_tag: str) -> None:
+        nonlocal formula
+        parser.CharacterDataHandler = None
+        parser.EndElementHandler = None
+        value = "".join(text).strip()
         if kind == "e":
-            self.extent.size.fouten[row - 1, col - 1] = text or "#FOUT"
-        elif formula and not text and kind not in ("str", "inlineStr"):
-            self.extent.size.fouten[row - 1, col - 1] = NO_STORED_VALUE
+            fouten[row - 1, col - 1] = value or "#FOUT"
+        elif not value and kind not in ("str", "inlineStr"):
+            fouten[row - 1, col - 1] = NO_STORED_VALUE
+        formula = None
+
+    def root(tag: str, _attrs: dict[str, str]) -> None:
+        nonlocal c_tag, v_tag, f_tag, row_tag, is_tag, dimension_tag
+        prefix = tag.rpartition(":")[0] + ":" if ":" in tag else ""
+        c_tag, v_tag, f_tag, row_tag, is_tag, dimension_tag = (prefix + t for t in tags)
+        parser.StartElementHandler = start
+
+    c_tag = v_tag = f_tag = row_tag = is_tag = dimension_tag = ""
+    parser.StartElementHandler = root
+    _parse(parser, archive, member, name, sheet)
+    if formula is not None:  # the sheet ended on a formula without a value
+        fouten[formula] = NO_STORED_VALUE
+    return size
+
+
+# Column letters -> number, for every column Excel has.
+_COLUMNS = {get_column_letter(number): number for number in range(1, 16385)}
+
+
+def _position(ref: str, row: int, col: int) -> tuple[int, int]:
+    """Column and row of a cell reference outside the common form; the next cell when unclear."""
+    match = _REF.match(ref)
+    if not match:
+        return col + 1, row
+    return column_index_from_string(match[1].upper()), int(match[2])
 
 
 def _shared_strings(archive: zipfile.ZipFile, member: str, name: str) -> None:
@@ -269,10 +315,7 @@ def measure_xlsx(archive: zipfile.ZipFile, name: str) -> dict[str, SheetSize]:
             _shared_strings(archive, member, name)
     sizes = {}
     for sheet, member in _sheet_parts(archive, name, workbook, sheets).items():
-        scan = _XlsxSheet(_parser(name), name, sheet)
-        _parse(scan.parser, archive, member, name, sheet)
-        scan.close()
-        sizes[sheet] = scan.extent.size
+        sizes[sheet] = _scan_sheet(archive, member, name, sheet)
     return sizes
 
 

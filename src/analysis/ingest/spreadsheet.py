@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import errno
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -138,7 +139,7 @@ def _measure(path: Path, name: str, kind: str) -> dict[str, SheetSize] | None:
     try:
         with zipfile.ZipFile(path) as archive:
             return _MEASURE[kind](archive, name)
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, zlib.error):
         raise refuse(name, "beschadigd bestand (een onderdeel van de zip is niet leesbaar)") \
             from None
     except OSError as error:
