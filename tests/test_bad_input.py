@@ -182,16 +182,12 @@ def test_empty_or_missing_sheet(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert f"- {expected}\n" in failing_ingest(tmp_path, capsys, BIJLAGE_A)
 
 
-@pytest.mark.parametrize(("engine", "expected"), [
-    pytest.param("openpyxl", f"{BIJLAGE_A}: werkmap bevat verboden XML-constructies (mogelijk een "
-                             "XML-bom); niet gelezen",
-                 id="openpyxl"),
-    # calamine does not support DTD entities at all: it reports the unknown entity.
-    pytest.param("calamine", f"{BIJLAGE_A}, blad 'Bijlage A': blad is niet leesbaar (XmlError)",
-                 id="calamine"),
-])
-def test_xml_bomb_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str], engine: str,
-                             expected: str) -> None:
+@pytest.mark.parametrize("engine", ["openpyxl", "calamine"])
+def test_xml_bomb_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                             engine: str) -> None:
+    # The workbook is measured before either engine parses it, with entity declarations refused.
+    expected = (f"{BIJLAGE_A}: werkmap bevat verboden XML-constructies (mogelijk een XML-bom); "
+                "niet gelezen")
     path = raw_folder(tmp_path, BIJLAGE_A)
     path.write_bytes(with_xml_bomb(path.read_bytes()))
     tracemalloc.start()

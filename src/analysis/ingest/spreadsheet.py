@@ -1,38 +1,53 @@
 """Open spreadsheet files safely and read one sheet as a grid of raw cell values.
 
-Files are checked before parsing: a renamed HTML or CSV file, a truncated zip, a password-protected
-or old-format workbook, and a zip bomb each get a Dutch message instead of a crash. openpyxl reads
-XML through defusedxml (installed with the project), so an XML bomb is refused, not expanded.
+Files are checked before parsing: a renamed HTML, CSV, OpenDocument or binary workbook, a
+truncated zip, a password-protected workbook, an unreadable file and a zip bomb each get a Dutch
+message instead of a crash. Then the workbook is measured (``analysis.ingest.measure``): a sheet
+whose cells would span more than ``Limits.max_cells`` is refused, whichever engine is asked, even
+when the excess is one stray cell far beyond the table, because calamine allocates the whole
+rectangle up to the last cell. XML is parsed with entity declarations refused (defusedxml for
+openpyxl, the same rule in the measurement), so an XML bomb is refused, not expanded.
 """
 
 from __future__ import annotations
 
+import errno
 import zipfile
+import zlib
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from defusedxml import DefusedXmlException
-from python_calamine import CalamineError
+from python_calamine import CalamineError, PasswordError
 
-from analysis.problems import Problem
+from analysis.ingest import limits
+from analysis.ingest.cells import Foutwaarde
+from analysis.ingest.measure import (
+    XML_BOMB,
+    SheetSize,
+    WorkbookError,
+    measure_ods,
+    measure_xlsb,
+    measure_xlsx,
+    number,
+    refuse,
+)
+
+__all__ = ["ENGINES", "FORMATS", "Book", "WorkbookError", "check_workbook", "check_xlsx"]
 
 ENGINES = ("openpyxl", "calamine")
-MAX_UNPACKED_BYTES = 512 * 1024**2
+# The formats read, by what the file really is, with how a message names each.
+FORMATS = {"xlsx": "Excel-bestand (.xlsx)", "xlsb": "binair Excel-bestand (.xlsb)",
+           "xls": "oud Excel-bestand (.xls)", "ods": "OpenDocument-rekenblad (.ods)"}
+_SUFFIX_FORMAT = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xlsb": "xlsb", ".xls": "xls", ".ods": "ods"}
+_MEASURE = {"xlsx": measure_xlsx, "xlsb": measure_xlsb, "ods": measure_ods}
 _OLE_MAGIC = bytes.fromhex("d0cf11e0a1b11ae1")
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 # What the engines raise for a file they cannot read (DefusedXmlException is a ValueError).
 _UNREADABLE = (zipfile.BadZipFile, KeyError, ValueError, OSError, CalamineError)
-
-
-class WorkbookError(Exception):
-    """A file that cannot be read as a workbook; carries its Dutch problem."""
-
-    def __init__(self, problem: Problem):
-        super().__init__(str(problem))
-        self.problem = problem
-
-
-def _refuse(name: str, message: str, sheet: str | None = None) -> WorkbookError:
-    return WorkbookError(Problem(bestand=name, blad=sheet, melding=message))
+_OS_REASONS = {errno.EACCES: "geen leesrechten", errno.EPERM: "geen leesrechten",
+               errno.EISDIR: "dit is een map", errno.EIO: "invoer-/uitvoerfout"}
 
 
 def _refused_xml(error: BaseException | None) -> bool:
@@ -44,19 +59,51 @@ def _refused_xml(error: BaseException | None) -> bool:
     return False
 
 
-def check_xlsx(path: Path, name: str) -> None:
-    """Raise WorkbookError unless ``path`` looks like a genuine, readable xlsx file."""
-    if not path.is_file():
-        raise _refuse(name, "bestand niet gevonden")
+def _unreadable(name: str, error: OSError) -> WorkbookError:
+    reason = _OS_REASONS.get(error.errno or 0, "fout bij het lezen van de schijf")
+    return refuse(name, f"bestand is niet leesbaar ({reason}); niet gelezen")
+
+
+def check_workbook(path: Path, name: str) -> str:
+    """Raise WorkbookError unless ``path`` is a genuine workbook in the format its suffix names
+    (.xlsx/.xlsm, .xlsb, .xls, .ods); return that format ('xlsx', 'xlsb', 'xls', 'ods')."""
+    expected = _SUFFIX_FORMAT.get(path.suffix.lower(), "xlsx")
+    try:
+        real = _detect(path, name, expected)
+    except OSError as error:
+        raise _unreadable(name, error) from None
+    if real != expected:
+        raise refuse(name, f"dit is een {FORMATS[real]} met de extensie {path.suffix}; geef het "
+                           f"bestand de extensie .{real} of sla het op als .xlsx")
+    return real
+
+
+check_xlsx = check_workbook  # the name the mirror imports
+
+
+def _detect(path: Path, name: str, expected: str) -> str:
+    """What the file really is, judged by its bytes, or WorkbookError when it is none of them."""
+    if path.is_dir():
+        raise refuse(name, f"dit is een map, geen bestand; verwacht een {FORMATS[expected]}")
+    if not path.exists():
+        raise refuse(name, "bestand niet gevonden")
     with path.open("rb") as handle:
         head = handle.read(512)
     if not head:
-        raise _refuse(name, "bestand is leeg (0 bytes); verwacht een Excel-bestand (.xlsx)")
+        raise refuse(name, f"bestand is leeg (0 bytes); verwacht een {FORMATS[expected]}")
+    size, limit = path.stat().st_size, limits.LIMITS.max_total_bytes
+    if size > limit:
+        raise refuse(name, f"bestand is {number(size // limits.MIB)} MB; verwacht hoogstens "
+                           f"{number(limit // limits.MIB)} MB; niet gelezen")
     if head.startswith(_OLE_MAGIC):
-        if "EncryptedPackage".encode("utf-16-le") in path.read_bytes():
-            raise _refuse(name, "werkmap is met een wachtwoord beveiligd; sla het bestand op "
-                                "zonder wachtwoord en lees het opnieuw in")
-        raise _refuse(name, "oud Excel-formaat (.xls); sla het bestand op als .xlsx")
+        data = path.read_bytes()
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            raise refuse(name, "werkmap is met een wachtwoord beveiligd; sla het bestand op "
+                               "zonder wachtwoord en lees het opnieuw in")
+        if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
+            return "xls"
+        raise refuse(name, f"dit is een ander Office-bestand (geen werkmap) met de extensie "
+                           f"{path.suffix}; verwacht een echt {FORMATS[expected]}")
     if not head.startswith(b"PK"):
         text = head.lstrip().lower()
         if text.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml")):
@@ -65,33 +112,58 @@ def check_xlsx(path: Path, name: str) -> None:
             kind = "een tekstbestand (CSV)"
         else:
             kind = "geen Excel-bestand"
-        raise _refuse(name, f"dit is {kind} met de extensie {path.suffix}; verwacht een echt "
-                            "Excel-bestand (.xlsx)")
+        raise refuse(name, f"dit is {kind} met de extensie {path.suffix}; verwacht een echt "
+                           f"{FORMATS[expected]}")
     try:
         with zipfile.ZipFile(path) as archive:
-            names = archive.namelist()
-            unpacked = sum(info.file_size for info in archive.infolist())
+            names = set(archive.namelist())
+            mimetype = archive.getinfo("mimetype") if "mimetype" in names else None
+            if (mimetype is not None and mimetype.file_size < 100
+                    and archive.read(mimetype).strip() == _ODS_MIMETYPE):
+                return "ods"
     except zipfile.BadZipFile:
-        raise _refuse(name, "beschadigd of afgebroken xlsx-bestand (zip niet leesbaar)") from None
-    if "xl/workbook.xml" not in names:
-        raise _refuse(name, "zip-bestand zonder Excel-werkmap (xl/workbook.xml ontbreekt)")
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise _refuse(name, f"uitgepakt groter dan {MAX_UNPACKED_BYTES // 1024**2} MB "
-                            "(mogelijk een zip-bom); niet gelezen")
+        raise refuse(name, f"beschadigd of afgebroken {path.suffix.lstrip('.').lower()}-bestand "
+                           "(zip niet leesbaar)") from None
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if "xl/workbook.bin" in names:
+        return "xlsb"
+    raise refuse(name, "zip-bestand zonder Excel-werkmap (xl/workbook.xml ontbreekt)")
+
+
+def _measure(path: Path, name: str, kind: str) -> dict[str, SheetSize] | None:
+    """Each sheet's size, streamed from the zip; None for .xls, whose own format caps a sheet at
+    65,536 rows × 256 columns (within ``Limits.max_cells``) and whose size is capped above."""
+    if kind not in _MEASURE:
+        return None
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return _MEASURE[kind](archive, name)
+    except (zipfile.BadZipFile, zlib.error):
+        raise refuse(name, "beschadigd bestand (een onderdeel van de zip is niet leesbaar)") \
+            from None
+    except OSError as error:
+        raise _unreadable(name, error) from None
+    except (KeyError, ValueError, NotImplementedError, RuntimeError, EOFError) as error:
+        raise refuse(name, f"werkmap is niet leesbaar ({type(error).__name__})") from None
 
 
 class Book:
-    """An opened workbook: its sheet names, and each sheet read once as a grid of raw values."""
+    """An opened workbook: its sheet names, and each sheet read once as a grid of raw values.
+
+    .xls, .xlsb and .ods files are always read with calamine, whatever ``engine`` is asked
+    (openpyxl reads only xlsx). Only the measured extent of a sheet is read, and cells holding an
+    Excel error or a formula without a stored result come back as ``Foutwaarde``.
+    """
 
     def __init__(self, path: Path, name: str, engine: str):
         self.name = name
+        kind = check_workbook(path, name)
+        self._sizes = _measure(path, name, kind)
         try:
-            self._file = pd.ExcelFile(path, engine=engine)
+            self._file = pd.ExcelFile(path, engine=engine if kind == "xlsx" else "calamine")
         except _UNREADABLE as error:
-            if _refused_xml(error):
-                raise _refuse(name, "werkmap bevat verboden XML-constructies (mogelijk een "
-                                    "XML-bom); niet gelezen") from None
-            raise _refuse(name, f"werkmap is niet leesbaar ({type(error).__name__})") from None
+            raise self._refusal(error, None) from None
         self.sheet_names = [str(sheet) for sheet in self._file.sheet_names]
         self._grids: dict[str, pd.DataFrame] = {}
 
@@ -107,16 +179,31 @@ class Book:
             self._grids[sheet] = self._read(sheet)
         return self._grids[sheet]
 
+    def _refusal(self, error: BaseException, sheet: str | None) -> WorkbookError:
+        if isinstance(error, PasswordError) or "password" in str(error).lower():
+            return refuse(self.name, "werkmap is met een wachtwoord beveiligd; sla het bestand op "
+                                     "zonder wachtwoord en lees het opnieuw in")
+        if _refused_xml(error):
+            return refuse(self.name, XML_BOMB)
+        what = "blad" if sheet else "werkmap"
+        return refuse(self.name, f"{what} is niet leesbaar ({type(error).__name__})", sheet)
+
     def _read(self, sheet: str) -> pd.DataFrame:
+        size = None if self._sizes is None else self._sizes.get(sheet)
+        if self._sizes is not None and size is None:
+            raise refuse(self.name, "blad is niet te vinden in de werkmap; niet gelezen", sheet)
         try:
-            grid = pd.read_excel(self._file, sheet_name=sheet, header=None, dtype=object)
+            grid = pd.read_excel(self._file, sheet_name=sheet, header=None, dtype=object,
+                                 nrows=None if size is None else size.rows)
         except _UNREADABLE as error:
-            if _refused_xml(error):
-                raise _refuse(self.name, "blad bevat verboden XML-constructies (mogelijk een "
-                                         "XML-bom); niet gelezen", sheet) from None
-            raise _refuse(self.name, f"blad is niet leesbaar ({type(error).__name__})",
-                          sheet) from None
+            raise self._refusal(error, sheet) from None
         grid = grid.astype(object).where(grid.notna(), None)
-        grid.index = range(len(grid))
-        grid.columns = range(grid.shape[1])
-        return grid
+        values = grid.to_numpy(dtype=object)
+        if size is not None and size.fouten:
+            rows, cols = (np.array(axis) for axis in zip(*size.fouten, strict=True))
+            grown = np.full((max(len(values), rows.max() + 1),
+                             max(values.shape[1], cols.max() + 1)), None, dtype=object)
+            grown[: values.shape[0], : values.shape[1]] = values
+            grown[rows, cols] = [Foutwaarde(text) for text in size.fouten.values()]
+            values = grown
+        return pd.DataFrame(values, dtype=object)
