@@ -481,3 +481,25 @@ def test_generated_workbooks_give_a_grid_or_a_workbook_error(
                 assert value == expected
             else:
                 assert not isinstance(value, Foutwaarde)
+
+
+@pytest.mark.parametrize("suffix", [".xls", ".ods"])
+def test_an_overview_in_another_format_is_ingested_like_the_xlsx(tmp_path: Path,
+                                                                 suffix: str) -> None:
+    """A COA overview saved as .xls or .ods among the sample's exports is found, matched by the
+    overview's spec and gives the same rows as the .xlsx it replaces."""
+    from analysis.ingest.mirror import ingest
+
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW_DIR, raw)
+    (raw / "coa" / COA.name).unlink()
+    other = raw / "coa" / COA.with_suffix(suffix).name
+    if suffix == ".xls":
+        copy(FIXTURES / "coa_overzicht_2023-03-01.xls", other)
+    else:
+        coa_ods(other)
+    expected = ingest(RAW_DIR).tables["coa_overzicht"]
+    found = ingest(raw).tables["coa_overzicht"]
+    data = [c for c in expected.columns if not c.startswith(("bron_", "bestand_"))]
+    assert found[data].equals(expected[data])
+    assert (found["bron_bestand"] == f"coa/{other.name}").sum() == 12

@@ -17,7 +17,8 @@ def ingest(args: argparse.Namespace) -> int:
     from analysis.ingest.mirror import run_ingest
     from analysis.report.terminal import ingest_summary
 
-    result = run_ingest(args.raw, args.processed, engine=args.engine)
+    result = run_ingest(args.raw, args.processed, engine=args.engine,
+                        bron_verdwenen_toestaan=args.bron_verdwenen_toestaan)
     print(ingest_summary(result, args.processed))
     return ExitCode.OK
 
@@ -110,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
     from analysis.report.run import run as run_all
 
     result = run_all(args.periode, args.provincie, args.jobs, args.raw, args.processed,
-                     args.reports, args.kader)
+                     args.reports, args.kader, args.bron_verdwenen_toestaan)
     failed = result.mislukt
     print(f"Rapportages {result.provincie} {result.periode}: "
           f"{len(result.outcomes) - len(failed)} gelukt, {len(failed)} mislukt; "

@@ -8,12 +8,21 @@ from pathlib import Path
 
 from analysis import config
 from analysis.cli import commands
+from analysis.ingest.mirror import BRON_VERDWENEN_OPTIE
 from analysis.ingest.spreadsheet import ENGINES
 from analysis.report.brieven.soorten import KINDS
 
 KADER_HELP = "beoordelingskader: drenthe, zuid-holland, brabant of een pad naar een eigen .toml"
 PERIODE_HELP = ("bijvoorbeeld 2024-H1 of '1e helft 2024' (standaard: het laatste volledige "
                 "halfjaar, waarvan het afsluitende COA-overzicht in de gegevens zit)")
+
+
+def allows_vanished(parser: argparse.ArgumentParser) -> None:
+    """The option that lets an ingest go on when a source that gave rows last time has none."""
+    parser.add_argument(BRON_VERDWENEN_OPTIE, dest="bron_verdwenen_toestaan",
+                        action="store_true",
+                        help="lees ook in als een bron die de vorige keer rijen gaf nu geen "
+                             "bestanden heeft (die tabel wordt dan leeg)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
                  commands.ingest)
     ingest.add_argument("--engine", choices=ENGINES, default=ENGINES[0],
                         help="Excel-lezer (standaard openpyxl; calamine is sneller)")
+    allows_vanished(ingest)
     add("samenvatting", "Toon per gemeente een korte samenvatting van de ingelezen gegevens.",
         commands.samenvatting)
     computes(add("bereken", "Bereken stand, oordeel, afstemming met gemeenten en tempo, en "
@@ -91,6 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="aantal notebooks tegelijk (standaard: aantal processorkernen)")
     writes_reports(run)
     computes(run)
+    allows_vanished(run)
 
     excel = add("excel", "Schrijf de Excel-samenvatting voor Gedeputeerde Staten (na 'bereken').",
                 commands.excel)

@@ -384,16 +384,23 @@ def vanished_sources(previous: pd.DataFrame | None, now: pd.DataFrame,
     return problems
 
 
-def run_ingest(raw_dir: Path, processed_dir: Path, engine: str = "openpyxl",
-               bron_verdwenen_toestaan: bool = False) -> IngestResult:
-    """Ingest and, only when everything is valid, publish the tables to ``processed_dir``. A
-    source that gave rows last time and none now stops the ingest unless
-    ``bron_verdwenen_toestaan``: then it is a warning."""
+def checked_ingest(raw_dir: Path, processed_dir: Path, engine: str = "openpyxl",
+                   bron_verdwenen_toestaan: bool = False) -> IngestResult:
+    """Ingest, compared with what the last ingest into ``processed_dir`` read: a source that
+    gave rows last time and none now stops the ingest unless ``bron_verdwenen_toestaan``, when
+    it is a warning. Nothing is written."""
     previous = previous_inventory(processed_dir)
     result = ingest(raw_dir, engine)
     vanished = vanished_sources(previous, result.bestanden, raw_dir)
     if vanished and not bron_verdwenen_toestaan:
         raise InputError(vanished)
     result.waarschuwingen.extend(vanished)
+    return result
+
+
+def run_ingest(raw_dir: Path, processed_dir: Path, engine: str = "openpyxl",
+               bron_verdwenen_toestaan: bool = False) -> IngestResult:
+    """Ingest and, only when everything is valid, publish the tables to ``processed_dir``."""
+    result = checked_ingest(raw_dir, processed_dir, engine, bron_verdwenen_toestaan)
     storage.write_ingested(mirror_tables(result), processed_dir)
     return result

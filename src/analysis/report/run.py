@@ -32,7 +32,7 @@ from analysis.compute.kader import load_kader
 from analysis.compute.volledigheid import is_volledig, laatste_volledige
 from analysis.domain.gemeenten import kies_provincie
 from analysis.domain.periods import datum_tekst, kies_periode, peildatum, periode_argument
-from analysis.ingest.mirror import ingest, mirror_tables
+from analysis.ingest.mirror import checked_ingest, mirror_tables
 from analysis.ingest.register import besluiten_bestand
 from analysis.problems import Refused
 from analysis.report.brieven.pdf import Note
@@ -68,7 +68,7 @@ class RunResult:
 
 
 def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Path,
-        reports: Path, kader_name: str) -> RunResult:
+        reports: Path, kader_name: str, bron_verdwenen_toestaan: bool = False) -> RunResult:
     """The whole run. Bad arguments raise (``Refused``, ``KaderError``, ``InputError``) before
     anything is written; ``RunLocked`` when another run holds the lock; ``WriteFailed`` when
     the system refuses a write, with nothing half-made published."""
@@ -81,7 +81,7 @@ def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Pa
         raise Refused(f"--jobs: verwacht minstens 1, niet {jobs}")
     letters = load_letters(raw) if config_path(raw).is_file() else None
     with Lock(reports / ".lock"), worker_pool(jobs) as pool:
-        ingested = ingest(raw)
+        ingested = checked_ingest(raw, processed, bron_verdwenen_toestaan=bron_verdwenen_toestaan)
         mirror = mirror_tables(ingested)
         timings["ingest"] = time.perf_counter() - started
         step = time.perf_counter()
