@@ -123,7 +123,8 @@ def _decision(entry: object, number: int, alle: list[str], treden: tuple[str, ..
     kind = entry.get("soort")
     if not isinstance(kind, str) or kind not in KINDS:
         raise ValueError(f"soort '{kind}' onbekend (bekend: {', '.join(KINDS)})")
-    if "reden" not in entry:
+    reden = entry.get("reden", "")
+    if isinstance(reden, str) and not reden.strip():
         raise ValueError("een besluit heeft een reden nodig")
     required, optional = KINDS[kind]
     if "periode" in required and "periode" not in entry and "peildatum" in entry:
