@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.compute.afstemming import SOURCES
-from analysis.compute.roll_forward import COLUMNS, rollforward
+from analysis.compute.roll_forward import COLUMNS, ONTWIKKELINGEN, rollforward
 from analysis.config import KADERS_DIR
 from analysis.tomlfile import TomlFileError, read_toml, soort
 
@@ -41,7 +41,7 @@ LADDER_COLUMNS = [*RULE_COLUMNS, "oordeel", "verschoond", "trede_nummer"]
 ON_EXCUSE = ("niet_opschalen", "bevriezen", "doorlopen")
 MAX_UITLOOP = 62
 # the columns that hold text (the rating's code); every other column is a number or a boolean
-TEXT_COLUMNS = ("oordeel",)
+TEXT_COLUMNS = ("ontwikkeling", "oordeel")
 # bounds that keep a rule cheap to check and a text fit for a report
 MAX_RULE = 2_000  # characters
 MAX_DEPTH = 50  # nesting of parentheses, not and operations
@@ -127,10 +127,10 @@ def _evaluate(node: ast.AST, frame: pd.DataFrame):
     if isinstance(node, ast.BoolOp):
         values = [_truth(_evaluate(v, frame)) for v in node.values]
         combine = np.logical_and if isinstance(node.op, ast.And) else np.logical_or
-        return combine.reduce(np.broadcast_arrays(*values))
+        return combine.reduce(np.broadcast_arrays(*values)).astype("float64")
     if isinstance(node, ast.UnaryOp):
         value = _evaluate(node.operand, frame)
-        return ~_truth(value) if isinstance(node.op, ast.Not) else -value
+        return (~_truth(value)).astype("float64") if isinstance(node.op, ast.Not) else -value
     if isinstance(node, ast.BinOp):
         return _ARITHMETIC[type(node.op)](_evaluate(node.left, frame), _evaluate(node.right, frame))
     if isinstance(node, ast.Compare):
@@ -139,7 +139,7 @@ def _evaluate(node: ast.AST, frame: pd.DataFrame):
             right = _evaluate(comparator, frame)
             result = np.logical_and(result, _COMPARE[type(op)](left, right))
             left = right
-        return result
+        return np.asarray(result, dtype="float64")  # a condition, as 1 or 0
     raise AssertionError(f"unchecked node {type(node).__name__}")
 
 
@@ -149,7 +149,8 @@ _ALLOWED = (ast.Expression, ast.BoolOp, ast.And, ast.Or, ast.UnaryOp, ast.Not, a
 
 def _rule(text: object, where: str, columns: list[str], ratings: set[str] | None = None) -> Rule:
     """Parse and check a rule: only known columns, numbers, comparisons, arithmetic and
-    and/or/not; text only as a rating compared with ``oordeel`` (in a ladder rule)."""
+    and/or/not; text only compared with a column that holds text (``ontwikkeling``, and in a
+    ladder rule ``oordeel``, with ``ratings`` its values)."""
     if not isinstance(text, str) or not text.strip():
         raise KaderError(f"{where}: verwacht een regel als tekst, bijvoorbeeld 'stand_eind >= 0'")
     if len(text) > MAX_RULE:
@@ -161,21 +162,25 @@ def _rule(text: object, where: str, columns: list[str], ratings: set[str] | None
     if _depth(tree) > MAX_DEPTH:
         raise KaderError(f"{where}: de regel is te diep genest (meer dan {MAX_DEPTH} haakjes, "
                          "'not' of bewerkingen in elkaar); schrijf hem eenvoudiger")
-    for node in ast.walk(tree):
-        if not isinstance(node, _ALLOWED):
-            raise KaderError(f"{where}: '{ast.unparse(node)}' is niet toegestaan in een regel "
-                             "(alleen kolommen, getallen, vergelijkingen, and/or/not)")
-        if isinstance(node, ast.Name) and node.id not in columns:
-            raise KaderError(f"{where}: onbekende kolom '{node.id}' in regel '{text}'; bekend: "
+    values = {"ontwikkeling": set(ONTWIKKELINGEN), "oordeel": ratings or set()}
+    for parent in ast.walk(tree):
+        for node in (parent, *ast.iter_child_nodes(parent)):
+            if not isinstance(node, _ALLOWED):
+                shown = node if isinstance(node, ast.expr) else parent  # an operator: its use
+                raise KaderError(f"{where}: '{ast.unparse(shown)}' is niet toegestaan in een "
+                                 "regel (alleen kolommen, getallen, vergelijkingen, + - * /, "
+                                 "and/or/not)")
+        if isinstance(parent, ast.Name) and parent.id not in columns:
+            raise KaderError(f"{where}: onbekende kolom '{parent.id}' in regel '{text}'; bekend: "
                              f"{', '.join(columns)}")
-        if isinstance(node, ast.Constant):
-            _literal(node.value, where, text, ratings)
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div) and isinstance(
-                node.right, ast.Constant) and node.right.value == 0:
+        if isinstance(parent, ast.Constant):
+            _literal(parent.value, where, text)
+        if isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Div) and isinstance(
+                parent.right, ast.Constant) and parent.right.value == 0:
             raise KaderError(f"{where}: regel '{text}' deelt door 0")
-    if _kind(tree.body, where, text) != "getal":
-        raise KaderError(f"{where}: regel '{text}' is geen voorwaarde (een oordeel zonder "
-                         "vergelijking, bijvoorbeeld oordeel == 'op_orde')")
+    if _kind(tree.body, where, text, values) != "getal":
+        raise KaderError(f"{where}: regel '{text}' is geen voorwaarde (tekst zonder "
+                         "vergelijking; bijvoorbeeld oordeel == 'op_orde')")
     return Rule(text.strip(), tree)
 
 
@@ -189,43 +194,56 @@ def _depth(tree: ast.AST) -> int:
     return deepest
 
 
-def _literal(value: object, where: str, text: str, ratings: set[str] | None) -> None:
-    """A literal in a rule: a number of sensible size or a boolean; text only as a rating in a
-    ladder rule."""
-    if isinstance(value, str):
-        if ratings is None:
-            raise KaderError(f"{where}: tekst '{value[:40]}' in regel '{text}': een regel voor "
-                             "een oordeel vergelijkt alleen getallen")
-        if value not in ratings:
-            raise KaderError(f"{where}: oordeel '{value[:40]}' in regel '{text}' bestaat niet; "
-                             f"bekend: {', '.join(sorted(ratings))}")
-    elif isinstance(value, bool):
+def _literal(value: object, where: str, text: str) -> None:
+    """A literal in a rule: text, a boolean, or a number of sensible size."""
+    if isinstance(value, str | bool):
         return
-    elif not isinstance(value, int | float) or not abs(value) <= MAX_NUMBER:
+    if not isinstance(value, int | float) or not abs(value) <= MAX_NUMBER:
         raise KaderError(f"{where}: '{value!r:.40}' in regel '{text}' is geen getal van hoogstens "
-                         f"{MAX_NUMBER:.0e} (toegestaan: getallen, true en false)")
+                         f"{MAX_NUMBER:.0e} (toegestaan: getallen, true, false en tekst in een "
+                         "vergelijking met oordeel of ontwikkeling)")
 
 
-def _kind(node: ast.AST, where: str, text: str) -> str:
-    """'getal' or 'tekst': what an expression gives. Text (a rating, or the column ``oordeel``)
-    may only be compared with == or != with text; everything else works on numbers."""
+def _kind(node: ast.AST, where: str, text: str, values: dict[str, set[str]]) -> str:
+    """'getal' or 'tekst': what an expression gives. Text (a column that holds text, or text
+    between quotes) may only be compared with == or != with text, and a text between quotes
+    must be one of the column's values; everything else works on numbers."""
     if isinstance(node, ast.Name):
         return "tekst" if node.id in TEXT_COLUMNS else "getal"
     if isinstance(node, ast.Constant):
         return "tekst" if isinstance(node.value, str) else "getal"
     if isinstance(node, ast.Compare):
-        kinds = [_kind(part, where, text) for part in (node.left, *node.comparators)]
-        for op, left, right in zip(node.ops, kinds, kinds[1:], strict=False):
-            if (left != right) or (left == "tekst" and not isinstance(op, ast.Eq | ast.NotEq)):
+        parts = [node.left, *node.comparators]
+        kinds = [_kind(part, where, text, values) for part in parts]
+        for op, pair, pair_kinds in zip(node.ops, itertools.pairwise(parts),
+                                        itertools.pairwise(kinds), strict=True):
+            if len(set(pair_kinds)) > 1 or (
+                    pair_kinds[0] == "tekst" and not isinstance(op, ast.Eq | ast.NotEq)):
                 raise KaderError(f"{where}: regel '{text}' vergelijkt tekst met een getal of "
-                                 "ordent tekst; vergelijk oordeel alleen met == of != met een "
-                                 "oordeelcode, bijvoorbeeld oordeel == 'op_orde'")
+                                 "ordent tekst; vergelijk oordeel of ontwikkeling alleen met == "
+                                 "of != met tekst, bijvoorbeeld oordeel == 'op_orde'")
+            if pair_kinds[0] == "tekst":
+                _text_pair(pair, where, text, values)
         return "getal"
     children = [child for child in ast.iter_child_nodes(node) if isinstance(child, ast.expr)]
-    if any(_kind(child, where, text) == "tekst" for child in children):
+    if any(_kind(child, where, text, values) == "tekst" for child in children):
         raise KaderError(f"{where}: regel '{text}' rekent met tekst of gebruikt tekst als "
-                         "voorwaarde; vergelijk oordeel met == of != met een oordeelcode")
+                         "voorwaarde; vergelijk oordeel of ontwikkeling met == of != met tekst")
     return "getal"
+
+
+def _text_pair(pair: tuple[ast.expr, ast.expr], where: str, text: str,
+               values: dict[str, set[str]]) -> None:
+    """Text compared with text: a column with one of its values (or two text columns)."""
+    names = [node.id for node in pair if isinstance(node, ast.Name)]
+    quoted = [node.value for node in pair if isinstance(node, ast.Constant)]
+    if not names:
+        raise KaderError(f"{where}: regel '{text}' vergelijkt twee teksten; vergelijk een kolom "
+                         "(oordeel, ontwikkeling) met tekst")
+    for value in quoted:
+        if value not in values[names[0]]:
+            raise KaderError(f"{where}: {names[0]} {_shown(value)} in regel '{text}' bestaat "
+                             f"niet; bekend: {', '.join(sorted(values[names[0]]))}")
 
 
 def boundaries(rules: list[Rule]) -> list[float]:
