@@ -455,9 +455,9 @@ def _uitloop(value: object, leading: object, where: str) -> int:
     """Days after a half-year's end that still count for it: a whole number from 0 to
     ``MAX_UITLOOP``; counting per day needs COA (municipalities report per month)."""
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_UITLOOP:
-        raise KaderError(f"{where}: uitloop_dagen '{str(value)[:40]}' is geen geheel getal van 0 tot "
-                         f"en met {MAX_UITLOOP} (24 betekent: de telling sluit op 25 januari en "
-                         "25 juli)")
+        raise KaderError(f"{where}: uitloop_dagen '{str(value)[:40]}' is geen geheel getal van "
+                         f"0 tot en met {MAX_UITLOOP} (24 betekent: de telling sluit op 25 "
+                         "januari en 25 juli)")
     if value and leading != "COA":
         raise KaderError(f"{where}: uitloop_dagen vraagt een telling per dag en kan niet samen met "
                          f"leidende_bron '{leading}' (gemeenten rapporteren per maand)")

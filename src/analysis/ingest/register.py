@@ -70,7 +70,7 @@ MAX_TEXT = {"reden": 2_000, "resultaten": 2_000, "kenmerk": 100, "verwijst_naar"
 
 def besluiten_bestand(raw: Path) -> Path | None:
     """The decisions file next to the exports: ``<raw>/besluiten/*.toml`` (the first by name)."""
-    files = sorted((raw / DECISIONS).glob("*.toml"))
+    files = sorted(path for path in (raw / DECISIONS).glob("*.toml") if path.is_file())
     return files[0] if files else None
 
 
