@@ -25,7 +25,6 @@ Every entry is checked on load; the problems name the file and the entry, in Dut
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from pathlib import Path
 
 import pandas as pd
@@ -39,6 +38,7 @@ from analysis.domain.periods import (
     telperiode,
 )
 from analysis.problems import InputError, Problem
+from analysis.tomlfile import TomlFileError, read_toml, soort
 
 DECISIONS = "besluiten"
 STATUSES = ("gevraagd", "ontvangen", "akkoord")
@@ -64,22 +64,30 @@ COLUMNS = ["besluit", "soort", "gemeente_code", "datum", "kenmerk", "reden", "pe
            "personen", "aantal", "uiterlijk", "termijn", "zienswijze_termijn", "status",
            "resultaten", "verwijst_naar", "uitkomst"]
 SHARES = ["oud_code", "nieuw_code", "gewicht"]
+# the longest text a field may hold: a reason is a sentence or two, a kenmerk a short code
+MAX_TEXT = {"reden": 2_000, "resultaten": 2_000, "kenmerk": 100, "verwijst_naar": 100}
 
 
 def besluiten_bestand(raw: Path) -> Path | None:
     """The decisions file next to the exports: ``<raw>/besluiten/*.toml`` (the first by name)."""
-    files = sorted((raw / DECISIONS).glob("*.toml"))
+    files = sorted(path for path in (raw / DECISIONS).glob("*.toml") if path.is_file())
     return files[0] if files else None
 
 
 def _entries(path: Path) -> list:
+    """The file's ``[[besluit]]`` entries; nothing else may be in it."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise InputError([Problem(path.name, f"geen geldige TOML ({error})")]) from None
+        data, _ = read_toml(path)
+    except TomlFileError as error:
+        raise InputError([Problem(path.name, str(error))]) from None
+    unknown = sorted(set(data) - {"besluit"})
+    if unknown:
+        raise InputError([Problem(path.name, f"onbekende sleutel {', '.join(unknown)} (verwacht "
+                                             "alleen [[besluit]]-blokken)")])
     entries = data.get("besluit", [])
     if not isinstance(entries, list):
-        raise InputError([Problem(path.name, "verwacht [[besluit]]-blokken")])
+        raise InputError([Problem(path.name, "verwacht [[besluit]]-blokken, gevonden "
+                                             f"besluit = {soort(entries)}")])
     return entries
 
 
@@ -111,11 +119,12 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
 def _decision(entry: object, number: int, alle: list[str], treden: tuple[str, ...],
               uitloop_dagen: int) -> list[dict]:
     if not isinstance(entry, dict):
-        raise ValueError("verwacht een blok met velden")
+        raise ValueError(f"verwacht een blok [[besluit]] met velden, gevonden {soort(entry)}")
     kind = entry.get("soort")
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         raise ValueError(f"soort '{kind}' onbekend (bekend: {', '.join(KINDS)})")
-    if not str(entry.get("reden", "")).strip():
+    reden = entry.get("reden", "")
+    if isinstance(reden, str) and not reden.strip():
         raise ValueError("een besluit heeft een reden nodig")
     required, optional = KINDS[kind]
     if "periode" in required and "periode" not in entry and "peildatum" in entry:
@@ -131,15 +140,15 @@ def _decision(entry: object, number: int, alle: list[str], treden: tuple[str, ..
     if kind == "verdeling":
         _shares(entry)
         return []
-    record = {"besluit": number, "soort": kind, "reden": str(entry["reden"]),
-              "kenmerk": str(entry.get("kenmerk", ""))}
+    record = {"besluit": number, "soort": kind, "reden": _text(entry["reden"], "reden"),
+              "kenmerk": _text(entry["kenmerk"], "kenmerk") if "kenmerk" in entry else ""}
     for field in DATES:
         if field in entry:
             record[field] = _date(entry[field], field)
     if "periode" in KINDS[kind][0]:
         record["periode"] = _period(entry, uitloop_dagen)
     if "trede" in required:
-        if entry["trede"] not in treden:
+        if not isinstance(entry["trede"], str) or entry["trede"] not in treden:
             raise ValueError(f"trede '{entry['trede']}' staat niet op de interventieladder van "
                              f"het beoordelingskader ({', '.join(treden)})")
         record["trede"] = entry["trede"]
@@ -148,22 +157,34 @@ def _decision(entry: object, number: int, alle: list[str], treden: tuple[str, ..
             record[field] = _count(entry[field], field)
     for field, allowed in (("status", STATUSES), ("uitkomst", OUTCOMES)):
         if field in entry:
-            if entry[field] not in allowed:
+            if not isinstance(entry[field], str) or entry[field] not in allowed:
                 raise ValueError(f"{field} '{entry[field]}' onbekend (kies {', '.join(allowed)})")
             record[field] = entry[field]
     for field in ("resultaten", "verwijst_naar"):
         if field in entry:
-            if not str(entry[field]).strip():
-                raise ValueError(f"{field} is leeg")
-            record[field] = str(entry[field])
+            record[field] = _text(entry[field], field)
     if "zienswijze_termijn" in record and record["zienswijze_termijn"] > record["termijn"]:
         raise ValueError("de termijn voor een zienswijze valt na de termijn van het voornemen")
     return [{**record, "gemeente_code": code} for code in _municipalities(entry, alle)]
 
 
+def _text(value: object, field: str) -> str:
+    """A field that holds text: not empty, and not longer than the field needs."""
+    if not isinstance(value, str):
+        raise ValueError(f"{field}: verwacht tekst tussen aanhalingstekens, gevonden "
+                         f"{soort(value)}")
+    if not value.strip():
+        raise ValueError(f"{field} is leeg")
+    if len(value) > MAX_TEXT[field]:
+        raise ValueError(f"{field} is {len(value)} tekens lang (hoogstens {MAX_TEXT[field]})")
+    return value
+
+
 def _date(value: object, field: str) -> dt.date:
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
         raise ValueError(f"{field} '{value}' is geen datum (verwacht bijvoorbeeld 2024-11-19)")
+    if not 1900 <= value.year <= 2200:
+        raise ValueError(f"{field} {value} ligt niet tussen 1900 en 2200")
     return value
 
 
@@ -184,8 +205,11 @@ def _period(entry: dict, uitloop_dagen: int) -> str:
                              f"{afsluitdatum_tekst(uitloop_dagen)}, de afsluitdatum van de "
                              "telling in het beoordelingskader)")
         return str(telperiode(day - pd.Timedelta(days=1), uitloop_dagen).iloc[0])
+    if not isinstance(entry["periode"], str):
+        raise ValueError(f"periode: verwacht tekst zoals \"2024-H1\", gevonden "
+                         f"{soort(entry['periode'])}")
     try:
-        return parse_periode(str(entry["periode"]))
+        return parse_periode(entry["periode"])
     except PeriodeError as error:
         raise ValueError(str(error)) from None
 
@@ -196,9 +220,10 @@ def _municipalities(entry: dict, alle: list[str]) -> list[str]:
     value = entry.get("gemeenten", entry.get("gemeente"))
     if value == "alle":
         return list(alle)
-    values = [value] if isinstance(value, str) else value
-    if not isinstance(values, list) or not values:
-        raise ValueError("gemeente(n) ontbreekt: een naam, code, lijst of \"alle\"")
+    values = value if isinstance(value, list) else [value]
+    if not values or not all(_municipality(v) for v in values):
+        raise ValueError("gemeente(n) ontbreekt of is onbruikbaar: verwacht een naam, code, "
+                         "lijst daarvan of \"alle\"")
     codes = gemeenten.resolve(pd.Series(values, dtype=object))
     unknown = [str(v) for v, c in zip(values, codes, strict=True) if pd.isna(c)]
     if unknown:
@@ -206,8 +231,16 @@ def _municipalities(entry: dict, alle: list[str]) -> list[str]:
     return codes.tolist()
 
 
+def _municipality(value: object) -> bool:
+    """Whether a value can name a municipality: a name or a CBS code, as text or number."""
+    return (isinstance(value, str) and 0 < len(value) <= 100) or (
+        isinstance(value, int) and not isinstance(value, bool))
+
+
 def _shares(entry: dict) -> list[dict]:
-    split = gemeenten.resolve(pd.Series([entry.get("gemeente")], dtype=object)).iloc[0]
+    name = entry.get("gemeente")
+    split = gemeenten.resolve(pd.Series([name if _municipality(name) else None],
+                                        dtype=object)).iloc[0]
     if pd.isna(split):
         raise ValueError(f"gemeente '{entry.get('gemeente')}' is onbekend (verwacht de naam of "
                          "code van de gesplitste gemeente)")

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import fnmatch
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from analysis.config import SPECS_DIR
 from analysis.ingest.cells import CONVERTERS
+from analysis.problems import Refused
+from analysis.tomlfile import TomlFileError, read_toml, soort
 
 SOURCES = ("taakstelling", "coa_overzicht", "tvs_personen", "gemeente_rapportage")
 
@@ -76,34 +77,104 @@ def label_matches(cell: object, labels: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatchcase(text, normalise_label(label)) for label in labels)
 
 
-class SpecError(ValueError):
-    """A spec file that does not make sense."""
+class SpecError(Refused, ValueError):
+    """A spec file that does not make sense; the message is Dutch and names the file and key."""
+
+
+TOP_KEYS = ("naam", "bron", "bestanden", "bladen", "voettekst", "kenmerken", "kolommen",
+            "totaalrij")
+MAX_TEXT = 300  # a label, a pattern or a file pattern is short
+
+
+def _get(table: dict, key: str, kind: type, where: str, default: object = None):
+    """A key's value, of the kind expected; ``default`` when absent (required when None)."""
+    if key not in table:
+        if default is None:
+            raise SpecError(f"{where}: verplichte sleutel '{key}' ontbreekt")
+        return default
+    value = table[key]
+    expected = {str: "tekst", bool: "true of false", int: "een geheel getal", list: "een lijst",
+                dict: "een tabel"}[kind]
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise SpecError(f"{where}: {key} is {soort(value)}; verwacht {expected}")
+    if kind is str and not 0 < len(value.strip()) <= MAX_TEXT:
+        raise SpecError(f"{where}: {key} moet tekst zijn van 1 tot {MAX_TEXT} tekens")
+    return value
+
+
+def _texts(table: dict, key: str, where: str) -> tuple[str, ...]:
+    """A required, non-empty list of short texts."""
+    values = _get(table, key, list, where)
+    if not values or not all(isinstance(v, str) and 0 < len(v) <= MAX_TEXT for v in values):
+        raise SpecError(f"{where}: {key} moet een lijst van teksten zijn (elk hoogstens "
+                        f"{MAX_TEXT} tekens)")
+    return tuple(values)
+
+
+def _pattern(table: dict, key: str, where: str) -> str | None:
+    """An optional regular expression (a totals row, a footer)."""
+    value = _get(table, key, str, where, default="")
+    try:
+        re.compile(value)
+    except re.error as error:
+        raise SpecError(f"{where}: {key} '{value}' is geen geldige reguliere expressie "
+                        f"({error})") from None
+    return value or None
+
+
+def _known(table: dict, known: tuple[str, ...], where: str) -> None:
+    unknown = sorted(set(table) - set(known))
+    if unknown:
+        raise SpecError(f"{where}: onbekende sleutel {', '.join(unknown)} (bekend: "
+                        f"{', '.join(known)})")
+
+
+def _entries(data: dict, key: str, where: str, known: tuple[str, ...]) -> list[tuple[str, dict]]:
+    """The tables of a section (``[kolommen]``, ``[kenmerken]``), each checked for its keys."""
+    section = _get(data, key, dict, where, default={} if key == "kenmerken" else None)
+    if key == "kolommen" and not section:
+        raise SpecError(f"{where}: [kolommen] noemt geen enkele kolom")
+    entries = []
+    for name, entry in section.items():
+        at = f"{where}, {key}.{name}"
+        if not isinstance(entry, dict):
+            raise SpecError(f"{at}: verwacht een tabel zoals {{ {known[0]} = ..., type = ... }}, "
+                            f"gevonden {soort(entry)}")
+        _known(entry, known, at)
+        entries.append((name, entry))
+    return entries
 
 
 def _parse(path: Path) -> Spec:
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
     where = f"specificatie {path.name}"
     try:
-        columns = tuple(
-            Column(name=name, labels=tuple(c["labels"]), type=c["type"],
-                   required=c.get("verplicht", True), minimum=c.get("minimum"))
-            for name, c in data["kolommen"].items()
-        )
-        metadata = tuple(
-            Metadata(name=name, label=m["label"], type=m["type"],
-                     required=m.get("verplicht", True))
-            for name, m in data.get("kenmerken", {}).items()
-        )
-        totals = data.get("totaalrij", {})
-        spec = Spec(
-            naam=data["naam"], bron=data["bron"], path=path,
-            bestanden=tuple(data["bestanden"]), bladen=tuple(data["bladen"]),
-            kolommen=columns, kenmerken=metadata,
-            totaalrij=totals.get("patroon"), totaal_som=tuple(totals.get("som", ())),
-            voettekst=data.get("voettekst"),
-        )
-    except KeyError as missing:
-        raise SpecError(f"{where}: verplichte sleutel {missing} ontbreekt") from None
+        data, _ = read_toml(path)
+    except TomlFileError as error:
+        raise SpecError(f"{where}: {error}") from None
+    _known(data, TOP_KEYS, where)
+    columns = tuple(
+        Column(name=name, labels=_texts(c, "labels", f"{where}, kolommen.{name}"),
+               type=_get(c, "type", str, f"{where}, kolommen.{name}"),
+               required=_get(c, "verplicht", bool, f"{where}, kolommen.{name}", default=True),
+               minimum=_get(c, "minimum", int, f"{where}, kolommen.{name}")
+               if "minimum" in c else None)
+        for name, c in _entries(data, "kolommen", where,
+                                ("labels", "type", "verplicht", "minimum")))
+    metadata = tuple(
+        Metadata(name=name, label=_get(m, "label", str, f"{where}, kenmerken.{name}"),
+                 type=_get(m, "type", str, f"{where}, kenmerken.{name}"),
+                 required=_get(m, "verplicht", bool, f"{where}, kenmerken.{name}", default=True))
+        for name, m in _entries(data, "kenmerken", where, ("label", "type", "verplicht")))
+    totals = _get(data, "totaalrij", dict, where, default={})
+    _known(totals, ("patroon", "som"), f"{where}, totaalrij")
+    spec = Spec(
+        naam=_get(data, "naam", str, where), bron=_get(data, "bron", str, where), path=path,
+        bestanden=_texts(data, "bestanden", where), bladen=_texts(data, "bladen", where),
+        kolommen=columns, kenmerken=metadata,
+        totaalrij=_pattern(totals, "patroon", f"{where}, totaalrij"),
+        totaal_som=_texts(totals, "som", f"{where}, totaalrij") if "som" in totals else (),
+        voettekst=_pattern(data, "voettekst", where),
+    )
     known = {c.name for c in spec.kolommen} | {m.name for m in spec.kenmerken}
     if spec.bron not in SOURCES:
         raise SpecError(f"{where}: onbekende bron '{spec.bron}' (bekend: {', '.join(SOURCES)})")

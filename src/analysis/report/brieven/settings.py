@@ -13,7 +13,8 @@ prints them.
 
 from __future__ import annotations
 
-import tomllib
+import re
+import string
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from analysis.domain import gemeenten
 from analysis.domain.periods import PeriodeError, parse_periode
 from analysis.problems import InputError, Problem
 from analysis.report.brieven.soorten import KINDS
+from analysis.tomlfile import TomlFileError, read_toml, soort
 
 CONFIG = Path("brieven") / "brieven.toml"
 SENDER_KEYS = ("provincie", "plaats", "behandeld_door")
@@ -64,8 +66,48 @@ def config_path(raw: Path) -> Path:
     return raw / CONFIG
 
 
+# the longest text a setting may hold: a paragraph, an address line or a name is far shorter
+MAX_TEXT = 5_000
+MAX_KENMERK = 100
+MAX_LINES = 12  # address lines
+TABLES = ("afzender", "kenmerken", "alineas", "sjablonen")
+ARRAYS = ("ondertekenaar", "geadresseerde")
+
+
 def _text(value: object) -> bool:
-    return isinstance(value, str) and bool(value.strip())
+    return isinstance(value, str) and bool(value.strip()) and len(value) <= MAX_TEXT
+
+
+def _expected(value: object) -> str:
+    """Why a value is not usable text, in Dutch."""
+    if isinstance(value, str) and len(value) > MAX_TEXT:
+        return f"tekst van hoogstens {MAX_TEXT} tekens verwacht, gevonden {len(value)}"
+    return "tekst verwacht" if isinstance(value, str) or value is None else \
+        f"tekst verwacht, gevonden {soort(value)}"
+
+
+def _sections(content: dict, name: str, problems: list[Problem]) -> dict[str, object]:
+    """The file's tables and arrays of tables, each of the shape expected (else empty, with a
+    problem); an unknown key is a problem too (a typing error would otherwise go unnoticed)."""
+    for key in sorted(set(content) - {*TABLES, *ARRAYS}):
+        problems.append(Problem(name, f"onbekende sleutel '{key}' (bekend: "
+                                      f"{', '.join((*TABLES, *ARRAYS))})"))
+    found: dict[str, object] = {}
+    for key in TABLES:
+        value = content.get(key, {})
+        if not isinstance(value, dict):
+            problems.append(Problem(name, f"{key}: verwacht een tabel [{key}], gevonden "
+                                          f"{soort(value)}"))
+            value = {}
+        found[key] = value
+    for key in ARRAYS:
+        value = content.get(key, [])
+        if not isinstance(value, list):
+            problems.append(Problem(name, f"{key}: verwacht blokken [[{key}]], gevonden "
+                                          f"{soort(value)}"))
+            value = []
+        found[key] = value
+    return found
 
 
 def load_adressering(raw: Path) -> Adressering:
@@ -76,27 +118,29 @@ def load_adressering(raw: Path) -> Adressering:
         raise InputError([Problem(name, f"bestand ontbreekt (verwacht in {path.parent}); zie "
                                         "de README voor de opbouw")])
     try:
-        content = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise InputError([Problem(name, f"geen geldige TOML ({error})")]) from None
+        content, _ = read_toml(path)
+    except TomlFileError as error:
+        raise InputError([Problem(name, str(error))]) from None
     problems: list[Problem] = []
-    sender = content.get("afzender", {})
+    sections = _sections(content, name, problems)
+    sender = sections["afzender"]
+    for key in sorted(set(sender) - {*SENDER_KEYS, "sjabloon"}):
+        problems.append(Problem(name, f"[afzender] onbekende sleutel '{key}' (bekend: "
+                                      f"{', '.join(SENDER_KEYS)}, sjabloon)"))
     for key in SENDER_KEYS:
         if not _text(sender.get(key)):
-            problems.append(Problem(name, f"[afzender] {key}: tekst verwacht"))
+            problems.append(Problem(name, f"[afzender] {key}: {_expected(sender.get(key))}"))
     template = None
-    if sender.get("sjabloon"):
-        template = (path.parent / str(sender["sjabloon"])).resolve()
-        if not template.is_file():
-            problems.append(Problem(name, f"[afzender] sjabloon: {template} bestaat niet"))
+    if "sjabloon" in sender:
+        template = _template(path, sender["sjabloon"], "[afzender] sjabloon", problems)
     kenmerken = {}
-    for label, rule in content.get("kenmerken", {}).items():
+    for label, rule in sections["kenmerken"].items():
         try:
             kenmerken[parse_periode(label)] = _kenmerken(rule)
         except (PeriodeError, ValueError) as error:
             problems.append(Problem(name, f"[kenmerken] {label}: {error}"))
     alineas = {}
-    for label, paragraphs in content.get("alineas", {}).items():
+    for label, paragraphs in sections["alineas"].items():
         try:
             periode = parse_periode(label)
         except PeriodeError as error:
@@ -104,34 +148,52 @@ def load_adressering(raw: Path) -> Adressering:
             continue
         if not isinstance(paragraphs, list) or not all(_text(p) for p in paragraphs):
             problems.append(Problem(name, f"[alineas] {label}: verwacht een lijst van alinea's "
-                                          "als tekst"))
+                                          f"als tekst (elk hoogstens {MAX_TEXT} tekens)"))
         else:
             alineas[periode] = [str(p) for p in paragraphs]
     signers = []
-    for number, entry in enumerate(content.get("ondertekenaar", []), start=1):
-        if not isinstance(entry, dict) or not _text(entry.get("naam")) or not _text(
-                entry.get("functie")):
+    for number, entry in enumerate(sections["ondertekenaar"], start=1):
+        if not isinstance(entry, dict) or set(entry) != {"naam", "functie"} or not _text(
+                entry["naam"]) or not _text(entry["functie"]):
             problems.append(Problem(name, f"ondertekenaar {number}: geef naam en functie als "
-                                          "tekst, bijvoorbeeld functie = \"secretaris\""))
+                                          "tekst, bijvoorbeeld functie = \"secretaris\", en "
+                                          "verder niets"))
         else:
             signers.append((str(entry["naam"]), str(entry["functie"])))
     templates = {}
-    for kind, file in content.get("sjablonen", {}).items():
+    for kind, file in sections["sjablonen"].items():
         if kind not in KINDS:
             problems.append(Problem(name, f"[sjablonen] {kind}: onbekende soort brief (bekend: "
                                           f"{', '.join(KINDS)})"))
-        elif not _text(file) or not (path.parent / file).is_file():
-            problems.append(Problem(name, f"[sjablonen] {kind}: {path.parent / str(file)} "
-                                          "bestaat niet"))
-        else:
-            templates[kind] = (path.parent / file).resolve()
+            continue
+        found = _template(path, file, f"[sjablonen] {kind}", problems)
+        if found is not None:
+            templates[kind] = found
     if template is not None:
         templates.setdefault("resultaten", template)
-    adressen = _addresses(content.get("geadresseerde", []), name, problems)
+    adressen = _addresses(sections["geadresseerde"], name, problems)
     if problems:
         raise InputError(problems)
     return Adressering(path, sender["provincie"], sender["plaats"], sender["behandeld_door"],
                        template, kenmerken, adressen, tuple(signers), alineas, templates)
+
+
+def _template(path: Path, file: object, where: str, problems: list[Problem]) -> Path | None:
+    """A template named in the settings: a .docx file, relative to the settings file."""
+    if not isinstance(file, str) or not file.strip() or len(file) > 500 or "\0" in file:
+        problems.append(Problem(str(CONFIG), f"{where}: verwacht de naam van een .docx-bestand "
+                                             "naast brieven.toml, bijvoorbeeld "
+                                             "\"toezichtsbrief.docx\""))
+        return None
+    found = path.parent / file
+    if found.suffix.lower() != ".docx":
+        problems.append(Problem(str(CONFIG), f"{where}: {file} is geen .docx-bestand (een "
+                                             "sjabloon is een Word-document)"))
+    elif not found.is_file():
+        problems.append(Problem(str(CONFIG), f"{where}: {found} bestaat niet"))
+    else:
+        return found.resolve()
+    return None
 
 
 def _kenmerken(rule: object) -> Kenmerken:
@@ -142,28 +204,40 @@ def _kenmerken(rule: object) -> Kenmerken:
                          "bijvoorbeeld \"De Wolden\" = \"47/4.1/2024001652\" of schema = "
                          "\"47/4.1/2024{nummer:06d}\"; één kenmerk voor alle brieven kan niet")
     schema, first = rule.get("schema"), rule.get("eerste", 1)
-    if schema is not None:
-        if not _text(schema) or "{nummer" not in schema:
-            raise ValueError("schema moet {nummer} bevatten, bijvoorbeeld "
-                             "\"47/4.1/2024{nummer:06d}\"")
-        try:
-            schema.format(nummer=1)
-        except (ValueError, KeyError, IndexError) as error:
-            raise ValueError(f"schema '{schema}' is niet bruikbaar ({error})") from None
-    if isinstance(first, bool) or not isinstance(first, int) or first < 0:
-        raise ValueError(f"eerste is '{first}' (verwacht een geheel getal van 0 of meer)")
+    if schema is not None and not _schema(schema):
+        raise ValueError("schema moet {nummer} bevatten, bijvoorbeeld "
+                         "\"47/4.1/2024{nummer:06d}\" (alleen {nummer} of {nummer:0Nd}, N "
+                         f"hoogstens 20; hoogstens {MAX_KENMERK} tekens)")
+    if isinstance(first, bool) or not isinstance(first, int) or not 0 <= first <= 10**9:
+        raise ValueError(f"eerste is '{first}' (verwacht een geheel getal van 0 tot een miljard)")
     named = {key: value for key, value in rule.items() if key not in ("schema", "eerste")}
     codes = gemeenten.resolve(pd.Series(list(named), dtype=object))
     per_gemeente = {}
     for (key, value), code in zip(named.items(), codes, strict=True):
         if pd.isna(code):
             raise ValueError(f"onbekende gemeente '{key}'")
-        if not _text(value):
-            raise ValueError(f"kenmerk van {key} moet tekst zijn")
+        if not _text(value) or len(value) > MAX_KENMERK:
+            raise ValueError(f"kenmerk van {key} moet tekst zijn van hoogstens {MAX_KENMERK} "
+                             "tekens")
         per_gemeente[code] = str(value)
     if len(set(per_gemeente.values())) < len(per_gemeente):
         raise ValueError("twee brieven met hetzelfde kenmerk")
     return Kenmerken(per_gemeente, schema, first)
+
+
+def _schema(schema: object) -> bool:
+    """Whether a numbering schema is text with ``{nummer}``, and nothing a format string could
+    do beyond it (attributes, other fields, widths that make a kenmerk of gigabytes)."""
+    if not isinstance(schema, str) or len(schema) > MAX_KENMERK:
+        return False
+    try:
+        fields = [(name, spec, conversion) for _, name, spec, conversion
+                  in string.Formatter().parse(schema) if name is not None]
+    except ValueError:
+        return False
+    return bool(fields) and all(
+        name == "nummer" and conversion is None and re.fullmatch(r"(0?([1-9]|1\d|20)d)?", spec)
+        for name, spec, conversion in fields)
 
 
 def _addresses(entries: list[dict], name: str, problems: list[Problem]) -> dict[str, list[str]]:
@@ -171,7 +245,12 @@ def _addresses(entries: list[dict], name: str, problems: list[Problem]) -> dict[
     found: dict[str, list[str]] = {}
     for number, entry in enumerate(entries, start=1):
         where = f"geadresseerde {number}"
-        code = gemeenten.resolve(pd.Series([str(entry.get("gemeente", ""))], dtype=object))[0]
+        if not isinstance(entry, dict) or not set(entry) <= {"gemeente", "regels"}:
+            problems.append(Problem(name, f"{where}: verwacht een blok met alleen gemeente en "
+                                          "regels"))
+            continue
+        town = entry.get("gemeente")
+        code = gemeenten.resolve(pd.Series([town if _text(town) else ""], dtype=object))[0]
         lines = entry.get("regels")
         if pd.isna(code):
             problems.append(Problem(name, f"{where}: onbekende gemeente "
@@ -179,10 +258,11 @@ def _addresses(entries: list[dict], name: str, problems: list[Problem]) -> dict[
         elif code in found:
             problems.append(Problem(name, f"{where}: gemeente '{entry['gemeente']}' staat er "
                                           "al eerder in"))
-        elif not isinstance(lines, list) or not lines or not all(_text(x) for x in lines):
+        elif not isinstance(lines, list) or not 0 < len(lines) <= MAX_LINES or not all(
+                _text(x) for x in lines):
             problems.append(Problem(name, f"{where}: regels moet een lijst van tekstregels "
-                                          "zijn, bijvoorbeeld [\"Postbus 20\", \"7920 AA "
-                                          "ZUIDWOLDE\"]"))
+                                          f"zijn (hoogstens {MAX_LINES}), bijvoorbeeld "
+                                          "[\"Postbus 20\", \"7920 AA ZUIDWOLDE\"]"))
         else:
             found[code] = [str(line) for line in lines]
     return found

@@ -9,15 +9,23 @@ from __future__ import annotations
 
 import io
 import re
+import time
 import zipfile
+import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
 from docx import Document
+from docx.document import Document as DocumentObject
 from docx.enum.style import WD_STYLE_TYPE
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml import parse_xml
+from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
+from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined, TemplateSyntaxError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, nodes
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from analysis.problems import InputError, Problem
 from analysis.report.brieven.soorten import KINDS
@@ -57,9 +65,75 @@ PLACEHOLDERS: dict[str, str] = {
 DEFAULT_NAME = "standaardsjabloon"
 
 
+# What a template may use: placeholders, text, {% if %} (with elif and else) on and/or/not and
+# comparisons (==, !=, in) with text or numbers, and a few filters that change case or trim.
+# Nothing repeats (for, macro, call, recursion), calls a function or reaches into an object, so
+# filling a template takes time in proportion to its size and cannot leave the sandbox; loops
+# are refused before anything is written, not stopped halfway. A timer (signal.setitimer) would
+# work only in the main thread and on Unix and cannot stop one long C call such as 'x' * 10**9;
+# counting calls misses a loop, which calls nothing.
+ALLOWED = (nodes.Template, nodes.Output, nodes.TemplateData, nodes.Name, nodes.Const,
+           nodes.If, nodes.CondExpr, nodes.Not, nodes.And, nodes.Or, nodes.Compare,
+           nodes.Operand, nodes.Filter, nodes.Concat, nodes.List, nodes.Tuple)
+FILTERS = ("capitalize", "lower", "title", "trim", "upper")
+OPERATORS = ("eq", "ne", "in", "notin")
+MAX_DEPTH = 50  # nesting of a template's expressions
+MAX_TEMPLATE_BYTES = 20_000_000  # a letter with a logo is well under a megabyte
+MAX_UNPACKED_BYTES = 100_000_000  # what the .docx (a zip file) holds, unpacked
+# what filling one part of a letter (its body, a header) may give and take: a letter's body is
+# some 50,000 characters of XML; its values are bounded by the settings' checks
+MAX_RENDERED = 10_000_000  # characters
+MAX_SECONDS = 5.0
+
+
+class _Limit(Exception):
+    """Filling a template went past a limit; ``alinea`` is the paragraph it reached."""
+
+    def __init__(self, melding: str, alinea: int):
+        super().__init__(melding)
+        self.alinea = alinea
+
+
+class _Bounded(Template):
+    """A template whose filling stops with :class:`_Limit` past ``MAX_RENDERED`` characters or
+    ``MAX_SECONDS`` seconds, checked at every piece of output."""
+
+    def render(self, *args, **kwargs) -> str:
+        deadline, pieces, size = time.monotonic() + MAX_SECONDS, [], 0
+        for piece in self.generate(*args, **kwargs):
+            pieces.append(piece)
+            size += len(piece)
+            if size > MAX_RENDERED or time.monotonic() > deadline:
+                what = (f"de brief wordt te groot (meer dan {MAX_RENDERED:,} tekens)"
+                        if size > MAX_RENDERED else
+                        f"de opmaak duurt te lang (meer dan {MAX_SECONDS:g} s)")
+                # docxtpl starts every paragraph on a line of its own
+                raise _Limit(what.replace(",", "."), "".join(pieces).count("\n<w:p"))
+        return "".join(pieces)
+
+
+class _LetterEnvironment(SandboxedEnvironment):
+    """The sandbox with arithmetic refused as well: a template that was not checked still
+    cannot make 'x' * 10**9 (nor have Jinja2 compute it while compiling)."""
+
+    template_class = _Bounded
+    intercepted_binops = frozenset(("+", "-", "*", "/", "//", "%", "**"))
+    intercepted_unops = frozenset(("+", "-"))
+
+    def call_binop(self, context, operator, left, right):
+        raise SecurityError(f"rekenen met '{operator}' kan niet in een briefsjabloon")
+
+    def call_unop(self, context, operator, arg):
+        raise SecurityError(f"rekenen met '{operator}' kan niet in een briefsjabloon")
+
+
 def environment() -> SandboxedEnvironment:
-    """Jinja2 as the letters use it: values are escaped, and a missing value is an error."""
-    return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+    """Jinja2 as the letters use it: values are escaped, a missing value is an error, no
+    functions (range, lipsum, ...) and only the filters a template may use."""
+    env = _LetterEnvironment(autoescape=True, undefined=StrictUndefined)
+    env.globals.clear()
+    env.filters = {name: env.filters[name] for name in FILTERS}
+    return env
 
 
 # The default letter, paragraph by paragraph: (style, text). Written in the project's own words
@@ -182,41 +256,68 @@ def default_template(soort: str = "resultaten") -> bytes:
     return buffer.getvalue()
 
 
-def read_template(path: Path | None, soort: str = "resultaten") -> bytes:
-    """The template's bytes, checked; the kind's default template when no path is given."""
+@dataclass(frozen=True)
+class Sjabloon:
+    """A checked template and the name a message gives it (its file, or the default)."""
+
+    naam: str
+    inhoud: bytes
+
+
+def read_template(path: Path | None, soort: str = "resultaten") -> Sjabloon:
+    """The template, checked; the kind's default template when no path is given."""
     if path is None:
-        content = default_template(soort)
-        check_template(content, f"{DEFAULT_NAME} ({soort})")
-        return content
+        content, name = default_template(soort), f"{DEFAULT_NAME} ({soort})"
+    else:
+        content, name = _read(path), path.name
+    check_template(content, name)
+    return Sjabloon(name, content)
+
+
+def _read(path: Path) -> bytes:
     try:
-        content = path.read_bytes()
+        size = path.stat().st_size
+        if size > MAX_TEMPLATE_BYTES:
+            raise InputError([Problem(path.name, f"sjabloon is {size // 1_000_000} MB; een "
+                                                 f"briefsjabloon is hoogstens "
+                                                 f"{MAX_TEMPLATE_BYTES // 1_000_000} MB")])
+        return path.read_bytes()
     except FileNotFoundError:
         raise InputError([Problem(path.name, f"sjabloon bestaat niet: {path}")]) from None
     except OSError as error:
-        raise InputError([Problem(path.name, f"kan niet worden gelezen ({error})")]) from None
-    check_template(content, path.name)
-    return content
+        raise InputError([Problem(path.name, f"kan niet worden gelezen ({error.strerror or error})"
+                                  )]) from None
 
 
-def _paragraph_texts(content: bytes) -> list[str]:
-    """Every paragraph's text, body first, then tables, headers and footers."""
-    document = Document(io.BytesIO(content))
-    texts = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        texts += [p.text for row in table.rows for cell in row.cells for p in cell.paragraphs]
+def _paragraph_texts(document: DocumentObject) -> list[str]:
+    """Every paragraph's text in the order Word shows them (tables included), then headers and
+    footers."""
+    texts = [Paragraph(p, document).text for p in document.element.body.iter(qn("w:p"))]
     for section in document.sections:
         for part in (section.header, section.footer):
             texts += [p.text for p in part.paragraphs]
     return texts
 
 
-def _where(texts: list[str], name: str) -> str:
-    """'alinea N' for the first paragraph that uses the placeholder."""
-    pattern = re.compile(r"\{[{%][^}%]*\b" + re.escape(name) + r"\b")
+def _find(texts: list[str], pattern: str) -> str:
+    """'alinea N' for the first paragraph with a placeholder or tag that matches ``pattern``."""
+    found = re.compile(r"\{[{%][^}%]*" + pattern)
     for number, text in enumerate(texts, start=1):
-        if pattern.search(text):
+        if found.search(text):
             return f"alinea {number}"
     return "plek onbekend"
+
+
+def _where(texts: list[str], name: str) -> str:
+    """'alinea N' for the first paragraph that uses the placeholder."""
+    return _find(texts, r"\b" + re.escape(name) + r"\b")
+
+
+def _longest(texts: list[str]) -> str:
+    """'alinea N' for the paragraph with the longest placeholder or tag."""
+    sizes = [max((len(m) for m in re.findall(r"\{[{%].*?(?:\}\}|%\}|$)", text)), default=0)
+             for text in texts]
+    return f"alinea {sizes.index(max(sizes)) + 1}" if sizes and max(sizes) else "plek onbekend"
 
 
 def _unbalanced(texts: list[str]) -> str:
@@ -227,23 +328,139 @@ def _unbalanced(texts: list[str]) -> str:
     return ""
 
 
+def _sources(content: bytes, document: DocumentObject) -> list[str]:
+    """Everything docxtpl fills: body, headers, footers and footnotes as it prepares them for
+    Jinja2, and the document's properties."""
+    template = DocxTemplate(io.BytesIO(content))
+    parts = [template.xml_to_string(document.element.body)]
+    for rel in document.part.rels.values():
+        if rel.reltype in (template.HEADER_URI, template.FOOTER_URI) and rel.target_part.blob:
+            parts.append(template.xml_to_string(parse_xml(rel.target_part.blob)))
+    parts += [part.blob.decode("utf-8") for part in document.part.package.parts
+              if part.content_type == FOOTNOTES]
+    properties = document.core_properties
+    return [template.patch_xml(part) for part in parts] + [
+        getattr(properties, name) or "" for name in PROPERTIES]
+
+
+FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")
+
+
+def _forbidden(node: nodes.Node) -> tuple[str, str] | None:
+    """What in a template's tree is not allowed: (a pattern to find it, a Dutch description)."""
+    if isinstance(node, nodes.Filter) and node.name not in FILTERS:
+        return r"\|\s*" + re.escape(node.name), f"het filter |{node.name}"
+    if isinstance(node, nodes.Operand) and node.op not in OPERATORS:
+        return r"[<>]", "een vergelijking als < of > (alleen ==, != en in)"
+    if isinstance(node, nodes.Name) and node.ctx != "load":
+        return r"\b" + re.escape(node.name) + r"\b", f"een toewijzing aan {node.name}"
+    if isinstance(node, ALLOWED):
+        return None
+    if isinstance(node, nodes.For):
+        return r"\bfor\b", "een lus ({% for %})"
+    if isinstance(node, nodes.Getattr):
+        return r"\." + re.escape(node.attr), f"'.{node.attr}'"
+    if isinstance(node, nodes.Call):
+        return r"\(", "een functieaanroep (...)"
+    if isinstance(node, nodes.BinExpr | nodes.UnaryExpr):
+        return re.escape(node.operator), f"rekenen met '{node.operator}'"
+    word = {nodes.Macro: "macro", nodes.CallBlock: "call", nodes.Assign: "set",
+            nodes.AssignBlock: "set", nodes.Include: "include", nodes.Import: "import",
+            nodes.FromImport: "from", nodes.Extends: "extends", nodes.FilterBlock: "filter",
+            nodes.With: "with", nodes.Block: "block", nodes.Test: "is"}.get(type(node))
+    if word:
+        return r"\b" + word + r"\b", f"'{word}'"
+    if isinstance(node, nodes.Getitem | nodes.Slice):
+        return r"\[", "'[...]'"
+    return r"(?!)", f"'{type(node).__name__}'"
+
+
+def _depth(tree: nodes.Node) -> int:
+    deepest, stack = 0, [(tree, 1)]
+    while stack:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        stack.extend((child, level + 1) for child in node.iter_child_nodes())
+    return deepest
+
+
+def _document(content: bytes, name: str) -> DocumentObject:
+    """The template as a Word document, refused when it is none or unpacks to too much."""
+    refusal = InputError([Problem(name, "geen Word-document (.docx); sla het sjabloon op als "
+                                        "Word-document")])
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(item.file_size for item in archive.infolist())
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise InputError([Problem(name, f"het sjabloon pakt uit tot {unpacked // 1_000_000} "
+                                            f"MB; een briefsjabloon is hoogstens "
+                                            f"{MAX_UNPACKED_BYTES // 1_000_000} MB")])
+        return Document(io.BytesIO(content))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ValueError, SyntaxError,
+            PackageNotFoundError, EOFError, zlib.error, NotImplementedError, TypeError):
+        # lxml's XMLSyntaxError is a SyntaxError; a corrupt entry gives zlib.error or EOFError
+        raise refusal from None
+
+
 def check_template(content: bytes, name: str) -> None:
-    """Refuse a template that is no Word document, has a broken placeholder, or uses a
-    placeholder the tool does not fill; the message names the paragraph and what is known."""
+    """Refuse a template that is no Word document, has a broken placeholder, uses what a letter
+    template may not (a loop, a function, an attribute), or a placeholder the tool does not
+    fill; the message names the paragraph and what is allowed."""
+    document = _document(content, name)
+    texts = _paragraph_texts(document)
+    env = environment()
+    trees = []
     try:
-        texts = _paragraph_texts(content)
-    except (zipfile.BadZipFile, KeyError, ValueError):
-        raise InputError([Problem(name, "geen Word-document (.docx); sla het sjabloon op als "
-                                        "Word-document")]) from None
-    try:
-        used = DocxTemplate(io.BytesIO(content)).get_undeclared_template_variables(
-            jinja_env=environment())
+        for source in _sources(content, document):
+            trees.append(env.parse(source))
     except TemplateSyntaxError as error:
         raise InputError([Problem(name, f"{_unbalanced(texts)}een plaatshouder is niet goed "
                                         "geschreven; schrijf plaatshouders als {{ naam }} "
                                         f"(Jinja2 meldt: {error.message})")]) from None
+    except (RecursionError, MemoryError, ValueError):
+        raise InputError([Problem(name, f"{_longest(texts)}: een plaatshouder is te lang of te "
+                                        "diep genest; schrijf plaatshouders als {{ naam }}")]
+                         ) from None
+    for tree in trees:
+        if _depth(tree) > MAX_DEPTH:
+            raise InputError([Problem(name, f"een plaatshouder is te diep genest (meer dan "
+                                            f"{MAX_DEPTH} niveaus); schrijf hem eenvoudiger")])
+        for node in tree.find_all(nodes.Node):
+            found = _forbidden(node)
+            if found:
+                raise InputError([Problem(name, f"{_find(texts, found[0])}: {found[1]} kan niet "
+                                                "in een briefsjabloon; gebruik plaatshouders als "
+                                                "{{ gemeente }} en {% if ... %} ... {% endif %}")])
+    used = {node.name for tree in trees for node in tree.find_all(nodes.Name)}
     unknown = sorted(used - PLACEHOLDERS.keys())
     if unknown:
         found = ", ".join(f"{{{{ {item} }}}} ({_where(texts, item)})" for item in unknown)
         raise InputError([Problem(name, f"onbekende plaatshouder(s) {found}; bekende "
                                         f"plaatshouders: {', '.join(sorted(PLACEHOLDERS))}")])
+
+
+def fill(template: Sjabloon, values: dict[str, object]) -> DocxTemplate:
+    """The template filled with ``values``; a limit reached or a refusal of the sandbox is a
+    Dutch message naming the template (and the paragraph, where known)."""
+    document = DocxTemplate(io.BytesIO(template.inhoud))
+    try:
+        document.render(values, jinja_env=environment())
+    except _Limit as limit:
+        raise InputError([Problem(template.naam, f"alinea {max(limit.alinea, 1)}: {limit}; "
+                                                 "gebruik minder of kortere plaatshouders")]
+                         ) from None
+    except SecurityError as error:
+        raise InputError([Problem(template.naam, "het sjabloon vraagt iets wat een briefsjabloon "
+                                                 "niet mag (een functie, een onderdeel van een "
+                                                 "waarde of rekenen; Jinja2 meldt: "
+                                                 f"{error.message}); gebruik alleen "
+                                                 "plaatshouders als {{ gemeente }}")]) from None
+    except TemplateError as error:
+        raise InputError([Problem(template.naam, f"de brief kan niet worden gevuld (Jinja2 "
+                                                 f"meldt: {error.message}); controleer de "
+                                                 "plaatshouders")]) from None
+    except (RecursionError, MemoryError):
+        raise InputError([Problem(template.naam, "de brief kan niet worden gevuld: een "
+                                                 "plaatshouder is te diep genest")]) from None
+    return document

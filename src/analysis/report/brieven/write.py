@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from docxtpl import DocxTemplate, Listing
+from docxtpl import Listing
 
 from analysis.domain.periods import datum_tekst, periode_einde, periode_tekst, periode_voluit
 from analysis.domain.resultaten import conclusie, resultaten_regels
@@ -18,7 +18,7 @@ from analysis.ingest.register import geldend
 from analysis.report.brieven.pdf import to_pdf
 from analysis.report.brieven.settings import CONFIG, Adressering, load_adressering
 from analysis.report.brieven.soorten import KINDS
-from analysis.report.brieven.template import environment, read_template
+from analysis.report.brieven.template import Sjabloon, fill, read_template
 
 NO_KENMERK = "(nog toe te kennen)"
 NO_SIGNERS = (("(naam ontbreekt in brieven.toml)", "voorzitter"),
@@ -56,7 +56,7 @@ class Brieven:
 
 
 def load_letters(raw: Path, sjabloon: Path | None = None
-                 ) -> tuple[Adressering, dict[str, bytes]]:
+                 ) -> tuple[Adressering, dict[str, Sjabloon]]:
     """The letters' settings and a checked template for every kind of letter: for the results
     letter ``sjabloon`` if given, else the one the settings name; else the kind's default."""
     adressering = load_adressering(raw)
@@ -161,10 +161,9 @@ def context(beoordeling: pd.DataFrame, code: str, periode: str, adressering: Adr
     }
 
 
-def render(template: bytes, values: dict[str, object], datum: dt.date) -> bytes:
+def render(template: Sjabloon, values: dict[str, object], datum: dt.date) -> bytes:
     """One letter as .docx bytes, dated ``datum`` in its properties too."""
-    document = DocxTemplate(io.BytesIO(template))
-    document.render(values, jinja_env=environment())
+    document = fill(template, values)
     moment = dt.datetime.combine(datum, dt.time())
     document.core_properties.created = document.core_properties.modified = moment
     buffer = io.BytesIO()
@@ -178,7 +177,7 @@ def file_name(periode: str, naam: str) -> str:
 
 
 def write_brieven(folder: Path, beoordeling: pd.DataFrame, periode: str, codes: list[str],
-                  adressering: Adressering, templates: dict[str, bytes], datum: dt.date,
+                  adressering: Adressering, templates: dict[str, Sjabloon], datum: dt.date,
                   taakstelling: pd.DataFrame | None = None, norm: str = "taakstelling",
                   register: pd.DataFrame | None = None) -> Brieven:
     """Write one letter per municipality into ``folder`` (a fresh folder, published by the
