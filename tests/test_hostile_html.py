@@ -8,6 +8,7 @@ link, and the planted text shown as text.
 """
 
 import html
+import io
 import re
 import shutil
 from html.parser import HTMLParser
@@ -17,12 +18,17 @@ import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from matplotlib.cbook import is_math_text
+from matplotlib.text import Text
 
 from analysis import storage
+from analysis.compute.beoordeling import beoordeel
 from analysis.compute.kader import load_kader
+from analysis.compute.roll_forward import rollforward
 from analysis.config import KADERS_DIR, NOTEBOOKS_DIR, RAW_DIR
+from analysis.ingest.register import load_register
+from analysis.report import charts, toon, views
 from analysis.report import run as runner
-from analysis.report import toon, views
 from analysis.report.notebooks import Task, _exporter, execute, export_html
 
 pytestmark = pytest.mark.hostile
@@ -161,6 +167,44 @@ def test_the_views_put_bold_only_around_the_rating_and_the_rung():
     assert_harmless(rating)
     for part in ("label", "trede", "besluit", "advies", "reden", "kader"):
         assert planted(part) in rating.shown
+
+
+MATH = r"$\foo{$ en $x$"  # mathtext that fails to draw, and a formula
+
+
+@pytest.fixture
+def hostile_stand():
+    codes = ["GM1690", "GM1699", "GM0106"]
+    flows = pd.DataFrame([{"gemeente_code": c, "periode": p, "taakstelling": 20 + i,
+                           "realisatie": 15 + 5 * i} for i, c in enumerate(codes)
+                          for p in ["2023-H2", "2024-H1"]])
+    opening = pd.DataFrame({"gemeente_code": codes, "periode": "2023-H2", "stand": [-10, 18, 0]})
+    frame = rollforward(flows, opening)
+    frame["gemeente_naam"] = frame["gemeente_code"].map(
+        {"GM1690": f"De {MATH} Wolden", "GM1699": f"{SCRIPT}Noordenveld", "GM0106": "Assen$"})
+    return frame
+
+
+def test_every_chart_draws_names_and_labels_with_dollars_as_written(hostile_stand, tmp_path):
+    kader = tmp_path / "kader.toml"
+    kader.write_text((KADERS_DIR / "drenthe.toml").read_text(encoding="utf-8").replace(
+        'label = "Op orde"', f"label = 'Op orde {MATH}'"), encoding="utf-8")  # TOML, literally
+    assessed = beoordeel(hostile_stand, load_kader(kader), load_register(None, []))
+    one = hostile_stand[hostile_stand["gemeente_code"] == "GM1690"]
+    months = pd.DataFrame({"maand": pd.to_datetime(["2024-01-01"]), "realisatie": [3]})
+    inwoners = pd.Series({"GM1690": 24_500, "GM1699": 31_300, "GM0106": 69_100})
+    naam = one["gemeente_naam"].iloc[0]
+    figures = [charts.stand_verloop(one, naam), charts.taakstelling_realisatie(one, naam),
+               charts.tempo_verloop(months, 37, "2024-H1", naam), charts.heatmap(hostile_stand),
+               charts.provincie_totaal(hostile_stand, MATH),
+               charts.ranking(hostile_stand, inwoners, "2024-H1"),
+               charts.tegels(assessed, "2024-H1", MATH)]
+    for figure in figures:
+        figure.savefig(io.BytesIO(), format="png", dpi=40)  # draws every text
+        texts = [t.get_text() for t in figure.findobj(Text) if t.get_text()]
+        assert texts and not [t for t in texts if is_math_text(t)], texts
+    drawn = [t.get_text() for f in figures for t in f.findobj(Text)]
+    assert any(MATH.replace("$", r"\$") in t for t in drawn)
 
 
 # --- the real run on a copy of the sample, with markup in every file's text --------------------
