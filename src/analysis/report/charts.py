@@ -1,7 +1,8 @@
 """Charts for the reports: each function takes tables and returns a matplotlib Figure.
 
 Dutch labels; the Okabe-Ito colour-blind-safe palette; achterstand is always vermillion and
-voorsprong always blue, in every chart.
+voorsprong always blue, in every chart. Names and labels from files are drawn as they are
+written: a ``$`` in one does not start matplotlib's mathtext.
 """
 
 from __future__ import annotations
@@ -23,6 +24,12 @@ OPGAVE = "#E69F00"
 MONTH_ABBREVIATIONS = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov",
                        "dec"]
 STAND_COLOURS = LinearSegmentedColormap.from_list("stand", [ACHTERSTAND, "#FFFFFF", VOORSPRONG])
+
+
+def _tekst(value: object) -> str:
+    """Text from data drawn literally: every ``$`` escaped, so that two of them are not read as
+    mathtext (which draws a formula, or fails to draw the chart at all)."""
+    return str(value).replace("$", r"\$")
 
 
 def _figure(width: float = 8, height: float = 4) -> tuple[Figure, object]:
@@ -67,7 +74,7 @@ def stand_verloop(stand: pd.DataFrame, naam: str, periode: str | None = None) ->
     _highlight(axes, bars, rows["periode"], periode)
     axes.bar_label(bars, padding=2, fontsize=8)
     axes.axhline(0, color="black", linewidth=0.8)
-    axes.set_title(f"{naam}: stand aan het eind van elk halfjaar")
+    axes.set_title(f"{_tekst(naam)}: stand aan het eind van elk halfjaar")
     axes.set_ylabel("Stand (personen; negatief = achterstand)")
     axes.set_xlabel("Halfjaar")
     _tidy(axes)
@@ -95,7 +102,7 @@ def taakstelling_realisatie(stand: pd.DataFrame, naam: str, periode: str | None 
     axes.set_xticks(positions, rows["periode"])
     _highlight(axes, targets, rows["periode"], periode)
     _highlight(axes, bars, rows["periode"], periode)
-    axes.set_title(f"{naam}: taakstelling, opgave en realisatie per halfjaar")
+    axes.set_title(f"{_tekst(naam)}: taakstelling, opgave en realisatie per halfjaar")
     axes.set_ylabel("Personen")
     figure.legend(frameon=False, ncols=3, loc="outside lower center")
     _tidy(axes)
@@ -115,7 +122,7 @@ def tempo_verloop(maanden: pd.DataFrame, opgave: int, periode: str, naam: str) -
               label="Lineair pad (opgave × maanden / 6)")
     axes.plot(range(1, 7), cumulative, "o-", color=REALISATIE, label="Realisatie, cumulatief")
     axes.set_xticks(range(1, 7), labels)
-    axes.set_title(f"{naam}: tempo in de {periode_tekst(periode)}")
+    axes.set_title(f"{_tekst(naam)}: tempo in de {periode_tekst(periode)}")
     axes.set_ylabel("Personen")
     axes.legend(frameon=False, loc="upper left")
     _tidy(axes)
@@ -126,7 +133,7 @@ def heatmap(stand: pd.DataFrame, periode: str | None = None) -> Figure:
     """Stand at the end of each complete half-year, municipality x half-year; the report's own
     half-year (``periode``) framed."""
     table = _complete(stand).pivot(index="gemeente_naam", columns="periode", values="stand_eind")
-    table = table.sort_index(ascending=False)
+    table = table.sort_index(ascending=False).rename(index=_tekst)
     limit = max(1, int(np.nanmax(np.abs(table.to_numpy()))))
     figure, axes = _figure(9, 0.35 * len(table) + 1.5)
     image = axes.pcolormesh(table.columns, table.index, table.to_numpy(), cmap=STAND_COLOURS,
@@ -154,7 +161,7 @@ def provincie_totaal(stand: pd.DataFrame, provincie: str, periode: str | None = 
     _highlight(axes, bars, totals.index, periode)
     axes.bar_label(bars, padding=2, fontsize=8)
     axes.axhline(0, color="black", linewidth=0.8)
-    axes.set_title(f"{provincie}: totale stand van alle gemeenten")
+    axes.set_title(f"{_tekst(provincie)}: totale stand van alle gemeenten")
     axes.set_ylabel("Stand (personen)")
     _tidy(axes)
     return figure
@@ -167,7 +174,7 @@ def ranking(stand: pd.DataFrame, inwoners: pd.Series, periode: str) -> Figure:
     rows = rows[rows["periode"] == periode].set_index("gemeente_code")
     per_10k = (-rows["stand_eind"] / inwoners.reindex(rows.index) * 10_000).rename("per_10k")
     order = per_10k.sort_values()
-    names = rows.loc[order.index, "gemeente_naam"]
+    names = rows.loc[order.index, "gemeente_naam"].map(_tekst)
     figure, axes = _figure(7, 0.3 * len(order) + 1.5)
     axes.barh(names, order, color=[ACHTERSTAND if v > 0 else VOORSPRONG for v in order])
     axes.axvline(0, color="black", linewidth=0.8)
@@ -190,18 +197,18 @@ def tegels(beoordeling: pd.DataFrame, periode: str, provincie: str) -> Figure:
         colour = rows.at[code, "kleur"]
         axes.add_patch(Rectangle((column, -row), 0.95, 0.95, facecolor=colour,
                                  edgecolor="#444444"))
-        axes.text(column + 0.475, -row + 0.475, rows.at[code, "gemeente_naam"].replace("-", "-\n"),
-                  ha="center", va="center", fontsize=7)
+        name = _tekst(rows.at[code, "gemeente_naam"]).replace("-", "-\n")
+        axes.text(column + 0.475, -row + 0.475, name, ha="center", va="center", fontsize=7)
     seen = rows.drop_duplicates("oordeel")
     for item in seen.itertuples():
         axes.add_patch(Rectangle((0, 0), 0, 0, facecolor=item.kleur, edgecolor="#444444",
-                                 label=item.oordeel_label))
+                                 label=_tekst(item.oordeel_label)))
     figure.legend(loc="outside lower center", frameon=False, fontsize=8, ncols=2)
     axes.set_xlim(-0.1, layout["kolom"].max() + 1)
     axes.set_ylim(-layout["rij"].max() - 0.1, 1)
     axes.set_aspect("equal")
     axes.axis("off")
-    axes.set_title(f"{provincie}: oordeel per gemeente, {periode_tekst(periode)}")
+    axes.set_title(f"{_tekst(provincie)}: oordeel per gemeente, {periode_tekst(periode)}")
     return figure
 
 

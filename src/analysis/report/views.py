@@ -1,9 +1,10 @@
 """What the report notebooks show, prepared here so the notebooks stay thin.
 
 Each function reads what ``bereken`` wrote (never raw exports, never a stand of its own) and
-returns display-ready pieces: text in the letter's words, tables with Dutch column names, and the
-inputs of the charts. A report about a period shows the history up to that period only; of the
-next period it shows only the taakstelling, as the letter does.
+returns display-ready pieces: text in the letter's words (as HTML made by ``toon``, every text
+from a file escaped), tables with Dutch column names, and the inputs of the charts. A report
+about a period shows the history up to that period only; of the next period it shows only the
+taakstelling, as the letter does.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from IPython.display import HTML
 from pandas.io.formats.style import Styler
 
 from analysis import config, storage
@@ -24,6 +26,7 @@ from analysis.domain.gemeenten import provincie_codes
 from analysis.domain.periods import MONTHS_NL
 from analysis.domain.resultaten import resultaten_block
 from analysis.domain.taakstelling_versies import nieuwste_versie
+from analysis.report import toon
 from analysis.report.kerncijfers import besluiten_van, kerncijfers
 
 TABLE_COLUMNS = {
@@ -48,16 +51,17 @@ def berekening(processed: str | Path | None = None) -> Berekening:
     return _berekening(folder, manifest.stat().st_mtime_ns if manifest.exists() else 0)
 
 
-def _banner(running: bool, pace: pd.Series | None) -> str:
-    """'Voorlopig, cijfers t/m september 2025' for a half-year still running, else nothing."""
+def _banner(running: bool, pace: pd.Series | None) -> HTML | None:
+    """'**Voorlopig, cijfers t/m september 2025.** Het halfjaar loopt nog ...' for a half-year
+    still running, else nothing."""
     if not running:
-        return ""
+        return None
     until = ""
     if pace is not None:
         last = pd.Timestamp(pace["peildatum"]) - pd.offsets.MonthBegin(1)
         until = f", cijfers t/m {MONTHS_NL[last.month - 1]} {last.year}"
-    return (f"\n\n**Voorlopig{until}.** Het halfjaar loopt nog: dit is het tempo tot nu toe, "
-            "geen oordeel.")
+    return toon.alinea(toon.vet(f"Voorlopig{until}."), " Het halfjaar loopt nog: dit is het "
+                       "tempo tot nu toe, geen oordeel.")
 
 
 def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
@@ -95,22 +99,25 @@ class Gemeente:
     kader: str  # the beoordelingskader that gave the ratings
 
     @property
-    def kop(self) -> str:
+    def kop(self) -> HTML:
         """The report's heading; for a half-year still running, with the 'voorlopig' banner."""
-        return f"## {self.naam}, {self.periode}" + _banner(
-            not self.beoordeling.get("volledig", True), self.tempo)
+        return toon.samen(toon.kop(f"{self.naam}, {self.periode}"), _banner(
+            not self.beoordeling.get("volledig", True), self.tempo))
 
     @property
-    def oordeel_tekst(self) -> str:
+    def oordeel_tekst(self) -> HTML:
         """The rating, the rung GS recorded and the kader's advice (named as advice), then the
-        reason, as Markdown."""
+        reason; rating and rung in bold."""
         row = self.beoordeling
-        rung = (f"trede op de interventieladder: **{row['trede']}** ({row['trede_besluit']})"
-                if row["trede"] else "geen trede op de interventieladder vastgelegd")
-        advice = (f"; advies volgens het beoordelingskader: {row['advies_tekst']}"
-                  if row["advies_tekst"] else "")
-        return (f"**{row['oordeel_label']}** (beoordelingskader {self.kader}), {rung}{advice}."
-                f"\n\n{row['reden']}")
+        rung = (("trede op de interventieladder: ", toon.vet(row["trede"]),
+                 f" ({row['trede_besluit']})") if row["trede"]
+                else ("geen trede op de interventieladder vastgelegd",))
+        advice = ((f"; advies volgens het beoordelingskader: {row['advies_tekst']}",)
+                  if row["advies_tekst"] else ())
+        return toon.samen(
+            toon.alinea(toon.vet(row["oordeel_label"]), f" (beoordelingskader {self.kader}), ",
+                        *rung, *advice, "."),
+            toon.alinea(row["reden"]))
 
     def tabel(self) -> pd.DataFrame:
         """The whole history, with Dutch column names and percentages as text."""
@@ -123,7 +130,7 @@ class Gemeente:
         table = self.tabel()
         own = table.index == self.periode
         mark = "font-weight: bold; background-color: #FFF2CC"
-        return (table.style.set_uuid("historie")  # a fixed id: the same inputs, the same HTML
+        return (toon.tabel(table).set_uuid("historie")  # a fixed id: the same inputs, the same HTML
                 .apply(lambda column: np.where(own, mark, ""))
                 .apply_index(lambda index: np.where(index == self.periode, mark, "")))
 
@@ -172,12 +179,12 @@ class Provincie:
     besluiten: pd.DataFrame | None = None  # the decisions about or dated in the period
 
     @property
-    def kop(self) -> str:
+    def kop(self) -> HTML:
         """The overview's heading with the kader; for a running half-year the banner."""
         rows = self.beoordeling[self.beoordeling["periode"] == self.periode]
         running = "volledig" in rows and not rows["volledig"].all()
-        return (f"## {self.naam}, {self.periode}" + _banner(running, self.tempo)
-                + f"\n\nOordelen volgens het beoordelingskader {self.kader}.")
+        return toon.samen(toon.kop(f"{self.naam}, {self.periode}"), _banner(running, self.tempo),
+                          toon.alinea(f"Oordelen volgens het beoordelingskader {self.kader}."))
 
     def tabel(self) -> pd.DataFrame:
         """All municipalities in the period, with their numbers and ratings."""
