@@ -81,6 +81,7 @@ def die_with_parent(parent: int) -> None:
 
 
 _kernel = None  # this process's kernel, reused for every notebook it executes
+_kernel_owner = 0  # the process that started it: a forked worker inherits the variable only
 
 
 def worker_kernel():
@@ -89,13 +90,13 @@ def worker_kernel():
     Starting a kernel and importing pandas and matplotlib in it costs more than a report itself,
     so each worker keeps one kernel; a preamble clears its namespace (``%reset -f``) before
     every notebook, so the reports share nothing but the imported modules."""
-    global _kernel
-    if _kernel is None or not _kernel.is_alive():
+    global _kernel, _kernel_owner
+    if _kernel is None or _kernel_owner != os.getpid() or not _kernel.is_alive():
         from multiprocessing import util
 
         from jupyter_client.manager import KernelManager
 
-        _kernel = KernelManager(kernel_name="python3")
+        _kernel, _kernel_owner = KernelManager(kernel_name="python3"), os.getpid()
         _kernel.start_kernel(extra_arguments=["--IPKernelApp.log_level=ERROR"],
                              cwd=str(config.NOTEBOOKS_DIR),
                              preexec_fn=partial(die_with_parent, os.getpid()))
