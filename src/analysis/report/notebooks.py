@@ -24,7 +24,9 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import config
+from analysis.config import TEMPLATES_DIR
 from analysis.domain import gemeenten
+from analysis.domain.periods import periode_tekst
 
 
 @dataclass
@@ -35,6 +37,7 @@ class Task:
     notebook: str
     parameters: dict
     html: str
+    titel: str = ""  # the page's title: 'De Wolden, 1e helft 2024 — toezicht …'
 
 
 @dataclass
@@ -136,10 +139,11 @@ def worker_pool(jobs: int) -> ProcessPoolExecutor:
 _PREAMBLE = "%reset -f\n%config InlineBackend.print_figure_kwargs = {'bbox_inches': None}"
 
 
-def _with_preamble(path: str):
+def _with_preamble(path: str, titel: str = ""):
     import nbformat
 
     notebook = nbformat.read(path, as_version=4)
+    notebook.metadata["title"] = titel  # the exported page's <title>
     cell = nbformat.v4.new_code_cell(_PREAMBLE, id="voorbereiding")
     notebook.cells.insert(0, cell)
     return notebook
@@ -149,7 +153,8 @@ def _with_preamble(path: str):
 def _exporter():
     from nbconvert import HTMLExporter
 
-    return HTMLExporter(exclude_input=True, exclude_input_prompt=True,
+    return HTMLExporter(template_name="rapport", extra_template_basedirs=[str(TEMPLATES_DIR)],
+                        exclude_input=True, exclude_input_prompt=True,
                         exclude_output_prompt=True)
 
 
@@ -168,7 +173,7 @@ def execute(task: Task, folder: str) -> Outcome:
     while True:
         attempts += 1
         try:
-            papermill.execute_notebook(_with_preamble(task.notebook), str(executed),
+            papermill.execute_notebook(_with_preamble(task.notebook, task.titel), str(executed),
                                        parameters=task.parameters,
                                        kernel_name="python3", progress_bar=False,
                                        log_output=False, km=worker_kernel(),
@@ -202,14 +207,16 @@ def export_html(outcome: Outcome, folder: Path) -> None:
 
 def tasks(periode: str, provincie: str, codes: list[str], processed: Path) -> list[Task]:
     """The province overview and one report per municipality; codes are passed as text."""
+    about = f"{periode_tekst(periode)} — toezicht huisvesting vergunninghouders"
     items = [Task(f"Overzicht {provincie}", str(config.NOTEBOOKS_DIR / "provincie.ipynb"),
                   {"provincie": provincie, "periode": periode, "processed": str(processed)},
-                  "overzicht.html")]
+                  "overzicht.html", f"{provincie}, overzicht {about}")]
     names = gemeenten.naam(pd.Series(codes))
     for code, name in sorted(zip(codes, names, strict=True), key=lambda pair: pair[1]):
         items.append(Task(name, str(config.NOTEBOOKS_DIR / "gemeente.ipynb"),
                           {"gemeente_code": code, "periode": periode,
-                           "processed": str(processed)}, f"gemeente-{code}.html"))
+                           "processed": str(processed)}, f"gemeente-{code}.html",
+                          f"{name}, {about}"))
     return items
 
 
