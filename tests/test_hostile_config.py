@@ -741,3 +741,21 @@ def test_the_reader_names_the_kind_of_a_value():
     assert [tomlfile.soort(v) for v in ("a", True, 1, 1.5, [], {})] == [
         "tekst", "true of false", "een geheel getal", "een getal", "een lijst [...]",
         "een tabel [...]"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("a = 1\na = 2\n", "op regel 2, kolom 6: deze sleutel heeft al een waarde"),
+    ("[[a]]\n[a]\n", "op regel 2, kolom 3: 'a' staat er twee keer"),
+    ("a = x\n", "op regel 1, kolom 5: ongeldige waarde (tekst hoort tussen aanhalingstekens)"),
+    ("a = \"x\n", "op regel 1, kolom 7: ongeldig teken '\\n'"),
+    ("a = 1 b\n", "op regel 1, kolom 7: verwacht een nieuwe regel na de waarde"),
+    ("[a\n", "op regel 1, kolom 3: verwacht ']' aan het eind van de tabelkop"),
+])
+def test_toml_errors_are_told_in_dutch(tmp_path, text, expected):
+    from analysis.tomlfile import TomlFileError, read_toml
+
+    path = tmp_path / "instellingen.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(TomlFileError) as caught:
+        read_toml(path)
+    assert str(caught.value) == f"geen geldige TOML {expected}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import IntEnum
 
@@ -38,4 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         print(str(error), file=sys.stderr)
         if isinstance(error, RunLocked):
             return ExitCode.BEZET
+    except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return ExitCode.OK
     return ExitCode.INVOER
