@@ -262,10 +262,10 @@ def _feature(feature: object, settings: Instellingen) -> tuple[str, list, str]:
     kind = geometry.get("type")
     if kind not in ("Polygon", "MultiPolygon"):
         raise ValueError(f"geometrie is {str(kind)[:40]}; verwacht Polygon of MultiPolygon")
-    polygons = geometry.get("coordinates")
-    polygons = [polygons] if kind == "Polygon" else polygons
-    if not isinstance(polygons, list | tuple) or not polygons:
+    coordinates = geometry.get("coordinates")
+    if not isinstance(coordinates, list | tuple) or not coordinates:
         raise ValueError(f"{kind} zonder coördinaten")
+    polygons = [coordinates] if kind == "Polygon" else coordinates
     shapes = [[_ring(ring, p, r) for r, ring in enumerate(_list(polygon, p), 1)]
               for p, polygon in enumerate(polygons, 1)]
     points = np.concatenate([ring for shape in shapes for ring in shape])

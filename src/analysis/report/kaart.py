@@ -56,10 +56,10 @@ def _tekst(value: object) -> str:
     return str(value).replace("$", r"\$")
 
 
-def _getal(value: float) -> str:
-    """A whole number the Dutch way, with its sign: -1.250, +18, 0."""
+def _getal(value: float, teken: bool = True) -> str:
+    """A whole number the Dutch way, with its sign unless ``teken`` is False: -1.250, +18, 0."""
     number = int(value)
-    return ("+" if number > 0 else "") + f"{number:,}".replace(",", ".")
+    return ("+" if number > 0 and teken else "") + f"{number:,}".replace(",", ".")
 
 
 def _ringen(geometrie: str) -> list[list[np.ndarray]]:
@@ -141,7 +141,7 @@ def stand_kaart(beoordeling: pd.DataFrame, grenzen: pd.DataFrame, periode: str,
         value = values.get(code)
         colour = GEEN_STAND if pd.isna(value) else NUL if value == 0 else SCHAAL(norm(value))
         axes.add_patch(PathPatch(_contour(polygons), facecolor=colour, edgecolor="#444444",
-                                 linewidth=0.6))
+                                 linewidth=0.6, gid=code))
         label = _tekst(names[code]) + ("" if pd.isna(value) else f"\n{_getal(value)}")
         x, y = _labelpunt(polygons)
         axes.text(x, y, label, ha="center", va="center", fontsize=7,
@@ -175,9 +175,11 @@ def _alt(values: pd.Series, names: pd.Series, provincie: str, moment: str,
     known = values.dropna()
     behind, ahead = known[known < 0], known[known > 0]
     if len(known):
-        parts.append(f"{len(behind)} van de {len(known)} gemeenten op de kaart hebben een "
-                     f"achterstand (samen {_getal(-behind.sum()).lstrip('+')} personen), "
-                     f"{len(ahead)} een voorsprong; samen staan ze op {_getal(known.sum())}.")
+        persons = int(-behind.sum())
+        parts.append(f"Van de {len(known)} gemeenten met een stand hebben er {len(behind)} een "
+                     f"achterstand (samen {_getal(persons, teken=False)} "
+                     f"{'persoon' if persons == 1 else 'personen'}) en {len(ahead)} een "
+                     f"voorsprong; samen staan ze op {_getal(known.sum())}.")
     if len(behind):
         worst = behind.idxmin()
         parts.append(f"De grootste achterstand heeft {names[worst]} ({_getal(behind[worst])}).")
