@@ -27,6 +27,7 @@ from analysis.report import kaart
 
 GOOD = "gemeenten/Emmen_huisvesting_vergunninghouders_2024-2025.xlsx"
 FILE = "grenzen.geojson"
+NO_SHAPELY = "shapely, the optional extra [kaart] for GeoPackage files, is not installed"
 SETTINGS = 'bestand = "grenzen.geojson"\ncode = "statcode"\nnaam = "statnaam"\n'
 
 
@@ -141,6 +142,10 @@ SQUARE = polygon(square(230_000, 550_000, 10_000))
                  id="unknown-name"),
     pytest.param([feature(True, SQUARE)], "object 1 (True): 'True' is geen bekende gemeentecode",
                  id="code-is-a-boolean"),
+    pytest.param([feature({"code": "GM0106"}, SQUARE)], "is geen bekende gemeentecode",
+                 id="code-is-a-table"),
+    pytest.param([feature(106.5, SQUARE)], "'106.5' is geen bekende gemeentecode",
+                 id="code-is-a-fraction"),
     pytest.param([feature(None, SQUARE, "Assen")],
                  "object 1 (Assen): eigenschap 'statcode' met de CBS-code ontbreekt (in "
                  'kaart/kaart.toml: code = "statcode")', id="no-code"),
@@ -229,9 +234,10 @@ def test_bad_settings(tmp_path: Path, settings: str | bytes, expected: str) -> N
 
 
 def test_another_code_property(tmp_path: Path) -> None:
-    features = [{"type": "Feature", "properties": {"gemeentecode": "0106"}, "geometry": SQUARE}]
+    features = [{"type": "Feature", "properties": {"gemeentecode": code}, "geometry": geometry}
+                for code, geometry in (("0106", SQUARE), (109.0, RD[1]["geometry"]))]
     raw = raw_with(tmp_path, features, 'bestand = "grenzen.geojson"\ncode = "gemeentecode"\n')
-    assert lees_grenzen(raw).tabel["gemeente_code"].tolist() == ["GM0106"]
+    assert lees_grenzen(raw).tabel["gemeente_code"].tolist() == ["GM0106", "GM0109"]
 
 
 @pytest.mark.hostile
@@ -297,7 +303,7 @@ def _gpkg(path: Path, layers: dict[str, list[tuple[str, object]]], envelope: boo
 
 @pytest.mark.parametrize("envelope", [True, False])
 def test_geopackage(tmp_path: Path, envelope: bool) -> None:
-    pytest.importorskip("shapely", reason="GeoPackage lezen vraagt het extra [kaart] (shapely)")
+    pytest.importorskip("shapely", reason=NO_SHAPELY)
     from shapely.geometry import MultiPolygon, Polygon
     shapes = [("GM0106", Polygon(square(230_000, 550_000, 10_000))),
               ("GM0109", MultiPolygon([Polygon(square(240_000, 550_000, 4_000)),
@@ -316,7 +322,7 @@ def test_geopackage(tmp_path: Path, envelope: bool) -> None:
 
 @pytest.mark.hostile
 def test_geopackage_with_two_layers_needs_one_named(tmp_path: Path) -> None:
-    pytest.importorskip("shapely", reason="GeoPackage lezen vraagt het extra [kaart] (shapely)")
+    pytest.importorskip("shapely", reason=NO_SHAPELY)
     from shapely.geometry import Polygon
     rows = [("GM0106", Polygon(square(230_000, 550_000, 10_000)))]
     raw = raw_with(tmp_path, None, 'bestand = "grenzen.gpkg"\n')
@@ -330,7 +336,7 @@ def test_geopackage_with_two_layers_needs_one_named(tmp_path: Path) -> None:
 
 @pytest.mark.hostile
 def test_a_geopackage_that_is_not_one(tmp_path: Path) -> None:
-    pytest.importorskip("shapely", reason="GeoPackage lezen vraagt het extra [kaart] (shapely)")
+    pytest.importorskip("shapely", reason=NO_SHAPELY)
     raw = raw_with(tmp_path, b"geen sqlite" * 100, 'bestand = "grenzen.gpkg"\n', "grenzen.gpkg")
     problems = [str(p) for p in lees_grenzen(raw).problemen]
     assert len(problems) == 1 and problems[0].startswith(

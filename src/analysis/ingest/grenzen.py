@@ -250,8 +250,8 @@ def _feature(feature: object, settings: Instellingen) -> tuple[str, list, str]:
         raise ValueError(f"eigenschap '{settings.code}' met de CBS-code ontbreekt (in "
                          f"{MAP}/{SETTINGS}: code = \"{settings.code}\")")
     value = properties[settings.code]
-    code = gemeenten.resolve(pd.Series([value if isinstance(value, str | int) and not
-                                        isinstance(value, bool) else None], dtype=object)).iloc[0]
+    usable = isinstance(value, str | int | float) and not isinstance(value, bool)
+    code = gemeenten.resolve(pd.Series([value if usable else None], dtype=object)).iloc[0]
     if pd.isna(code):
         raise ValueError(f"'{str(value)[:60]}' is geen bekende gemeentecode")
     geometry = feature.get("geometry")
