@@ -397,8 +397,8 @@ def test_the_map_colours_each_municipality_by_the_sign_of_its_stand(tmp_path: Pa
     assert alt == (
         "Kaart van Drenthe met de stand per gemeente aan het eind van de 1e helft 2024, in "
         "kleur: oranjerood is achterstand, blauw voorsprong. Van de 3 gemeenten met een stand "
-        "hebben er 1 een achterstand (samen 1 persoon) en 1 een voorsprong; samen staan ze op "
-        "+29. "
+        "hebben er 1 een achterstand (samen 1 persoon), 1 een voorsprong en 1 geen van beide; "
+        "samen staan ze op +29. "
         "De grootste achterstand heeft Assen (-1). Niet op de kaart, want zonder grens in het "
         "grenzenbestand: Hoogeveen.")
     figure.savefig(tmp_path / "kaart.png")
@@ -424,6 +424,9 @@ def test_a_municipality_without_a_stand_is_grey_and_named(tmp_path: Path) -> Non
     figure, alt = kaart.stand_kaart(stand, table, "2024-H1", "Drenthe")
     assert _colour(figure, "GM0114") == to_rgb(kaart.GEEN_STAND)
     assert [t.get_text() for t in figure.legends[0].get_texts()] == ["geen stand"]
+    figure, _ = kaart.stand_kaart(_stand({"GM0106": -2, "GM0109": 0}), table, "2024-H1", "X")
+    assert [t.get_text() for t in figure.legends[0].get_texts()] == [
+        "0: geen achterstand of voorsprong"]
     assert "Zonder stand: Emmen." in alt
 
 

@@ -155,10 +155,12 @@ def stand_kaart(beoordeling: pd.DataFrame, grenzen: pd.DataFrame, periode: str,
     axes.axis("off")
     figure.colorbar(ScalarMappable(norm=norm, cmap=SCHAAL), ax=axes, shrink=0.6,
                     label="Stand (negatief = achterstand, positief = voorsprong)")
-    if values.reindex(drawn).isna().any():
-        figure.legend(handles=[Patch(facecolor=GEEN_STAND, edgecolor="#444444",
-                                     label="geen stand")], loc="outside lower left",
-                      frameon=False, fontsize=8)
+    shown = values.reindex(drawn)
+    extra = [Patch(facecolor=colour, edgecolor="#444444", label=label) for colour, label, used in (
+        (NUL, "0: geen achterstand of voorsprong", (shown == 0).any()),
+        (GEEN_STAND, "geen stand", shown.isna().any())) if used]
+    if extra:
+        figure.legend(handles=extra, loc="outside lower left", frameon=False, fontsize=8)
     title = f"{_tekst(provincie)}: stand per gemeente {moment}"
     axes.set_title(title.replace(" (het", "\n(het"), fontsize=11)
     if missing:
@@ -178,8 +180,9 @@ def _alt(values: pd.Series, names: pd.Series, provincie: str, moment: str,
         persons = int(-behind.sum())
         parts.append(f"Van de {len(known)} gemeenten met een stand hebben er {len(behind)} een "
                      f"achterstand (samen {_getal(persons, teken=False)} "
-                     f"{'persoon' if persons == 1 else 'personen'}) en {len(ahead)} een "
-                     f"voorsprong; samen staan ze op {_getal(known.sum())}.")
+                     f"{'persoon' if persons == 1 else 'personen'}), {len(ahead)} een "
+                     f"voorsprong en {len(known) - len(behind) - len(ahead)} geen van beide; "
+                     f"samen staan ze op {_getal(known.sum())}.")
     if len(behind):
         worst = behind.idxmin()
         parts.append(f"De grootste achterstand heeft {names[worst]} ({_getal(behind[worst])}).")
