@@ -107,6 +107,17 @@ def test_wgs84_longitude_latitude(tmp_path: Path) -> None:
     assert geometry(table, "GM0106")[0][0][0] == [6.56123, 52.99]  # rounded to about a metre
 
 
+def test_latitude_before_longitude_is_turned_round_with_a_warning(tmp_path: Path) -> None:
+    swapped = [[y, x] for x, y in square(6.5, 52.9, 0.1)]
+    result = lees_grenzen(raw_with(tmp_path, [feature("GM0106", polygon(swapped))]))
+    assert result.tabel["stelsel"].tolist() == ["WGS84"]
+    assert sorted(map(tuple, geometry(result.tabel, "GM0106")[0][0])) == sorted(
+        map(tuple, square(6.5, 52.9, 0.1)))
+    assert [str(w) for w in result.waarschuwingen] == [
+        "kaart/grenzen.geojson: coördinaten in WGS84 met breedte vóór lengte; omgewisseld naar "
+        "lengte, breedte"]
+
+
 def test_rings_are_simplified_but_keep_their_corners(tmp_path: Path) -> None:
     # a 10 km square with a point every 10 m along each side, and one corner 1 km out
     sides = [np.linspace(0, 10_000, 1001)[:-1]]
@@ -171,6 +182,10 @@ SQUARE = polygon(square(230_000, 550_000, 10_000))
                  "object 2: gemeente GM0106 staat al in object 1", id="twice"),
     pytest.param([RD[0], feature("GM0109", polygon(square(6.5, 52.8, 0.1)))],
                  "object 2: coördinaten in WGS84, object 1 in RD", id="mixed-systems"),
+    pytest.param([feature("GM0106", polygon(square(6.5, 52.8, 0.1))),
+                  feature("GM0109", polygon([[y, x] for x, y in square(6.6, 52.8, 0.1)]))],
+                 "object 2: coördinaten in WGS84 met breedte vóór lengte, object 1 in WGS84",
+                 id="some-turned-round"),
     pytest.param(["GM0106"], "object 1: geen GeoJSON Feature", id="not-a-feature"),
     pytest.param([], "kaart/grenzen.geojson: bevat geen gemeenten", id="no-features"),
 ])

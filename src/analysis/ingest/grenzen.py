@@ -37,6 +37,9 @@ EXTRA = "pip install 'analysis[kaart]'"
 # the valid area of RD New, and its simplification tolerance and rounding; the same for degrees
 STELSELS = {"RD": ((-7_000, 300_000), (289_000, 629_000), 20.0, 0),
             "WGS84": ((-180, 180), (-90, 90), 0.0002, 5)}
+# In the Netherlands latitude (50.7 to 53.6) exceeds longitude (3.3 to 7.3): a file whose first
+# value is always the larger gives latitude first, as some services do for EPSG:4326.
+OMGEDRAAID = "WGS84 met breedte vóór lengte"
 
 
 @dataclass
@@ -221,14 +224,17 @@ def _tabel(features: list[tuple[int, object]], settings: Instellingen, digest: s
                                              f"object {found[0][0]} in {found[0][3]}"))
     if problems:
         return Grenzen(storage.empty_table("grenzen"), problems)
-    rows = [{"gemeente_code": code, "stelsel": stelsel,
+    warnings = [Problem(bestand, f"coördinaten in {OMGEDRAAID}; omgewisseld naar lengte, "
+                                 "breedte")] if found and found[0][3] == OMGEDRAAID else []
+    rows = [{"gemeente_code": code, "stelsel": "WGS84" if stelsel == OMGEDRAAID else stelsel,
              "geometrie": json.dumps({"type": "MultiPolygon", "coordinates": shapes},
                                      separators=(",", ":")),
              "bron_bestand": bestand, "bron_blad": settings.laag, "bron_rij": number,
              "bestand_hash": digest}
             for number, code, shapes, stelsel in found]
     frame = pd.DataFrame(rows).astype(storage.empty_table("grenzen").dtypes.to_dict())
-    return Grenzen(frame.sort_values("gemeente_code").reset_index(drop=True))
+    return Grenzen(frame.sort_values("gemeente_code").reset_index(drop=True),
+                   waarschuwingen=warnings)
 
 
 def _wie(feature: object, settings: Instellingen) -> str:
@@ -277,6 +283,9 @@ def _feature(feature: object, settings: Instellingen) -> tuple[str, list, str]:
                          f"y {points[:, 1].min():g} tot {points[:, 1].max():g}) passen niet bij "
                          "RD New (EPSG:28992) en niet bij WGS84 (lengte, breedte)")
     _, _, tolerance, digits = STELSELS[stelsel]
+    if stelsel == "WGS84" and (points[:, 0] > points[:, 1]).all():
+        shapes = [[ring[:, ::-1] for ring in shape] for shape in shapes]
+        stelsel = OMGEDRAAID
     rounded = [[_rond(_vereenvoudig(ring, tolerance), digits) for ring in shape]
                for shape in shapes]
     return str(code), rounded, stelsel
