@@ -38,13 +38,17 @@ TABLES: dict[str, dict[str, list[str]]] = {
         "columns": ["gemeente_code", "maand", "periode", "realisatie"],
         "key": ["gemeente_code", "maand"],
     },
+    "grenzen": {  # municipality boundaries for the map: GeoJSON MultiPolygon text, RD or WGS84
+        "columns": ["gemeente_code", "stelsel", "geometrie"],
+        "key": ["gemeente_code"],
+    },
 }
 INGESTED = (*TABLES, "bestanden", "validatie")
 PROVENANCE = {"bron_bestand": "string", "bron_blad": "string", "bron_rij": "int64",
               "bestand_hash": "string"}
 _DATES = ("maand", "datum", "peildatum", "versiedatum", "aangemaakt")
 _OTHER_TYPES = {"gemeente_code": "string", "periode": "string", "versie": "string",
-                "geldend": "boolean"}
+                "geldend": "boolean", "stelsel": "string", "geometrie": "string"}
 COMPUTED = ("realisatie_maand", "stand", "coa_verschillen", "telling_verschillen",
             "beoordeling", "besluiten", "afstemming", "tempo")
 MANIFEST = "manifest.json"

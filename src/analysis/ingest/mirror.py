@@ -20,6 +20,7 @@ from analysis.domain.art29 import art29_afwijkingen
 from analysis.domain.gemeenten import naam
 from analysis.domain.periods import periode_of_dates
 from analysis.ingest.extract import Extracted, Layout, extract, locate_layout
+from analysis.ingest.grenzen import lees_grenzen
 from analysis.ingest.opvolgers import naar_opvolgers
 from analysis.ingest.specs import Spec, load_specs
 from analysis.ingest.spreadsheet import Book, WorkbookError, check_xlsx
@@ -27,9 +28,9 @@ from analysis.ingest.vintages import mark_vintages
 from analysis.problems import InputError, Problem
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"}
-# Files under the raw folder that other commands read (decision register, letter settings and
-# templates), and files an operating system leaves in shared folders.
-CONFIG_FILES = ("besluiten/*.toml", "brieven/*")
+# Files under the raw folder that other commands or readers read (decision register, letter
+# settings and templates, map boundaries), and files an operating system leaves in shared folders.
+CONFIG_FILES = ("besluiten/*.toml", "brieven/*", "kaart/*")
 SYSTEM_FILES = {"thumbs.db", "desktop.ini"}
 
 # The inventory of files read; 'doel' is the real path of a file reached through a link.
@@ -310,8 +311,11 @@ def ingest(raw_dir: Path, engine: str = "openpyxl") -> IngestResult:
                 "gewijzigd": dt.datetime.fromtimestamp(path.stat().st_mtime),
                 "doel": item.doel,
             })
+    grenzen = lees_grenzen(raw_dir)
+    problems.extend(grenzen.problemen)
+    warnings.extend(grenzen.waarschuwingen)
     skipped = len(warnings)
-    tables: dict[str, pd.DataFrame] = {}
+    tables: dict[str, pd.DataFrame] = {"grenzen": grenzen.tabel}
     labels = {"gemeente_code": "gemeente", "peildatum": "peildatum", "maand": "maand"}
     combined = {source: pd.concat(parts, ignore_index=True) for source, parts in frames.items()}
     for source, frame in combined.items():
