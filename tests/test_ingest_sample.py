@@ -35,7 +35,8 @@ def test_tables_and_row_counts(processed):
     assert len(_table(processed, "taakstelling")) == 9 * 12
     assert len(_table(processed, "gemeente_rapportage")) == 2 * 24
     files = _table(processed, "bestanden")
-    assert len(files) == 60
+    assert len(files) == 61  # 60 exports and the municipality boundaries
+    assert files.loc[files["bron"] == "grenzen", "rijen"].tolist() == [12]
     assert set(files["specificatie"]) >= {"coa_maandoverzicht_2022.toml",
                                           "coa_maandoverzicht_2024.toml"}
 

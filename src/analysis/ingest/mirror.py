@@ -272,6 +272,17 @@ def _art29_check(taakstelling: pd.DataFrame) -> list[Problem]:
     ]
 
 
+def _boundaries_inventory(grenzen: pd.DataFrame, raw_dir: Path) -> list[dict]:
+    """The boundaries file in the inventory, like every export: a report made from it records
+    its hash."""
+    return [{"bron_bestand": name, "bron": "grenzen", "specificatie": "kaart/kaart.toml",
+             "blad": rows["bron_blad"].iloc[0], "rijen": len(rows),
+             "bestand_hash": rows["bestand_hash"].iloc[0],
+             "gewijzigd": dt.datetime.fromtimestamp((raw_dir / name).stat().st_mtime),
+             "doel": None}
+            for name, rows in grenzen.groupby("bron_bestand")]
+
+
 def ingest(raw_dir: Path, engine: str = "openpyxl") -> IngestResult:
     """Read, type and validate every known export under ``raw_dir``; raise InputError listing
     every problem of every file when anything is wrong."""
@@ -314,6 +325,7 @@ def ingest(raw_dir: Path, engine: str = "openpyxl") -> IngestResult:
     grenzen = lees_grenzen(raw_dir)
     problems.extend(grenzen.problemen)
     warnings.extend(grenzen.waarschuwingen)
+    inventory.extend(_boundaries_inventory(grenzen.tabel, raw_dir))
     skipped = len(warnings)
     tables: dict[str, pd.DataFrame] = {"grenzen": grenzen.tabel}
     labels = {"gemeente_code": "gemeente", "peildatum": "peildatum", "maand": "maand"}
