@@ -16,7 +16,7 @@ BEGRIPPEN: dict[str, str] = {
                   "dan zij moest. Een voorsprong telt mee in het volgende halfjaar.",
     "Opgave": "Wat een gemeente in een halfjaar werkelijk moet huisvesten: de taakstelling "
               "plus de achterstand, of min de voorsprong, aan het begin van het halfjaar "
-              "(ook totaalopgave genoemd; nooit minder dan nul).",
+              "(ook totaalopgave genoemd).",
     "Realisatie": "Het aantal vergunninghouders dat in het halfjaar in de gemeente is "
                   "gehuisvest, volgens de overzichten van het COA.",
     "Peildatum": "De dag waarop de stand wordt opgemaakt: 1 januari en 1 juli, of later als "

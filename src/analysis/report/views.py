@@ -419,7 +419,8 @@ class Provincie:
         shown = _display(data)
         pages = [koppeling(f"gemeente-{code}.html", name)
                  for code, name in zip(rows["gemeente_code"], rows["gemeente_naam"], strict=True)]
-        shown["Gemeente"] = [*pages, "Totaal provincie"]
+        shown["Gemeente"] = pd.Series([*pages, "Totaal provincie"], dtype=object,
+                                      index=shown.index)  # object: the links stay links
         last = len(data) - 1
         return Tabel("Gemeenten", f"Alle gemeenten van {self.naam}, "
                      f"{periode_tekst(self.periode)}", data, shown,
