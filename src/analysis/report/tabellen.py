@@ -12,6 +12,7 @@ import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from numbers import Number
 
 import pandas as pd
 from IPython.display import HTML
@@ -34,6 +35,13 @@ def navigatie(*koppelingen: toon.Opmaak) -> HTML:
     return HTML(f'<nav><p>{" · ".join(koppelingen)}</p></nav>')
 
 
+def _getallen(column: pd.Series) -> bool:
+    """Whether a column holds figures only (shown right-aligned)."""
+    values = column.dropna()
+    return len(values) > 0 and all(isinstance(v, Number) and not isinstance(v, bool)
+                                   for v in values)
+
+
 @dataclass
 class Tabel:
     """One table of a page."""
@@ -53,6 +61,10 @@ class Tabel:
                  if self.weergave[c].map(lambda v: isinstance(v, toon.Opmaak)).any()]
         if links:
             styler = styler.format(toon.tekst, subset=links)
+        figures = [c for c in self.data.columns if c in self.weergave.columns
+                   and _getallen(self.data[c])]
+        if figures:
+            styler = styler.set_properties(subset=figures, **{"text-align": "right"})
         return self.opmaak(styler) if self.opmaak else styler
 
     def _repr_html_(self) -> str:

@@ -112,6 +112,9 @@ def _figures(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
             frame[column] = (frame[column] * 100).round(1)
     if "periode" in frame:
         frame["periode"] = frame["periode"].map(periode_tekst)
+    if "trede" in frame:
+        frame["trede"] = frame["trede"].astype(object).where(frame["trede"].fillna("") != "",
+                                                             "geen")
     if "volledig" in rows and not rows["volledig"].astype(bool).all():
         running = ~rows["volledig"].astype(bool)
         for column in ("stand_eind", "pct_taakstelling", "pct_totaalopgave", "ontwikkeling"):
@@ -260,9 +263,8 @@ class Gemeente:
             return toon.alinea(f"De taakstelling voor de {following} is nog niet bekend.")
         version = ""
         if pd.notna(nxt.get("versiedatum")):
-            version = (f" (taakstellingstabel van "
-                       f"{datum_tekst(pd.Timestamp(nxt['versiedatum']).date())}, "
-                       f"{nxt['bron_bestand']})")
+            version = (f" (volgens de taakstellingstabel van "
+                       f"{datum_tekst(pd.Timestamp(nxt['versiedatum']).date())})")
         parts = [toon.alinea("Taakstelling ", following, ": ",
                              toon.vet(getal(nxt["taakstelling"])), version, ".")]
         row = self.beoordeling
@@ -350,9 +352,7 @@ def _volgende(result: Berekening, history: pd.DataFrame, code: str, periode: str
                             & (taakstelling["periode"] == following)
                             & (taakstelling["taakstelling"] == value)].sort_values("versiedatum")
     found = versions.iloc[-1] if len(versions) else pd.Series(dtype=object)
-    return pd.Series({"taakstelling": value,
-                      "versiedatum": found.get("versiedatum"),
-                      "bron_bestand": found.get("bron_bestand", "")})
+    return pd.Series({"taakstelling": value, "versiedatum": found.get("versiedatum")})
 
 
 @dataclass
