@@ -3,7 +3,8 @@ between fields, a decimal comma), and all of them as one Excel file, one sheet p
 
 Both are embedded in the page as ``data:`` links with a ``download`` name: the page stays one
 file that loads nothing from elsewhere. A text that a spreadsheet would take for a formula
-(``=``, ``+``, ``-``, ``@`` first) is stored as text, never as a formula.
+(``=``, ``+``, ``-``, ``@`` first) is stored as text, never as a formula; control characters,
+which a worksheet cannot hold, are left out of the Excel file.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import zipfile
 
 import pandas as pd
 from IPython.display import HTML
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 CSV_TYPE = "text/csv;charset=utf-8"
 EXCEL_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -32,6 +34,17 @@ def _tekst_veilig(frame: pd.DataFrame) -> pd.DataFrame:
             safe[column] = values.astype(object).map(
                 lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v)
     return safe
+
+
+def _zonder_stuurtekens(frame: pd.DataFrame) -> pd.DataFrame:
+    """Control characters (which a worksheet cannot hold) removed from text cells."""
+    clean = frame.copy()
+    for column in clean.columns:
+        if pd.api.types.is_object_dtype(clean[column]) or pd.api.types.is_string_dtype(
+                clean[column]):
+            clean[column] = clean[column].astype(object).map(
+                lambda v: ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v)
+    return clean
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -74,7 +87,7 @@ def excel_bytes(tabellen: dict[str, pd.DataFrame]) -> bytes:
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for naam, frame in tabellen.items():
             sheet = bladnaam(naam, used)
-            frame.to_excel(writer, sheet_name=sheet, index=False)
+            _zonder_stuurtekens(frame).to_excel(writer, sheet_name=sheet, index=False)
             for row in writer.sheets[sheet].iter_rows():
                 for cell in row:
                     if cell.data_type == "f":  # text from a file, never a formula

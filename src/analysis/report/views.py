@@ -334,12 +334,12 @@ def gemeente(code: str, periode: str, processed: str | Path | None = None) -> Ge
                      "verschil": "Verschil", "opvolgen": "Opvolgen"}),
         kader=result.kader_naam,
         besluiten=decided.sort_values(["datum", "besluit"], kind="stable"),
-        coa_verschillen=coa, volgende=_volgende(result, history, code, periode),
+        coa_verschillen=coa, volgende=_volgende(result, history, code, periode, closing),
     )
 
 
-def _volgende(result: Berekening, history: pd.DataFrame, code: str, periode: str
-              ) -> pd.Series | None:
+def _volgende(result: Berekening, history: pd.DataFrame, code: str, periode: str,
+              closing: pd.Timestamp) -> pd.Series | None:
     """The next half-year's taakstelling as the letter's block knows it (the stand's row for
     that half-year), with the version of the taakstelling table it comes from."""
     following = volgende_periode(periode)
@@ -351,7 +351,9 @@ def _volgende(result: Berekening, history: pd.DataFrame, code: str, periode: str
     versions = taakstelling[(taakstelling["gemeente_code"] == code)
                             & (taakstelling["periode"] == following)
                             & (taakstelling["taakstelling"] == value)].sort_values("versiedatum")
-    found = versions.iloc[-1] if len(versions) else pd.Series(dtype=object)
+    known = versions[versions["versiedatum"] <= closing]  # the version known at the peildatum
+    found = (known.iloc[-1] if len(known) else versions.iloc[0] if len(versions)
+             else pd.Series(dtype=object))
     return pd.Series({"taakstelling": value, "versiedatum": found.get("versiedatum")})
 
 
