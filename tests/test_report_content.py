@@ -224,4 +224,4 @@ def test_the_notebooks_take_a_name_and_the_letters_period(computed, tmp_path):
                                    cwd=str(NOTEBOOKS_DIR))
     executed = (tmp_path / "gemeente.ipynb").read_text()
     assert "De Wolden, 1e helft 2024" in executed and "Stand op 1 juli 2024: -13" in executed
-    assert "('GM1690', '2024-H1')" in (tmp_path / "verkenning.ipynb").read_text()
+    assert "gemeente GM1690, periode 2024-H1." in (tmp_path / "verkenning.ipynb").read_text()
