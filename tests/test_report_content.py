@@ -225,3 +225,13 @@ def test_the_notebooks_take_a_name_and_the_letters_period(computed, tmp_path):
     executed = (tmp_path / "gemeente.ipynb").read_text()
     assert "De Wolden, 1e helft 2024" in executed and "Stand op 1 juli 2024: -13" in executed
     assert "gemeente GM1690, periode 2024-H1." in (tmp_path / "verkenning.ipynb").read_text()
+
+
+def test_with_every_municipality_the_overview_gives_the_national_percentage(computed):
+    overview = views.provincie("Drenthe", "2024-H1", computed)
+    whole = overview.landelijk.copy()
+    whole["heel_nederland"] = True
+    overview.landelijk = whole
+    text = overview.landelijk_tekst.data
+    share = procent(whole["realisatie_in_gegevens"] / whole["taakstelling_in_gegevens"])
+    assert f"landelijk is <strong>{share}</strong>" in text and "volgt daar niet uit" not in text

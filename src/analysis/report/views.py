@@ -539,7 +539,8 @@ def provincie(naam: str, periode: str, processed: str | Path | None = None) -> P
 def _landelijk(result: Berekening, known: pd.DataFrame, periode: str) -> pd.Series | None:
     """The national taakstelling of the period and how much of the country the data covers:
     the municipalities with a stand, their taakstelling and realisation, and whether they are
-    every municipality of the country (their taakstelling adds up to the national total)."""
+    every municipality of the country (all of the reference's, or their taakstelling adds up
+    to the national total)."""
     rows = known[known["periode"] == periode]
     if rows.empty or rows["landelijk_totaal"].isna().all():
         return None
@@ -550,7 +551,8 @@ def _landelijk(result: Berekening, known: pd.DataFrame, periode: str) -> pd.Seri
     return pd.Series({"landelijk_totaal": national, "taakstelling_in_gegevens": covered,
                       "realisatie_in_gegevens": int(stand["realisatie"].sum()),
                       "gemeenten_in_gegevens": int(stand["gemeente_code"].nunique()),
-                      "heel_nederland": covered >= national,
+                      "heel_nederland": covered >= national or set(
+                          provincie_codes("Nederland")) <= set(stand["gemeente_code"]),
                       "volledig": bool(stand["volledig"].all()) if "volledig" in stand
                       else True})
 
