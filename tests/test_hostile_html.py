@@ -7,7 +7,6 @@ page is parsed: no script but the exporter's own, no ``on…`` attribute, no ``j
 link, and the planted text shown as text.
 """
 
-import html
 import io
 import re
 import shutil
@@ -162,7 +161,7 @@ def test_the_views_put_bold_only_around_the_rating_and_the_rung():
                           verschillen=pd.DataFrame(), kader=planted("kader"))
     heading = Page(page.kop.data)
     assert heading.tags == ["h2", "p", "strong"]
-    assert heading.shown.startswith(f"{NAAM}, {PERIODE}Voorlopig, cijfers t/m maart 2024.")
+    assert heading.shown.startswith(f"{NAAM}, 1e helft 2024Voorlopig, cijfers t/m maart 2024.")
     rating = Page(page.oordeel_tekst.data)
     assert rating.tags == ["p", "strong", "strong", "p"]
     assert_harmless(rating)
@@ -321,19 +320,13 @@ def test_every_page_shows_the_kader_as_text(hostile_run):
         assert kader.naam in Page(source).shown, name
 
 
-def in_a_table(text: str) -> str:
-    """``text`` as Jupyter shows it in a DataFrame's cell (long text cut short)."""
-    cell = re.search(r"<td>(.*?)</td>", pd.DataFrame({"c": [text]})._repr_html_(), re.DOTALL)
-    return html.unescape(cell[1])
-
-
 def test_the_overview_shows_every_decision_as_text(hostile_run):
     pages, kader, decisions = hostile_run
     shown = Page(pages["overzicht.html"]).shown
     for kind, (reden, kenmerk) in decisions.items():
-        assert in_a_table(reden) in shown and in_a_table(kenmerk) in shown, kind
+        assert reden in shown and kenmerk in shown, kind
     assert f"Vastgelegde trede: {kader.treden[2]}" in shown
-    assert in_a_table(kader.treden[1]) in shown
+    assert kader.treden[1] in shown
 
 
 def test_the_labels_rungs_and_names_are_shown_as_text(hostile_run):

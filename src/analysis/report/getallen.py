@@ -1,0 +1,63 @@
+"""Numbers as the letters write them: a thousands dot (12.000), a decimal comma, a percentage
+with a space before its sign (88 %), a minus for an achterstand (-13), and a blank where a
+figure is undefined. Every figure on a report page passes through here."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import pandas as pd
+
+
+def _missing(waarde: object) -> bool:
+    try:
+        return waarde is None or bool(pd.isna(waarde))
+    except (TypeError, ValueError):
+        return False
+
+
+def getal(waarde: object, decimalen: int = 0) -> str:
+    """``12000`` as ``12.000``, ``-13`` as ``-13``, ``6.25`` as ``6,3`` with one decimal; blank
+    when undefined. A number that rounds to zero has no sign."""
+    if _missing(waarde):
+        return ""
+    number = float(waarde)  # type: ignore[arg-type]
+    if not math.isfinite(number):
+        return ""
+    text = f"{number:,.{decimalen}f}"
+    if text.lstrip("-").strip("0.,") == "":
+        text = text.lstrip("-")
+    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def procent(fractie: object, decimalen: int = 0) -> str:
+    """A fraction as a percentage the letters' way: ``0.88`` as ``88 %``, ``0.155`` with one
+    decimal as ``15,5 %``; blank when undefined."""
+    if _missing(fractie):
+        return ""
+    shown = getal(float(fractie) * 100, decimalen)  # type: ignore[arg-type]
+    return f"{shown} %" if shown else ""
+
+
+def als_tekst(frame: pd.DataFrame, procenten: Iterable[str] = (),
+              decimalen: dict[str, int] | None = None) -> pd.DataFrame:
+    """``frame`` for display: every numeric column written with :func:`getal`, the columns in
+    ``procenten`` with :func:`procent`, dates as ``19-11-2024``, text left as it is (a bool
+    as ja/nee)."""
+    shown = frame.copy()
+    percent = set(procenten)
+    decimals = decimalen or {}
+    for column in shown.columns:
+        values, places = shown[column], decimals.get(column, 0)
+        if column in percent:
+            shown[column] = values.map(lambda v, d=places: procent(v, d))
+        elif pd.api.types.is_bool_dtype(values):
+            shown[column] = values.map(lambda v: "" if _missing(v) else ("ja" if v else "nee"))
+        elif pd.api.types.is_numeric_dtype(values):
+            shown[column] = values.map(lambda v, d=places: getal(v, d))
+        elif pd.api.types.is_datetime64_any_dtype(values):
+            shown[column] = values.map(lambda v: "" if _missing(v) else v.strftime("%d-%m-%Y"))
+        else:
+            shown[column] = values.astype(object).map(lambda v: "" if _missing(v) else v)
+    return shown
