@@ -35,19 +35,25 @@ def stand():
 
 
 class Tags(HTMLParser):
-    """Every start tag with its attributes, and the text shown."""
+    """Every start tag with its attributes, the text shown, and the style sheets."""
 
     def __init__(self, source: str):
         super().__init__(convert_charrefs=True)
         self.tags: list[tuple[str, dict]] = []
         self.text: list[str] = []
+        self.styles: list[str] = []
+        self._in_style = False
         self.feed(source)
 
     def handle_starttag(self, tag, attrs):
         self.tags.append((tag, dict(attrs)))
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag):
+        self._in_style = False
 
     def handle_data(self, data):
-        self.text.append(data)
+        (self.styles if self._in_style else self.text).append(data)
 
     def named(self, tag: str) -> list[dict]:
         return [attrs for name, attrs in self.tags if name == tag]
@@ -172,7 +178,18 @@ def test_a_table_has_its_caption_and_header_scopes():
     assert [a["scope"] for a in headers].count("col") == 4  # the index's name in the corner
     assert len(page.named("tr")) == 3  # no row of its own for the index's name
     assert "12.000" in page.text and "15,5" in page.text and "nan" not in page.text
-    assert [a["class"].split()[-1] for a in page.named("td")][:3] == ["getal", "getal", "col2"]
+    styles = "".join(page.styles)
+    assert re.search(r"td\.col0 \{\s*text-align: right", styles)
+    assert re.search(r"td\.col1 \{\s*text-align: right", styles)
+    assert "td.col2" not in styles  # text stays left-aligned
+
+
+def test_a_table_whose_index_repeats_shows_every_row():
+    decided = pd.DataFrame({"Gemeente": ["Assen", "Emmen"], "Aantal": [1, 2]},
+                           index=pd.Index(["19-11-2024", "19-11-2024"], name="Datum"))
+    page = Tags(toon.tabel_html(decided, "Besluiten").data)
+    assert [a["scope"] for a in page.named("th")].count("row") == 2
+    assert "Emmen" in page.text
 
 
 def test_a_styled_table_can_be_styled_further():

@@ -108,26 +108,16 @@ def _scoped(table: str) -> str:
 class Tabel(Styler):
     """A Styler whose HTML has header scopes (:func:`_scoped`); styled further as any Styler."""
 
-    def to_html(self, buf=None, **kwargs):
-        table = _scoped(super().to_html(**kwargs))
-        if buf is None:
-            return table
-        if hasattr(buf, "write"):
-            buf.write(table)
-        else:
-            with open(buf, "w", encoding=kwargs.get("encoding") or "utf-8") as file:
-                file.write(table)
-        return None
-
-    def _repr_html_(self) -> str:
-        return self.to_html()
+    def to_html(self, **kwargs) -> str:
+        """The table's HTML, returned (written to no file); also what a notebook shows."""
+        return _scoped(super().to_html(**kwargs))
 
 
 def tabel(frame: pd.DataFrame, bijschrift: str | None = None) -> Tabel:
     """``frame`` styled escaping every cell, index and column label and their names (a Styler
     leaves text as HTML otherwise), with ``bijschrift`` as its escaped ``<caption>``, header
     scopes, numbers in Dutch notation (12.000; 15,5; nothing for a missing value) and numeric
-    columns right-aligned (class ``getal``). An index's name stands in the
+    columns right-aligned. An index's name stands in the
     top-left corner when the columns have none, instead of a row of its own. Style it further
     with ``apply``; a later ``format`` would drop the escaping. Its id is a digest of the table,
     so the same table gives the same HTML."""
@@ -140,12 +130,12 @@ def tabel(frame: pd.DataFrame, bijschrift: str | None = None) -> Tabel:
     for axis in (0, 1):
         styler = styler.format_index(escape="html", axis=axis).format_index_names(
             escape="html", axis=axis)
-    numeric = [pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
-               for dtype in frame.dtypes]
-    if any(numeric):
-        styler = styler.set_td_classes(pd.DataFrame(
-            [["getal" if n else "" for n in numeric]] * len(frame), index=frame.index,
-            columns=frame.columns))
+    numeric = [number for number, dtype in enumerate(frame.dtypes)
+               if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)]
+    if numeric:  # by position: an index or columns may repeat (decisions on one date)
+        styler = styler.set_table_styles([{"selector": f"td.col{number}",
+                                           "props": [("text-align", "right")]}
+                                          for number in numeric])
     return styler
 
 
