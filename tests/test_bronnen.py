@@ -154,7 +154,7 @@ def test_the_default_period_is_the_latest_complete_one(tmp_path, capsys):
     page = views.gemeente("GM1690", "2025-H2", processed)
     assert "<strong>Voorlopig, cijfers t/m september 2025.</strong>" in page.kop.data
     assert "Voorlopig" not in views.gemeente("GM1690", "2025-H1", processed).kop.data
-    assert len(charts.stand_verloop(page.historie, page.naam).axes[0].patches) == 7
+    assert len(charts.stand_verloop(page.historie, page.naam).figure.axes[0].patches) == 7
     table = page.tabel().weergave.set_index("Periode")
     assert table.loc["2e helft 2025", ["Stand eind", "% taakstelling", "Ontwikkeling"]].tolist(
         ) == ["", "", ""]

@@ -1,6 +1,10 @@
-"""Every chart renders a non-empty PNG from hand-built tables."""
+"""Every chart renders a non-empty PNG from hand-built tables and shows as a figure whose alt
+text says what it shows and its key figure; tables show with captions and header scopes."""
 
+import base64
 import io
+import re
+from html.parser import HTMLParser
 
 import matplotlib.image as mpimg
 import numpy as np
@@ -10,8 +14,9 @@ import pytest
 from analysis.compute.beoordeling import beoordeel
 from analysis.compute.kader import load_kader
 from analysis.compute.roll_forward import rollforward
+from analysis.domain.periods import datum_tekst, periode_einde
 from analysis.ingest.register import load_register
-from analysis.report import charts
+from analysis.report import charts, toon
 
 CODES = ["GM1690", "GM1699", "GM0106"]
 NAMES = {"GM1690": "De Wolden", "GM1699": "Noordenveld", "GM0106": "Assen"}
@@ -29,6 +34,46 @@ def stand():
     return frame
 
 
+class Tags(HTMLParser):
+    """Every start tag with its attributes, the text shown, and the style sheets."""
+
+    def __init__(self, source: str):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+        self.styles: list[str] = []
+        self._in_style = False
+        self.feed(source)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag):
+        self._in_style = False
+
+    def handle_data(self, data):
+        (self.styles if self._in_style else self.text).append(data)
+
+    def named(self, tag: str) -> list[dict]:
+        return [attrs for name, attrs in self.tags if name == tag]
+
+
+@pytest.fixture(scope="module")
+def every_chart(stand):
+    one = stand[stand["gemeente_code"] == "GM1690"]
+    months = pd.DataFrame({"maand": pd.to_datetime(["2024-07-01", "2024-08-01"]),
+                           "realisatie": [3, 4]})
+    assessed = beoordeel(stand, load_kader("drenthe"), load_register(None, []))
+    inwoners = pd.Series({"GM1690": 24_500, "GM1699": 31_300, "GM0106": 69_100})
+    return {"stand_verloop": charts.stand_verloop(one, "De Wolden"),
+            "taakstelling_realisatie": charts.taakstelling_realisatie(one, "De Wolden"),
+            "tempo_verloop": charts.tempo_verloop(months, 37, "2024-H2", "De Wolden"),
+            "heatmap": charts.heatmap(stand), "provincie_totaal": charts.provincie_totaal(
+                stand, "Drenthe"), "ranking": charts.ranking(stand, inwoners, "2024-H2"),
+            "tegels": charts.tegels(assessed, "2024-H1", "Drenthe")}
+
+
 def _png(figure) -> np.ndarray:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=60)
@@ -39,27 +84,152 @@ def _png(figure) -> np.ndarray:
     return pixels
 
 
-def test_every_chart_renders(stand):
-    one = stand[stand["gemeente_code"] == "GM1690"]
-    months = pd.DataFrame({"maand": pd.to_datetime(["2024-07-01", "2024-08-01"]),
-                           "realisatie": [3, 4]})
-    assessed = beoordeel(stand, load_kader("drenthe"), load_register(None, []))
-    inwoners = pd.Series({"GM1690": 24_500, "GM1699": 31_300, "GM0106": 69_100})
-    for figure in [charts.stand_verloop(one, "De Wolden"),
-                   charts.taakstelling_realisatie(one, "De Wolden"),
-                   charts.tempo_verloop(months, 37, "2024-H2", "De Wolden"),
-                   charts.heatmap(stand), charts.provincie_totaal(stand, "Drenthe"),
-                   charts.ranking(stand, inwoners, "2024-H2"),
-                   charts.tegels(assessed, "2024-H1", "Drenthe")]:
-        _png(figure)
+def test_every_chart_renders(every_chart):
+    for chart in every_chart.values():
+        _png(chart.figure)
+
+
+def test_every_chart_shows_as_a_figure_with_its_alt_text(every_chart):
+    for name, chart in every_chart.items():
+        page = Tags(chart._repr_html_())
+        assert [tag for tag, _ in page.tags] == ["figure", "img"], name
+        image = page.named("img")[0]
+        assert image["alt"] == chart.alt and len(chart.alt) > 60, name
+        assert chart.alt.endswith(".") and "No description" not in chart.alt
+        data = image["src"].removeprefix("data:image/png;base64,")
+        pixels = mpimg.imread(io.BytesIO(base64.b64decode(data)))
+        width, height = chart.figure.get_size_inches() * chart.figure.dpi
+        assert pixels.shape[:2] == (round(height), round(width)), name  # as drawn, not cropped
+        assert (image["width"], image["height"]) == (str(round(width)), str(round(height)))
+
+
+def test_the_alt_text_states_the_key_figure(stand, every_chart):
+    one = stand[stand["gemeente_code"] == "GM1690"].set_index("periode")
+    last = one.loc["2024-H2"]
+    closing = datum_tekst(periode_einde("2024-H2"))
+    behind = int(-last["stand_eind"])
+    assert behind > 0
+    assert every_chart["stand_verloop"].alt == (
+        "Staafdiagram: stand van De Wolden aan het eind van elk halfjaar, 2e helft 2023 tot en "
+        f"met 2e helft 2024. Op {closing}: -{behind}, een achterstand van {behind}.")
+    assert (f"In de 2e helft 2024: taakstelling {int(last['taakstelling'])}, opgave "
+            f"{int(last['opgave'])}, realisatie {int(last['realisatie'])}."
+            in every_chart["taakstelling_realisatie"].alt)
+    assert every_chart["tempo_verloop"].alt.endswith(
+        f"Tot en met augustus: 7 gerealiseerd, volgens het lineaire pad {round(37 * 2 / 6)}.")
+    total = int(stand.query("periode == '2024-H2'")["stand_eind"].sum())
+    assert f"Op {closing}: {total}," in every_chart["provincie_totaal"].alt
+    rated = every_chart["tegels"].alt
+    assert rated.startswith("Tegelkaart: oordeel per gemeente in Drenthe, 1e helft 2024 "
+                            "(3 gemeenten). ")
+    assert all(name in rated for name in NAMES.values())
+
+
+def test_the_alt_text_of_a_ranking_names_the_largest_backlog(stand, every_chart):
+    text = every_chart["ranking"].alt
+    rows = stand.query("periode == '2024-H2'").set_index("gemeente_code")
+    inwoners = {"GM1690": 24_500, "GM1699": 31_300, "GM0106": 69_100}
+    per_10k = {c: -rows.at[c, "stand_eind"] / inwoners[c] * 10_000 for c in inwoners}
+    worst = max(per_10k, key=per_10k.get)
+    assert per_10k[worst] > 0
+    assert f"de grootste {NAMES[worst]}, {per_10k[worst]:.1f}".replace(".", ",") in text
+
+
+def test_a_running_half_year_says_so_in_its_alt_text(stand):
+    rows = stand.assign(volledig=stand["periode"] != "2024-H2")
+    assert "nog geen stand aan het eind" in charts.ranking(rows, pd.Series(dtype=float),
+                                                           "2024-H2").alt
+    one = rows[rows["gemeente_code"] == "GM1690"]
+    assert "realisatie tot nu toe" in charts.taakstelling_realisatie(one, "De Wolden",
+                                                                     "2024-H2").alt
+    assert "Op 1 juli 2024" in charts.stand_verloop(one, "De Wolden", "2024-H2").alt
+    empty = pd.DataFrame({"maand": pd.to_datetime([]), "realisatie": []})
+    assert charts.tempo_verloop(empty, 10, "2024-H2", "X").alt.endswith(
+        "Nog geen realisatie bekend.")
+
+
+HOSTILE = ['"><script>alert(1)</script>', "' onerror='alert(1)", "a & b <i>", "$x$ \\$"]
+
+
+@pytest.mark.hostile
+@pytest.mark.parametrize("naam", HOSTILE)
+def test_a_name_in_the_alt_text_stays_text(stand, naam):
+    one = stand[stand["gemeente_code"] == "GM1690"].assign(gemeente_naam=naam)
+    shown = charts.stand_verloop(one, naam)._repr_html_()
+    page = Tags(shown)
+    assert [tag for tag, _ in page.tags] == ["figure", "img"]
+    assert [set(attrs) for attrs in page.named("img")] == [{"src", "alt", "width", "height"}]
+    assert page.named("img")[0]["alt"].startswith(f"Staafdiagram: stand van {naam} aan")
+    assert not page.text  # nothing outside the attribute
+
+
+def _frame() -> pd.DataFrame:
+    return pd.DataFrame({"Stand": [-13, 12_000], "Aandeel": [15.5, None], "Oordeel": ["a", "b"]},
+                        index=pd.Index(["2024-H1", "2024-H2"], name="Periode"))
+
+
+def test_a_table_has_its_caption_and_header_scopes():
+    page = Tags(toon.tabel(_frame(), 'Historie van "De Wolden" <b>').to_html())
+    assert "".join(page.text).count('Historie van "De Wolden" <b>') == 1
+    assert not page.named("b")
+    headers = page.named("th")
+    assert headers and all(attrs.get("scope") in ("col", "row") for attrs in headers)
+    assert [a["scope"] for a in headers].count("row") == 2
+    assert [a["scope"] for a in headers].count("col") == 4  # the index's name in the corner
+    assert len(page.named("tr")) == 3  # no row of its own for the index's name
+    assert "12.000" in page.text and "15,5" in page.text and "nan" not in page.text
+    styles = "".join(page.styles)
+    assert re.search(r"td\.col0 \{\s*text-align: right", styles)
+    assert re.search(r"td\.col1 \{\s*text-align: right", styles)
+    assert "td.col2" not in styles  # text stays left-aligned
+
+
+def test_a_table_whose_index_repeats_shows_every_row():
+    decided = pd.DataFrame({"Gemeente": ["Assen", "Emmen"], "Aantal": [1, 2]},
+                           index=pd.Index(["19-11-2024", "19-11-2024"], name="Datum"))
+    page = Tags(toon.tabel_html(decided, "Besluiten").data)
+    assert [a["scope"] for a in page.named("th")].count("row") == 2
+    assert "Emmen" in page.text
+
+
+def test_a_styled_table_can_be_styled_further():
+    table = _frame()
+    shown = toon.tabel(table).set_uuid("historie").apply(
+        lambda column: np.where(table.index == "2024-H1", "font-weight: bold", "")).to_html()
+    assert re.search(r"#T_historie_row0_col0.*font-weight: bold", shown, re.DOTALL)
+    assert shown.count('scope="row"') == 2 and "<caption>" not in shown
+
+
+def test_the_same_table_gives_the_same_html():
+    assert toon.tabel(_frame(), "x").to_html() == toon.tabel(_frame(), "x").to_html()
+    assert toon.tabel(_frame(), "x").to_html() != toon.tabel(_frame(), "y").to_html()
+
+
+def test_a_plain_table_shows_no_default_index():
+    frame = _frame().reset_index()
+    page = Tags(toon.tabel_html(frame, "Verschillen").data)
+    assert not [a for a in page.named("th") if a.get("scope") == "row"]
+    assert [t for t in page.text if t.strip()][:2] == ["Verschillen", "Periode"]
+    assert "0" not in page.text
+    kept = Tags(toon.tabel_html(_frame()).data)
+    assert len([a for a in kept.named("th") if a.get("scope") == "row"]) == 2
+
+
+@pytest.mark.hostile
+@pytest.mark.parametrize("text", HOSTILE)
+def test_a_caption_stays_text(text):
+    page = Tags(toon.tabel_html(pd.DataFrame({"a": [1]}), text).data)
+    assert {tag for tag, _ in page.tags} <= {"style", "table", "caption", "thead", "tbody", "tr",
+                                            "th", "td"}
+    assert text in page.text
 
 
 def test_achterstand_and_voorsprong_have_their_own_colours(stand):
-    figure = charts.stand_verloop(stand[stand["gemeente_code"] == "GM1690"], "De Wolden")
+    figure = charts.stand_verloop(stand[stand["gemeente_code"] == "GM1690"], "De Wolden").figure
     colours = {tuple(bar.get_facecolor()) for bar in figure.axes[0].patches}
     assert len(colours) == 1  # De Wolden is behind in every period
     totals = pd.DataFrame({"periode": ["2024-H1", "2024-H2"], "stand_eind": [-5, 5]})
-    figure = charts.provincie_totaal(totals, "Drenthe")
+    figure = charts.provincie_totaal(totals, "Drenthe").figure
     colours = [bar.get_facecolor()[:3] for bar in figure.axes[0].patches]
     assert colours[0] != colours[1]
 
@@ -71,7 +241,7 @@ def test_tiles_fall_back_to_a_grid_outside_the_known_layout():
 
 def test_the_reports_own_half_year_is_marked(stand):
     one = stand[stand["gemeente_code"] == "GM1690"]
-    figure = charts.stand_verloop(one, "De Wolden", "2024-H1")
+    figure = charts.stand_verloop(one, "De Wolden", "2024-H1").figure
     widths = [bar.get_linewidth() for bar in figure.axes[0].patches]
     periods = sorted(one["periode"])
     assert [w > 1 for w in widths] == [p == "2024-H1" for p in periods]

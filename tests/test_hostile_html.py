@@ -194,11 +194,12 @@ def test_every_chart_draws_names_and_labels_with_dollars_as_written(hostile_stan
     months = pd.DataFrame({"maand": pd.to_datetime(["2024-01-01"]), "realisatie": [3]})
     inwoners = pd.Series({"GM1690": 24_500, "GM1699": 31_300, "GM0106": 69_100})
     naam = one["gemeente_naam"].iloc[0]
-    figures = [charts.stand_verloop(one, naam), charts.taakstelling_realisatie(one, naam),
-               charts.tempo_verloop(months, 37, "2024-H1", naam), charts.heatmap(hostile_stand),
-               charts.provincie_totaal(hostile_stand, MATH),
-               charts.ranking(hostile_stand, inwoners, "2024-H1"),
-               charts.tegels(assessed, "2024-H1", MATH)]
+    figures = [chart.figure for chart in [
+        charts.stand_verloop(one, naam), charts.taakstelling_realisatie(one, naam),
+        charts.tempo_verloop(months, 37, "2024-H1", naam), charts.heatmap(hostile_stand),
+        charts.provincie_totaal(hostile_stand, MATH), charts.ranking(hostile_stand, inwoners,
+                                                                     "2024-H1"),
+        charts.tegels(assessed, "2024-H1", MATH)]]
     for figure in figures:
         figure.savefig(io.BytesIO(), format="png", dpi=40)  # draws every text
         texts = [t.get_text() for t in figure.findobj(Text) if t.get_text()]
@@ -295,7 +296,7 @@ def hostile_run(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def exporter_scripts():
-    """The scripts the HTML exporter puts in every page itself (an empty notebook's)."""
+    """The scripts the HTML exporter puts in every page itself (an empty notebook's): none."""
     body, _ = _exporter().from_notebook_node(nbformat.v4.new_notebook())
     return frozenset(Page(body).scripts)
 

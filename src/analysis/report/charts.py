@@ -1,4 +1,5 @@
-"""Charts for the reports: each function takes tables and returns a matplotlib Figure.
+"""Charts for the reports: each function takes tables and returns a :class:`toon.Grafiek`, the
+matplotlib Figure with a Dutch alt text stating what it shows and its key figure.
 
 Dutch labels; the Okabe-Ito colour-blind-safe palette; achterstand is always vermillion and
 voorsprong always blue, in every chart. Names and labels from files are drawn as they are
@@ -14,7 +15,14 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from analysis.config import REFERENCE_DIR
-from analysis.domain.periods import periode_start, periode_tekst
+from analysis.domain.periods import (
+    MONTHS_NL,
+    datum_tekst,
+    periode_einde,
+    periode_start,
+    periode_tekst,
+)
+from analysis.report.toon import Grafiek
 
 ACHTERSTAND = "#D55E00"
 VOORSPRONG = "#0072B2"
@@ -30,6 +38,42 @@ def _tekst(value: object) -> str:
     """Text from data drawn literally: every ``$`` escaped, so that two of them are not read as
     mathtext (which draws a formula, or fails to draw the chart at all)."""
     return str(value).replace("$", r"\$")
+
+
+def _getal(value: float, decimals: int = 0) -> str:
+    """A number in Dutch notation: 12.000, -13, 5,3."""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def _stand_zin(value: float) -> str:
+    """'-13, een achterstand van 13'; '4, een voorsprong van 4'; '0, geen achterstand'."""
+    if value < 0:
+        return f"{_getal(value)}, een achterstand van {_getal(-value)}"
+    if value > 0:
+        return f"{_getal(value)}, een voorsprong van {_getal(value)}"
+    return "0, geen achterstand en geen voorsprong"
+
+
+def _reeks(periodes) -> str:
+    """'1e helft 2022 tot en met 1e helft 2024', or the one half-year."""
+    first, last = periode_tekst(min(periodes)), periode_tekst(max(periodes))
+    return first if first == last else f"{first} tot en met {last}"
+
+
+def _einddatum(row: pd.Series, periode: str) -> str:
+    """The peildatum closing ``periode`` as the letter writes it: from the stand (a kader's
+    cut-off moves it), else the first day of the next half-year."""
+    closing = row.get("peildatum_eind")
+    if closing is None or pd.isna(closing):
+        return datum_tekst(periode_einde(periode))
+    return datum_tekst(pd.Timestamp(closing).date())
+
+
+def _kernrij(rows: pd.DataFrame, periode: str | None) -> pd.Series:
+    """The row of the report's own half-year, else the latest."""
+    own = rows[rows["periode"] == periode]
+    return (own if len(own) else rows).iloc[-1]
 
 
 def _figure(width: float = 8, height: float = 4) -> tuple[Figure, object]:
@@ -65,7 +109,7 @@ def _tidy(axes) -> None:
     axes.set_axisbelow(True)
 
 
-def stand_verloop(stand: pd.DataFrame, naam: str, periode: str | None = None) -> Figure:
+def stand_verloop(stand: pd.DataFrame, naam: str, periode: str | None = None) -> Grafiek:
     """Stand at the end of every complete half-year: bars below zero (achterstand) and above
     (voorsprong); the report's own half-year (``periode``) marked."""
     rows = _complete(stand).sort_values("periode")
@@ -78,11 +122,16 @@ def stand_verloop(stand: pd.DataFrame, naam: str, periode: str | None = None) ->
     axes.set_ylabel("Stand (personen; negatief = achterstand)")
     axes.set_xlabel("Halfjaar")
     _tidy(axes)
-    return figure
+    alt = f"Staafdiagram: stand van {naam} aan het eind van elk halfjaar"
+    if rows.empty:
+        return Grafiek(figure, f"{alt}: nog geen halfjaar afgesloten.")
+    row = _kernrij(rows, periode)
+    return Grafiek(figure, f"{alt}, {_reeks(rows['periode'])}. Op "
+                           f"{_einddatum(row, row['periode'])}: {_stand_zin(row['stand_eind'])}.")
 
 
 def taakstelling_realisatie(stand: pd.DataFrame, naam: str, periode: str | None = None
-                            ) -> Figure:
+                            ) -> Grafiek:
     """Taakstelling and realisatie per half-year, with the opgave (taakstelling + achterstand);
     the report's own half-year (``periode``) marked."""
     rows = stand.sort_values("periode")
@@ -106,10 +155,20 @@ def taakstelling_realisatie(stand: pd.DataFrame, naam: str, periode: str | None 
     axes.set_ylabel("Personen")
     figure.legend(frameon=False, ncols=3, loc="outside lower center")
     _tidy(axes)
-    return figure
+    alt = (f"Staafdiagram: taakstelling en realisatie van {naam} per halfjaar, met de opgave "
+           "(taakstelling plus achterstand)")
+    if rows.empty:
+        return Grafiek(figure, f"{alt}: nog geen halfjaar.")
+    row = _kernrij(rows, periode)
+    so_far = "" if row.get("volledig", True) else " tot nu toe"
+    return Grafiek(figure, f"{alt}, {_reeks(rows['periode'])}. In de "
+                           f"{periode_tekst(row['periode'])}: taakstelling "
+                           f"{_getal(row['taakstelling'])}, opgave "
+                           f"{_getal(max(row['opgave'], 0))}, realisatie{so_far} "
+                           f"{_getal(row['realisatie'])}.")
 
 
-def tempo_verloop(maanden: pd.DataFrame, opgave: int, periode: str, naam: str) -> Figure:
+def tempo_verloop(maanden: pd.DataFrame, opgave: int, periode: str, naam: str) -> Grafiek:
     """Cumulative realisation by month against the linear path opgave x months / 6."""
     start = pd.Timestamp(periode_start(periode))
     months = pd.date_range(start, periods=6, freq="MS")
@@ -126,14 +185,22 @@ def tempo_verloop(maanden: pd.DataFrame, opgave: int, periode: str, naam: str) -
     axes.set_ylabel("Personen")
     axes.legend(frameon=False, loc="upper left")
     _tidy(axes)
-    return figure
+    alt = (f"Lijndiagram: cumulatieve realisatie van {naam} per maand in de "
+           f"{periode_tekst(periode)}, tegen het lineaire pad naar de opgave van "
+           f"{_getal(max(opgave, 0))}")
+    if last is None:
+        return Grafiek(figure, f"{alt}. Nog geen realisatie bekend.")
+    month = months.get_loc(last) + 1
+    return Grafiek(figure, f"{alt}. Tot en met {MONTHS_NL[last.month - 1]}: "
+                           f"{_getal(cumulative[last])} gerealiseerd, volgens het lineaire pad "
+                           f"{_getal(max(opgave, 0) * month / 6)}.")
 
 
-def heatmap(stand: pd.DataFrame, periode: str | None = None) -> Figure:
+def heatmap(stand: pd.DataFrame, periode: str | None = None) -> Grafiek:
     """Stand at the end of each complete half-year, municipality x half-year; the report's own
     half-year (``periode``) framed."""
-    table = _complete(stand).pivot(index="gemeente_naam", columns="periode", values="stand_eind")
-    table = table.sort_index(ascending=False).rename(index=_tekst)
+    named = _complete(stand).pivot(index="gemeente_naam", columns="periode", values="stand_eind")
+    table = named.sort_index(ascending=False).rename(index=_tekst)
     limit = max(1, int(np.nanmax(np.abs(table.to_numpy()))))
     figure, axes = _figure(9, 0.35 * len(table) + 1.5)
     image = axes.pcolormesh(table.columns, table.index, table.to_numpy(), cmap=STAND_COLOURS,
@@ -149,10 +216,27 @@ def heatmap(stand: pd.DataFrame, periode: str | None = None) -> Figure:
         axes.get_xticklabels()[at].set_fontweight("bold")
     figure.colorbar(image, ax=axes, label="Stand (negatief = achterstand)")
     axes.set_title("Stand per gemeente aan het eind van elk halfjaar")
-    return figure
+    alt = (f"Heatmap: stand per gemeente ({len(table)} gemeenten) aan het eind van elk halfjaar, "
+           f"{_reeks(columns)}, met het getal in elk vak.")
+    key = periode if periode in columns else columns[-1]
+    return Grafiek(figure, f"{alt} {_achterstanden(named[key], periode_tekst(key))}")
 
 
-def provincie_totaal(stand: pd.DataFrame, provincie: str, periode: str | None = None) -> Figure:
+def _achterstanden(stand: pd.Series, wanneer: str) -> str:
+    """'Aan het eind van de 1e helft 2024 hebben 7 van de 12 gemeenten een achterstand, de
+    grootste Emmen (-40).' for the stands of one half-year by municipality name."""
+    stand = stand.dropna()
+    behind = stand[stand < 0].sort_values()
+    if behind.empty:
+        return f"Aan het eind van de {wanneer} heeft geen gemeente een achterstand."
+    have = "heeft" if len(behind) == 1 else "hebben"
+    return (f"Aan het eind van de {wanneer} {have} {len(behind)} van de {len(stand)} gemeenten "
+            f"een achterstand, de grootste {behind.index[0]} "
+            f"({_getal(behind.iloc[0])}).")
+
+
+def provincie_totaal(stand: pd.DataFrame, provincie: str, periode: str | None = None
+                     ) -> Grafiek:
     """The province's total stand at the end of every complete half-year; the report's own
     half-year (``periode``) marked."""
     totals = _complete(stand).groupby("periode")["stand_eind"].sum()
@@ -164,10 +248,17 @@ def provincie_totaal(stand: pd.DataFrame, provincie: str, periode: str | None = 
     axes.set_title(f"{_tekst(provincie)}: totale stand van alle gemeenten")
     axes.set_ylabel("Stand (personen)")
     _tidy(axes)
-    return figure
+    alt = (f"Staafdiagram: totale stand van alle gemeenten in {provincie} aan het eind van elk "
+           "halfjaar")
+    if totals.empty:
+        return Grafiek(figure, f"{alt}: nog geen halfjaar afgesloten.")
+    key = periode if periode in totals.index else totals.index[-1]
+    closing = _complete(stand).loc[lambda f: f["periode"] == key].iloc[0]
+    return Grafiek(figure, f"{alt}, {_reeks(totals.index)}. Op {_einddatum(closing, key)}: "
+                           f"{_stand_zin(totals[key])}.")
 
 
-def ranking(stand: pd.DataFrame, inwoners: pd.Series, periode: str) -> Figure:
+def ranking(stand: pd.DataFrame, inwoners: pd.Series, periode: str) -> Grafiek:
     """Municipalities ranked by backlog per 10,000 inhabitants at the end of the period (none
     while the period is still running)."""
     rows = _complete(stand)
@@ -185,10 +276,22 @@ def ranking(stand: pd.DataFrame, inwoners: pd.Series, periode: str) -> Figure:
         axes.text(0.5, 0.5, "Nog geen stand aan het eind: het halfjaar loopt nog.",
                   ha="center", va="center", transform=axes.transAxes)
         axes.set(xticks=[], yticks=[], xlabel="")
-    return figure
+    alt = (f"Liggend staafdiagram: achterstand per 10.000 inwoners per gemeente aan het eind van "
+           f"de {periode_tekst(periode)}")
+    if rows.empty:
+        return Grafiek(figure, f"{alt}: nog geen stand aan het eind, het halfjaar loopt nog.")
+    known = order.dropna()
+    behind = known[known > 0]
+    if behind.empty:
+        return Grafiek(figure, f"{alt} ({len(order)} gemeenten). Geen gemeente heeft een "
+                               "achterstand.")
+    return Grafiek(figure, f"{alt} ({len(order)} gemeenten). {len(behind)} "
+                           f"{'gemeente heeft' if len(behind) == 1 else 'gemeenten hebben'} een "
+                           f"achterstand; de grootste {rows.at[behind.index[-1], 'gemeente_naam']}"
+                           f", {_getal(behind.iloc[-1], 1)} per 10.000 inwoners.")
 
 
-def tegels(beoordeling: pd.DataFrame, periode: str, provincie: str) -> Figure:
+def tegels(beoordeling: pd.DataFrame, periode: str, provincie: str) -> Grafiek:
     """A schematic tile map of the province's municipalities coloured by rating."""
     rows = beoordeling[beoordeling["periode"] == periode].set_index("gemeente_code")
     layout = tile_layout(rows.index)
@@ -209,7 +312,11 @@ def tegels(beoordeling: pd.DataFrame, periode: str, provincie: str) -> Figure:
     axes.set_aspect("equal")
     axes.axis("off")
     axes.set_title(f"{_tekst(provincie)}: oordeel per gemeente, {periode_tekst(periode)}")
-    return figure
+    groups = [f"{label}: {len(group)} ({', '.join(sorted(group['gemeente_naam'].astype(str)))})"
+              for label, group in rows.groupby("oordeel_label", sort=False)]
+    return Grafiek(figure, f"Tegelkaart: oordeel per gemeente in {provincie}, "
+                           f"{periode_tekst(periode)} ({len(rows)} gemeenten). "
+                           + "; ".join(groups) + ".")
 
 
 def tile_layout(codes: pd.Index) -> pd.DataFrame:

@@ -4,15 +4,21 @@ Municipality names, a decision's reden and kenmerk, a kader's naam, labels and r
 from files; shown through Markdown or a table's raw HTML, a ``<script>`` in one of them would
 run in the reader's browser. The notebooks therefore show text only through these functions:
 each escapes what it is given and wraps it in fixed markup written here (a heading, a
-paragraph, bold, preformatted text), and ``tabel`` makes a Styler escape every cell and label.
+paragraph, bold, preformatted text), ``tabel`` makes a Styler escape every cell and label,
+and a chart (:class:`Grafiek`) carries its alt text escaped into the ``<img>``.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
+import io
+import re
 
 import pandas as pd
 from IPython.display import HTML
+from matplotlib.figure import Figure
 from pandas.io.formats.style import Styler
 
 
@@ -56,12 +62,87 @@ def samen(*stukken: HTML | None) -> HTML:
     return HTML("".join(stuk.data for stuk in stukken if stuk is not None))
 
 
-def tabel(frame: pd.DataFrame) -> Styler:
-    """``frame.style`` escaping every cell, index and column label and their names: a Styler
-    leaves text as HTML otherwise (``DataFrame.to_html`` does escape). Style it further with
-    ``apply``; a later ``format`` would drop the escaping."""
-    styler = frame.style.format(escape="html")
+class Grafiek:
+    """A chart with its Dutch alt text: what it shows and its key figure. A notebook shows it as
+    ``<figure><img alt="…"></figure>``, the PNG drawn as the inline backend draws a Figure (its
+    own dpi, laid out as drawn), so a page reads the same to a screen reader as it looks."""
+
+    def __init__(self, figure: Figure, alt: str):
+        self.figure = figure
+        self.alt = alt
+
+    def png(self) -> bytes:
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png")
+        return buffer.getvalue()
+
+    def _repr_html_(self) -> str:
+        width, height = (round(size) for size in self.figure.get_size_inches() * self.figure.dpi)
+        data = base64.b64encode(self.png()).decode("ascii")
+        return (f'<figure><img src="data:image/png;base64,{data}" width="{width}" '
+                f'height="{height}" alt="{html.escape(self.alt, quote=True)}"></figure>')
+
+    def __repr__(self) -> str:
+        return f"Grafiek({self.alt!r})"
+
+
+_HEADER = re.compile(r'<th (?P<id>id="[^"]*" )?class="(?P<soort>col_heading|row_heading|index_name'
+                     r'|blank)(?P<rest>[^"]*)" >')
+
+
+def _scoped(table: str) -> str:
+    """Styler's HTML with ``scope`` on every header cell (a column heading and the index's name
+    head a column, an index label its row) and the empty corner as a data cell. Every text in it
+    is escaped, so a ``<th`` is always the Styler's own."""
+    def header(match: re.Match) -> str:
+        kind = match["soort"]
+        if kind == "blank":
+            return f'<td class="blank{match["rest"]}" >'
+        scope = "row" if kind == "row_heading" else "col"
+        return f'<th {match["id"] or ""}class="{kind}{match["rest"]}" scope="{scope}" >'
+
+    table = _HEADER.sub(header, table)
+    return re.sub(r'(<td class="blank[^"]*" >)&nbsp;</th>', r"\1</td>", table)
+
+
+class Tabel(Styler):
+    """A Styler whose HTML has header scopes (:func:`_scoped`); styled further as any Styler."""
+
+    def to_html(self, **kwargs) -> str:
+        """The table's HTML, returned (written to no file); also what a notebook shows."""
+        return _scoped(super().to_html(**kwargs))
+
+
+def tabel(frame: pd.DataFrame, bijschrift: str | None = None) -> Tabel:
+    """``frame`` styled escaping every cell, index and column label and their names (a Styler
+    leaves text as HTML otherwise), with ``bijschrift`` as its escaped ``<caption>``, header
+    scopes, numbers in Dutch notation (12.000; 15,5; nothing for a missing value) and numeric
+    columns right-aligned. An index's name stands in the
+    top-left corner when the columns have none, instead of a row of its own. Style it further
+    with ``apply``; a later ``format`` would drop the escaping. Its id is a digest of the table,
+    so the same table gives the same HTML."""
+    if frame.index.nlevels == 1 and frame.index.name is not None and frame.columns.name is None:
+        frame = frame.rename_axis(index=None, columns=frame.index.name)
+    digest = hashlib.sha1(f"{bijschrift}\n{frame.to_csv()}".encode()).hexdigest()[:10]
+    styler = Tabel(frame, uuid=digest, caption=None if bijschrift is None
+                   else html.escape(bijschrift))
+    styler = styler.format(escape="html", na_rep="", precision=1, decimal=",", thousands=".")
     for axis in (0, 1):
         styler = styler.format_index(escape="html", axis=axis).format_index_names(
             escape="html", axis=axis)
+    numeric = [number for number, dtype in enumerate(frame.dtypes)
+               if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)]
+    if numeric:  # by position: an index or columns may repeat (decisions on one date)
+        styler = styler.set_table_styles([{"selector": f"td.col{number}",
+                                           "props": [("text-align", "right")]}
+                                          for number in numeric])
     return styler
+
+
+def tabel_html(frame: pd.DataFrame, bijschrift: str | None = None) -> HTML:
+    """A plain table as :func:`tabel` shows it (escaped, captioned, with header scopes), ready
+    for a page; an unnamed default index (0, 1, 2, …) is left out."""
+    styler = tabel(frame, bijschrift)
+    if isinstance(frame.index, pd.RangeIndex) and frame.index.name is None:
+        styler = styler.hide(axis="index")
+    return HTML(styler.to_html())
