@@ -1,5 +1,6 @@
 """Executing the report notebooks: a pool of worker processes, each keeping one warm Jupyter
-kernel, papermill for the notebooks, and HTML without code exported by the parent process.
+kernel, the notebooks' parameters injected by papermill, their cells run by nbclient, and each
+worker writing the executed notebook and its HTML page without code.
 
 The worker processes start their kernels while the run is still reading the exports; a preamble
 clears each kernel's namespace before every notebook, so reports share only imported modules.
@@ -104,7 +105,11 @@ def worker_kernel():
 
         from jupyter_client.manager import KernelManager
 
-        _kernel, _kernel_owner = KernelManager(kernel_name="python3"), os.getpid()
+        # Asynchronous clients for nbclient: a blocking one would run its calls in a helper
+        # thread, and a forked worker waits forever on one its parent had started.
+        _kernel = KernelManager(kernel_name="python3",
+                                client_class="jupyter_client.asynchronous.AsyncKernelClient")
+        _kernel_owner = os.getpid()
         _kernel.start_kernel(extra_arguments=_KERNEL_ARGUMENTS,
                              cwd=str(config.NOTEBOOKS_DIR),
                              preexec_fn=partial(die_with_parent, os.getpid()))
@@ -116,7 +121,7 @@ def warm_up() -> None:
     """Start this worker's kernel and import what the reports need, so that a run can do this
     while it is still reading the exports. A failure here is left to the first notebook."""
     try:
-        client = worker_kernel().client()
+        client = worker_kernel().blocking_client()
         client.start_channels()
         try:
             client.wait_for_ready(timeout=60)
@@ -208,14 +213,19 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*m")  # the colours of a kernel's traceback
 
 
 def _run(notebook) -> None:
-    """Execute the notebook's cells in this process's kernel, as papermill does (nbclient),
-    without papermill's bookkeeping: no notebook written and validated before and after."""
+    """Execute the notebook's cells in this process's kernel with nbclient, cell by cell as
+    papermill does, without papermill's bookkeeping (the notebook written and validated before
+    and after)."""
     from nbclient import NotebookClient
 
     client = NotebookClient(notebook, km=worker_kernel(), kernel_name="python3",
                             startup_timeout=60, record_timing=False)
     try:
-        client.execute()
+        with client.setup_kernel():
+            for index, cell in enumerate(notebook.cells):
+                client.execute_cell(cell, index)
+            reply = client.wait_for_reply(client.kc.kernel_info())
+            notebook.metadata["language_info"] = reply["content"]["language_info"]
     finally:
         if client.kc is not None:
             client.kc.stop_channels()
