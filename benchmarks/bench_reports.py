@@ -1,62 +1,135 @@
 """Reporting run times; prints figures.
 
-1. The floor: a fresh kernel per notebook executing an empty notebook, as many times as the
-   Drenthe run has notebooks, with the same parallelism.
-2. The Drenthe run on the sample: the whole run, and its notebook step. As in a real run, the
+1. The Drenthe run on the sample: the whole run, and its notebook step. As in a real run, the
    workers start their kernels while the exports are read (kernels reused per worker).
-3. A national run: 342 municipality reports plus the overview, on synthetic processed data
-   (written straight to Parquet; the exports' ingest is timed by bench_ingest.py), and the 342
-   letters (.docx, plus PDF where LibreOffice is installed).
+2. A national run: 342 municipality reports plus the overview, on synthetic processed data
+   (written straight to Parquet; the exports' ingest is timed by bench_ingest.py), against its
+   floor: the same pages made in plain Python, without a kernel, with the same parallelism (the
+   same view model, the same charts as PNG, the same tables and texts as HTML, one HTML file
+   per page). Then the 342 letters (.docx, plus PDF where LibreOffice is installed).
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import html
+import io
 import os
+import resource
 import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
+from functools import cache
 from pathlib import Path
 
 import nbformat
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
 from analysis import config, storage
 from analysis.compute.bereken import Invoer, bereken, compute, manifest
 from analysis.compute.kader import load_kader
+from analysis.config import TEMPLATES_DIR
 from analysis.domain import gemeenten
+from analysis.domain.periods import periode_start, volgende_periode
 from analysis.ingest.mirror import run_ingest
+from analysis.report import charts, toon, views
 from analysis.report.brieven.write import load_letters, write_brieven
-from analysis.report.notebooks import execute_all, tasks, worker_pool
+from analysis.report.notebooks import Task, execute_all, tasks, worker_pool
 
 JOBS = os.cpu_count() or 2
 PERIODS = [f"{year}-H{half}" for year in range(2022, 2026) for half in (1, 2)]
 
 
-def _empty_notebook(path: Path) -> None:
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                       "language": "python"}
-    nbformat.write(notebook, path)
+@cache
+def _markdown(notebook: str) -> list[str]:
+    """The notebook's text cells as HTML, in order (converted once per process)."""
+    from nbconvert.filters import markdown2html
+
+    cells = nbformat.read(notebook, as_version=4).cells
+    return [markdown2html(cell.source) for cell in cells if cell.cell_type == "markdown"]
 
 
-def _fresh_kernel(source: str, target: str) -> None:
-    import papermill
+def _html(shown: object) -> str:
+    """What a notebook shows of one output, made directly: a chart as an embedded PNG (as the
+    inline backend draws it), anything else by its own HTML."""
+    if isinstance(shown, Figure):
+        buffer = io.BytesIO()
+        shown.savefig(buffer, format="png", dpi=shown.dpi, facecolor=shown.get_facecolor(),
+                      edgecolor=shown.get_edgecolor())
+        png = base64.b64encode(buffer.getvalue()).decode("ascii")
+        return f'<figure>\n<img src="data:image/png;base64,{png}"\n     alt="">\n</figure>'
+    return f'<div class="uitvoer">\n{shown._repr_html_()}\n</div>'
 
-    papermill.execute_notebook(source, target, kernel_name="python3", progress_bar=False)
+
+def _outputs(task: Task) -> list[list[object]]:
+    """Per text cell of the notebook, what the code after it shows: the notebook's own calls."""
+    parameters = task.parameters
+    periode, processed = parameters["periode"], parameters["processed"]
+    if "gemeente_code" in parameters:
+        page = views.gemeente(parameters["gemeente_code"], periode, processed)
+        return [[page.kop], [toon.blok(page.blok)], [page.oordeel_tekst],
+                [charts.stand_verloop(page.historie, page.naam, periode)],
+                [charts.taakstelling_realisatie(page.historie, page.naam, periode)],
+                [charts.tempo_verloop(page.maanden, int(page.beoordeling["opgave"]), periode,
+                                      page.naam)],
+                [page.verschillen if len(page.verschillen) else toon.alinea(
+                    "Geen verschillen, of de gemeente levert geen eigen rapportage.")],
+                [page.tabel_gemarkeerd()]]
+    naam = parameters["provincie"]
+    page = views.provincie(naam, periode, processed)
+    return [[page.kop], [page.tabel()], [page.kerncijfers],
+            [page.besluiten if len(page.besluiten) else toon.alinea("Geen besluiten vastgelegd.")],
+            [charts.tegels(page.beoordeling, periode, naam)],
+            [charts.heatmap(page.beoordeling, periode)],
+            [charts.provincie_totaal(page.beoordeling, naam, periode)],
+            [charts.ranking(page.beoordeling, page.inwoners, periode)]]
 
 
-def floor(count: int, folder: Path) -> float:
-    """Wall time to execute an empty notebook ``count`` times, each in a fresh kernel."""
-    source = folder / "leeg.ipynb"
-    _empty_notebook(source)
-    start = time.perf_counter()
+def plain_page(task: Task, folder: str) -> int:
+    """One report page without a kernel; returns its size in bytes."""
+    texts, outputs = _markdown(task.notebook), _outputs(task)
+    parts = [_PAGE_HEAD.format(title=html.escape(task.titel), css=_css())]
+    for text, shown in zip(texts, outputs, strict=True):  # a text, then what its code shows
+        parts.append(f'<div class="tekst">\n{text}\n</div>')
+        parts.extend(_html(item) for item in shown)
+    parts.append("</main>\n</body>\n</html>")
+    body = "\n".join(parts)
+    (Path(folder) / task.html).write_text(body, encoding="utf-8")
+    return len(body.encode())
+
+
+_PAGE_HEAD = ('<!DOCTYPE html>\n<html lang="nl">\n<head>\n<meta charset="utf-8">\n'
+              '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+              "<title>{title}</title>\n<style>\n{css}\n</style>\n</head>\n<body>\n<main>")
+
+
+@cache
+def _css() -> str:
+    return (TEMPLATES_DIR / "rapport" / "rapport.css").read_text(encoding="utf-8")
+
+
+def cpu() -> float:
+    """CPU seconds of this process and of every ended process below it (workers, kernels)."""
+    return sum(getattr(resource.getrusage(who), field) for who in (
+        resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN) for field in ("ru_utime", "ru_stime"))
+
+
+def floor(todo: list[Task], folder: Path) -> tuple[float, float, int]:
+    """Wall time and CPU time to make every page in plain Python with the runner's parallelism,
+    and the pages' total size."""
+    folder.mkdir(parents=True, exist_ok=True)
+    start, used = time.perf_counter(), cpu()
     with ProcessPoolExecutor(max_workers=JOBS) as pool:
-        list(pool.map(_fresh_kernel, [str(source)] * count,
-                      [str(folder / f"leeg-{i}.ipynb") for i in range(count)]))
-    return time.perf_counter() - start
+        sizes = list(pool.map(plain_page, todo, [str(folder)] * len(todo)))
+    return time.perf_counter() - start, cpu() - used, sum(sizes)
+
+
+def _size(folder: Path, todo: list[Task]) -> int:
+    return sum((folder / task.html).stat().st_size for task in todo)
 
 
 def national(processed: Path, seed: int = 3) -> list[str]:
@@ -81,7 +154,18 @@ def national(processed: Path, seed: int = 3) -> list[str]:
                             "stand_begin": rng.integers(-30, 30, len(codes)),
                             "gerealiseerd": 0, "taakstelling": 0, "geldend": True,
                             "bron_bestand": "synthetisch"})
-    mirror = {"taakstelling": taakstelling, "coa_overzicht": opening,
+    closing = days.assign(periode=days["datum"].dt.year.astype(str) + "-H"
+                          + np.where(days["datum"].dt.month <= 6, "1", "2"))
+    closing = closing[closing["periode"] < PERIODS[-1]].groupby(
+        ["gemeente_code", "periode"], as_index=False)["realisatie"].sum()
+    closing = pd.DataFrame({  # COA's overview at each closing date but the last: 2025-H2 runs
+        "gemeente_code": closing["gemeente_code"], "periode": closing["periode"],
+        "peildatum": pd.to_datetime(closing["periode"].map(  # 1 July, 1 January
+            lambda periode: periode_start(volgende_periode(periode)))),
+        "stand_begin": 0, "gerealiseerd": closing["realisatie"], "taakstelling": 0,
+        "geldend": True, "bron_bestand": "synthetisch"})
+    mirror = {"taakstelling": taakstelling,
+              "coa_overzicht": pd.concat([opening, closing], ignore_index=True),
               "realisatie_dag": days,
               "gemeente_rapportage": storage.empty_table("gemeente_rapportage"),
               "bestanden": pd.DataFrame({"bron_bestand": ["synthetisch"],
@@ -95,14 +179,29 @@ def national(processed: Path, seed: int = 3) -> list[str]:
     return codes
 
 
+def compare(name: str, todo: list[Task], folder: Path, seconds: float, used: float | None,
+            outcomes) -> None:
+    """Print the notebook step (wall time, and CPU time where it was measured on its own)
+    against its floor, the same pages in plain Python."""
+    failed = [o for o in outcomes if o.status != "gelukt"]
+    lowest, lowest_cpu, floor_bytes = floor(todo, folder.with_name(folder.name + "-vloer"))
+    pages = _size(folder, [t for t in todo if t.html not in {o.html for o in failed}])
+    own = "" if used is None else f"; CPU {used:.0f} s"
+    ratio = "" if used is None else f", CPU {used / lowest_cpu:.2f}x"
+    print(f"{name}: {len(todo)} notebooks met {JOBS} processen {seconds:.1f} s "
+          f"({seconds / len(todo):.2f} s per rapport; {len(failed)} mislukt{own}); vloer "
+          f"(dezelfde pagina's in gewoon Python, {JOBS} processen) {lowest:.1f} s (CPU "
+          f"{lowest_cpu:.0f} s); verhouding {seconds / lowest:.2f}x (doel <= 1.5x){ratio}; "
+          f"pagina's {pages / 1e6:.1f} MB, vloer {floor_bytes / 1e6:.1f} MB", flush=True)
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         processed = work / "processed"
         codes = gemeenten.provincie_codes("Drenthe")
         todo = tasks("2024-H1", "Drenthe", codes, processed)
-        lowest = floor(len(todo), work)
-        start = time.perf_counter()
+        start, used = time.perf_counter(), cpu()
         with worker_pool(JOBS) as pool:
             run_ingest(config.RAW_DIR, processed)
             bereken(Invoer.from_folders(processed, config.RAW_DIR), load_kader("drenthe"),
@@ -111,23 +210,19 @@ def main() -> None:
             outcomes = execute_all(todo, work / "drenthe", pool)
             drenthe = time.perf_counter() - step
         whole = time.perf_counter() - start
-        assert all(o.status == "gelukt" for o in outcomes)
-        print(f"Drenthe: hele run {whole:.1f} s; notebookstap ({len(todo)} notebooks, {JOBS} "
-              f"processen) {drenthe:.1f} s; vloer (lege notebooks, elk een nieuwe kernel): "
-              f"{lowest:.1f} s; verhouding {drenthe / lowest:.2f}x (doel <= 1.5x)")
+        print(f"Drenthe: hele run {whole:.1f} s (CPU {cpu() - used:.0f} s)")
+        compare("Drenthe, notebookstap", todo, work / "drenthe", drenthe, None, outcomes)
 
         if "--alleen-drenthe" in sys.argv:
             return
         national_processed = work / "nationaal"
         codes = national(national_processed)
         todo = tasks("2025-H2", "Nederland", codes, national_processed)
-        start = time.perf_counter()
+        start, used = time.perf_counter(), cpu()
         with worker_pool(JOBS) as pool:
             outcomes = execute_all(todo, work / "nl", pool)
         seconds = time.perf_counter() - start
-        failed = [o for o in outcomes if o.status != "gelukt"]
-        print(f"Nationaal: {len(todo)} notebooks met {JOBS} processen: {seconds / 60:.1f} min "
-              f"({seconds / len(todo):.2f} s per rapport; {len(failed)} mislukt; doel < 6 min)")
+        compare("Nationaal", todo, work / "nl", seconds, cpu() - used, outcomes)
         letters(national_processed, codes, work / "brieven")
 
 

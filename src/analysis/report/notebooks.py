@@ -1,5 +1,6 @@
 """Executing the report notebooks: a pool of worker processes, each keeping one warm Jupyter
-kernel, papermill for the notebooks, and HTML without code exported by the parent process.
+kernel, the notebooks' parameters injected by papermill, their cells run by nbclient, and each
+worker writing the executed notebook and its HTML page without code.
 
 The worker processes start their kernels while the run is still reading the exports; a preamble
 clears each kernel's namespace before every notebook, so reports share only imported modules.
@@ -83,6 +84,11 @@ def die_with_parent(parent: int) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
+# No output history (``Out``, ``_``) and no input history on disk: the reports use neither, and
+# without an output cache nothing of one report outlives the reset before the next.
+_KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR", "--InteractiveShell.cache_size=0",
+                     "--HistoryManager.enabled=False"]
+
 _kernel = None  # this process's kernel, reused for every notebook it executes
 _kernel_owner = 0  # the process that started it: a forked worker inherits the variable only
 
@@ -91,16 +97,20 @@ def worker_kernel():
     """This process's kernel, started on first use and shut down when the process ends.
 
     Starting a kernel and importing pandas and matplotlib in it costs more than a report itself,
-    so each worker keeps one kernel; a preamble clears its namespace (``%reset -f``) before
-    every notebook, so the reports share nothing but the imported modules."""
+    so each worker keeps one kernel; a preamble clears its namespace before every notebook, so
+    the reports share nothing but the imported modules."""
     global _kernel, _kernel_owner
     if _kernel is None or _kernel_owner != os.getpid() or not _kernel.is_alive():
         from multiprocessing import util
 
         from jupyter_client.manager import KernelManager
 
-        _kernel, _kernel_owner = KernelManager(kernel_name="python3"), os.getpid()
-        _kernel.start_kernel(extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        # Asynchronous clients for nbclient: a blocking one would run its calls in a helper
+        # thread, and a forked worker waits forever on one its parent had started.
+        _kernel = KernelManager(kernel_name="python3",
+                                client_class="jupyter_client.asynchronous.AsyncKernelClient")
+        _kernel_owner = os.getpid()
+        _kernel.start_kernel(extra_arguments=_KERNEL_ARGUMENTS,
                              cwd=str(config.NOTEBOOKS_DIR),
                              preexec_fn=partial(die_with_parent, os.getpid()))
         util.Finalize(_kernel, _kernel.shutdown_kernel, kwargs={"now": True}, exitpriority=10)
@@ -111,7 +121,7 @@ def warm_up() -> None:
     """Start this worker's kernel and import what the reports need, so that a run can do this
     while it is still reading the exports. A failure here is left to the first notebook."""
     try:
-        client = worker_kernel().client()
+        client = worker_kernel().blocking_client()
         client.start_channels()
         try:
             client.wait_for_ready(timeout=60)
@@ -135,73 +145,138 @@ def worker_pool(jobs: int) -> ProcessPoolExecutor:
 
 
 # Run first in every notebook executed by the runner (and left out of the HTML, like all code):
-# clear what the previous report left in the kernel, and draw figures as laid out.
-_PREAMBLE = "%reset -f\n%config InlineBackend.print_figure_kwargs = {'bbox_inches': None}"
+# clear what the previous report left in the kernel, and draw figures as laid out. The kernel
+# keeps no output history (see ``worker_kernel``), so this reset has nothing to collect; the
+# ``%reset -f`` magic would also run two full garbage collections, a tenth of a second each.
+_PREAMBLE = ("get_ipython().reset(new_session=False)\n"
+             "%config InlineBackend.print_figure_kwargs = {'bbox_inches': None}")
 
 
-def _with_preamble(path: str, titel: str = ""):
+@cache
+def _source(path: str, modified: int):
+    """The notebook as written, read by papermill once per process (again when it changes)."""
+    from papermill.iorw import load_notebook_node
+
+    return load_notebook_node(path)
+
+
+def _prepared(task: Task):
+    """The notebook to execute: its parameters injected by papermill, after the preamble, with
+    the page's title."""
+    import copy
+
     import nbformat
+    from papermill.execute import prepare_notebook_metadata
+    from papermill.parameterize import parameterize_notebook
 
-    notebook = nbformat.read(path, as_version=4)
-    notebook.metadata["title"] = titel  # the exported page's <title>
-    cell = nbformat.v4.new_code_cell(_PREAMBLE, id="voorbereiding")
-    notebook.cells.insert(0, cell)
-    return notebook
+    notebook = copy.deepcopy(_source(task.notebook, os.stat(task.notebook).st_mtime_ns))
+    notebook.metadata["title"] = task.titel  # the exported page's <title>
+    notebook.cells.insert(0, nbformat.v4.new_code_cell(_PREAMBLE, id="voorbereiding",
+                                                       metadata={"tags": []}))
+    notebook = parameterize_notebook(notebook, task.parameters, kernel_name="python3")
+    for cell in notebook.cells:  # papermill gives its parameters cell a random id
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell["id"] = "ingevoegde-parameters"
+    return prepare_notebook_metadata(notebook, task.notebook, "")
 
 
 @cache
 def _exporter():
+    """One HTML exporter per process, on the project's template, validating the notebook once
+    (after its preprocessors) rather than after each of them."""
     from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
-    return HTMLExporter(template_name="rapport", extra_template_basedirs=[str(TEMPLATES_DIR)],
-                        exclude_input=True, exclude_input_prompt=True,
-                        exclude_output_prompt=True)
+    class Exporter(HTMLExporter):
+        """nbconvert's HTML exporter without its last pass of the page through BeautifulSoup,
+        which adds an English alt text to images without one and tab stops to JupyterLab's
+        cells: the template gives every chart its own alt text and has no such cells."""
+
+        def from_notebook_node(self, nb, resources=None, **kw):
+            language = nb.metadata.get("language_info", {})
+            self.register_filter("highlight_code", Highlight2HTML(
+                pygments_lexer=language.get("pygments_lexer", language.get("name")),
+                parent=self))
+            resources = self._init_resources(resources)
+            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return Exporter(template_name="rapport", extra_template_basedirs=[str(TEMPLATES_DIR)],
+                    exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+                    optimistic_validation=True)
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")  # the colours of a kernel's traceback
 
 
+def _run(notebook) -> None:
+    """Execute the notebook's cells in this process's kernel with nbclient, cell by cell as
+    papermill does, without papermill's bookkeeping (the notebook written and validated before
+    and after)."""
+    from nbclient import NotebookClient
+
+    client = NotebookClient(notebook, km=worker_kernel(), kernel_name="python3",
+                            startup_timeout=60, record_timing=False)
+    try:
+        with client.setup_kernel():
+            for index, cell in enumerate(notebook.cells):
+                client.execute_cell(cell, index)
+            reply = client.wait_for_reply(client.kc.kernel_info())
+            notebook.metadata["language_info"] = reply["content"]["language_info"]
+    finally:
+        if client.kc is not None:
+            client.kc.stop_channels()
+
+
+def _write_notebook(notebook, path: Path) -> None:
+    """The executed notebook as it ran (nbformat's JSON, without validating it once more)."""
+    from nbformat import v4
+
+    path.write_text(v4.writes(notebook), encoding="utf-8")
+
+
 def execute(task: Task, folder: str) -> Outcome:
-    """Execute one notebook with papermill in this process's kernel; a kernel that fails to
-    start is retried once."""
+    """Execute one notebook in this process's kernel, its parameters injected by papermill, and
+    write it and its HTML page; a kernel that fails to start is retried once."""
     global _kernel
-    import papermill
 
     start = time.perf_counter()
     executed = Path(folder) / "notebooks" / f"{Path(task.html).stem}.ipynb"
     attempts = 0
     while True:
         attempts += 1
+        notebook = _prepared(task)
         try:
-            papermill.execute_notebook(_with_preamble(task.notebook, task.titel), str(executed),
-                                       parameters=task.parameters,
-                                       kernel_name="python3", progress_bar=False,
-                                       log_output=False, km=worker_kernel(),
-                                       request_save_on_cell_execute=False)
+            _run(notebook)
             break
         except Exception as error:
             if attempts == 1 and _kernel_failed_to_start(error):
                 _kernel = None
                 continue
+            _write_notebook(notebook, executed)
             message = _ANSI.sub("", str(error)).strip().splitlines()
             return Outcome(task.naam, task.html, "mislukt", time.perf_counter() - start,
                            message[-1] if message else type(error).__name__, attempts)
+    _write_notebook(notebook, executed)
+    _write_html(notebook, Path(folder) / task.html)
     return Outcome(task.naam, task.html, "gelukt", time.perf_counter() - start, None, attempts)
 
 
+def _write_html(notebook, path: Path) -> None:
+    body, _ = _exporter().from_notebook_node(notebook)
+    path.write_text(body, encoding="utf-8")
+
+
 def export_html(outcome: Outcome, folder: Path) -> None:
-    """The executed notebook as HTML without code (done by the parent process, so the workers
-    go on with the next notebook meanwhile)."""
+    """An executed notebook in ``folder/notebooks`` as its HTML page without code."""
     import nbformat
 
     start = time.perf_counter()
     executed = folder / "notebooks" / f"{Path(outcome.html).stem}.ipynb"
-    notebook = nbformat.read(executed, as_version=4)
-    for cell in notebook.cells:  # papermill gives its parameters cell a random id
-        if "injected-parameters" in cell.metadata.get("tags", []):
-            cell["id"] = "ingevoegde-parameters"
-    body, _ = _exporter().from_notebook_node(notebook)
-    (folder / outcome.html).write_text(body, encoding="utf-8")
+    _write_html(nbformat.read(executed, as_version=4), folder / outcome.html)
     outcome.seconden += time.perf_counter() - start
 
 
@@ -245,8 +320,8 @@ def execute_all(todo: list[Task], folder: Path, pool: ProcessPoolExecutor) -> li
             task = futures[future]
             outcome = Outcome(task.naam, task.html, "mislukt", 0.0,
                               f"{type(error).__name__}: {error}")
-        if outcome.status == "gelukt":
-            export_html(outcome, folder)
+        if outcome.status == "gelukt" and not (folder / outcome.html).exists():
+            export_html(outcome, folder)  # a notebook executed without its page
         outcomes.append(outcome)
         report(outcome)
     order = {task.html: number for number, task in enumerate(todo)}
