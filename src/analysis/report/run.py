@@ -81,7 +81,8 @@ def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Pa
     made_on = dt.datetime.now()
     kader = load_kader(kader_name)
     kies_provincie(provincie)
-    periode_argument(periode)
+    if periode_argument(periode) and datum is not None:
+        check_datum(periode_argument(periode), datum, kader.uitloop_dagen)
     if jobs < 1:
         raise Refused(f"--jobs: verwacht minstens 1, niet {jobs}")
     letters = load_letters(raw) if config_path(raw).is_file() else None
