@@ -279,7 +279,7 @@ def test_a_newer_failed_attempt_is_mentioned_an_older_one_not(copy):
     write_overzicht(reports)
     page = read(reports / "index.html")
     assert "1e helft 2024: de poging van" in page.shown
-    assert "de gepubliceerde versie hierboven is ouder" in page.shown
+    assert "de gepubliceerde versie in de tabel is ouder" in page.shown
     assert "2e helft 2023: de poging van 1 januari 2000 om 00.00 uur is mislukt" in page.shown
     assert "er is nog geen gepubliceerde versie" in page.shown
     assert "1e helft 2025: de poging" not in page.shown

@@ -198,7 +198,7 @@ def _failed_attempts(reports: Path, published: dict[str, dt.datetime]) -> list[d
                                                                           microsecond=0):
             continue
         after = ("er is nog geen gepubliceerde versie" if periode not in published
-                 else "de gepubliceerde versie hierboven is ouder")
+                 else "de gepubliceerde versie in de tabel is ouder")
         lines.append({"tekst": f"{periode_tekst(periode)}: de poging van "
                                f"{datum_tekst(moment.date())} om {moment:%H.%M} uur is mislukt "
                                f"en niet gepubliceerd; {after}.",
