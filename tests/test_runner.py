@@ -35,7 +35,8 @@ def test_every_report_is_published_with_its_record(published_run):
     assert (published / "overzicht.html").is_file()
     assert (published / "GS-samenvatting-2024-H1.xlsx").is_file()
     index = (published / "index.html").read_text()
-    assert index.count('.html">') == 13 and "(mislukt)" not in index
+    assert index.count('.html">') - index.count('href="../index.html"') == 13
+    assert "(mislukt)" not in index
     assert 'href="GS-samenvatting-2024-H1.xlsx"' in index
     assert len(list((published / "brieven").glob("Brief 2024-H1 *.docx"))) == 12
     assert 'href="brieven/Brief%202024-H1%20De%20Wolden.docx"' in index
@@ -105,20 +106,17 @@ def test_the_same_inputs_give_the_same_html(published_run, tmp_path):
 
 
 def test_the_index_page_escapes_what_it_shows(tmp_path):
-    import pandas as pd
-
-    from analysis.report.brieven.write import Brieven
     from analysis.report.index import index_html
-    from analysis.report.notebooks import Outcome
 
-    letter = tmp_path / "brieven" / "Brief 2024-H1 <b>.docx"
-    beoordeling = pd.DataFrame({"periode": ["2024-H1"], "gemeente_naam": ["<i>Assen</i>"],
-                                "kleur": ["red;background:url(x)"],
-                                "oordeel_label": ["<script>alert(1)</script>"]})
-    page = index_html("2024-H1", "Drenthe", "Drenthe & co",
-                      [Outcome("<i>Assen</i>", "gemeente-GM0106.html", "gelukt", 1.0)],
-                      beoordeling, Brieven([letter], [], ["<img src=x onerror=alert(1)>"]),
-                      tmp_path, "GS-samenvatting-2024-H1.xlsx")
+    (tmp_path / "brieven").mkdir()
+    (tmp_path / "brieven" / "Brief 2024-H1 <b>.docx").write_bytes(b"")
+    record = {"periode": "2024-H1", "provincie": "Drenthe", "beoordelingskader": "Drenthe & co",
+              "notebooks": [{"naam": "<i>Assen</i>", "html": "gemeente-GM0106.html",
+                             "status": "gelukt", "oordeel": "<script>alert(1)</script>",
+                             "kleur": "red;background:url(x)"}],
+              "brieven": {"opmerkingen": ["<img src=x onerror=alert(1)>"]},
+              "gemaakt_op": "2026-12-01T08:00:00"}
+    page = index_html(record, tmp_path)
     assert "<script>" not in page and "<img" not in page and "<i>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "Drenthe &amp; co" in page
     assert "background:#ffffff" in page and "url(x)" not in page

@@ -107,11 +107,20 @@ def prognose(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def _datum(value: str | None) -> dt.date | None:
+    """The date of a ``--datum`` argument; None when not given."""
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        raise Refused(f"--datum: '{value}' is geen datum (verwacht bijvoorbeeld "
+                      "2024-11-19)") from None
+
+
 def run(args: argparse.Namespace) -> int:
     from analysis.report.run import run as run_all
 
     result = run_all(args.periode, args.provincie, args.jobs, args.raw, args.processed,
-                     args.reports, args.kader, args.bron_verdwenen_toestaan)
+                     args.reports, args.kader, args.bron_verdwenen_toestaan, _datum(args.datum))
     failed = result.mislukt
     print(f"Rapportages {result.provincie} {result.periode}: "
           f"{len(result.outcomes) - len(failed)} gelukt, {len(failed)} mislukt; "
@@ -136,13 +145,18 @@ def excel(args: argparse.Namespace) -> int:
     from analysis.domain.gemeenten import kies_provincie
     from analysis.domain.periods import kies_periode
     from analysis.report.gs_samenvatting import write_summary
+    from analysis.report.index import workbook_name
+    from analysis.report.run import record_step
 
     result = _result(args)
     periode = kies_periode(args.periode, result.periodes, result.laatste_volledige)
     provincie, _ = kies_provincie(args.provincie, result.gemeenten)
-    path = write_summary(args.reports / periode / f"GS-samenvatting-{periode}.xlsx", result,
-                         periode, provincie)
-    print(f"Samenvatting geschreven: {path} (beoordelingskader {result.kader_naam})")
+    path = record_step(args.reports, periode, provincie, result, "excel",
+                       lambda: write_summary(args.reports / periode / workbook_name(periode),
+                                             result, periode, provincie),
+                       lambda written: {"samenvatting": written.name})
+    print(f"Samenvatting geschreven: {path} (beoordelingskader {result.kader_naam}); "
+          f"{args.reports / periode / 'index.html'} bijgewerkt")
     return ExitCode.OK
 
 
@@ -152,19 +166,16 @@ def brieven(args: argparse.Namespace) -> int:
     from analysis.domain.gemeenten import kies_provincie
     from analysis.domain.periods import datum_tekst, kies_periode, peildatum
     from analysis.report.brieven.template import default_template
-    from analysis.report.brieven.write import load_letters, write_brieven
+    from analysis.report.brieven.write import Brieven, load_letters, write_brieven
     from analysis.report.publish import staged
+    from analysis.report.run import check_datum, letters_record, record_step
 
     if args.sjabloon_opslaan:
         content = default_template(args.soort)
         write_atomic(args.sjabloon_opslaan, lambda path: path.write_bytes(content))
         print(f"Standaardsjabloon ({args.soort}) geschreven: {args.sjabloon_opslaan}")
         return ExitCode.OK
-    try:
-        datum = dt.date.fromisoformat(args.datum) if args.datum else dt.date.today()
-    except ValueError:
-        raise Refused(f"--datum: '{args.datum}' is geen datum (verwacht bijvoorbeeld "
-                      "2024-11-19)") from None
+    datum = _datum(args.datum) or dt.date.today()
     adressering, templates = load_letters(args.raw, args.sjabloon)
     result = _result(args)
     periode = kies_periode(args.periode, result.periodes, result.laatste_volledige)
@@ -173,18 +184,22 @@ def brieven(args: argparse.Namespace) -> int:
         raise Refused(f"--periode: {periode} loopt nog: het COA-overzicht van de peildatum "
                       f"{datum_tekst(closing)} ontbreekt; een brief volgt als de "
                       "afsluitende cijfers er zijn")
-    if datum < closing:
-        raise Refused(f"--datum: een brief over {periode} kan niet gedateerd zijn vóór de "
-                      f"peildatum {datum_tekst(closing)}")
+    check_datum(periode, datum, result.uitloop_dagen)
     provincie, codes = kies_provincie(adressering.provincie, result.gemeenten)
     final = args.reports / periode / "brieven"
-    with staged(final) as attempt:
-        made = write_brieven(attempt.folder, result.table("beoordeling"), periode, codes,
-                             adressering, templates, datum, result.table("taakstelling"),
-                             result.norm, result.table("besluiten"))
+
+    def write() -> Brieven:
+        with staged(final) as attempt:
+            return write_brieven(attempt.folder, result.table("beoordeling"), periode, codes,
+                                 adressering, templates, datum, result.table("taakstelling"),
+                                 result.norm, result.table("besluiten"))
+
+    made = record_step(args.reports, periode, provincie, result, "brieven", write,
+                       lambda made: {"brieven": letters_record(made, datum)})
     kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(made.soorten.items()))
     print(f"Brieven {provincie} {periode}: {len(made.bestanden)} .docx ({kinds}), "
-          f"{len(made.pdf)} PDF in {final} (beoordelingskader {result.kader_naam})")
+          f"{len(made.pdf)} PDF in {final} (beoordelingskader {result.kader_naam}); "
+          f"{args.reports / periode / 'index.html'} bijgewerkt")
     for note in made.opmerkingen:
         print(f"  - let op: {note}")
         if getattr(note, "detail", None):

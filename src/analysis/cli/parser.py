@@ -99,6 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--provincie", default="Drenthe", help="standaard: Drenthe")
     run.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                      help="aantal notebooks tegelijk (standaard: aantal processorkernen)")
+    run.add_argument("--datum", help="datum van de brieven, bijvoorbeeld 2024-11-19; niet vóór "
+                                     "de peildatum van de periode (standaard: vandaag)")
     writes_reports(run)
     computes(run)
     allows_vanished(run)

@@ -1,22 +1,33 @@
-"""The run's ``index.html``: every report with its rating, the GS workbook and the letters,
-rendered from ``templates/index.html.j2`` with every value escaped. It shows short Dutch notes
-only; errors and paths are for ``run.json``."""
+"""The index pages: one per period folder (every report with its rating, the GS workbook and
+the letters) and ``reports/index.html`` across every published period.
+
+Both are rendered from what the folders hold, ``run.json`` and the files beside it, so they stay
+true whichever command last wrote there; every value is escaped by Jinja. They show short Dutch
+notes only; errors and paths are for ``run.json``."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import re
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from urllib.parse import quote
 
-import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from analysis.atomic import write_atomic
 from analysis.config import TEMPLATES_DIR
-from analysis.report.brieven.write import Brieven
-from analysis.report.notebooks import Outcome
+from analysis.domain.periods import MONTHS_NL, datum_tekst, periode_einde, periode_tekst
 
+INDEX = "index.html"
+RECORD = "run.json"
+OVERVIEW = "overzicht.html"
+ABOUT = "toezicht huisvesting vergunninghouders"
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+_PERIOD = re.compile(r"(?:19|20)\d{2}-H[12]")
+_FAILED = re.compile(rf"(?P<periode>{_PERIOD.pattern})\.mislukt-(?P<tijd>\d{{8}}-\d{{4}})(-\d+)?")
 
 
 @cache
@@ -29,28 +40,189 @@ def _link(path: Path, folder: Path) -> str:
     return quote(path.relative_to(folder).as_posix())
 
 
-def index_html(periode: str, provincie: str, kader: str, outcomes: list[Outcome],
-               beoordeling: pd.DataFrame, brieven: Brieven, folder: Path,
-               samenvatting: str | None, mislukt: str | None = None) -> str:
-    """The index page of one run, whose output lies in ``folder``; ``samenvatting`` is the
-    workbook's name (None: not made), ``mislukt`` a line saying why this attempt was not
-    published."""
-    rows = beoordeling[beoordeling["periode"] == periode].set_index("gemeente_naam")
-    reports = []
-    for outcome in outcomes:
-        row = rows.loc[outcome.naam] if outcome.naam in rows.index else None
-        colour = str(row["kleur"]) if row is not None else ""
-        reports.append({"naam": outcome.naam, "html": quote(outcome.html),
-                        "gelukt": outcome.status == "gelukt",
-                        "oordeel": str(row["oordeel_label"]) if row is not None else "",
-                        "kleur": colour if _COLOUR.fullmatch(colour) else "#ffffff"})
-    pdfs = {path.with_suffix(".docx") for path in brieven.pdf}
+def workbook_name(periode: str) -> str:
+    """The GS workbook's file name in a period folder."""
+    return f"GS-samenvatting-{periode}.xlsx"
+
+
+def _moment(text: object) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(str(text))
+    except ValueError:
+        return None
+
+
+def _made_on(record: dict, folder: Path) -> dt.datetime:
+    """When the run (or the first step on its own) made this folder; for a record from before
+    that was noted, when its ``run.json`` was written."""
+    return (_moment(record.get("gemaakt_op"))
+            or dt.datetime.fromtimestamp((folder / RECORD).stat().st_mtime))
+
+
+def _definitief(record: dict) -> bool:
+    """Whether the period's closing figures were in the data the folder was made from."""
+    if "volledig" in record:
+        return bool(record["volledig"])
+    latest = (record.get("berekening") or {}).get("periodes", {}).get("laatste_volledige")
+    return bool(latest) and str(record["periode"]) <= str(latest)
+
+
+def _cijfers_tot(record: dict) -> str:
+    """'juni 2024': the last month with figures for the period (of the data it was made from;
+    a period that has ended, its last month)."""
+    until = _moment((record.get("berekening") or {}).get("cijfers_tot"))
+    if until is None:
+        return ""
+    last = min(until.date(), periode_einde(record["periode"])) - dt.timedelta(days=1)
+    return f"{MONTHS_NL[last.month - 1]} {last.year}"
+
+
+def _later_steps(record: dict) -> list[str]:
+    """One Dutch line per product made again on its own after the run."""
+    lines = []
+    for step in record.get("bijgewerkt", []):
+        moment = _moment(step.get("tijd"))
+        when = f" op {datum_tekst(moment.date())}" if moment else ""
+        what = {"brieven": "De brieven zijn", "excel": "De Excel-samenvatting is"}.get(
+            step.get("onderdeel"), "Een onderdeel is")
+        extra = [f"beoordelingskader {step['beoordelingskader']}"] \
+            if step.get("beoordelingskader") else []
+        if step.get("datum") and _moment(step["datum"]):
+            extra.append(f"gedateerd {datum_tekst(_moment(step['datum']).date())}")
+        lines.append(f"{what} apart gemaakt{when}"
+                     + (f" ({', '.join(extra)})" if extra else "") + ".")
+    return lines
+
+
+def _banner(record: dict) -> str:
+    """One Dutch line on the index page of an attempt that was not published."""
+    if record.get("gepubliceerd", True):
+        return ""
+    notebooks = record.get("notebooks", [])
+    names = {entry.get("naam") for entry in notebooks}
+    failed = sum(entry.get("status") != "gelukt" for entry in notebooks)
+    parts = [f"{failed} van {len(notebooks)} rapportages mislukt"] if failed else []
+    parts += [f"{entry['onderdeel']} niet gemaakt" for entry in record.get("mislukt", [])
+              if entry.get("onderdeel") not in names]
+    return f"Deze poging is niet gepubliceerd: {'; '.join(parts)}. Details staan in run.json."
+
+
+def index_html(record: dict, folder: Path) -> str:
+    """The index page of the period folder ``folder``, from its record (what ``run.json``
+    holds) and the files in it: a workbook or letter is linked only when it is there."""
+    periode = str(record["periode"])
+    reports = [{"naam": entry["naam"], "html": quote(str(entry["html"])),
+                "gelukt": entry.get("status") == "gelukt",
+                "oordeel": str(entry.get("oordeel") or ""),
+                "kleur": str(entry.get("kleur") or "#ffffff")
+                if _COLOUR.fullmatch(str(entry.get("kleur") or "")) else "#ffffff"}
+               for entry in record.get("notebooks", [])]
+    workbook = folder / (record.get("samenvatting") or workbook_name(periode))
     letters = [{"naam": path.stem, "docx": _link(path, folder),
-                "pdf": _link(path.with_suffix(".pdf"), folder) if path in pdfs else ""}
-               for path in brieven.bestanden]
-    notes = [f"{note}; zie run.json" if getattr(note, "detail", None) else note
-             for note in brieven.opmerkingen]
+                "pdf": _link(path.with_suffix(".pdf"), folder)
+                if path.with_suffix(".pdf").is_file() else ""}
+               for path in sorted((folder / "brieven").glob("*.docx"))]
+    made = record.get("brieven") or {}
     return _environment().get_template("index.html.j2").render(
-        periode=periode, provincie=provincie, kader=kader, rapporten=reports,
-        samenvatting=quote(samenvatting) if samenvatting else "", brieven=letters,
-        opmerkingen=notes, mislukt=mislukt or "")
+        titel=f"{record['provincie']}, {periode_tekst(periode)} — {ABOUT}",
+        provincie=record["provincie"], periode=periode_tekst(periode),
+        kader=record.get("beoordelingskader", ""),
+        gemaakt_op=datum_tekst(_made_on(record, folder).date()),
+        cijfers_tot=_cijfers_tot(record), definitief=_definitief(record), rapporten=reports,
+        samenvatting=_link(workbook, folder) if workbook.is_file() else "", brieven=letters,
+        opmerkingen=[str(note) for note in made.get("opmerkingen", [])],
+        bijgewerkt=_later_steps(record), mislukt=_banner(record))
+
+
+def read_record(folder: Path) -> dict | None:
+    """What ``run.json`` in ``folder`` holds; None when there is none or it cannot be read."""
+    try:
+        record = json.loads((folder / RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) and "periode" in record else None
+
+
+def write_record(folder: Path, record: dict) -> None:
+    """``run.json`` and ``index.html`` of one period folder, each written atomically."""
+    text = json.dumps(record, indent=2, ensure_ascii=False)
+    write_atomic(folder / RECORD, lambda path: path.write_text(text, encoding="utf-8"))
+    page = index_html(record, folder)
+    write_atomic(folder / INDEX, lambda path: path.write_text(page, encoding="utf-8"))
+
+
+@dataclass
+class _Period:
+    """One row of the index across periods."""
+
+    periode: str
+    tekst: str
+    definitief: bool
+    gemaakt_op: str
+    provincie: str
+    kader: str
+    rapporten: int
+    index: str
+    overzicht: str
+    samenvatting: str
+
+
+def _row(folder: Path, record: dict) -> _Period:
+    periode = folder.name
+    workbook = folder / (record.get("samenvatting") or workbook_name(periode))
+    link = quote(periode)
+    return _Period(
+        periode=periode, tekst=periode_tekst(periode), definitief=_definitief(record),
+        gemaakt_op=datum_tekst(_made_on(record, folder).date()),
+        provincie=str(record.get("provincie", "")), kader=str(record.get("beoordelingskader", "")),
+        rapporten=sum(entry.get("status") == "gelukt" for entry in record.get("notebooks", [])),
+        index=f"{link}/{INDEX}",
+        overzicht=f"{link}/{OVERVIEW}" if (folder / OVERVIEW).is_file() else "",
+        samenvatting=f"{link}/{quote(workbook.name)}" if workbook.is_file() else "")
+
+
+def _failed_attempts(reports: Path, published: dict[str, dt.datetime]) -> list[dict]:
+    """The latest failed attempt per period, where it is newer than the published folder."""
+    latest: dict[str, tuple[dt.datetime, Path]] = {}
+    for entry in reports.iterdir():
+        found = _FAILED.fullmatch(entry.name)
+        if not found or not entry.is_dir():
+            continue
+        moment = dt.datetime.strptime(found["tijd"], "%Y%m%d-%H%M")
+        if found["periode"] not in latest or (moment, entry.name) > (
+                latest[found["periode"]][0], latest[found["periode"]][1].name):
+            latest[found["periode"]] = (moment, entry)
+    lines = []
+    for periode, (moment, entry) in sorted(latest.items(), reverse=True):
+        if periode in published and moment < published[periode].replace(second=0,
+                                                                          microsecond=0):
+            continue
+        after = ("er is nog geen gepubliceerde versie" if periode not in published
+                 else "de gepubliceerde versie in de tabel is ouder")
+        lines.append({"tekst": f"{periode_tekst(periode)}: de poging van "
+                               f"{datum_tekst(moment.date())} om {moment:%H.%M} uur is mislukt "
+                               f"en niet gepubliceerd; {after}.",
+                      "index": f"{quote(entry.name)}/{INDEX}"
+                      if (entry / INDEX).is_file() else ""})
+    return lines
+
+
+def overzicht_html(reports: Path) -> str:
+    """The index across periods of the reports folder, newest period first."""
+    rows, published = [], {}
+    folders = [entry for entry in reports.iterdir() if _PERIOD.fullmatch(entry.name)
+               and entry.is_dir()] if reports.is_dir() else []
+    for folder in sorted(folders, key=lambda entry: entry.name, reverse=True):
+        record = read_record(folder)
+        if record is not None and record.get("periode") == folder.name:
+            rows.append(_row(folder, record))
+            published[folder.name] = _made_on(record, folder)
+    return _environment().get_template("overzicht_perioden.html.j2").render(
+        titel=f"Alle perioden — {ABOUT}", perioden=rows,
+        pogingen=_failed_attempts(reports, published) if reports.is_dir() else [])
+
+
+def write_overzicht(reports: Path) -> None:
+    """``reports/index.html``, written atomically."""
+    page = overzicht_html(reports)
+    write_atomic(reports / INDEX, lambda path: path.write_text(page, encoding="utf-8"))

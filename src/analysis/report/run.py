@@ -5,7 +5,8 @@ settings and template first; the period and the province's municipalities agains
 it has been read and computed in memory. Only then are the processed tables written, and the
 products made from them: an HTML report per municipality and the province overview (notebooks
 executed with papermill), the GS workbook, the letters, ``index.html`` and ``run.json`` (inputs'
-hashes, package versions, timings per step, the outcome per notebook, what failed). They are
+hashes, package versions, timings per step, the outcome per notebook, what failed), and
+``reports/index.html`` across the periods afresh. They are
 written into a staging folder that replaces ``reports/<periode>/`` only when the overview, every
 municipal report, the workbook and the letters were made; otherwise the previous folder stays
 and the attempt is kept beside it (see ``publish``). A lock refuses a second run on the same
@@ -15,7 +16,6 @@ reports folder.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 import time
 from collections.abc import Callable
@@ -24,8 +24,10 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TypeVar
 
+import pandas as pd
+
 from analysis import storage
-from analysis.atomic import WriteFailed
+from analysis.atomic import WriteFailed, writing
 from analysis.compute import resultaat
 from analysis.compute.bereken import Invoer, compute, manifest
 from analysis.compute.kader import load_kader
@@ -39,7 +41,7 @@ from analysis.report.brieven.pdf import Note
 from analysis.report.brieven.settings import config_path
 from analysis.report.brieven.write import Brieven, load_letters, write_brieven
 from analysis.report.gs_samenvatting import write_summary
-from analysis.report.index import index_html
+from analysis.report.index import RECORD, read_record, workbook_name, write_overzicht, write_record
 from analysis.report.notebooks import Outcome, execute_all, tasks, worker_pool
 from analysis.report.publish import Lock, clear_leftovers, staged
 
@@ -68,15 +70,19 @@ class RunResult:
 
 
 def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Path,
-        reports: Path, kader_name: str, bron_verdwenen_toestaan: bool = False) -> RunResult:
-    """The whole run. Bad arguments raise (``Refused``, ``KaderError``, ``InputError``) before
-    anything is written; ``RunLocked`` when another run holds the lock; ``WriteFailed`` when
-    the system refuses a write, with nothing half-made published."""
+        reports: Path, kader_name: str, bron_verdwenen_toestaan: bool = False,
+        datum: dt.date | None = None) -> RunResult:
+    """The whole run; ``datum`` dates the letters (default today). Bad arguments raise
+    (``Refused``, ``KaderError``, ``InputError``) before anything is written; ``RunLocked``
+    when another run holds the lock; ``WriteFailed`` when the system refuses a write, with
+    nothing half-made published."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
+    made_on = dt.datetime.now()
     kader = load_kader(kader_name)
     kies_provincie(provincie)
-    periode_argument(periode)
+    if periode_argument(periode) and datum is not None:
+        check_datum(periode_argument(periode), datum, kader.uitloop_dagen)
     if jobs < 1:
         raise Refused(f"--jobs: verwacht minstens 1, niet {jobs}")
     letters = load_letters(raw) if config_path(raw).is_file() else None
@@ -91,6 +97,9 @@ def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Pa
         periode = kies_periode(periode, sorted(stand["periode"].unique()),
                                laatste_volledige(stand))
         provincie, codes = kies_provincie(provincie, stand["gemeente_code"].unique().tolist())
+        letters_date = datum or dt.date.today()
+        if datum is not None:
+            check_datum(periode, datum, kader.uitloop_dagen)
         storage.write_ingested(mirror, processed)
         storage.write_computed(tables, manifest(invoer, kader, tables), processed)
         result = resultaat.load(processed)
@@ -102,23 +111,24 @@ def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Pa
             step = time.perf_counter()
             outcomes = execute_all(tasks(periode, provincie, codes, processed), folder, pool)
             timings["notebooks"] = time.perf_counter() - step
-            workbook = f"GS-samenvatting-{periode}.xlsx"
+            workbook = workbook_name(periode)
             if not _made(failures, "Excel-samenvatting",
                          lambda: write_summary(folder / workbook, result, periode, provincie)):
                 workbook = None
             step = time.perf_counter()
             made = _made(failures, "brieven", lambda: _letters(
-                letters, folder, result, periode, codes, provincie, raw)) or Brieven()
+                letters, folder, result, periode, codes, provincie, raw, letters_date)) \
+                or Brieven()
             timings["brieven"] = time.perf_counter() - step
             attempt.mislukt = [outcome.naam for outcome in outcomes
                                if outcome.status != "gelukt"] + list(failures)
-            banner = _banner(outcomes, list(failures)) if attempt.mislukt else None
-            (folder / "index.html").write_text(
-                index_html(periode, provincie, kader.naam, outcomes, tables["beoordeling"],
-                           made, folder, workbook, banner), encoding="utf-8")
             timings["totaal"] = time.perf_counter() - started
+            ratings = tables["beoordeling"][tables["beoordeling"]["periode"] == periode] \
+                .set_index("gemeente_naam")
             record = {
                 "periode": periode, "provincie": provincie, "beoordelingskader": kader.naam,
+                "gemaakt_op": made_on.isoformat(timespec="seconds"),
+                "volledig": is_volledig(stand, periode),
                 "gepubliceerd": not attempt.mislukt,
                 "mislukt": [{"onderdeel": outcome.naam, "fout": outcome.fout}
                             for outcome in outcomes if outcome.status != "gelukt"]
@@ -130,18 +140,90 @@ def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Pa
                             **{name: version(name) for name in PACKAGES}},
                 "tijden_seconden": {k: round(v, 2) for k, v in timings.items()},
                 "notebooks": [asdict(outcome) | {"seconden": round(outcome.seconden, 2)}
-                              for outcome in outcomes],
-                "brieven": {"docx": len(made.bestanden), "pdf": len(made.pdf),
-                            "opmerkingen": made.opmerkingen,
-                            "details": [note.detail for note in made.opmerkingen
-                                        if getattr(note, "detail", None)]},
+                              | _rating(ratings, outcome.naam) for outcome in outcomes],
+                "samenvatting": workbook,
+                "brieven": letters_record(made, letters_date),
             }
-            (folder / "run.json").write_text(json.dumps(record, indent=2, ensure_ascii=False),
-                                             encoding="utf-8")
+            write_record(folder, record)
+        _refresh_overview(reports)
     final = reports / periode
     return RunResult(periode, provincie, attempt.bewaard or final, timings["totaal"], outcomes,
                      made, list(failures), not attempt.mislukt,
                      final if attempt.bewaard and final.is_dir() else None)
+
+
+def check_datum(periode: str, datum: dt.date, uitloop_dagen: int) -> None:
+    """Refuse a letters' date before the peildatum that closes ``periode``."""
+    closing = peildatum(periode, uitloop_dagen)
+    if datum < closing:
+        raise Refused(f"--datum: een brief over {periode} kan niet gedateerd zijn vóór de "
+                      f"peildatum {datum_tekst(closing)}")
+
+
+def _rating(ratings: pd.DataFrame, naam: str) -> dict[str, str]:
+    """The rating a report shows, for the index page."""
+    if naam not in ratings.index:
+        return {}
+    row = ratings.loc[naam]
+    return {"oordeel": str(row["oordeel_label"]), "kleur": str(row["kleur"])}
+
+
+def letters_record(made: Brieven, datum: dt.date) -> dict:
+    """What ``run.json`` says of the letters: counts, their date, the notes as the index page
+    shows them and their technical details apart."""
+    return {"docx": len(made.bestanden), "pdf": len(made.pdf),
+            "datum": datum.isoformat() if made.bestanden else None,
+            "opmerkingen": [f"{note}; zie run.json" if getattr(note, "detail", None)
+                            else str(note) for note in made.opmerkingen],
+            "details": [note.detail for note in made.opmerkingen
+                        if getattr(note, "detail", None)]}
+
+
+def _refresh_overview(reports: Path) -> None:
+    with writing(reports):
+        write_overzicht(reports)
+
+
+def record_step(reports: Path, periode: str, provincie: str, result: resultaat.Berekening,
+                onderdeel: str, make: Callable[[], T], changes: Callable[[T], dict]) -> T:
+    """A product made on its own (``excel``, ``brieven``) into ``reports/<periode>/``: under
+    the reports' lock, ``make`` it; in the folder's ``run.json`` (a minimal one when no run
+    made the folder) set what ``changes`` says of it and note the step with its time; write
+    that and the folder's ``index.html`` afresh, and the index across periods. A folder of
+    another province, or whose ``run.json`` cannot be read, is refused before anything is
+    written."""
+    folder = reports / periode
+    with Lock(reports / ".lock"):
+        record = read_record(folder) if (folder / RECORD).exists() else _minimal(
+            periode, provincie, result)
+        if record is None or record.get("periode") != periode:
+            raise Refused(f"{folder / RECORD}: niet te lezen als verslag over {periode}; "
+                          "herstel of verwijder het bestand, of maak de periode opnieuw met "
+                          "'run'")
+        if record.get("provincie") != provincie:
+            raise Refused(f"{folder}: hierin staan de rapportages van {record.get('provincie')}"
+                          f", niet van {provincie}; kies een andere map met --reports")
+        made = make()
+        changed = changes(made)
+        record |= changed
+        step = {"onderdeel": onderdeel, "tijd": dt.datetime.now().isoformat(timespec="seconds"),
+                "beoordelingskader": result.kader_naam,
+                "berekend_op": result.manifest.get("berekend_op")}
+        if (changed.get("brieven") or {}).get("datum"):
+            step["datum"] = changed["brieven"]["datum"]
+        record.setdefault("bijgewerkt", []).append(step)
+        write_record(folder, record)
+        _refresh_overview(reports)
+    return made
+
+
+def _minimal(periode: str, provincie: str, result: resultaat.Berekening) -> dict:
+    """The record of a period folder no run made: what the computed result says of it."""
+    return {"periode": periode, "provincie": provincie,
+            "beoordelingskader": result.kader_naam,
+            "gemaakt_op": dt.datetime.now().isoformat(timespec="seconds"),
+            "volledig": is_volledig(result.table("stand"), periode), "gepubliceerd": True,
+            "mislukt": [], "berekening": result.manifest, "notebooks": []}
 
 
 def _made(failures: dict[str, str], name: str, make: Callable[[], T]) -> T | None:
@@ -156,27 +238,19 @@ def _made(failures: dict[str, str], name: str, make: Callable[[], T]) -> T | Non
         return None
 
 
-def _banner(outcomes: list[Outcome], steps: list[str]) -> str:
-    """One Dutch line on the index page of a failed attempt."""
-    failed = sum(outcome.status != "gelukt" for outcome in outcomes)
-    parts = [f"{failed} van {len(outcomes)} rapportages mislukt"] if failed else []
-    parts += [f"{step} niet gemaakt" for step in steps]
-    return f"Deze poging is niet gepubliceerd: {'; '.join(parts)}. Details staan in run.json."
-
-
 def _letters(letters, folder: Path, result: resultaat.Berekening, periode: str,
-             codes: list[str], provincie: str, raw: Path) -> Brieven:
-    """The letters of the run, or a note why there are none."""
+             codes: list[str], provincie: str, raw: Path, datum: dt.date) -> Brieven:
+    """The letters of the run dated ``datum``, or a note why there are none."""
     if letters is None:
         return Brieven(opmerkingen=[Note(f"brieven niet gemaakt: {config_path(raw).name} "
                                          "ontbreekt", f"verwacht: {config_path(raw)}")])
     closing = peildatum(periode, result.uitloop_dagen)
-    if not is_volledig(result.table("stand"), periode) or dt.date.today() < closing:
+    if not is_volledig(result.table("stand"), periode) or datum < closing:
         return Brieven(opmerkingen=[f"brieven niet gemaakt: {periode} loopt nog (het "
                                     f"COA-overzicht van de peildatum {datum_tekst(closing)} "
                                     "ontbreekt)"])
     made = write_brieven(folder / "brieven", result.table("beoordeling"), periode, codes,
-                         *letters, dt.date.today(), result.table("taakstelling"), result.norm,
+                         *letters, datum, result.table("taakstelling"), result.norm,
                          result.table("besluiten"))
     if letters[0].provincie != provincie:
         made.opmerkingen.append(f"brieven.toml is van provincie {letters[0].provincie}, "
