@@ -10,6 +10,7 @@ import matplotlib.image as mpimg
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.colors import to_hex
 
 from analysis.compute.beoordeling import beoordeel
 from analysis.compute.kader import load_kader
@@ -132,7 +133,7 @@ def test_the_alt_text_of_a_ranking_names_the_largest_backlog(stand, every_chart)
     per_10k = {c: -rows.at[c, "stand_eind"] / inwoners[c] * 10_000 for c in inwoners}
     worst = max(per_10k, key=per_10k.get)
     assert per_10k[worst] > 0
-    assert f"de grootste {NAMES[worst]}, {per_10k[worst]:.1f}".replace(".", ",") in text
+    assert f"de grootste heeft {NAMES[worst]}: {per_10k[worst]:.1f}".replace(".", ",") in text
 
 
 def test_a_running_half_year_says_so_in_its_alt_text(stand):
@@ -247,4 +248,17 @@ def test_the_reports_own_half_year_is_marked(stand):
     assert [w > 1 for w in widths] == [p == "2024-H1" for p in periods]
     bold = [label.get_text() for label in figure.axes[0].get_xticklabels()
             if label.get_fontweight() == "bold"]
-    assert bold == ["2024-H1"]
+    assert bold == ["1e helft\n2024"]  # as the letter writes it
+
+
+def test_the_ranking_keeps_the_sign_of_the_stand(computed):
+    """Below zero is an achterstand in every chart, the stand per 10,000 inhabitants too."""
+    from analysis.report import views
+
+    overzicht = views.provincie("Drenthe", "2024-H1", computed)
+    figure = charts.ranking(overzicht.beoordeling, overzicht.inwoners, "2024-H1").figure
+    bars = figure.axes[0].patches
+    widths = [bar.get_width() for bar in bars]
+    colours = {to_hex(bar.get_facecolor()).upper() for bar, w in zip(bars, widths, strict=True)
+               if w < 0}
+    assert min(widths) < 0 < max(widths) and colours == {charts.ACHTERSTAND}

@@ -109,12 +109,19 @@ def _tidy(axes) -> None:
     axes.set_axisbelow(True)
 
 
+def _periode_labels(axes, periodes) -> None:
+    """Tick labels with the half-years as the letter writes them ('1e helft' above '2024')."""
+    labels = ["\n".join(periode_tekst(p).rsplit(" ", 1)) for p in periodes]
+    axes.set_xticks(range(len(labels)), labels)
+
+
 def stand_verloop(stand: pd.DataFrame, naam: str, periode: str | None = None) -> Grafiek:
     """Stand at the end of every complete half-year: bars below zero (achterstand) and above
     (voorsprong); the report's own half-year (``periode``) marked."""
     rows = _complete(stand).sort_values("periode")
     figure, axes = _figure()
     bars = axes.bar(rows["periode"], rows["stand_eind"], color=_stand_colours(rows["stand_eind"]))
+    _periode_labels(axes, rows["periode"])
     _highlight(axes, bars, rows["periode"], periode)
     axes.bar_label(bars, padding=2, fontsize=8)
     axes.axhline(0, color="black", linewidth=0.8)
@@ -148,7 +155,7 @@ def taakstelling_realisatie(stand: pd.DataFrame, naam: str, periode: str | None 
     if "volledig" in rows and not rows["volledig"].all():
         axes.bar(0, 0, 0, color=REALISATIE, alpha=0.5, hatch="//", label="Realisatie tot nu toe")
     axes.plot(positions, rows["opgave"].clip(lower=0), "D", color=OPGAVE, label="Opgave")
-    axes.set_xticks(positions, rows["periode"])
+    _periode_labels(axes, rows["periode"])
     _highlight(axes, targets, rows["periode"], periode)
     _highlight(axes, bars, rows["periode"], periode)
     axes.set_title(f"{_tekst(naam)}: taakstelling, opgave en realisatie per halfjaar")
@@ -209,6 +216,7 @@ def heatmap(stand: pd.DataFrame, periode: str | None = None) -> Grafiek:
         if not np.isnan(value):
             axes.text(column, row, int(value), ha="center", va="center", fontsize=7)
     columns = list(table.columns)
+    _periode_labels(axes, columns)
     if periode in columns:
         at = columns.index(periode)
         axes.add_patch(Rectangle((at - 0.5, -0.5), 1, len(table), fill=False, edgecolor="black",
@@ -242,6 +250,7 @@ def provincie_totaal(stand: pd.DataFrame, provincie: str, periode: str | None = 
     totals = _complete(stand).groupby("periode")["stand_eind"].sum()
     figure, axes = _figure()
     bars = axes.bar(totals.index, totals.to_numpy(), color=_stand_colours(totals))
+    _periode_labels(axes, totals.index)
     _highlight(axes, bars, totals.index, periode)
     axes.bar_label(bars, padding=2, fontsize=8)
     axes.axhline(0, color="black", linewidth=0.8)
@@ -259,36 +268,37 @@ def provincie_totaal(stand: pd.DataFrame, provincie: str, periode: str | None = 
 
 
 def ranking(stand: pd.DataFrame, inwoners: pd.Series, periode: str) -> Grafiek:
-    """Municipalities ranked by backlog per 10,000 inhabitants at the end of the period (none
-    while the period is still running)."""
+    """Municipalities ranked by their stand per 10,000 inhabitants at the end of the period
+    (none while the period is still running); below zero an achterstand, as in every chart."""
     rows = _complete(stand)
     rows = rows[rows["periode"] == periode].set_index("gemeente_code")
-    per_10k = (-rows["stand_eind"] / inwoners.reindex(rows.index) * 10_000).rename("per_10k")
-    order = per_10k.sort_values()
+    per_10k = (rows["stand_eind"] / inwoners.reindex(rows.index) * 10_000).rename("per_10k")
+    order = per_10k.sort_values(ascending=False)
     names = rows.loc[order.index, "gemeente_naam"].map(_tekst)
     figure, axes = _figure(7, 0.3 * len(order) + 1.5)
-    axes.barh(names, order, color=[ACHTERSTAND if v > 0 else VOORSPRONG for v in order])
+    axes.barh(names, order, color=[ACHTERSTAND if v < 0 else VOORSPRONG for v in order])
     axes.axvline(0, color="black", linewidth=0.8)
-    axes.set_xlabel("Achterstand per 10.000 inwoners (negatief = voorsprong)")
-    axes.set_title(f"Achterstand per 10.000 inwoners, eind {periode_tekst(periode)}")
+    axes.set_xlabel("Stand per 10.000 inwoners (onder nul = achterstand)")
+    axes.set_title(f"Stand per 10.000 inwoners, eind {periode_tekst(periode)}")
     axes.grid(axis="x", color="#dddddd", linewidth=0.6)
     if rows.empty:
         axes.text(0.5, 0.5, "Nog geen stand aan het eind: het halfjaar loopt nog.",
                   ha="center", va="center", transform=axes.transAxes)
         axes.set(xticks=[], yticks=[], xlabel="")
-    alt = (f"Liggend staafdiagram: achterstand per 10.000 inwoners per gemeente aan het eind van "
-           f"de {periode_tekst(periode)}")
+    alt = (f"Liggend staafdiagram: stand per 10.000 inwoners per gemeente aan het eind van "
+           f"de {periode_tekst(periode)} (onder nul een achterstand)")
     if rows.empty:
         return Grafiek(figure, f"{alt}: nog geen stand aan het eind, het halfjaar loopt nog.")
     known = order.dropna()
-    behind = known[known > 0]
+    behind = known[known < 0].sort_values(ascending=False)
     if behind.empty:
         return Grafiek(figure, f"{alt} ({len(order)} gemeenten). Geen gemeente heeft een "
                                "achterstand.")
+    worst = rows.at[behind.index[-1], "gemeente_naam"]
     return Grafiek(figure, f"{alt} ({len(order)} gemeenten). {len(behind)} "
                            f"{'gemeente heeft' if len(behind) == 1 else 'gemeenten hebben'} een "
-                           f"achterstand; de grootste {rows.at[behind.index[-1], 'gemeente_naam']}"
-                           f", {_getal(behind.iloc[-1], 1)} per 10.000 inwoners.")
+                           f"achterstand; de grootste heeft {worst}: "
+                           f"{_getal(-behind.iloc[-1], 1)} per 10.000 inwoners.")
 
 
 def tegels(beoordeling: pd.DataFrame, periode: str, provincie: str) -> Grafiek:

@@ -33,8 +33,9 @@ from analysis.domain.periods import (
 from analysis.domain.resultaten import resultaten_block
 from analysis.domain.taakstelling_versies import nieuwste_versie
 from analysis.problems import Refused
-from analysis.report import begrippen, toon
+from analysis.report import begrippen, charts, toon
 from analysis.report.getallen import als_tekst, getal, procent
+from analysis.report.kaart import grenzen, stand_kaart
 from analysis.report.kerncijfers import besluiten_van, kerncijfers
 from analysis.report.tabellen import Tabel, excel, koppeling, navigatie
 
@@ -372,6 +373,7 @@ class Provincie:
     tempo_per_gemeente: pd.DataFrame = field(default_factory=pd.DataFrame)
     coa_verschillen: pd.DataFrame = field(default_factory=pd.DataFrame)
     landelijk: pd.Series | None = None  # the national figures the data has for the period
+    grenzen: pd.DataFrame = field(default_factory=pd.DataFrame)  # municipality boundaries
 
     @property
     def _bestand(self) -> str:
@@ -393,6 +395,14 @@ class Provincie:
     @property
     def navigatie(self) -> HTML:
         return navigatie(koppeling("index.html", "Alle rapportages van deze periode"))
+
+    def kaart(self) -> toon.Grafiek:
+        """The stand per municipality on the map of the province when its boundaries were
+        ingested, otherwise on the tile layout."""
+        made = stand_kaart(self.beoordeling, self.grenzen, self.periode, self.naam)
+        if made is None:
+            return charts.tegels(self.beoordeling, self.periode, self.naam)
+        return toon.Grafiek(made.figuur, made.alt)
 
     def tabel(self) -> Tabel:
         """All municipalities in the period with their numbers, rating, recorded rung, advice
@@ -533,7 +543,8 @@ def provincie(naam: str, periode: str, processed: str | Path | None = None) -> P
                      tempo_per_gemeente=latest[latest["gemeente_code"].isin(codes)],
                      coa_verschillen=coa[coa["gemeente_code"].isin(codes)
                                          & (coa["periode"] <= periode)],
-                     landelijk=_landelijk(result, known, periode))
+                     landelijk=_landelijk(result, known, periode),
+                     grenzen=grenzen(result.folder))
 
 
 def _landelijk(result: Berekening, known: pd.DataFrame, periode: str) -> pd.Series | None:
