@@ -4,17 +4,16 @@
    workers start their kernels while the exports are read (kernels reused per worker).
 2. A national run: 342 municipality reports plus the overview, on synthetic processed data
    (written straight to Parquet; the exports' ingest is timed by bench_ingest.py), against its
-   floor: the same pages made in plain Python, without a kernel, with the same parallelism (the
-   same view model, the same charts as PNG, the same tables and texts as HTML, one HTML file
-   per page). Then the 342 letters (.docx, plus PDF where LibreOffice is installed).
+   floor: the same pages made in plain Python, without a kernel, with the same parallelism (each
+   notebook's own code run in the process: the same view model, the same charts as PNG, the
+   same tables and texts as HTML, one HTML file per page). Then the 342 letters (.docx, plus
+   PDF where LibreOffice is installed).
 """
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import html
-import io
 import os
 import resource
 import sys
@@ -27,7 +26,6 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from analysis import config, storage
 from analysis.compute.bereken import Invoer, bereken, compute, manifest
@@ -36,7 +34,7 @@ from analysis.config import TEMPLATES_DIR
 from analysis.domain import gemeenten
 from analysis.domain.periods import periode_start, volgende_periode
 from analysis.ingest.mirror import run_ingest
-from analysis.report import charts, toon, views
+from analysis.report import toon
 from analysis.report.brieven.write import load_letters, write_brieven
 from analysis.report.notebooks import Task, execute_all, tasks, worker_pool
 
@@ -45,57 +43,59 @@ PERIODS = [f"{year}-H{half}" for year in range(2022, 2026) for half in (1, 2)]
 
 
 @cache
-def _markdown(notebook: str) -> list[str]:
-    """The notebook's text cells as HTML, in order (converted once per process)."""
+def _cells(notebook: str) -> list[tuple[str, str]]:
+    """The notebook's cells as (kind, text): text cells as HTML, code cells as their source
+    without IPython's magics and without the parameters cell (the task gives the values)."""
     from nbconvert.filters import markdown2html
 
-    cells = nbformat.read(notebook, as_version=4).cells
-    return [markdown2html(cell.source) for cell in cells if cell.cell_type == "markdown"]
+    cells = []
+    for cell in nbformat.read(notebook, as_version=4).cells:
+        if cell.cell_type == "markdown":
+            cells.append(("tekst", markdown2html(cell.source)))
+        elif "parameters" not in cell.metadata.get("tags", []):
+            code = "\n".join(line for line in cell.source.splitlines()
+                              if not line.lstrip().startswith("%"))
+            cells.append(("code", code))
+    return cells
+
+
+def _shown(code: str, namespace: dict) -> list[object]:
+    """What one code cell shows when run without a kernel: what it passes to ``display`` and
+    the value of its last expression, as IPython would show them."""
+    import ast
+
+    import IPython.display
+
+    shown: list[object] = []
+    IPython.display.display = lambda *objects: shown.extend(objects)  # the notebook's import
+    tree = ast.parse(code)
+    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+    exec(compile(tree, "<cel>", "exec"), namespace)
+    if last is not None:
+        value = eval(compile(ast.Expression(last.value), "<cel>", "eval"), namespace)
+        if value is not None:
+            shown.append(value)
+    return shown
 
 
 def _html(shown: object) -> str:
-    """What a notebook shows of one output, made directly: a chart as an embedded PNG (as the
-    inline backend draws it), anything else by its own HTML."""
-    if isinstance(shown, Figure):
-        buffer = io.BytesIO()
-        shown.savefig(buffer, format="png", dpi=shown.dpi, facecolor=shown.get_facecolor(),
-                      edgecolor=shown.get_edgecolor())
-        png = base64.b64encode(buffer.getvalue()).decode("ascii")
-        return f'<figure>\n<img src="data:image/png;base64,{png}"\n     alt="">\n</figure>'
+    """What the page shows of one output, made directly: a chart as its figure, anything else
+    by its own HTML, as the page template wraps them."""
+    if isinstance(shown, toon.Grafiek):
+        return shown._repr_html_()
     return f'<div class="uitvoer">\n{shown._repr_html_()}\n</div>'
 
 
-def _outputs(task: Task) -> list[list[object]]:
-    """Per text cell of the notebook, what the code after it shows: the notebook's own calls."""
-    parameters = task.parameters
-    periode, processed = parameters["periode"], parameters["processed"]
-    if "gemeente_code" in parameters:
-        page = views.gemeente(parameters["gemeente_code"], periode, processed)
-        return [[page.kop], [toon.blok(page.blok)], [page.oordeel_tekst],
-                [charts.stand_verloop(page.historie, page.naam, periode)],
-                [charts.taakstelling_realisatie(page.historie, page.naam, periode)],
-                [charts.tempo_verloop(page.maanden, int(page.beoordeling["opgave"]), periode,
-                                      page.naam)],
-                [page.verschillen if len(page.verschillen) else toon.alinea(
-                    "Geen verschillen, of de gemeente levert geen eigen rapportage.")],
-                [page.tabel_gemarkeerd()]]
-    naam = parameters["provincie"]
-    page = views.provincie(naam, periode, processed)
-    return [[page.kop], [page.tabel()], [page.kerncijfers],
-            [page.besluiten if len(page.besluiten) else toon.alinea("Geen besluiten vastgelegd.")],
-            [charts.tegels(page.beoordeling, periode, naam)],
-            [charts.heatmap(page.beoordeling, periode)],
-            [charts.provincie_totaal(page.beoordeling, naam, periode)],
-            [charts.ranking(page.beoordeling, page.inwoners, periode)]]
-
-
 def plain_page(task: Task, folder: str) -> int:
-    """One report page without a kernel; returns its size in bytes."""
-    texts, outputs = _markdown(task.notebook), _outputs(task)
+    """One report page without a kernel, papermill or nbconvert: the notebook's own code run
+    in this process, its outputs and texts written as HTML; returns the page's size in bytes."""
+    namespace = dict(task.parameters)
     parts = [_PAGE_HEAD.format(title=html.escape(task.titel), css=_css())]
-    for text, shown in zip(texts, outputs, strict=True):  # a text, then what its code shows
-        parts.append(f'<div class="tekst">\n{text}\n</div>')
-        parts.extend(_html(item) for item in shown)
+    for kind, text in _cells(task.notebook):
+        if kind == "tekst":
+            parts.append(f'<div class="tekst">\n{text}\n</div>')
+        else:
+            parts.extend(_html(item) for item in _shown(text, namespace))
     parts.append("</main>\n</body>\n</html>")
     body = "\n".join(parts)
     (Path(folder) / task.html).write_text(body, encoding="utf-8")
