@@ -23,7 +23,7 @@ from analysis.ingest.extract import Extracted, Layout, extract, locate_layout
 from analysis.ingest.grenzen import lees_grenzen
 from analysis.ingest.opvolgers import naar_opvolgers
 from analysis.ingest.specs import Spec, load_specs
-from analysis.ingest.spreadsheet import Book, WorkbookError, check_xlsx
+from analysis.ingest.spreadsheet import Book, WorkbookError
 from analysis.ingest.vintages import mark_vintages
 from analysis.problems import InputError, Problem
 
@@ -167,9 +167,8 @@ def _is_config(name: str) -> bool:
 def read_file(path: Path, name: str, specs: list[Spec], engine: str) -> Extracted | list[Problem]:
     """The typed rows of one file by the first spec whose layout fits, or why none fits."""
     try:
-        check_xlsx(path, name)
-        digest = file_hash(path)
-        with Book(path, name, engine) as book:
+        with Book(path, name, engine) as book:  # checks the format and measures first
+            digest = file_hash(path)
             attempts = [(spec, locate_layout(spec, book)) for spec in specs]
             for spec, located in attempts:
                 if isinstance(located, Layout):

@@ -34,7 +34,7 @@ from analysis.ingest.measure import (
     refuse,
 )
 
-__all__ = ["ENGINES", "FORMATS", "Book", "WorkbookError", "check_workbook", "check_xlsx"]
+__all__ = ["ENGINES", "FORMATS", "Book", "WorkbookError", "check_workbook"]
 
 ENGINES = ("openpyxl", "calamine")
 # The formats read, by what the file really is, with how a message names each.
@@ -76,9 +76,6 @@ def check_workbook(path: Path, name: str) -> str:
         raise refuse(name, f"dit is een {FORMATS[real]} met de extensie {path.suffix}; geef het "
                            f"bestand de extensie .{real} of sla het op als .xlsx")
     return real
-
-
-check_xlsx = check_workbook  # the name the mirror imports
 
 
 def _detect(path: Path, name: str, expected: str) -> str:
