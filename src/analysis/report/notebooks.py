@@ -11,6 +11,7 @@ only ipykernel's own poll of its parent remains (it ends a kernel whose worker i
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import re
@@ -118,19 +119,14 @@ def worker_kernel():
 
 
 def warm_up() -> None:
-    """Start this worker's kernel and import what the reports need, so that a run can do this
-    while it is still reading the exports. A failure here is left to the first notebook."""
-    try:
-        client = worker_kernel().blocking_client()
-        client.start_channels()
-        try:
-            client.wait_for_ready(timeout=60)
-            client.execute_interactive("import analysis.report.charts, analysis.report.views",
-                                       timeout=120)
-        finally:
-            client.stop_channels()
-    except Exception:
-        pass
+    """Start this worker's kernel, connect to it and import what the reports need, so that a
+    run can do this while it is still reading the exports. A failure here is left to the first
+    notebook."""
+    from nbclient.util import run_sync
+
+    with contextlib.suppress(Exception):
+        run_sync(_worker_client().execute_interactive)(
+            "import analysis.report.charts, analysis.report.views", timeout=120)
 
 
 def worker_pool(jobs: int) -> ProcessPoolExecutor:
@@ -212,23 +208,45 @@ def _exporter():
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")  # the colours of a kernel's traceback
 
 
+_client = None  # this worker's connected client of its kernel, reused for every notebook
+_client_kernel = None  # the kernel it connects to
+_language_info: dict = {}  # the kernel's language, asked once per kernel
+
+
+def _worker_client():
+    """A client of this worker's kernel whose channels stay open between notebooks: opening
+    them costs a fifth of a second per notebook (``wait_for_ready`` listens that long for
+    stray messages), more than many reports take to run."""
+    global _client, _client_kernel
+    kernel = worker_kernel()
+    if _client is None or _client_kernel is not kernel:
+        from nbclient.util import run_sync
+
+        if _client is not None:
+            _client.stop_channels()
+        _client, _client_kernel = kernel.client(), kernel
+        _client.start_channels()
+        run_sync(_client.wait_for_ready)(timeout=60)
+        _client.allow_stdin = False
+        _language_info.clear()
+    return _client
+
+
 def _run(notebook) -> None:
     """Execute the notebook's cells in this process's kernel with nbclient, cell by cell as
     papermill does, without papermill's bookkeeping (the notebook written and validated before
-    and after)."""
+    and after), on the worker's open client."""
     from nbclient import NotebookClient
 
     client = NotebookClient(notebook, km=worker_kernel(), kernel_name="python3",
-                            startup_timeout=60, record_timing=False)
-    try:
-        with client.setup_kernel():
-            for index, cell in enumerate(notebook.cells):
-                client.execute_cell(cell, index)
-            reply = client.wait_for_reply(client.kc.kernel_info())
-            notebook.metadata["language_info"] = reply["content"]["language_info"]
-    finally:
-        if client.kc is not None:
-            client.kc.stop_channels()
+                            record_timing=False)
+    client.kc = _worker_client()
+    if not _language_info:
+        reply = client.wait_for_reply(client.kc.kernel_info())
+        _language_info.update(reply["content"]["language_info"])
+    for index, cell in enumerate(notebook.cells):
+        client.execute_cell(cell, index)
+    notebook.metadata["language_info"] = dict(_language_info)
 
 
 def _write_notebook(notebook, path: Path) -> None:
