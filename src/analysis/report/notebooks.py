@@ -86,9 +86,16 @@ def die_with_parent(parent: int) -> None:
 
 
 # No output history (``Out``, ``_``) and no input history on disk: the reports use neither, and
-# without an output cache nothing of one report outlives the reset before the next.
+# without an output cache nothing of one report outlives the reset before the next. No check of
+# every cell for a top-level ``await`` (no report has one): it parses each cell once more.
 _KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR", "--InteractiveShell.cache_size=0",
-                     "--HistoryManager.enabled=False"]
+                     "--HistoryManager.enabled=False", "--InteractiveShell.autoawait=False"]
+
+# Run once in each kernel, when the worker connects: import what the reports need, and have the
+# kernel's logger drop its debug lines before making them (traitlets leaves the logger at DEBUG
+# and filters in its handler, which costs every message a log record).
+_KERNEL_SETUP = ("import logging, analysis.report.charts, analysis.report.views\n"
+                 "get_ipython().kernel.log.setLevel(logging.ERROR)")
 
 _kernel = None  # this process's kernel, reused for every notebook it executes
 _kernel_owner = 0  # the process that started it: a forked worker inherits the variable only
@@ -119,14 +126,10 @@ def worker_kernel():
 
 
 def warm_up() -> None:
-    """Start this worker's kernel, connect to it and import what the reports need, so that a
-    run can do this while it is still reading the exports. A failure here is left to the first
-    notebook."""
-    from nbclient.util import run_sync
-
+    """Start this worker's kernel and connect to it, so that a run can do this while it is still
+    reading the exports. A failure here is left to the first notebook."""
     with contextlib.suppress(Exception):
-        run_sync(_worker_client().execute_interactive)(
-            "import analysis.report.charts, analysis.report.views", timeout=120)
+        _worker_client()
 
 
 def worker_pool(jobs: int) -> ProcessPoolExecutor:
@@ -141,11 +144,10 @@ def worker_pool(jobs: int) -> ProcessPoolExecutor:
 
 
 # Run first in every notebook executed by the runner (and left out of the HTML, like all code):
-# clear what the previous report left in the kernel, and draw figures as laid out. The kernel
-# keeps no output history (see ``worker_kernel``), so this reset has nothing to collect; the
-# ``%reset -f`` magic would also run two full garbage collections, a tenth of a second each.
-_PREAMBLE = ("get_ipython().reset(new_session=False)\n"
-             "%config InlineBackend.print_figure_kwargs = {'bbox_inches': None}")
+# clear what the previous report left in the kernel. The kernel keeps no output history (see
+# ``_KERNEL_ARGUMENTS``), so this reset has nothing to collect; the ``%reset -f`` magic would
+# also run two full garbage collections, a tenth of a second each.
+_PREAMBLE = "get_ipython().reset(new_session=False)"
 
 
 @cache
@@ -227,6 +229,7 @@ def _worker_client():
         _client, _client_kernel = kernel.client(), kernel
         _client.start_channels()
         run_sync(_client.wait_for_ready)(timeout=60)
+        run_sync(_client.execute_interactive)(_KERNEL_SETUP, silent=True, timeout=120)
         _client.allow_stdin = False
         _language_info.clear()
     return _client

@@ -42,9 +42,10 @@ def _getallen(column: pd.Series) -> bool:
                                    for v in values)
 
 
-@dataclass
+@dataclass(repr=False)
 class Tabel:
-    """One table of a page."""
+    """One table of a page. Its plain-text form names it only: a notebook stores that form
+    beside the HTML, and two frames' full reprs would cost more than the table's HTML."""
 
     naam: str                 # the sheet name in the page's Excel file
     bijschrift: str           # the caption, also the CSV's file name
@@ -72,6 +73,9 @@ class Tabel:
 
     def __len__(self) -> int:
         return len(self.data)
+
+    def __repr__(self) -> str:
+        return f"Tabel({self.naam!r}, {len(self.data)} rijen)"
 
 
 def of_anders(tabel: Tabel, tekst: str) -> Tabel | HTML:
