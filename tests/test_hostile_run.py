@@ -12,6 +12,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -212,6 +213,12 @@ def test_a_following_run_clears_what_the_killed_run_left(failed_after_kill):
     reports = project / "reports"
     assert not (reports / f".{PERIODE}.bezig-{killed_pid}").exists()
     assert sorted(p.name for p in reports.glob(".*")) == []  # no staging, no lock
+
+
+def test_a_following_run_clears_the_killed_workers_kernel_sockets(killed, failed_after_kill):
+    _, _, tree, _ = killed
+    temp = Path(tempfile.gettempdir())
+    assert [folder for pid in tree for folder in temp.glob(f"analysis-kernel-{pid}-*")] == []
 
 
 def test_a_failed_run_keeps_the_previous_output_and_the_attempt(failed_after_kill):

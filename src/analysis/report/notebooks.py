@@ -101,6 +101,53 @@ _kernel = None  # this process's kernel, reused for every notebook it executes
 _kernel_owner = 0  # the process that started it: a forked worker inherits the variable only
 
 
+_SOCKETS = "analysis-kernel-"  # then the worker's pid and a random part
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs; a killed one not yet reaped (a zombie) does not."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    with contextlib.suppress(OSError, IndexError):
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat[stat.rindex(")") + 2] not in "ZX"
+    return True
+
+
+def _clear_stale_sockets(temp: Path) -> None:
+    """Remove the socket folders of workers that are gone without removing them (killed)."""
+    import shutil
+
+    for folder in temp.glob(f"{_SOCKETS}*-*"):
+        pid = folder.name[len(_SOCKETS):].split("-", 1)[0]
+        with contextlib.suppress(OSError):
+            if pid.isdigit() and folder.stat().st_uid == os.getuid() and not _alive(int(pid)):
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def _sockets() -> dict:
+    """Where a kernel listens: on POSIX, Unix sockets in a folder of this worker that only its
+    user may enter, removed when the worker ends (or by the next worker, when it was killed).
+    TCP ports on localhost would be chosen by binding and releasing them, so kernels starting
+    together can pick the same one ("Address already in use"), and any local user could reach
+    them. Elsewhere TCP, as Jupyter does."""
+    if os.name != "posix":
+        return {}
+    import shutil
+    import tempfile
+    from multiprocessing import util
+
+    _clear_stale_sockets(Path(tempfile.gettempdir()))
+    folder = tempfile.mkdtemp(prefix=f"{_SOCKETS}{os.getpid()}-")
+    util.Finalize(None, shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True},
+                  exitpriority=0)
+    return {"transport": "ipc", "ip": os.path.join(folder, "kernel")}
+
+
 def worker_kernel():
     """This process's kernel, started on first use and shut down when the process ends.
 
@@ -116,7 +163,8 @@ def worker_kernel():
         # Asynchronous clients for nbclient: a blocking one would run its calls in a helper
         # thread, and a forked worker waits forever on one its parent had started.
         _kernel = KernelManager(kernel_name="python3",
-                                client_class="jupyter_client.asynchronous.AsyncKernelClient")
+                                client_class="jupyter_client.asynchronous.AsyncKernelClient",
+                                **_sockets())
         _kernel_owner = os.getpid()
         _kernel.start_kernel(extra_arguments=_KERNEL_ARGUMENTS,
                              cwd=str(config.NOTEBOOKS_DIR),
