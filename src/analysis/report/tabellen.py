@@ -75,7 +75,8 @@ class Tabel:
         return len(self.data)
 
     def __repr__(self) -> str:
-        return f"Tabel({self.naam!r}, {len(self.data)} rijen)"
+        rijen = "1 rij" if len(self.data) == 1 else f"{len(self.data)} rijen"
+        return f"Tabel({self.naam!r}, {rijen})"
 
 
 def of_anders(tabel: Tabel, tekst: str) -> Tabel | HTML:
