@@ -29,6 +29,7 @@ from analysis import config
 from analysis.config import TEMPLATES_DIR
 from analysis.domain import gemeenten
 from analysis.domain.periods import periode_tekst
+from analysis.report.publish import alive
 
 
 @dataclass
@@ -104,20 +105,6 @@ _kernel_owner = 0  # the process that started it: a forked worker inherits the v
 _SOCKETS = "analysis-kernel-"  # then the worker's pid and a random part
 
 
-def _alive(pid: int) -> bool:
-    """Whether process ``pid`` still runs; a killed one not yet reaped (a zombie) does not."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    with contextlib.suppress(OSError, IndexError):
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        return stat[stat.rindex(")") + 2] not in "ZX"
-    return True
-
-
 def _clear_stale_sockets(temp: Path) -> None:
     """Remove the socket folders of workers that are gone without removing them (killed)."""
     import shutil
@@ -125,7 +112,7 @@ def _clear_stale_sockets(temp: Path) -> None:
     for folder in temp.glob(f"{_SOCKETS}*-*"):
         pid = folder.name[len(_SOCKETS):].split("-", 1)[0]
         with contextlib.suppress(OSError):
-            if pid.isdigit() and folder.stat().st_uid == os.getuid() and not _alive(int(pid)):
+            if pid.isdigit() and folder.stat().st_uid == os.getuid() and not alive(int(pid)):
                 shutil.rmtree(folder, ignore_errors=True)
 
 

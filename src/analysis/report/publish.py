@@ -42,7 +42,7 @@ class Lock:
                     handle = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
                 except FileExistsError:
                     owner = self.path.read_text().strip()
-                    if owner.isdigit() and _alive(int(owner)):
+                    if owner.isdigit() and alive(int(owner)):
                         raise RunLocked(f"er loopt al een run (proces {owner}); lock: "
                                         f"{self.path}") from None
                     self.path.unlink(missing_ok=True)
@@ -59,13 +59,17 @@ class Lock:
             self.path.unlink(missing_ok=True)
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs; a killed one not yet reaped (a zombie) does not."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
+    with contextlib.suppress(OSError, IndexError):
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat[stat.rindex(")") + 2] not in "ZX"
     return True
 
 
@@ -75,7 +79,7 @@ def clear_leftovers(reports: Path) -> None:
     replacement never arrived."""
     for entry in sorted(reports.iterdir()) if reports.is_dir() else []:
         found = _LEFTOVER.fullmatch(entry.name)
-        if not found or not entry.is_dir() or _alive(int(found["pid"])):
+        if not found or not entry.is_dir() or alive(int(found["pid"])):
             continue
         published = entry.with_name(found["naam"])
         with writing(reports):
