@@ -2,6 +2,7 @@
 overview's totals and national share, a municipality's decisions and next half-year, and the
 notebooks' parameters in any spelling the command line takes."""
 
+import dataclasses
 import html
 import io
 import re
@@ -184,7 +185,34 @@ def test_the_pace_is_at_the_latest_peildatum_of_the_period(computed):
     last = tempo["peildatum"].max() - pd.offsets.MonthBegin(1)
     assert pace["Cijfers t/m"].iloc[0] == f"{MONTHS_NL[last.month - 1]} {last.year}"
     latest = tempo[tempo["peildatum"] == tempo["peildatum"].max()]
-    assert pace["Realisatie tot nu"].sum() == latest["realisatie_tot_nu"].sum()
+    assert pace["Realisatie"].sum() == latest["realisatie_tot_nu"].sum()
+
+
+def test_a_half_year_with_all_its_months_in_has_no_projected_end_stand(computed):
+    overview = views.provincie("Drenthe", "2025-H2", computed)
+    assert (overview.tempo_per_gemeente["maanden"] == 6).all()
+    columns = list(overview.tempo_tabel().data.columns)
+    assert "Prognose stand eind" not in columns and "Realisatie tot nu" not in columns
+    assert "Achterstand weg in (prognose)" in columns
+    text = overview.tempo_uitleg.data
+    assert "Alle zes maanden" in text and "als het tempo zo blijft" not in text
+    cleared = overview.tempo_tabel().data.set_index("Gemeente")["Achterstand weg in (prognose)"]
+    ended = overview.tabel().data.set_index("Gemeente")
+    assert ended.loc["Assen", "Stand begin"] < 0 <= ended.loc["Assen", "Stand eind"]
+    assert cleared["Assen"] == "2e helft 2025"  # gone in this half-year, not a later one
+    assert pd.isna(cleared["Borger-Odoorn"])  # never behind
+
+
+def test_a_half_year_still_running_shows_its_pace_as_a_projection(computed):
+    overview = views.provincie("Drenthe", "2025-H2", computed)
+    tempo = views.berekening(computed).table("tempo").query("periode == '2025-H2'")
+    third = tempo[tempo["maanden"] == 3]
+    running = dataclasses.replace(overview, tempo_per_gemeente=third)
+    data = running.tempo_tabel().data
+    assert {"Realisatie tot nu", "Prognose stand eind"} <= set(data.columns)
+    assert data["Realisatie tot nu"].sum() == third["realisatie_tot_nu"].sum()
+    text = running.tempo_uitleg.data
+    assert "als het tempo zo blijft" in text and "geen oordeel" in text
 
 
 def test_a_municipality_page_shows_its_decisions_and_its_next_half_year(computed):

@@ -29,15 +29,17 @@ def reference(stand: pd.DataFrame, months: pd.DataFrame, peildatum: pd.Timestamp
                    if r.gemeente_code == row.gemeente_code
                    and here - 4 <= periode_index(r.periode) < here]
         pace = sum(earlier) / len(earlier) if earlier else math.nan
-        backlog = max(-row.stand_begin, 0)
+        end = math.floor(row.stand_begin + so_far * 6 / elapsed - row.taakstelling)
+        left = max(-end, 0)
         cleared = None
-        if backlog > 0 and pace > 0:
-            cleared = periode_from_index(here + math.ceil(backlog / pace) - 1)
+        if left == 0 and row.stand_begin < 0:
+            cleared = periode
+        elif left > 0 and pace > 0:
+            cleared = periode_from_index(here + math.ceil(left / pace))
         result[row.gemeente_code] = {
             "periode": periode, "maanden": elapsed, "realisatie_tot_nu": so_far,
             "pad": max(row.opgave, 0) * elapsed / 6,
-            "prognose_stand_eind": math.floor(row.stand_begin + so_far * 6 / elapsed
-                                              - row.taakstelling),
+            "prognose_stand_eind": end,
             "nog_te_realiseren": max(row.opgave - so_far, 0),
             "tempo_laatste_4": pace, "achterstand_weg_in": cleared,
         }

@@ -36,7 +36,9 @@ def _recent_pace(stand: pd.DataFrame) -> np.ndarray:
 def tempo(stand: pd.DataFrame, realisatie_maand: pd.DataFrame) -> pd.DataFrame:
     """One row per municipality and peildatum: months elapsed in its half-year, realisation so
     far, the linear path opgave x months / 6, the projected stand at the end, and for a backlog
-    the half-year in which it would be cleared at the pace of the last four half-years."""
+    the half-year in which it would be gone: this one when the projected end stand is 0 or
+    above, else the one in which the pace of the last four half-years would clear what the
+    projected end leaves (with all six months in, the projection is the end stand itself)."""
     if realisatie_maand.empty or stand.empty:
         return pd.DataFrame(columns=COLUMNS)
     ordered = stand.sort_values(["gemeente_code", "periode"], kind="stable").reset_index(
@@ -64,13 +66,16 @@ def tempo(stand: pd.DataFrame, realisatie_maand: pd.DataFrame) -> pd.DataFrame:
     grid["prognose_stand_eind"] = np.floor(grid["stand_begin"] + projected
                                            - grid["taakstelling"]).astype("int64")
     grid["nog_te_realiseren"] = (grid["opgave"] - grid["realisatie_tot_nu"]).clip(lower=0)
-    backlog = -grid["stand_begin"].clip(upper=0).to_numpy("float64")
+    # the backlog the projected end stand leaves, cleared at the recent pace in the half-years
+    # after this one; none left of a backlog at the start: gone in this half-year
+    left = -grid["prognose_stand_eind"].clip(upper=0).to_numpy("float64")
     pace = grid["tempo_laatste_4"].to_numpy()
     with np.errstate(invalid="ignore", divide="ignore"):
-        needed = np.ceil(backlog / np.where(pace > 0, pace, np.nan))
-    clears = (backlog > 0) & np.isfinite(needed)
-    target = grid["_index"].to_numpy() + np.where(clears, needed, 1).astype("int64") - 1
-    grid["achterstand_weg_in"] = pd.Series(np.where(clears, periode_labels(target), None),
+        needed = np.ceil(left / np.where(pace > 0, pace, np.nan))
+    later = (left > 0) & np.isfinite(needed)
+    now = (grid["stand_begin"].to_numpy() < 0) & (left == 0)
+    target = grid["_index"].to_numpy() + np.where(later, needed, 0).astype("int64")
+    grid["achterstand_weg_in"] = pd.Series(np.where(later | now, periode_labels(target), None),
                                            dtype="string")
     return grid[COLUMNS].sort_values(["peildatum", "gemeente_code"], ignore_index=True)
 

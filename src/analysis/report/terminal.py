@@ -150,12 +150,13 @@ def tempo_table(pace: pd.DataFrame) -> str:
               f"{'Prognose stand':>14}  Achterstand weg in")
     lines = [f"Tempo {first['periode']}: {first['maanden']} van 6 maanden "
              f"(t/m {first['peildatum'] - pd.offsets.MonthBegin(1):%m-%Y}); pad = opgave x "
-             "maanden / 6; achterstand weg in: bij het tempo van de laatste 4 halfjaren",
+             "maanden / 6; achterstand weg in: wat de prognose aan het eind overlaat, bij het "
+             "tempo van de laatste 4 halfjaren",
              header, "-" * (len(header) + 4)]
     for row in rows.itertuples():
-        weg = ("geen achterstand" if row.stand_begin >= 0 else "niet bij dit tempo") \
+        weg = ("geen achterstand" if row.prognose_stand_eind >= 0 else "niet bij dit tempo") \
             if pd.isna(row.achterstand_weg_in) else row.achterstand_weg_in
+        decimals = f"{row.pad:>6.1f} {row.verschil_met_pad:>+8.1f}".replace(".", ",")
         lines.append(f"{row.gemeente:<16} {row.opgave:>6} {row.realisatie_tot_nu:>5} "
-                     f"{row.pad:>6.1f} {row.verschil_met_pad:>+8.1f} "
-                     f"{row.prognose_stand_eind:>14}  {weg}")
+                     f"{decimals} {row.prognose_stand_eind:>14}  {weg}")
     return "\n".join(lines)

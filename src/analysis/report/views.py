@@ -453,23 +453,45 @@ class Provincie:
                                 f"{periode_tekst(self.periode)}",
                                 f"besluiten-{self._bestand}.csv", met_gemeente=True)
 
+    @property
+    def _tempo_afgesloten(self) -> bool:
+        """Whether the pace covers all six months of the half-year: its figures are final."""
+        pace = self.tempo_per_gemeente
+        return len(pace) > 0 and bool(pace["maanden"].eq(6).all())
+
+    @property
+    def tempo_uitleg(self) -> HTML:
+        """What the pace table shows: for a half-year with all six months in, the realisation
+        against the opgave (its end stand stands in the table above, not as a forecast)."""
+        weg = ("bij een achterstand het halfjaar waarin die weg zou zijn bij het gemiddelde "
+               "tempo van de laatste vier halfjaren: een prognose, geen oordeel.")
+        if self._tempo_afgesloten:
+            return toon.alinea("Alle zes maanden van het halfjaar zijn binnen. Per gemeente de "
+                               "realisatie van het hele halfjaar tegen de opgave, en ", weg)
+        return toon.alinea("Per gemeente de realisatie tot de laatste peildatum in het halfjaar "
+                           "tegen het lineaire pad (na elke maand een zesde van de opgave), de "
+                           "stand aan het eind als het tempo zo blijft, en ", weg)
+
     def tempo_tabel(self) -> Tabel:
         """Per municipality the realisation so far against the linear path, at the latest
-        peildatum within the period."""
+        peildatum within the period; with all six months in, no projected end stand."""
         pace = self.tempo_per_gemeente
+        closed = self._tempo_afgesloten
         data = pd.DataFrame({
             "Gemeente": gemeenten.naam(pace["gemeente_code"]) if len(pace) else [],
             "Cijfers t/m": [_maand(pd.Timestamp(p) - pd.offsets.MonthBegin(1))
                             for p in pace.get("peildatum", [])],
             "Opgave": pace.get("opgave", []),
-            "Realisatie tot nu": pace.get("realisatie_tot_nu", []),
+            "Realisatie" if closed else "Realisatie tot nu": pace.get("realisatie_tot_nu", []),
             "Lineair pad": pace.get("pad", pd.Series(dtype=float)).round(1),
             "Verschil met pad": pace.get("verschil_met_pad", pd.Series(dtype=float)).round(1),
             "Op schema": pace.get("op_schema", []),
             "Prognose stand eind": pace.get("prognose_stand_eind", []),
-            "Achterstand weg in": [periode_tekst(p) if isinstance(p, str) else None
-                                   for p in pace.get("achterstand_weg_in", [])],
+            "Achterstand weg in (prognose)": [periode_tekst(p) if isinstance(p, str) else None
+                                              for p in pace.get("achterstand_weg_in", [])],
         }).reset_index(drop=True)
+        if closed:
+            data = data.drop(columns=["Prognose stand eind"])
         if len(data):
             data = data.sort_values("Gemeente", ignore_index=True)
         shown = als_tekst(data, decimalen={"Lineair pad": 1, "Verschil met pad": 1})
