@@ -261,11 +261,17 @@ def _worker_client():
 
         if _client is not None:
             _client.stop_channels()
-        _client, _client_kernel = kernel.client(), kernel
-        _client.start_channels()
-        run_sync(_client.wait_for_ready)(timeout=60)
-        run_sync(_client.execute_interactive)(_KERNEL_SETUP, silent=True, timeout=120)
-        _client.allow_stdin = False
+            _client = None
+        client = kernel.client()
+        client.start_channels()
+        try:  # kept only once the kernel answered and is set up
+            run_sync(client.wait_for_ready)(timeout=60)
+            run_sync(client.execute_interactive)(_KERNEL_SETUP, silent=True, timeout=120)
+        except BaseException:
+            client.stop_channels()
+            raise
+        client.allow_stdin = False
+        _client, _client_kernel = client, kernel
         _language_info.clear()
     return _client
 
