@@ -69,6 +69,12 @@ def naam(codes: pd.Series) -> pd.Series:
     return codes.map(names).astype("string")
 
 
+def provincie(codes: pd.Series) -> pd.Series:
+    """The province of every CBS code (for an ended code, the one it lay in)."""
+    provinces = reference().set_index("gemeente_code")["provincie"]
+    return codes.map(provinces).astype("string")
+
+
 def provincie_codes(provincie: str) -> list[str]:
     """Codes of a province's municipalities, sorted by name ("Nederland": all of them)."""
     table = reference()

@@ -9,6 +9,7 @@ first one.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -31,6 +32,7 @@ class Extracted:
     frame: pd.DataFrame | None = None
     problems: list[Problem] = field(default_factory=list)
     file_hash: str = ""
+    waarschuwingen: list[Problem] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class Layout:
     grid: pd.DataFrame
     header_row: int
     positions: dict[str, int]
+    hidden: bool = False  # the sheet is hidden in the workbook (no visible one fits)
 
 
 def _first_text(body: pd.DataFrame, filled: pd.DataFrame) -> pd.Series:
@@ -66,8 +69,9 @@ def _locate(spec: Spec, grid: pd.DataFrame) -> tuple[int, dict[str, int]]:
 def locate_layout(spec: Spec, book: Book) -> Layout | list[Problem]:
     """Where ``spec``'s sheet, header and columns sit in the file, or why they cannot be found."""
     name, sheets = book.name, book.sheet_names
-    lowered = {sheet.lower(): sheet for sheet in sheets}
-    present = [lowered[s.lower()] for s in spec.bladen if s.lower() in lowered]
+    # the spec's sheet names in its order of preference, a visible sheet before a hidden one
+    present = sorted((sheet for wanted in spec.bladen for sheet in sheets
+                      if sheet.lower() == wanted.lower()), key=lambda s: s in book.hidden)
     if not present:
         wanted = " of ".join(f"'{s}'" for s in spec.bladen)
         return [Problem(name, f"blad {wanted} ontbreekt; aanwezige bladen: "
@@ -87,7 +91,7 @@ def locate_layout(spec: Spec, book: Book) -> Layout | list[Problem]:
                     sheet, header_row + 1)
             for column in missing
         ]
-    return Layout(sheet, grid, header_row, positions)
+    return Layout(sheet, grid, header_row, positions, sheet in book.hidden)
 
 
 def _find_metadata(above: pd.DataFrame, label: str,
@@ -136,13 +140,32 @@ def _metadata(spec: Spec, layout: Layout, name: str) -> tuple[dict[str, object],
                                           f"die {_expected_value(item.type)}", layout.sheet,
                                     row + 1, where))
         values[item.name] = cells.scalar(value, item.type)
+        named = periode_in_name(name) if item.type == "periode" else None
+        if named and not bad.iloc[0] and pd.notna(typed.iloc[0]) and typed.iloc[0] != named:
+            problems.append(Problem(name, f"de bestandsnaam noemt {named}, maar de cel bij "
+                                          f"'{item.label}' zegt {typed.iloc[0]} ('{value}'); "
+                                          "herstel de cel of de bestandsnaam", layout.sheet,
+                                    row + 1, where))
     return values, problems
+
+
+_PERIODE_IN_NAME = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})[-_ ]?h([12])(?![0-9])", re.I)
+
+
+def periode_in_name(name: str) -> str | None:
+    """The half-year a file's name gives ('Bijlage_A_2024-H2.xlsx': 2024-H2), if one."""
+    found = _PERIODE_IN_NAME.search(name.rsplit("/", 1)[-1])
+    return f"{found.group(1)}-H{found.group(2)}" if found else None
 
 
 def extract(spec: Spec, layout: Layout, name: str, file_hash: str) -> Extracted:
     """Typed rows of a located layout, with provenance, or every problem found."""
     result = Extracted(spec=spec, sheet=layout.sheet, file_hash=file_hash)
     metadata, result.problems = _metadata(spec, layout, name)
+    if layout.hidden:
+        result.waarschuwingen.append(Problem(
+            name, "dit blad is verborgen in de werkmap en toch gelezen, omdat geen zichtbaar blad "
+                  "de verwachte naam heeft; controleer of dit het goede blad is", layout.sheet))
     body = layout.grid.iloc[layout.header_row + 1:]
     positions = layout.positions
     filled = pd.DataFrame({c: cells.is_filled(body[c]) for c in body.columns}, index=body.index)

@@ -22,6 +22,7 @@ from analysis.domain.periods import periode_of_dates
 from analysis.ingest.extract import Extracted, Layout, extract, locate_layout
 from analysis.ingest.grenzen import lees_grenzen
 from analysis.ingest.opvolgers import naar_opvolgers
+from analysis.ingest.repeats import housed_twice, is_correction, repeated_rows
 from analysis.ingest.specs import Spec, load_specs
 from analysis.ingest.spreadsheet import Book, WorkbookError
 from analysis.ingest.vintages import mark_vintages
@@ -180,37 +181,13 @@ def read_file(path: Path, name: str, specs: list[Spec], engine: str) -> Extracte
     return min(failures, key=lambda ps: (all(p.blad is None for p in ps), len(ps)))
 
 
-def _duplicates(frame: pd.DataFrame, key: list[str], labels: dict[str, str]) -> list[Problem]:
-    """One problem per row that repeats the key of an earlier row."""
-    repeated = frame.duplicated(key, keep="first")
-    if not repeated.any():
-        return []
-    first = frame.drop_duplicates(key, keep="first").set_index(key)
-    problems = []
-    for _, row in frame[repeated].iterrows():
-        original = first.loc[tuple(row[k] for k in key)]
-        described = ", ".join(f"{labels.get(k, k)} {_show(row[k])}" for k in key
-                              if k not in ("persoon_id", "bron_bestand"))
-        problems.append(Problem(
-            row["bron_bestand"], f"dubbele rij: {described} staat al in "
-                                 f"{original['bron_bestand']} rij {original['bron_rij']}",
-            row["bron_blad"], int(row["bron_rij"])))
-    return problems
-
-
-def _show(value: object) -> str:
-    if isinstance(value, pd.Timestamp):
-        return value.strftime("%d-%m-%Y")
-    return str(value)
-
-
 def _aggregate_persons(persons: pd.DataFrame) -> pd.DataFrame:
     """Person-level rows to counts per municipality and day (the day, because a province may
     count until e.g. 25 January); ids and personal fields do not survive."""
     frame = persons.assign(
         datum=persons["datum"].dt.normalize(),
         nareiziger_telling=persons["telling"].where(persons["nareiziger"].fillna(False), 0),
-        is_correctie=persons["mutatie"].str.lower().str.startswith("correctie").fillna(False),
+        is_correctie=is_correction(persons["mutatie"]),
     )
     grouped = frame.groupby(["gemeente_code", "datum"], as_index=False).agg(
         realisatie=("telling", "sum"),
@@ -287,7 +264,8 @@ def ingest(raw_dir: Path, engine: str = "openpyxl") -> IngestResult:
     every problem of every file when anything is wrong."""
     specs = list(load_specs())
     problems: list[Problem] = []
-    warnings: list[Problem] = []
+    warnings: list[Problem] = []  # first the files not read, then the rest
+    read_warnings: list[Problem] = []
     frames: dict[str, list[pd.DataFrame]] = {}
     inventory = []
     found = discover(raw_dir)
@@ -311,6 +289,7 @@ def ingest(raw_dir: Path, engine: str = "openpyxl") -> IngestResult:
             problems.extend(result)
             continue
         problems.extend(result.problems)
+        read_warnings.extend(result.waarschuwingen)
         if result.frame is not None:
             frames.setdefault(result.spec.bron, []).append(result.frame)
         if not result.problems:
@@ -326,8 +305,8 @@ def ingest(raw_dir: Path, engine: str = "openpyxl") -> IngestResult:
     warnings.extend(grenzen.waarschuwingen)
     inventory.extend(_boundaries_inventory(grenzen.tabel, raw_dir))
     skipped = len(warnings)
+    warnings.extend(read_warnings)
     tables: dict[str, pd.DataFrame] = {"grenzen": grenzen.tabel}
-    labels = {"gemeente_code": "gemeente", "peildatum": "peildatum", "maand": "maand"}
     combined = {source: pd.concat(parts, ignore_index=True) for source, parts in frames.items()}
     for source, frame in combined.items():
         combined[source], moved, after_split = naar_opvolgers(source, frame)
@@ -335,7 +314,9 @@ def ingest(raw_dir: Path, engine: str = "openpyxl") -> IngestResult:
         problems.extend(after_split)
     for source, frame in combined.items():
         key = PERSON_KEY if source == "tvs_personen" else storage.TABLES[source]["key"]
-        problems.extend(_duplicates(frame.dropna(subset=key), key, labels))
+        problems.extend(repeated_rows(frame, key))
+    if "tvs_personen" in combined:
+        problems.extend(housed_twice(combined["tvs_personen"], PERSON_KEY))
     if "coa_overzicht" in combined:
         combined["coa_overzicht"], found = mark_vintages(combined["coa_overzicht"])
         problems.extend(found)

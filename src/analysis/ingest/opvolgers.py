@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.domain.gemeenten import naam
+from analysis.domain.gemeenten import naam, provincie
 from analysis.domain.herindelingen import geldig_tot, opvolgers, overgangen
 from analysis.domain.periods import datum_tekst, periode_start
 from analysis.problems import Problem
@@ -37,10 +37,13 @@ def naar_opvolgers(source: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list
     problems for rows after a split."""
     found = opvolgers(frame["gemeente_code"], row_dates(source, frame))
     moved, split = found["opvolger"].notna(), found["gesplitst"]
+    crossing = moved & (provincie(found["code"]) != provincie(found["opvolger"])).fillna(False)
     warnings = [_problem(frame, rows, _moved_text(rows, found)) for rows in _per_file_and_code(
-        frame, moved)]
+        frame, moved & ~crossing)]
     problems = [_problem(frame, rows, _split_text(rows, frame)) for rows in _per_file_and_code(
         frame, split)]
+    problems += [_problem(frame, rows, _crossing_text(rows, found)) for rows in
+                 _per_file_and_code(frame, crossing)]
     frame = frame.assign(gemeente_code=found["opvolger"].where(moved, frame["gemeente_code"]))
     return frame, warnings, problems
 
@@ -65,6 +68,18 @@ def _moved_text(rows: pd.Index, found: pd.DataFrame) -> str:
     old, new = found.at[rows[0], "code"], found.at[rows[0], "opvolger"]
     return (f"gemeente {old} ({_name(old)}) bestaat sinds {_ended(old)} niet meer; "
             f"{len(rows)} rij(en) gelezen als de opvolger {new} ({_name(new)})")
+
+
+def _crossing_text(rows: pd.Index, found: pd.DataFrame) -> str:
+    old, new = found.at[rows[0], "code"], found.at[rows[0], "opvolger"]
+    return (f"gemeente {old} ({_name(old)}, {_province(old)}) bestaat sinds {_ended(old)} niet "
+            f"meer en de opvolger {new} ({_name(new)}) ligt in {_province(new)}; {len(rows)} "
+            "rij(en) kunnen niet zonder meer aan een gemeente van een andere provincie worden "
+            "toegerekend: gebruik de code van de gemeente waar de rij over gaat")
+
+
+def _province(code: str) -> str:
+    return str(provincie(pd.Series([code], dtype="string")).iloc[0])
 
 
 def _split_text(rows: pd.Index, frame: pd.DataFrame) -> str:

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from defusedxml import DefusedXmlException
-from python_calamine import CalamineError, PasswordError
+from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetVisibleEnum
 
 from analysis.ingest import limits
 from analysis.ingest.cells import Foutwaarde
@@ -145,6 +145,16 @@ def _measure(path: Path, name: str, kind: str) -> dict[str, SheetSize] | None:
         raise refuse(name, f"werkmap is niet leesbaar ({type(error).__name__})") from None
 
 
+def _hidden_sheets(path: Path) -> set[str]:
+    """The names of the sheets a workbook hides (hidden or very hidden), as calamine reads
+    them for every format; none when it cannot tell (the sheets are then all read as visible)."""
+    try:
+        metadata = CalamineWorkbook.from_path(str(path)).sheets_metadata
+    except (CalamineError, OSError, ValueError):
+        return set()
+    return {str(sheet.name) for sheet in metadata if sheet.visible != SheetVisibleEnum.Visible}
+
+
 class Book:
     """An opened workbook: its sheet names, and each sheet read once as a grid of raw values.
 
@@ -162,6 +172,7 @@ class Book:
         except _UNREADABLE as error:
             raise self._refusal(error, None) from None
         self.sheet_names = [str(sheet) for sheet in self._file.sheet_names]
+        self.hidden = _hidden_sheets(path)
         self._grids: dict[str, pd.DataFrame] = {}
 
     def __enter__(self) -> Book:
