@@ -25,16 +25,20 @@ Every entry is checked on load; the problems name the file and the entry, in Dut
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
 from analysis.domain import gemeenten
+from analysis.domain.herindelingen import overgangen
 from analysis.domain.periods import (
     PeriodeError,
     afsluitdatum_tekst,
     is_afsluitdatum,
     parse_periode,
+    peildatum,
     telperiode,
 )
 from analysis.problems import InputError, Problem
@@ -75,11 +79,16 @@ def besluiten_bestand(raw: Path) -> Path | None:
 
 
 def _entries(path: Path) -> list:
-    """The file's ``[[besluit]]`` entries; nothing else may be in it."""
+    """The file's ``[[besluit]]`` entries; nothing else may be in it, and at least one must be:
+    an empty register would silently read as 'no decisions' (every verschoning gone)."""
     try:
         data, _ = read_toml(path)
     except TomlFileError as error:
         raise InputError([Problem(path.name, str(error))]) from None
+    if not data or data.get("besluit") == []:
+        raise InputError([Problem(path.name, "bestand is leeg of bevat alleen commentaar; "
+                                             "verwacht [[besluit]]-blokken. Zijn er geen "
+                                             "besluiten, verwijder het bestand dan")])
     unknown = sorted(set(data) - {"besluit"})
     if unknown:
         raise InputError([Problem(path.name, f"onbekende sleutel {', '.join(unknown)} (verwacht "
@@ -99,14 +108,95 @@ def load_register(path: Path | None, alle_gemeenten: list[str], treden: tuple[st
     if path is None or not path.is_file():
         return _typed(pd.DataFrame(columns=COLUMNS))
     rows, problems = [], []
-    for number, entry in enumerate(_entries(path), start=1):
+    entries = _entries(path)
+    where = _entry_lines(path, len(entries))
+    for number, entry in enumerate(entries, start=1):
         try:
             rows.extend(_decision(entry, number, alle_gemeenten, treden, uitloop_dagen))
         except ValueError as error:
-            problems.append(Problem(path.name, f"besluit {number}: {error}"))
+            problems.append(Problem(path.name, f"{where(number)}: {error}"))
+    register = _typed(pd.DataFrame(rows, columns=COLUMNS))
+    problems.extend(Problem(path.name, text) for text in _repeats(register, where))
     if problems:
         raise InputError(problems)
-    return _typed(pd.DataFrame(rows, columns=COLUMNS))
+    return register
+
+
+def _entry_lines(path: Path, count: int) -> Callable[[int], str]:
+    """How a message names entry ``number``: 'besluit 3 (regel 20)', the line of its
+    ``[[besluit]]`` header; without the line when the file writes its entries otherwise."""
+    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    lines = [number for number, line in enumerate(text.splitlines(), start=1)
+             if re.match(r"\s*\[\[\s*besluit\s*\]\]", line)]
+    if len(lines) != count:
+        return lambda number: f"besluit {number}"
+    return lambda number: f"besluit {number} (regel {lines[number - 1]})"
+
+
+# what makes two decisions the same decision: the same kind, for the same municipality, on
+# the same day, about the same half-year or the same earlier decision
+SAME_DECISION = ["soort", "gemeente_code", "datum", "periode", "verwijst_naar"]
+LONG_TEXT = ("reden", "resultaten")  # named as changed, not quoted
+
+
+def _repeats(register: pd.DataFrame, where: Callable[[int], str]) -> list[str]:
+    """A line per entry that repeats an earlier one (for one of its municipalities), with what
+    differs, and per entry that carries an earlier entry's kenmerk."""
+    lines = []
+    keyed = register.fillna({"periode": "", "verwijst_naar": ""})
+    again = keyed[keyed.duplicated(SAME_DECISION, keep="first")]
+    firsts = keyed.drop_duplicates(SAME_DECISION).set_index(SAME_DECISION)["besluit"]
+    pairs = again.assign(eerder=[firsts[tuple(row)] for row in
+                                 again[SAME_DECISION].itertuples(index=False)])
+    for (number, earlier), rows in pairs.groupby(["besluit", "eerder"], sort=True):
+        if number == earlier:
+            continue  # one entry naming a municipality twice is reported by _municipalities
+        first = register[register["besluit"] == earlier].iloc[0]
+        row = rows.iloc[0]
+        changed = [_change(field, row[field], first[field]) for field in COLUMNS
+                   if field not in (*SAME_DECISION, "besluit")
+                   and not _same(row[field], first[field])]
+        tail = (f", met {' en '.join(changed)}; welke geldt? herstel of verwijder een van beide"
+                if changed else " met dezelfde inhoud; verwijder een van beide")
+        subject = f" over {row['periode']}" if row["periode"] else (
+            f" op {row['verwijst_naar']}" if row["verwijst_naar"] else "")
+        lines.append(f"{where(number)} herhaalt {where(earlier)}: {row['soort']} voor "
+                     f"{_names(rows['gemeente_code'])}{subject} van {row['datum']:%d-%m-%Y}"
+                     f"{tail}")
+    marked = register[register["kenmerk"] != ""].drop_duplicates(["besluit"])
+    shared = marked[marked.duplicated("kenmerk", keep="first")]
+    for row in shared.itertuples():
+        first = marked[marked["kenmerk"] == row.kenmerk].iloc[0]
+        lines.append(f"{where(row.besluit)}: kenmerk {row.kenmerk} staat ook bij "
+                     f"{where(first['besluit'])}; elk besluit heeft een eigen kenmerk (een "
+                     "intrekking, bezwaar of beroep verwijst ernaar)")
+    return lines
+
+
+def _names(codes: pd.Series) -> str:
+    names = gemeenten.naam(codes.drop_duplicates()).tolist()
+    return ", ".join(names) if len(names) <= 3 else f"{', '.join(names[:3])} en " \
+        f"{len(names) - 3} andere gemeenten"
+
+
+def _change(field: str, value: object, original: object) -> str:
+    if field in LONG_TEXT:
+        return f"een andere {field}"
+    return f"{field} {_shown(value)} in plaats van {_shown(original)}"
+
+
+def _shown(value: object) -> str:
+    if _missing(value) or value == "":
+        return "niet gegeven"
+    return f"{value:%d-%m-%Y}" if isinstance(value, pd.Timestamp) else str(value)
+
+
+def _same(a: object, b: object) -> bool:
+    return _missing(a) == _missing(b) and (_missing(a) or bool(a == b))
+
+
+def _missing(value: object) -> bool:
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
@@ -228,6 +318,10 @@ def _municipalities(entry: dict, alle: list[str]) -> list[str]:
     unknown = [str(v) for v, c in zip(values, codes, strict=True) if pd.isna(c)]
     if unknown:
         raise ValueError(f"onbekende gemeente(n) {', '.join(unknown)}")
+    twice = [str(v) for v, repeated in zip(values, codes.duplicated(), strict=True) if repeated]
+    if twice:
+        raise ValueError(f"gemeente(n) {', '.join(twice)} twee keer genoemd (ook als naam of "
+                         "code)")
     return codes.tolist()
 
 
@@ -249,6 +343,13 @@ def _shares(entry: dict) -> list[dict]:
         raise ValueError("verdeling moet minstens twee opvolgers met hun aandeel geven, "
                          "bijvoorbeeld { Boxtel = 25, Vught = 75 }")
     codes = gemeenten.resolve(pd.Series(list(shares), dtype=object))
+    successors = set(overgangen().query("oud_code == @split")["nieuw_code"])
+    if len(successors) < 2:
+        raise ValueError(f"{gemeenten.naam(pd.Series([split])).iloc[0]} is volgens de lijst van "
+                         "herindelingen niet over meerdere gemeenten verdeeld")
+    if set(codes.dropna()) != successors or codes.duplicated().any():
+        expected = ", ".join(sorted(gemeenten.naam(pd.Series(sorted(successors))).tolist()))
+        raise ValueError(f"verdeling moet elke opvolger één keer een aandeel geven: {expected}")
     rows = []
     for (name, weight), code in zip(shares.items(), codes, strict=True):
         if pd.isna(code):
@@ -271,6 +372,22 @@ def load_verdelingen(path: Path | None) -> pd.DataFrame:
             except ValueError as error:
                 raise InputError([Problem(path.name, f"besluit {number}: {error}")]) from None
     return pd.DataFrame(rows, columns=SHARES)
+
+
+EARLY = pd.DateOffset(years=1)  # a decision this long before its peildatum is most likely a typo
+
+
+def vroege_besluiten(register: pd.DataFrame, uitloop_dagen: int = 0) -> list[str]:
+    """A warning per decision about a half-year dated more than a year before that half-year's
+    peildatum (2014-11-19 for 2024-11-19): legal, but most often a typing error."""
+    about = register[register["periode"].notna() & (register["periode"] != "")]
+    about = about.drop_duplicates("besluit")
+    closing = pd.to_datetime([peildatum(p, uitloop_dagen) for p in about["periode"]])
+    early = about[(about["datum"] < closing - EARLY).to_numpy()]
+    return [f"besluit {row.besluit} ({row.soort} over {row.periode}) is gedateerd "
+            f"{row.datum:%d-%m-%Y}, meer dan een jaar voor de peildatum "
+            f"{peildatum(row.periode, uitloop_dagen):%d-%m-%Y}; klopt de datum?"
+            for row in early.itertuples()]
 
 
 def geldend(register: pd.DataFrame, ingetrokken: bool = True) -> pd.DataFrame:

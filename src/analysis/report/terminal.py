@@ -10,6 +10,7 @@ from analysis.domain import gemeenten
 from analysis.domain.periods import afsluitdatum_tekst
 from analysis.domain.taakstelling_versies import nieuwste_versie
 from analysis.ingest.mirror import IngestResult
+from analysis.ingest.register import vroege_besluiten
 
 
 def ingest_summary(result: IngestResult, processed: Path) -> str:
@@ -79,6 +80,8 @@ def bereken_summary(tables: dict[str, pd.DataFrame], kader_naam: str, leidend: s
     lines.append(f"Afstemming gemeenten met COA: {len(afstemming)} maand(en) om op te volgen "
                  f"({leidend} is leidend; zie afstemming.parquet).")
     lines.extend(f"  - {row.gemeente_code} {row.opvolgen}" for row in afstemming.itertuples())
+    lines.extend(f"Let op: {warning}" for warning in vroege_besluiten(tables["besluiten"],
+                                                                       uitloop_dagen))
     return "\n".join(lines)
 
 
