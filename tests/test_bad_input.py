@@ -109,12 +109,14 @@ def failing_ingest(tmp_path: Path, capsys: pytest.CaptureFixture[str], damaged: 
                  "bekende gemeente (naam of CBS-code)",
                  id="unknown-municipality"),
     pytest.param(BIJLAGE_A, {"A13": "GM0106"},
-                 f"{BIJLAGE_A}, blad 'Bijlage A', rij 13: dubbele rij: gemeente GM0106, periode "
-                 f"2024-H1, versiedatum 02-10-2023 staat al in {BIJLAGE_A} rij 12",
+                 f"{BIJLAGE_A}, blad 'Bijlage A', rij 13: herhaalt Assen (GM0106), 2024-H1, "
+                 "vastgesteld op 02-10-2023 van rij 12, met inwoners 25700 in plaats van 69100 "
+                 "en taakstelling 28 in plaats van 73; herstel of verwijder een van beide rijen",
                  id="duplicate-municipality"),
     pytest.param(BIJLAGE_A, {"A13": "GM0106", "B13": "Assen", "D13": 69_100, "E13": 73},
-                 f"{BIJLAGE_A}, blad 'Bijlage A', rij 13: dubbele rij: gemeente GM0106, periode "
-                 f"2024-H1, versiedatum 02-10-2023 staat al in {BIJLAGE_A} rij 12",
+                 f"{BIJLAGE_A}, blad 'Bijlage A', rij 13: herhaalt Assen (GM0106), 2024-H1, "
+                 "vastgesteld op 02-10-2023 van rij 12 met dezelfde cijfers; verwijder een van "
+                 "beide rijen",
                  id="duplicate-row-breaking-the-totals"),
     pytest.param(COA, {"E9": "twaalf"},
                  f"{COA}, blad 'Overzicht', rij 9, kolom E ('Gerealiseerd'): 'twaalf' is geen "

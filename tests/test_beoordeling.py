@@ -140,9 +140,9 @@ def test_brabant_excused_is_white_and_the_ladder_frozen(tmp_path):
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    (entry("berisping"), "besluit 1: soort 'berisping' onbekend"),
+    (entry("berisping"), "soort 'berisping' onbekend"),
     (entry("trede", trede="hemel"), "trede 'hemel' staat niet op de interventieladder"),
-    (entry("trede"), "besluit 1: trede mist trede"),
+    (entry("trede"), "trede mist trede"),
     (entry("verschoning", periode="2024-H1", reden=""), "een besluit heeft een reden nodig"),
     (entry("verschoning", peildatum="2025-01-25"), "peildatum 25-01-2025 sluit geen halfjaar af"),
     (entry("verschoning", periode="2024-H1", personen=0), "personen is '0'"),
@@ -158,7 +158,7 @@ def test_the_register_checks_every_entry(tmp_path, text, message):
     with pytest.raises(InputError) as raised:
         register(tmp_path, text)
     assert message in str(raised.value.problems[0])
-    assert str(raised.value.problems[0]).startswith("besluiten.toml: besluit 1: ")
+    assert str(raised.value.problems[0]).startswith("besluiten.toml: besluit 1 (regel 1): ")
 
 
 def test_every_kind_of_decision_is_recorded(tmp_path):
@@ -174,7 +174,8 @@ def test_every_kind_of_decision_is_recorded(tmp_path):
               termijn="2025-12-01", datum="2025-06-15", kenmerk="B1"),
         entry("beroep", verwijst_naar="B1", datum="2025-07-01"),
         entry("kwijtschelding", periode="2025-H1", personen=5, datum="2025-08-01"),
-        entry("verdeling", gemeente="Haaren", verdeling="{ Boxtel = 1, Vught = 1 }"),
+        entry("verdeling", gemeente="Haaren",
+              verdeling="{ Boxtel = 1, Oisterwijk = 1, Tilburg = 1, Vught = 1 }"),
     ])
     decisions = register(tmp_path, text)
     assert decisions["soort"].tolist() == [

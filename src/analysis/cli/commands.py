@@ -128,6 +128,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"Brieven: {len(result.brieven.bestanden)} .docx, {len(result.brieven.pdf)} PDF")
     for note in result.brieven.opmerkingen:
         print(f"  - let op: {note}")
+    for warning in result.waarschuwingen:
+        print(f"Let op: {warning}")
     if result.gepubliceerd:
         return ExitCode.OK
     for outcome in failed:

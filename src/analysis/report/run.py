@@ -35,11 +35,11 @@ from analysis.compute.volledigheid import is_volledig, laatste_volledige
 from analysis.domain.gemeenten import kies_provincie
 from analysis.domain.periods import datum_tekst, kies_periode, peildatum, periode_argument
 from analysis.ingest.mirror import checked_ingest, mirror_tables
-from analysis.ingest.register import besluiten_bestand
+from analysis.ingest.register import besluiten_bestand, vroege_besluiten
 from analysis.problems import Refused
 from analysis.report.brieven.pdf import Note
 from analysis.report.brieven.settings import config_path
-from analysis.report.brieven.write import Brieven, load_letters, write_brieven
+from analysis.report.brieven.write import Brieven, check_kenmerken, load_letters, write_brieven
 from analysis.report.gs_samenvatting import write_summary
 from analysis.report.index import RECORD, read_record, workbook_name, write_overzicht, write_record
 from analysis.report.notebooks import Outcome, execute_all, tasks, worker_pool
@@ -63,6 +63,7 @@ class RunResult:
     stappen_mislukt: list[str] = field(default_factory=list)  # workbook, letters
     gepubliceerd: bool = True
     vorige: Path | None = None  # the published folder a failed attempt left in place
+    waarschuwingen: list[str] = field(default_factory=list)  # about the decisions register
 
     @property
     def mislukt(self) -> list[Outcome]:
@@ -100,6 +101,8 @@ def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Pa
         letters_date = datum or dt.date.today()
         if datum is not None:
             check_datum(periode, datum, kader.uitloop_dagen)
+        if letters is not None:
+            check_kenmerken(tables["beoordeling"], periode, codes, letters[0])
         storage.write_ingested(mirror, processed)
         storage.write_computed(tables, manifest(invoer, kader, tables), processed)
         result = resultaat.load(processed)
@@ -149,7 +152,8 @@ def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Pa
     final = reports / periode
     return RunResult(periode, provincie, attempt.bewaard or final, timings["totaal"], outcomes,
                      made, list(failures), not attempt.mislukt,
-                     final if attempt.bewaard and final.is_dir() else None)
+                     final if attempt.bewaard and final.is_dir() else None,
+                     vroege_besluiten(tables["besluiten"], kader.uitloop_dagen))
 
 
 def check_datum(periode: str, datum: dt.date, uitloop_dagen: int) -> None:

@@ -121,6 +121,10 @@ def load_adressering(raw: Path) -> Adressering:
         content, _ = read_toml(path)
     except TomlFileError as error:
         raise InputError([Problem(name, str(error))]) from None
+    if not content:
+        raise InputError([Problem(name, "bestand is leeg of bevat alleen commentaar; verwacht "
+                                        "[afzender], [kenmerken], [[ondertekenaar]] en "
+                                        "[[geadresseerde]] (zie de README voor de opbouw)")])
     problems: list[Problem] = []
     sections = _sections(content, name, problems)
     sender = sections["afzender"]
@@ -134,32 +138,33 @@ def load_adressering(raw: Path) -> Adressering:
     if "sjabloon" in sender:
         template = _template(path, sender["sjabloon"], "[afzender] sjabloon", problems)
     kenmerken = {}
-    for label, rule in sections["kenmerken"].items():
+    for label, rule, periode in _per_periode(sections["kenmerken"], "kenmerken", name,
+                                             problems):
         try:
-            kenmerken[parse_periode(label)] = _kenmerken(rule)
-        except (PeriodeError, ValueError) as error:
+            kenmerken[periode] = _kenmerken(rule)
+        except ValueError as error:
             problems.append(Problem(name, f"[kenmerken] {label}: {error}"))
     alineas = {}
-    for label, paragraphs in sections["alineas"].items():
-        try:
-            periode = parse_periode(label)
-        except PeriodeError as error:
-            problems.append(Problem(name, f"[alineas] {error}"))
-            continue
+    for label, paragraphs, periode in _per_periode(sections["alineas"], "alineas", name,
+                                                   problems):
         if not isinstance(paragraphs, list) or not all(_text(p) for p in paragraphs):
             problems.append(Problem(name, f"[alineas] {label}: verwacht een lijst van alinea's "
                                           f"als tekst (elk hoogstens {MAX_TEXT} tekens)"))
         else:
             alineas[periode] = [str(p) for p in paragraphs]
-    signers = []
+    signers: list[tuple[str, str]] = []
     for number, entry in enumerate(sections["ondertekenaar"], start=1):
         if not isinstance(entry, dict) or set(entry) != {"naam", "functie"} or not _text(
                 entry["naam"]) or not _text(entry["functie"]):
             problems.append(Problem(name, f"ondertekenaar {number}: geef naam en functie als "
                                           "tekst, bijvoorbeeld functie = \"secretaris\", en "
                                           "verder niets"))
+        elif (signer := (str(entry["naam"]), str(entry["functie"]))) in signers:
+            problems.append(Problem(name, f"ondertekenaar {number} herhaalt ondertekenaar "
+                                          f"{signers.index(signer) + 1} ({signer[0]}, "
+                                          f"{signer[1]}); verwijder een van beide"))
         else:
-            signers.append((str(entry["naam"]), str(entry["functie"])))
+            signers.append(signer)
     templates = {}
     for kind, file in sections["sjablonen"].items():
         if kind not in KINDS:
@@ -176,6 +181,28 @@ def load_adressering(raw: Path) -> Adressering:
         raise InputError(problems)
     return Adressering(path, sender["provincie"], sender["plaats"], sender["behandeld_door"],
                        template, kenmerken, adressen, tuple(signers), alineas, templates)
+
+
+def _per_periode(table: dict, section: str, name: str,
+                 problems: list[Problem]) -> list[tuple[str, object, str]]:
+    """(label as written, value, canonical period) of every entry of a table keyed by period;
+    an unreadable label, and a second label for a period already given ('2024-H1' and '2024
+    1e halfjaar'), are problems: one of the two would otherwise silently win."""
+    found: dict[str, str] = {}
+    entries = []
+    for label, value in table.items():
+        try:
+            periode = parse_periode(label)
+        except PeriodeError as error:
+            problems.append(Problem(name, f"[{section}] {label}: {error}"))
+            continue
+        if periode in found:
+            problems.append(Problem(name, f"[{section}] '{label}' en '{found[periode]}' noemen "
+                                          f"allebei {periode}; voeg ze samen onder één naam"))
+            continue
+        found[periode] = label
+        entries.append((label, value, periode))
+    return entries
 
 
 def _template(path: Path, file: object, where: str, problems: list[Problem]) -> Path | None:
@@ -212,14 +239,19 @@ def _kenmerken(rule: object) -> Kenmerken:
         raise ValueError(f"eerste is '{first}' (verwacht een geheel getal van 0 tot een miljard)")
     named = {key: value for key, value in rule.items() if key not in ("schema", "eerste")}
     codes = gemeenten.resolve(pd.Series(list(named), dtype=object))
-    per_gemeente = {}
+    per_gemeente: dict[str, str] = {}
+    spelled: dict[str, str] = {}  # code -> the key that named it
     for (key, value), code in zip(named.items(), codes, strict=True):
         if pd.isna(code):
             raise ValueError(f"onbekende gemeente '{key}'")
         if not _text(value) or len(value) > MAX_KENMERK:
             raise ValueError(f"kenmerk van {key} moet tekst zijn van hoogstens {MAX_KENMERK} "
                              "tekens")
+        if code in per_gemeente:
+            raise ValueError(f"'{key}' en '{spelled[code]}' noemen allebei gemeente "
+                             f"{code}; geef één kenmerk per gemeente")
         per_gemeente[code] = str(value)
+        spelled[code] = key
     if len(set(per_gemeente.values())) < len(per_gemeente):
         raise ValueError("twee brieven met hetzelfde kenmerk")
     return Kenmerken(per_gemeente, schema, first)
@@ -243,6 +275,7 @@ def _schema(schema: object) -> bool:
 def _addresses(entries: list[dict], name: str, problems: list[Problem]) -> dict[str, list[str]]:
     """Address lines per municipality code."""
     found: dict[str, list[str]] = {}
+    first: dict[str, int] = {}  # code -> the number of the entry that gave its address
     for number, entry in enumerate(entries, start=1):
         where = f"geadresseerde {number}"
         if not isinstance(entry, dict) or not set(entry) <= {"gemeente", "regels"}:
@@ -256,8 +289,9 @@ def _addresses(entries: list[dict], name: str, problems: list[Problem]) -> dict[
             problems.append(Problem(name, f"{where}: onbekende gemeente "
                                           f"'{entry.get('gemeente', '')}'"))
         elif code in found:
-            problems.append(Problem(name, f"{where}: gemeente '{entry['gemeente']}' staat er "
-                                          "al eerder in"))
+            problems.append(Problem(name, f"{where} herhaalt geadresseerde {first[code]}: "
+                                          f"gemeente '{entry['gemeente']}' heeft al een adres; "
+                                          "verwijder een van beide"))
         elif not isinstance(lines, list) or not 0 < len(lines) <= MAX_LINES or not all(
                 _text(x) for x in lines):
             problems.append(Problem(name, f"{where}: regels moet een lijst van tekstregels "
@@ -265,4 +299,5 @@ def _addresses(entries: list[dict], name: str, problems: list[Problem]) -> dict[
                                           "[\"Postbus 20\", \"7920 AA ZUIDWOLDE\"]"))
         else:
             found[code] = [str(line) for line in lines]
+            first[code] = number
     return found

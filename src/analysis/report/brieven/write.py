@@ -15,6 +15,7 @@ from analysis.domain.periods import datum_tekst, periode_einde, periode_tekst, p
 from analysis.domain.resultaten import conclusie, resultaten_regels
 from analysis.domain.taakstelling_versies import bekend_op
 from analysis.ingest.register import geldend
+from analysis.problems import InputError, Problem
 from analysis.report.brieven.pdf import to_pdf
 from analysis.report.brieven.settings import CONFIG, Adressering, load_adressering
 from analysis.report.brieven.soorten import KINDS
@@ -176,6 +177,37 @@ def file_name(periode: str, naam: str) -> str:
     return f"Brief {periode} {naam}.docx"
 
 
+def kenmerken_per_brief(beoordeling: pd.DataFrame, periode: str, codes: list[str],
+                        adressering: Adressering) -> dict[str, str | None]:
+    """The kenmerk of every letter of ``periode`` to ``codes`` (None where the settings give
+    none): named, or numbered in the order of the municipalities' names."""
+    rows = beoordeling[(beoordeling["periode"] == periode)
+                       & beoordeling["gemeente_code"].isin(codes)]
+    numbering = adressering.kenmerken.get(periode)
+    ordered = rows.sort_values("gemeente_naam", kind="stable")["gemeente_code"]
+    return {code: numbering.voor(code, number) if numbering else None
+            for number, code in enumerate(ordered)}
+
+
+def check_kenmerken(beoordeling: pd.DataFrame, periode: str, codes: list[str],
+                    adressering: Adressering) -> None:
+    """Refuse two letters with one kenmerk: a named kenmerk that the numbering schema also
+    gives another municipality (a kenmerk identifies one letter, a bezwaar cites it)."""
+    given = kenmerken_per_brief(beoordeling, periode, codes, adressering)
+    names = dict(zip(beoordeling["gemeente_code"], beoordeling["gemeente_naam"], strict=True))
+    by_kenmerk: dict[str, list[str]] = {}
+    for code, kenmerk in given.items():
+        if kenmerk is not None:
+            by_kenmerk.setdefault(kenmerk, []).append(code)
+    problems = [Problem(str(CONFIG), f"[kenmerken.\"{periode}\"]: kenmerk {kenmerk} hoort bij "
+                                     f"{len(shared)} brieven ({' en '.join(map(names.get, shared))}"
+                                     "); geef de genoemde gemeente een ander kenmerk of laat "
+                                     "het schema later beginnen (eerste)")
+                for kenmerk, shared in by_kenmerk.items() if len(shared) > 1]
+    if problems:
+        raise InputError(problems)
+
+
 def write_brieven(folder: Path, beoordeling: pd.DataFrame, periode: str, codes: list[str],
                   adressering: Adressering, templates: dict[str, Sjabloon], datum: dt.date,
                   taakstelling: pd.DataFrame | None = None, norm: str = "taakstelling",
@@ -184,16 +216,16 @@ def write_brieven(folder: Path, beoordeling: pd.DataFrame, periode: str, codes: 
     caller) and convert them to PDF where LibreOffice is installed. With ``taakstelling`` (every
     version), the next period's taakstelling is the version known on the letter's date."""
     result = Brieven()
+    check_kenmerken(beoordeling, periode, codes, adressering)
     bekend = bekend_op(taakstelling, datum) if taakstelling is not None else None
     rows = beoordeling[(beoordeling["periode"] == periode)
                        & beoordeling["gemeente_code"].isin(codes)]
     folder.mkdir(parents=True, exist_ok=True)
-    numbering = adressering.kenmerken.get(periode)
-    for number, (code, naam) in enumerate(sorted(
-            zip(rows["gemeente_code"], rows["gemeente_naam"], strict=True),
-            key=lambda pair: pair[1])):
+    kenmerken = kenmerken_per_brief(beoordeling, periode, codes, adressering)
+    for code, naam in sorted(zip(rows["gemeente_code"], rows["gemeente_naam"], strict=True),
+                             key=lambda pair: pair[1]):
         path = folder / file_name(periode, naam)
-        kenmerk = numbering.voor(code, number) if numbering else None
+        kenmerk = kenmerken[code]
         row = rows[rows["gemeente_code"] == code].iloc[0]
         closing = (pd.Timestamp(row["peildatum_eind"]).date() if "peildatum_eind" in row
                    else periode_einde(periode))
@@ -207,9 +239,8 @@ def write_brieven(folder: Path, beoordeling: pd.DataFrame, periode: str, codes: 
                               "gemeente_naam"])
     if missing:
         result.opmerkingen.append(f"geen adres in {CONFIG.name} voor: {', '.join(missing)}")
-    lacking = [naam for number, (code, naam) in enumerate(sorted(
-        zip(rows["gemeente_code"], rows["gemeente_naam"], strict=True), key=lambda p: p[1]))
-        if not (numbering and numbering.voor(code, number))]
+    lacking = sorted(rows.loc[rows["gemeente_code"].map(kenmerken).isna().to_numpy(),
+                              "gemeente_naam"])
     if lacking:
         result.opmerkingen.append(f"geen kenmerk voor {periode} in {CONFIG.name} voor: "
                                   f"{', '.join(lacking)}; die brieven noemen '{NO_KENMERK}'")
