@@ -168,7 +168,12 @@ def brieven(args: argparse.Namespace) -> int:
     from analysis.domain.gemeenten import kies_provincie
     from analysis.domain.periods import datum_tekst, kies_periode, peildatum
     from analysis.report.brieven.template import default_template
-    from analysis.report.brieven.write import Brieven, load_letters, write_brieven
+    from analysis.report.brieven.write import (
+        Brieven,
+        check_kenmerken,
+        load_letters,
+        write_brieven,
+    )
     from analysis.report.publish import staged
     from analysis.report.run import check_datum, letters_record, record_step
 
@@ -188,6 +193,7 @@ def brieven(args: argparse.Namespace) -> int:
                       "afsluitende cijfers er zijn")
     check_datum(periode, datum, result.uitloop_dagen)
     provincie, codes = kies_provincie(adressering.provincie, result.gemeenten)
+    check_kenmerken(result.table("beoordeling"), periode, codes, adressering)
     final = args.reports / periode / "brieven"
 
     def write() -> Brieven:

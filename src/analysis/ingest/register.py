@@ -174,7 +174,7 @@ def _repeats(register: pd.DataFrame, where: Callable[[int], str]) -> list[str]:
 
 
 def _names(codes: pd.Series) -> str:
-    names = gemeenten.naam(codes.drop_duplicates()).tolist()
+    names = sorted(gemeenten.naam(codes.drop_duplicates()).tolist())
     return ", ".join(names) if len(names) <= 3 else f"{', '.join(names[:3])} en " \
         f"{len(names) - 3} andere gemeenten"
 

@@ -159,10 +159,14 @@ def load_adressering(raw: Path) -> Adressering:
             problems.append(Problem(name, f"ondertekenaar {number}: geef naam en functie als "
                                           "tekst, bijvoorbeeld functie = \"secretaris\", en "
                                           "verder niets"))
-        elif (signer := (str(entry["naam"]), str(entry["functie"]))) in signers:
+        elif (signer := (str(entry["naam"]), str(entry["functie"])))[0] in dict(signers):
+            earlier = [n for n, _ in signers].index(signer[0])
+            other = signers[earlier][1]
             problems.append(Problem(name, f"ondertekenaar {number} herhaalt ondertekenaar "
-                                          f"{signers.index(signer) + 1} ({signer[0]}, "
-                                          f"{signer[1]}); verwijder een van beide"))
+                                          f"{earlier + 1} ({signer[0]})" + (
+                                              "; verwijder een van beide" if other == signer[1]
+                                              else f", met functie '{signer[1]}' in plaats van "
+                                                   f"'{other}'; welke geldt?")))
         else:
             signers.append(signer)
     templates = {}
@@ -248,8 +252,11 @@ def _kenmerken(rule: object) -> Kenmerken:
             raise ValueError(f"kenmerk van {key} moet tekst zijn van hoogstens {MAX_KENMERK} "
                              "tekens")
         if code in per_gemeente:
-            raise ValueError(f"'{key}' en '{spelled[code]}' noemen allebei gemeente "
-                             f"{code}; geef één kenmerk per gemeente")
+            same = per_gemeente[code] == value
+            raise ValueError(f"'{key}' en '{spelled[code]}' noemen allebei gemeente {code}, "
+                             + ("met hetzelfde kenmerk" if same else
+                                f"met kenmerk {value} in plaats van {per_gemeente[code]}")
+                             + "; geef één kenmerk per gemeente")
         per_gemeente[code] = str(value)
         spelled[code] = key
     if len(set(per_gemeente.values())) < len(per_gemeente):
@@ -289,9 +296,14 @@ def _addresses(entries: list[dict], name: str, problems: list[Problem]) -> dict[
             problems.append(Problem(name, f"{where}: onbekende gemeente "
                                           f"'{entry.get('gemeente', '')}'"))
         elif code in found:
-            problems.append(Problem(name, f"{where} herhaalt geadresseerde {first[code]}: "
-                                          f"gemeente '{entry['gemeente']}' heeft al een adres; "
-                                          "verwijder een van beide"))
+            shown = " / ".join(map(str, lines)) if isinstance(lines, list) else str(lines)
+            same = lines == found[code]
+            problems.append(Problem(name, f"{where} herhaalt geadresseerde {first[code]} "
+                                          f"(gemeente '{entry['gemeente']}')" + (
+                                              " met hetzelfde adres; verwijder een van beide"
+                                              if same else
+                                              f", met regels '{shown}' in plaats van "
+                                              f"'{' / '.join(found[code])}'; welke geldt?")))
         elif not isinstance(lines, list) or not 0 < len(lines) <= MAX_LINES or not all(
                 _text(x) for x in lines):
             problems.append(Problem(name, f"{where}: regels moet een lijst van tekstregels "
