@@ -121,12 +121,11 @@ def _metadata(spec: Spec, layout: Layout, name: str) -> tuple[dict[str, object],
     problems: list[Problem] = []
     for item in spec.kenmerken:
         found = _find_metadata(above, normalise_label(item.label), item.label)
-        if found is None and not item.required:
+        if found is None:  # the column stays, empty: later steps read every one of them
             values[item.name] = None
-            continue
-        if found is None:
-            problems.append(Problem(name, f"kenmerk '{item.label}' niet gevonden boven de "
-                                          "koprij", layout.sheet))
+            if item.required:
+                problems.append(Problem(name, f"kenmerk '{item.label}' niet gevonden boven de "
+                                              "koprij", layout.sheet))
             continue
         row, position, value = found
         raw = pd.Series([value], dtype=object)
