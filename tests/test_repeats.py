@@ -22,6 +22,8 @@ TVS = "tvs/TVS_export_huisvestingen_2022-2025.xlsx"
 REGISTER = "besluiten/toezichtsbesluiten.toml"
 LETTERS = "brieven/brieven.toml"
 
+pytestmark = pytest.mark.hostile
+
 
 def copy_raw(tmp_path: Path, *relatives: str) -> Path:
     raw = tmp_path / "raw"
