@@ -40,11 +40,16 @@ test: $(INSTALLED)
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
-## Time the roll-forward, the ingest and the reporting run at national scale (prints figures)
+## Corrupt the sample's sources at random, many times over (the property test; FOUT_VOORBEELDEN=N)
+fuzz: $(INSTALLED)
+	FOUT_VOORBEELDEN=$${FOUT_VOORBEELDEN:-1000} $(BIN)/python -m pytest tests/test_corruption_property.py
+
+## Time the roll-forward, the ingest and the reporting run at national scale, and the refusal of hostile input (prints figures)
 bench: $(INSTALLED)
 	$(BIN)/python benchmarks/bench_rollforward.py
 	$(BIN)/python benchmarks/bench_ingest.py
 	$(BIN)/python benchmarks/bench_reports.py
+	$(BIN)/python benchmarks/bench_hostile.py
 
 ## Regenerate the synthetic sample data in data/raw from its seeded generator
 sample: $(INSTALLED)
@@ -54,4 +59,4 @@ sample: $(INSTALLED)
 clean:
 	find data/processed reports -mindepth 1 ! -name .gitkeep -delete
 
-.PHONY: help install report stand lab test sample bench clean
+.PHONY: help install report stand lab test fuzz sample bench clean

@@ -131,7 +131,7 @@ def _line_corruption(lines: list[str], kind: str, line: int) -> list[str]:
                     default=0)
         end = next((i for i in range(index + 1, len(lines)) if lines[i].lstrip().startswith("[")),
                    len(lines))
-        return lines + ["\n", *lines[start:end]]
+        return [*lines, "\n", *lines[start:end]]
     if kind == "waarde_getal":
         key, equals, _ = lines[index].partition("=")
         return lines[:index] + ([f"{key}= 99999999999999999999999\n"] if equals else
