@@ -19,8 +19,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis.atomic import WriteFailed
-from analysis.cli import ExitCode, main
+from analysis import interrupt, storage
+from analysis.atomic import WriteFailed, write_atomic
+from analysis.cli import ExitCode, main, stopped
 from analysis.config import RAW_DIR
 from analysis.report import notebooks, publish
 from analysis.report import run as runner
@@ -169,6 +170,191 @@ def killed(tmp_path_factory):
         if process.poll() is None:
             process.kill()
         log.close()
+
+
+def _default_signals() -> None:
+    """In the child: SIGTERM and SIGINT as a shell with job control gives them, whatever this
+    test run was started with (a background job of a script ignores SIGINT)."""
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, signal.SIG_DFL)
+
+
+def _signalled_run(project: Path, signum: int, products: bool):
+    """A run on a copy of the sample, in its own temporary folder, given ``signum`` once the
+    products are being made (its staging folder there and both kernels running) or, if not
+    ``products``, as soon as it holds the lock and its workers start their kernels; what it
+    printed and left."""
+    if not Path("/proc/self/stat").exists():
+        pytest.skip("zonder /proc is de procesboom niet te volgen")
+    raw, temp = project / "raw", project / "tmp"
+    shutil.copytree(RAW_DIR, raw)
+    temp.mkdir()
+    previous = project / "reports" / PERIODE
+    previous.mkdir(parents=True)
+    (previous / "index.html").write_text("vorige rapportages")
+    before = snapshot(project / "reports")
+    args = [arg if arg != str(RAW_DIR) else str(raw) for arg in run_args(project, "--jobs", "2")]
+    process = subprocess.Popen([sys.executable, "-m", "analysis", *args],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "TMPDIR": str(temp)}, start_new_session=True,
+                               preexec_fn=_default_signals)
+    staging = project / "reports" / f".{PERIODE}.bezig-{process.pid}"
+    lock = project / "reports" / ".lock"
+    tree: dict[int, str] = {}
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and process.poll() is None:
+            tree |= descendants(process.pid)
+            kernels = [pid for pid in tree if "ipykernel" in cmdline(pid)]
+            ready = (len(kernels) == 2 and staging.is_dir() if products
+                     else lock.exists() and bool(tree))
+            if ready:
+                break
+            time.sleep(0.05)
+        assert process.poll() is None, process.communicate()
+        tree |= descendants(process.pid)
+        os.kill(process.pid, signum)
+        out, err = process.communicate(timeout=60)
+        deadline = time.monotonic() + 5  # a killed kernel could take a moment; none should
+        while still_running(tree) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        return process.returncode, out, err, tree, before
+    finally:
+        for pid in still_running(tree):  # only what this test started
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+
+
+@pytest.fixture(scope="module")
+def terminated(tmp_path_factory):
+    """A run given SIGTERM while both kernels execute notebooks."""
+    project = tmp_path_factory.mktemp("gestopt")
+    return project, *_signalled_run(project, signal.SIGTERM, products=True)
+
+
+def test_a_terminated_run_ends_like_a_failed_run_with_one_dutch_line(terminated):
+    project, code, _, err, tree, _ = terminated
+    assert code == ExitCode.AFGEBROKEN, err
+    assert "Traceback" not in err
+    assert err == (f"Afgebroken: de run is gestopt (signaal SIGTERM); er is niets gepubliceerd "
+                   f"of half geschreven; alleen de verwerkte gegevens in {project / 'processed'}"
+                   " zijn al bijgewerkt.\n")
+    assert len(tree) >= 4, tree  # it was stopped with two workers, each with its kernel
+
+
+def test_a_terminated_run_leaves_no_staging_lock_or_process(terminated):
+    project, *_, tree, before = terminated
+    reports = project / "reports"
+    assert snapshot(reports) == before  # the previous output, untouched; no attempt kept
+    assert [p.name for p in reports.glob(".*")] == []  # no staging folder, no lock
+    assert [cmdline(pid) for pid in still_running(tree)] == []
+    # the kernels' socket folders and connection files were in its own temporary folder
+    assert list((project / "tmp").iterdir()) == []
+    assert [p.name for p in (project / "processed").glob(".*")] == []  # no temporary table
+
+
+def test_ctrl_c_while_the_kernels_start_ends_the_same_way(tmp_path):
+    code, _, err, tree, before = _signalled_run(tmp_path, signal.SIGINT, products=False)
+    assert (code, err) == (ExitCode.AFGEBROKEN, "Afgebroken: de run is gestopt (signaal "
+                           "SIGINT); er is niets gepubliceerd, de vorige uitvoer is "
+                           "ongewijzigd.\n")
+    assert snapshot(tmp_path / "reports") == before
+    assert [p.name for p in (tmp_path / "reports").glob(".*")] == []
+    assert [cmdline(pid) for pid in still_running(tree)] == []
+    assert list((tmp_path / "tmp").iterdir()) == []
+    assert not (tmp_path / "processed").exists()
+
+
+def _signal_on(owner, name: str, call: int = 1):
+    """Replace ``owner.name`` by one that sends this process SIGTERM on its ``call``-th call,
+    then does what it did: the signal comes amid what the caller does."""
+    original = getattr(owner, name)
+    calls = []
+
+    def signalling(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == call:
+            os.kill(os.getpid(), signal.SIGTERM)
+        return original(*args, **kwargs)
+
+    return signalling
+
+
+def test_an_interrupt_while_tables_are_staged_leaves_the_processed_folder_as_it_was(
+        computed, tmp_path, monkeypatch):
+    import pandas as pd
+
+    processed = tmp_path / "processed"
+    shutil.copytree(computed, processed)
+    before = snapshot(processed)
+    tables = {name: storage.read_table(processed, name) for name in storage.COMPUTED}
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", _signal_on(pd.DataFrame, "to_parquet", 3))
+    with interrupt.stopping_on_signals(), pytest.raises(interrupt.Interrupted):
+        storage.write_computed(tables, {"opnieuw": True}, processed)
+    assert snapshot(processed) == before  # and no temporary file
+
+
+def test_an_interrupt_while_tables_are_moved_into_place_waits_until_all_are(computed,
+                                                                          tmp_path,
+                                                                          monkeypatch):
+    processed = tmp_path / "processed"
+    shutil.copytree(computed, processed)
+    tables = {name: storage.read_table(processed, name).head(1) for name in storage.COMPUTED}
+    assert any(len(storage.read_table(processed, name)) > 1 for name in storage.COMPUTED)
+    monkeypatch.setattr(os, "replace", _signal_on(os, "replace"))
+    with interrupt.stopping_on_signals():
+        with pytest.raises(interrupt.Interrupted):
+            storage.write_computed(tables, {"opnieuw": True}, processed)
+        assert interrupt.noted() == {processed: interrupt.PROCESSED}
+    assert {name: len(storage.read_table(processed, name)) for name in storage.COMPUTED} == {
+        name: len(table) for name, table in tables.items()}  # every one of them replaced
+    assert storage.read_manifest(processed) == {"opnieuw": True}
+    assert [p.name for p in processed.glob(".*")] == []
+
+
+def test_an_interrupt_while_publishing_takes_effect_once_published(tmp_path, monkeypatch):
+    final = tmp_path / PERIODE
+    final.mkdir()
+    (final / "index.html").write_text("vorige")
+    monkeypatch.setattr(Path, "rename", _signal_on(Path, "rename"))  # setting the old aside
+    with interrupt.stopping_on_signals():
+        with pytest.raises(interrupt.Interrupted), publish.staged(final) as attempt:
+            (attempt.folder / "index.html").write_text("nieuw")
+        noted = interrupt.noted()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [PERIODE]  # no staging, no old one
+    assert (final / "index.html").read_text() == "nieuw"
+    assert noted == {final: "gepubliceerd"}
+    assert stopped("run", "SIGTERM", noted) == (
+        f"Afgebroken: de run is gestopt (signaal SIGTERM); er is niets half geschreven; wel al "
+        f"compleet bijgewerkt: {final}.")
+
+
+def test_an_interrupt_a_library_swallowed_still_stops_the_next_write(tmp_path):
+    with interrupt.stopping_on_signals():
+        try:  # as openpyxl does: any exception in a conversion becomes a TypeError
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(1)
+        except BaseException:
+            pass
+        with pytest.raises(interrupt.Interrupted):
+            write_atomic(tmp_path / "uitvoer.txt", lambda path: path.write_text("na het signaal"))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_forked_process_does_not_inherit_the_handler_in_effect():
+    with interrupt.stopping_on_signals():
+        child = os.fork()
+        if child == 0:  # the child: as if no handler were installed
+            try:
+                os.kill(os.getpid(), signal.SIGTERM)
+                time.sleep(5)
+            finally:
+                os._exit(0)
+        _, status = os.waitpid(child, 0)
+    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGTERM
 
 
 def test_a_killed_run_leaves_no_process_behind(killed):

@@ -110,8 +110,8 @@ def test_a_decision_peildatum_must_close_a_half_year(tmp_path):
     with pytest.raises(InputError) as raised:
         load_register(path, ["GM1690"])
     assert str(raised.value.problems[0]) == (
-        "besluiten.toml: besluit 1: peildatum 25-01-2025 sluit geen halfjaar af (verwacht "
-        "1 januari of 1 juli, de afsluitdatum van de telling in het beoordelingskader)")
+        "besluiten.toml: besluit 1 (regel 1): peildatum 25-01-2025 sluit geen halfjaar af "
+        "(verwacht 1 januari of 1 juli, de afsluitdatum van de telling in het beoordelingskader)")
     assert load_register(path, ["GM1690"], (), CUT_OFF)["periode"].tolist() == ["2024-H2"]
     path.write_text(path.read_text().replace("2025-01-25", "2025-01-01"), encoding="utf-8")
     assert load_register(path, ["GM1690"])["periode"].tolist() == ["2024-H2"]

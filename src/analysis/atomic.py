@@ -1,6 +1,6 @@
-"""Write a file atomically: a reader never sees it half-written. A write the operating system
-refuses (disk full, read-only, no permission) becomes ``WriteFailed``, a Dutch message naming
-the folder."""
+"""Write a file atomically: a reader never sees it half-written, and a command stopped by a
+signal leaves no temporary file. A write the operating system refuses (disk full, read-only, no
+permission) becomes ``WriteFailed``, a Dutch message naming the folder."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from analysis import interrupt
 
 _REASONS = {errno.ENOSPC: "schijf vol", errno.EDQUOT: "schijfquotum vol",
             errno.EROFS: "de schijf is alleen-lezen", errno.EACCES: "geen schrijfrechten",
@@ -38,7 +40,7 @@ def writing(folder: Path) -> Iterator[None]:
         raise WriteFailed(folder, error) from error
 
 
-def _default_mode() -> int:
+def default_mode() -> int:
     """The mode a plain ``open`` would give a new file: 0666 less the process's umask."""
     umask = os.umask(0)
     os.umask(umask)
@@ -47,15 +49,22 @@ def _default_mode() -> int:
 
 def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
     """Call ``write`` on a temporary file beside ``path``, then move it into place, readable
-    like any other file the program writes (a temporary file is private to its owner)."""
+    like any other file the program writes (a temporary file is private to its owner). An
+    interrupt (``interrupt.Interrupted``) leaves either the old file or the new one, and no
+    temporary file."""
     with writing(path.parent):
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        os.close(handle)
+        temporary = None
         try:
+            with interrupt.deferred():  # no interrupt between creating and recording it
+                handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+                os.close(handle)
             write(Path(temporary))
-            os.chmod(temporary, _default_mode())
-            os.replace(temporary, path)
+            os.chmod(temporary, default_mode())
+            with interrupt.deferred():
+                os.replace(temporary, path)
+                interrupt.note(path)
         except BaseException:
-            Path(temporary).unlink(missing_ok=True)
+            if temporary is not None:
+                Path(temporary).unlink(missing_ok=True)
             raise

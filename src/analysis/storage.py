@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.atomic import write_atomic, writing
+from analysis import interrupt
+from analysis.atomic import default_mode, writing
 from analysis.problems import Refused
 
 # The contract of each ingested data table: its columns (beyond provenance) and its unique key.
@@ -106,34 +107,48 @@ def write_computed(tables: dict[str, pd.DataFrame], manifest: dict, processed: P
     the tables it describes)."""
     if set(tables) != set(COMPUTED):
         raise ValueError(f"bereken writes exactly {COMPUTED}, got {sorted(tables)}")
-    with writing(processed):
-        _write_tables(tables, processed, keep_others=True)
     text = json.dumps(manifest, indent=2, ensure_ascii=False)
-    write_atomic(processed / MANIFEST, lambda path: path.write_text(text, encoding="utf-8"))
+    with writing(processed):
+        _write_tables(tables, processed, keep_others=True, manifest=text)
+
+
+def _temporary(directory: Path, name: str, staged: list[tuple[Path, Path]], final: Path) -> str:
+    """A new temporary file in ``directory``, recorded in ``staged`` before an interrupt can
+    come between."""
+    with interrupt.deferred():
+        handle, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=directory)
+        os.close(handle)
+        staged.append((Path(temporary), final))
+    return temporary
 
 
 def _write_tables(tables: dict[str, pd.DataFrame], directory: Path,
-                 keep_others: bool = False) -> None:
-    """Write every table as ``<name>.parquet``; all are staged first, then the manifest goes
-    (it describes tables about to be replaced) and they are moved into place. Unless
-    ``keep_others``, tables of an earlier run that this run did not produce are removed. When
-    staging fails, the folder is as it was."""
+                  keep_others: bool = False, manifest: str | None = None) -> None:
+    """Write every table as ``<name>.parquet``; all are staged first, then the old manifest
+    goes (it describes tables about to be replaced), they are moved into place and then the
+    new ``manifest`` if given. Unless ``keep_others``, tables of an earlier run that this run
+    did not produce are removed. When staging fails or is interrupted, the folder is as it was;
+    an interrupt while they are moved into place takes effect once all of them are."""
     directory.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[Path, Path]] = []
     try:
         for name, frame in tables.items():
-            handle, temporary = tempfile.mkstemp(prefix=f".{name}.", dir=directory)
-            os.close(handle)
-            staged.append((Path(temporary), directory / f"{name}.parquet"))
+            temporary = _temporary(directory, name, staged, directory / f"{name}.parquet")
             frame.to_parquet(temporary, index=False)
+        if manifest is not None:
+            temporary = _temporary(directory, MANIFEST, staged, directory / MANIFEST)
+            Path(temporary).write_text(manifest, encoding="utf-8")
+            os.chmod(temporary, default_mode())
+        with interrupt.deferred():
+            (directory / MANIFEST).unlink(missing_ok=True)
+            for temporary, final in staged:
+                os.replace(temporary, final)
+            produced = {final for _, final in staged}
+            for stale in [] if keep_others else directory.glob("*.parquet"):
+                if stale not in produced:
+                    stale.unlink()
+            interrupt.note(directory, interrupt.PROCESSED)
     except BaseException:
         for temporary, _ in staged:
             temporary.unlink(missing_ok=True)
         raise
-    (directory / MANIFEST).unlink(missing_ok=True)
-    for temporary, final in staged:
-        os.replace(temporary, final)
-    produced = {final for _, final in staged}
-    for stale in [] if keep_others else directory.glob("*.parquet"):
-        if stale not in produced:
-            stale.unlink()

@@ -7,18 +7,28 @@ clears each kernel's namespace before every notebook, so reports share only impo
 One failing notebook does not stop the others. The workers and their kernels die with the run:
 on Linux the kernel sends them SIGKILL when their parent dies, even by ``kill -9``; elsewhere
 only ipykernel's own poll of its parent remains (it ends a kernel whose worker is gone).
+
+A run that stops on an error or a signal stops its workers first (:meth:`WorkerPool.stop`):
+each is sent SIGTERM, which ends the notebook it executes at once (a worker's own handler,
+:func:`_stop`; Ctrl-C in a terminal reaches the workers too), refuses the ones still queued,
+and lets the worker end as usual, shutting down its kernel and removing its socket folder.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
+import multiprocessing
 import os
 import re
 import signal
 import sys
+import tempfile
+import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache, partial
 from pathlib import Path
@@ -29,6 +39,7 @@ from analysis import config
 from analysis.config import TEMPLATES_DIR
 from analysis.domain import gemeenten
 from analysis.domain.periods import periode_tekst
+from analysis.interrupt import Interrupted, stop
 from analysis.report.publish import alive
 
 
@@ -153,29 +164,125 @@ def worker_kernel():
                                 client_class="jupyter_client.asynchronous.AsyncKernelClient",
                                 **_sockets())
         _kernel_owner = os.getpid()
+        # before the start, which an interrupt may cut short once the kernel is launched
+        util.Finalize(_kernel, _shut_down, args=(_kernel,), exitpriority=10)
         _kernel.start_kernel(extra_arguments=_KERNEL_ARGUMENTS,
                              cwd=str(config.NOTEBOOKS_DIR),
                              preexec_fn=partial(die_with_parent, os.getpid()))
-        util.Finalize(_kernel, _kernel.shutdown_kernel, kwargs={"now": True}, exitpriority=10)
     return _kernel
+
+
+def _shut_down(kernel) -> None:
+    """Stop ``kernel`` at once and remove its connection file, whatever state it is in (a
+    start cut short by an interrupt); when the worker ends, not a word on its stderr."""
+    with contextlib.suppress(Exception):
+        if kernel.has_kernel:
+            kernel.shutdown_kernel(now=True)
+    with contextlib.suppress(Exception):
+        kernel.cleanup_connection_file()
 
 
 def warm_up() -> None:
     """Start this worker's kernel and connect to it, so that a run can do this while it is still
     reading the exports. A failure here is left to the first notebook."""
-    with contextlib.suppress(Exception):
+    with _working(), contextlib.suppress(Exception):
         _worker_client()
 
 
-def worker_pool(jobs: int) -> ProcessPoolExecutor:
+_stopping = 0  # the signal that told this worker to stop; 0 while it goes on
+_busy = False  # it executes a notebook or starts its kernel: a stop ends that at once
+
+
+def _stop(signum: int, frame: object) -> None:
+    """A worker's handler of SIGTERM and SIGINT: end the work at hand by ``Interrupted``
+    (which the pool hands back to the run), refuse any work after it, and end when the pool
+    tells it to; when idle, only note it. Never a word on stderr."""
+    global _stopping
+    if _stopping:
+        return
+    _stopping = signum
+    if _busy:
+        raise Interrupted(signum)
+
+
+@contextmanager
+def _working() -> Iterator[None]:
+    """A stretch of work that a stop ends at once; none starts after a stop, and none that
+    went on ends as if there had been none."""
+    global _busy
+    if _stopping:
+        raise Interrupted(_stopping)
+    _busy = True
+    try:
+        yield
+    finally:
+        _busy = False
+    if _stopping:  # one that a library caught on the way
+        raise Interrupted(_stopping)
+
+
+def _start_worker(parent: int) -> None:
+    """The pool's initialiser: this worker's own handlers of SIGTERM (how the pool stops it)
+    and of SIGINT unless the run ignores that, not the run's, which it inherited; and death
+    with its parent ``parent``."""
+    signal.signal(signal.SIGTERM, _stop)
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        signal.signal(signal.SIGINT, _stop)
+    die_with_parent(parent)
+
+
+STOP_SECONDS = 10  # a worker still there this long after it was told to stop is killed
+
+
+class WorkerPool(ProcessPoolExecutor):
+    """The run's worker processes. Leaving its ``with`` block normally waits for them to finish
+    their work and end; leaving it by an exception or an interrupt stops them first."""
+
+    def __init__(self, jobs: int):
+        before = set(multiprocessing.active_children())
+        super().__init__(max_workers=jobs, initializer=_start_worker, initargs=(os.getpid(),))
+        for _ in range(jobs):
+            self.submit(warm_up)
+        # the workers these started (forked ones all start at the first)
+        self.workers = [process for process in multiprocessing.active_children()
+                        if process not in before]
+        self._stopped = False
+
+    def stop(self) -> None:
+        """End every worker now: the notebooks they execute end, the queued ones are dropped,
+        and each worker ends as usual (its kernel shut down, its socket folder removed), or is
+        killed after ``STOP_SECONDS``. Returns when they are gone."""
+        if self._stopped:
+            return
+        self._stopped = True
+        for process in self.workers:
+            process.terminate()  # SIGTERM, unless it is gone already
+        deadline = threading.Timer(STOP_SECONDS, _kill, args=(self.workers,))
+        deadline.daemon = True
+        deadline.start()
+        try:
+            self.shutdown(wait=True, cancel_futures=True)
+        finally:
+            deadline.cancel()
+        _clear_stale_sockets(Path(tempfile.gettempdir()))  # of a worker that had to be killed
+
+    def __exit__(self, kind, value, traceback):
+        if kind is not None:
+            self.stop()
+        return super().__exit__(kind, value, traceback)
+
+
+def _kill(workers: list) -> None:
+    for process in workers:
+        with contextlib.suppress(OSError, ValueError):
+            process.kill()
+
+
+def worker_pool(jobs: int) -> WorkerPool:
     """Worker processes, which die with this one, whose kernels start right away, in the
     background."""
     _prctl()
-    pool = ProcessPoolExecutor(max_workers=max(1, jobs), initializer=die_with_parent,
-                               initargs=(os.getpid(),))
-    for _ in range(max(1, jobs)):
-        pool.submit(warm_up)
-    return pool
+    return WorkerPool(max(1, jobs))
 
 
 # Run first in every notebook executed by the runner (and left out of the HTML, like all code):
@@ -302,7 +409,13 @@ def _write_notebook(notebook, path: Path) -> None:
 
 def execute(task: Task, folder: str) -> Outcome:
     """Execute one notebook in this process's kernel, its parameters injected by papermill, and
-    write it and its HTML page; a kernel that fails to start is retried once."""
+    write it and its HTML page; a kernel that fails to start is retried once. A stop
+    (``Interrupted``) ends it at once."""
+    with _working():
+        return _execute(task, folder)
+
+
+def _execute(task: Task, folder: str) -> Outcome:
     global _kernel
 
     start = time.perf_counter()
@@ -315,6 +428,8 @@ def execute(task: Task, folder: str) -> Outcome:
             _run(notebook)
             break
         except Exception as error:
+            if _stopping:  # a stop a library turned into an error of its own
+                raise Interrupted(_stopping) from None
             if attempts == 1 and _kernel_failed_to_start(error):
                 _kernel = None
                 continue
@@ -370,21 +485,29 @@ def _progress(total: int):
 
 def execute_all(todo: list[Task], folder: Path, pool: ProcessPoolExecutor) -> list[Outcome]:
     """Execute every task on the pool's workers and export each to HTML; outcomes in the order
-    of ``todo``."""
+    of ``todo``. On an error or an interrupt the workers are stopped before it ends, so none
+    writes into ``folder`` any more."""
     (folder / "notebooks").mkdir(parents=True, exist_ok=True)
     report = _progress(len(todo))
     outcomes: list[Outcome] = []
-    futures = {pool.submit(execute, task, str(folder)): task for task in todo}
-    for future in as_completed(futures):
-        try:
-            outcome = future.result()
-        except Exception as error:  # the worker itself died (BrokenProcessPool)
-            task = futures[future]
-            outcome = Outcome(task.naam, task.html, "mislukt", 0.0,
-                              f"{type(error).__name__}: {error}")
-        if outcome.status == "gelukt" and not (folder / outcome.html).exists():
-            export_html(outcome, folder)  # a notebook executed without its page
-        outcomes.append(outcome)
-        report(outcome)
+    try:
+        futures = {pool.submit(execute, task, str(folder)): task for task in todo}
+        for future in as_completed(futures):
+            try:
+                outcome = future.result()
+            except Interrupted as error:  # a worker was told to stop: so is the run
+                raise stop(error.signum) from None
+            except Exception as error:  # the worker itself died (BrokenProcessPool)
+                task = futures[future]
+                outcome = Outcome(task.naam, task.html, "mislukt", 0.0,
+                                  f"{type(error).__name__}: {error}")
+            if outcome.status == "gelukt" and not (folder / outcome.html).exists():
+                export_html(outcome, folder)  # a notebook executed without its page
+            outcomes.append(outcome)
+            report(outcome)
+    except BaseException:
+        if isinstance(pool, WorkerPool):
+            pool.stop()
+        raise
     order = {task.html: number for number, task in enumerate(todo)}
     return sorted(outcomes, key=lambda outcome: order[outcome.html])

@@ -3,8 +3,9 @@ the published one only when everything in it was made.
 
 An attempt that did not make everything is kept beside the published folder as
 ``<periode>.mislukt-<tijd>`` (the last ``KEEP_FAILED``), so the last good output stays in place.
-What an interrupted run leaves (``.<periode>.bezig-<pid>``, ``.<periode>.oud-<pid>``) is
-cleared by the next run."""
+A run stopped by a signal removes its staging folder itself (the signal takes effect between
+the renames that publish, not amid them); what a killed run leaves (``.<periode>.bezig-<pid>``,
+``.<periode>.oud-<pid>``) is cleared by the next run."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from analysis import interrupt
 from analysis.atomic import WriteFailed, writing
 
 KEEP_FAILED = 3  # failed attempts kept per period; older ones are removed
@@ -91,17 +93,20 @@ def clear_leftovers(reports: Path) -> None:
 
 def publish_folder(staging: Path, final: Path) -> None:
     """Replace the folder ``final`` by the finished ``staging`` folder beside it; if that fails
-    halfway, ``final`` is put back."""
+    halfway, ``final`` is put back. An interrupt takes effect once the previous folder is gone."""
     old = final.with_name(f".{final.name}.oud-{os.getpid()}")
-    if final.exists():
-        final.rename(old)
-    try:
-        staging.rename(final)
-    except OSError:
-        if old.exists():
-            old.rename(final)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
+    with interrupt.deferred():
+        if final.exists():
+            final.rename(old)
+        try:
+            staging.rename(final)
+        except OSError:
+            if old.exists():
+                old.rename(final)
+            raise
+        interrupt.forget(staging)
+        interrupt.note(final)
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def keep_failed(staging: Path, final: Path) -> Path:
@@ -112,9 +117,12 @@ def keep_failed(staging: Path, final: Path) -> Path:
                if (found := re.fullmatch(r"-(\d+)|()", path.name[len(stamp):]))]
     # numbered past the highest of this minute, so names sort in the order they were made
     kept = final.with_name(f"{stamp}-{max(numbers) + 1:02d}" if numbers else stamp)
-    staging.rename(kept)
-    for old in sorted(final.parent.glob(f"{final.name}.mislukt-*"))[:-KEEP_FAILED]:
-        shutil.rmtree(old, ignore_errors=True)
+    with interrupt.deferred():
+        staging.rename(kept)
+        interrupt.forget(staging)
+        interrupt.note(kept)
+        for old in sorted(final.parent.glob(f"{final.name}.mislukt-*"))[:-KEEP_FAILED]:
+            shutil.rmtree(old, ignore_errors=True)
     return kept
 
 
@@ -131,8 +139,8 @@ class Attempt:
 def staged(final: Path) -> Iterator[Attempt]:
     """A fresh folder beside ``final`` to write into. When the block ends, it replaces
     ``final`` as a whole if nothing is marked ``mislukt``, else it is kept as a failed attempt
-    and ``final`` stays as it was; on an error it is removed. A write the system refuses is a
-    ``WriteFailed`` naming ``final``, never the staging folder."""
+    and ``final`` stays as it was; on an error or an interrupt it is removed. A write the system
+    refuses is a ``WriteFailed`` naming ``final``, never the staging folder."""
     staging = final.with_name(f".{final.name}.bezig-{os.getpid()}")
     try:
         with writing(final):
@@ -150,3 +158,4 @@ def staged(final: Path) -> Iterator[Attempt]:
         raise WriteFailed(final, error) from error
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        interrupt.forget(staging)
