@@ -41,6 +41,7 @@ from analysis.domain.periods import (
     peildatum,
     telperiode,
 )
+from analysis.ingest.repeats import missing, same
 from analysis.problems import InputError, Problem
 from analysis.tomlfile import TomlFileError, read_toml, soort
 
@@ -155,7 +156,7 @@ def _repeats(register: pd.DataFrame, where: Callable[[int], str]) -> list[str]:
         row = rows.iloc[0]
         changed = [_change(field, row[field], first[field]) for field in COLUMNS
                    if field not in (*SAME_DECISION, "besluit")
-                   and not _same(row[field], first[field])]
+                   and not same(row[field], first[field])]
         tail = (f", met {' en '.join(changed)}; welke geldt? herstel of verwijder een van beide"
                 if changed else " met dezelfde inhoud; verwijder een van beide")
         subject = f" over {row['periode']}" if row["periode"] else (
@@ -186,17 +187,9 @@ def _change(field: str, value: object, original: object) -> str:
 
 
 def _shown(value: object) -> str:
-    if _missing(value) or value == "":
+    if missing(value) or value == "":
         return "niet gegeven"
     return f"{value:%d-%m-%Y}" if isinstance(value, pd.Timestamp) else str(value)
-
-
-def _same(a: object, b: object) -> bool:
-    return _missing(a) == _missing(b) and (_missing(a) or bool(a == b))
-
-
-def _missing(value: object) -> bool:
-    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:

@@ -25,26 +25,30 @@ def repeated_rows(frame: pd.DataFrame, key: list[str]) -> list[Problem]:
     """One problem per row whose key an earlier row has (rows without a full key are reported
     elsewhere, as empty cells): 'herhaalt <key> van rij 17', with the figures that differ."""
     complete = frame.dropna(subset=key)
-    repeated = complete.duplicated(key, keep="first").to_numpy()
-    if not repeated.any():
+    later, earlier = _pairs(complete, key)
+    if later.empty:
         return []
-    position = pd.Series(np.arange(len(complete)), index=complete.index)
-    first = position.groupby([complete[c] for c in key], sort=False).transform("first")
-    later = complete[repeated]
-    earlier = complete.iloc[first.to_numpy()[repeated]]
     values = [c for c in complete.columns
               if c not in key and not c.startswith(("bron_", "bestand_"))]
     problems = []
     for row, original, text in zip(later.to_dict("records"), earlier.to_dict("records"),
                                    describe(later, key), strict=True):
         changes = [_change(column, row[column], original[column]) for column in values
-                   if not _same(row[column], original[column])]
+                   if not same(row[column], original[column])]
         tail = (f", met {' en '.join(changes)}; herstel of verwijder een van beide rijen"
                 if changes else " met dezelfde cijfers; verwijder een van beide rijen")
         problems.append(Problem(str(row["bron_bestand"]),
                                 f"herhaalt {text} van {_row(row, original)}{tail}",
                                 _text_or_none(row.get("bron_blad")), int(row["bron_rij"])))
     return problems
+
+
+def _pairs(frame: pd.DataFrame, key: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows whose ``key`` an earlier row has, and beside each that earlier row."""
+    repeated = frame.duplicated(key, keep="first").to_numpy()
+    position = pd.Series(np.arange(len(frame)), index=frame.index)
+    first = position.groupby([frame[c] for c in key], sort=False).transform("first")
+    return frame[repeated], frame.iloc[first.to_numpy()[repeated]]
 
 
 def describe(rows: pd.DataFrame, key: list[str]) -> list[str]:
@@ -66,10 +70,7 @@ def describe(rows: pd.DataFrame, key: list[str]) -> list[str]:
         parts.append(label + " " + shown if label else shown)
     if not parts:
         return ["dezelfde sleutel"] * len(rows)
-    text = parts[0]
-    for part in parts[1:]:
-        text = text + ", " + part
-    return text.tolist()
+    return parts[0].str.cat(parts[1:], sep=", ").tolist()
 
 
 def _row(row: dict, original: dict) -> str:
@@ -80,20 +81,22 @@ def _row(row: dict, original: dict) -> str:
 
 def _change(column: str, value: object, original: object) -> str:
     if column in PERSONAL:
-        return f"een ander(e) {column}"
+        return f"een andere waarde in {column}"
     return f"{column} {_show(value)} in plaats van {_show(original)}"
 
 
-def _same(a: object, b: object) -> bool:
-    if pd.isna(a) and pd.isna(b):  # type: ignore[arg-type]
-        return True
-    if pd.isna(a) or pd.isna(b):  # type: ignore[arg-type]
-        return False
-    return bool(a == b)
+def missing(value: object) -> bool:
+    """Whether a cell or setting holds nothing (None, NaN, NaT, <NA>)."""
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
+def same(a: object, b: object) -> bool:
+    """Whether two values are equal, two missing ones included."""
+    return missing(a) == missing(b) and (missing(a) or bool(a == b))
 
 
 def _show(value: object) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore
+    if missing(value):
         return "leeg"
     if isinstance(value, pd.Timestamp):
         return value.strftime("%d-%m-%Y")
@@ -103,7 +106,7 @@ def _show(value: object) -> str:
 
 
 def _text_or_none(value: object) -> str | None:
-    return None if value is None or pd.isna(value) else str(value)  # type: ignore[arg-type]
+    return None if missing(value) else str(value)
 
 
 def housed_twice(persons: pd.DataFrame, key: list[str]) -> list[Problem]:
@@ -111,12 +114,9 @@ def housed_twice(persons: pd.DataFrame, key: list[str]) -> list[Problem]:
     time without being marked as a correction: counted in two municipalities, or twice in one,
     the person would raise two realisations. Rows repeating ``key`` are reported as repeats."""
     housed = persons[~is_correction(persons["mutatie"])].dropna(subset=key).drop_duplicates(key)
-    again = housed.duplicated("persoon_id", keep="first").to_numpy()
-    if not again.any():
+    later, earlier = _pairs(housed, ["persoon_id"])
+    if later.empty:
         return []
-    position = pd.Series(np.arange(len(housed)), index=housed.index)
-    first = position.groupby(housed["persoon_id"], sort=False).transform("first")
-    later, earlier = housed[again], housed.iloc[first.to_numpy()[again]]
     shown = describe(earlier, ["gemeente_code", "datum"])
     return [
         Problem(str(row["bron_bestand"]),
