@@ -131,4 +131,4 @@ def housed_twice(persons: pd.DataFrame, key: list[str]) -> list[Problem]:
 def is_correction(mutatie: pd.Series) -> pd.Series:
     """Whether a person-level row is a correction ('Correctie', 'correctie verhuizing')."""
     return mutatie.astype("string").str.strip().str.lower().str.startswith("correctie") \
-        .fillna(False).astype(bool)
+        .fillna(False)
