@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from defusedxml import DefusedXmlException
-from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetVisibleEnum
+from python_calamine import CalamineError, PasswordError, SheetVisibleEnum
 
 from analysis.ingest import limits
 from analysis.ingest.cells import Foutwaarde
@@ -145,14 +145,14 @@ def _measure(path: Path, name: str, kind: str) -> dict[str, SheetSize] | None:
         raise refuse(name, f"werkmap is niet leesbaar ({type(error).__name__})") from None
 
 
-def _hidden_sheets(path: Path) -> set[str]:
-    """The names of the sheets a workbook hides (hidden or very hidden), as calamine reads
-    them for every format; none when it cannot tell (the sheets are then all read as visible)."""
-    try:
-        metadata = CalamineWorkbook.from_path(str(path)).sheets_metadata
-    except (CalamineError, OSError, ValueError):
-        return set()
-    return {str(sheet.name) for sheet in metadata if sheet.visible != SheetVisibleEnum.Visible}
+def _hidden_sheets(book: object) -> set[str]:
+    """The names of the sheets a workbook hides (hidden or very hidden), read from the book the
+    engine opened already (openpyxl's or calamine's); none when it cannot tell."""
+    if hasattr(book, "sheets_metadata"):  # calamine
+        return {str(sheet.name) for sheet in book.sheets_metadata
+                if sheet.visible != SheetVisibleEnum.Visible}
+    return {str(sheet.title) for sheet in getattr(book, "worksheets", [])
+            if getattr(sheet, "sheet_state", "visible") != "visible"}
 
 
 class Book:
@@ -172,7 +172,7 @@ class Book:
         except _UNREADABLE as error:
             raise self._refusal(error, None) from None
         self.sheet_names = [str(sheet) for sheet in self._file.sheet_names]
-        self.hidden = _hidden_sheets(path)
+        self.hidden = _hidden_sheets(self._file.book)
         self._grids: dict[str, pd.DataFrame] = {}
 
     def __enter__(self) -> Book:
