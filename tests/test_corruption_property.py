@@ -1,6 +1,6 @@
 """Error paths as a property: take a file of the sample, corrupt one cell, row or column of it
-(or one line of a settings file), and the reader either reads it or refuses it with the
-project's InputError naming that file. Never any other exception.
+(or one line of a settings file: decisions, letters, map), and the reader either reads it or
+refuses it with the project's InputError naming that file. Never any other exception.
 
 ``make test`` runs a few examples (``FOUT_VOORBEELDEN``, default 25 per test); ``make fuzz``
 runs many more.
@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from openpyxl.worksheet.worksheet import Worksheet
 
 from analysis.config import RAW_DIR
+from analysis.ingest.grenzen import lees_grenzen
 from analysis.ingest.mirror import ingest
 from analysis.ingest.register import load_register
 from analysis.problems import InputError
@@ -40,7 +41,8 @@ SOURCES = [
 TVS_ROWS = 60
 CORRUPTIONS = ["leeg", "tekst", "te_groot", "jaar_9999", "jaar_1900", "rij_herhaald",
                "rij_weg", "kolom_weg", "kop_weg", "kop_hernoemd", "kop_samengevoegd"]
-SETTINGS = {"besluiten/toezichtsbesluiten.toml": "besluiten", "brieven/brieven.toml": "brieven"}
+SETTINGS = {"besluiten/toezichtsbesluiten.toml": "besluiten", "brieven/brieven.toml": "brieven",
+            "kaart/kaart.toml": "kaart"}
 
 
 @pytest.fixture(scope="module")
@@ -156,15 +158,18 @@ def test_a_corrupted_settings_file_is_read_or_refused_naming_it(
     target.parent.mkdir(parents=True)
     lines = (RAW_DIR / source).read_text(encoding="utf-8").splitlines(keepends=True)
     target.write_text("".join(_line_corruption(lines, kind, line)), encoding="utf-8")
+    if SETTINGS[source] == "kaart":  # the boundaries the settings name, beside them
+        shutil.copy(RAW_DIR / "kaart" / "gemeenten_2024.geojson", target.parent)
     try:
         if SETTINGS[source] == "besluiten":
             load_register(target, ["GM1680", "GM0106", "GM1690", "GM1699"],
                           ("geen", "signaleren", "bestuurlijk gesprek"))
-        else:
+        elif SETTINGS[source] == "brieven":
             load_adressering(raw)
+        elif problems := lees_grenzen(raw).problemen:
+            raise InputError(problems)
     except InputError as error:
-        name = target.name if SETTINGS[source] == "besluiten" else source
-        check_refusal(error, name)
+        check_refusal(error, target.name if SETTINGS[source] == "besluiten" else source)
 
 
 # Cases the property found, kept as regular tests.
