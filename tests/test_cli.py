@@ -128,3 +128,17 @@ def test_pace_command(processed, capsys):
     assert code == 0
     assert out.startswith("Tempo 2025-H2: 3 van 6 maanden (t/m 09-2025)")
     assert len(out.splitlines()) == 3 + 12
+
+
+def test_the_settings_load_without_pandas_or_the_computation():
+    """``import analysis.config`` (the path authority every notebook and tool starts from)
+    stays light: the package root loads the roll-forward only when it is asked for."""
+    import subprocess
+    import sys
+
+    code = ("import sys, analysis.config; "
+            "print(sorted(m for m in ('pandas', 'analysis.compute.roll_forward') "
+            "if m in sys.modules))")
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           check=True).stdout.strip()
+    assert shown == "[]"
