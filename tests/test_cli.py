@@ -1,5 +1,8 @@
 """The commands a user types, on the sample: output, exit codes, no tracebacks."""
 
+import subprocess
+import sys
+
 import pandas as pd
 import pytest
 from seed_letter import DE_WOLDEN
@@ -133,9 +136,6 @@ def test_pace_command(processed, capsys):
 def test_the_settings_load_without_pandas_or_the_computation():
     """``import analysis.config`` (the path authority every notebook and tool starts from)
     stays light: the package root loads the roll-forward only when it is asked for."""
-    import subprocess
-    import sys
-
     code = ("import sys, analysis.config; "
             "print(sorted(m for m in ('pandas', 'analysis.compute.roll_forward') "
             "if m in sys.modules))")
