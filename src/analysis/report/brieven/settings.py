@@ -116,7 +116,7 @@ def load_adressering(raw: Path) -> Adressering:
     name = str(CONFIG)
     if not path.is_file():
         raise InputError([Problem(name, f"bestand ontbreekt (verwacht in {path.parent}); zie "
-                                        "de README voor de opbouw")])
+                                        "docs/letters.md voor de opbouw")])
     try:
         content, _ = read_toml(path)
     except TomlFileError as error:
@@ -124,7 +124,7 @@ def load_adressering(raw: Path) -> Adressering:
     if not content:
         raise InputError([Problem(name, "bestand is leeg of bevat alleen commentaar; verwacht "
                                         "[afzender], [kenmerken], [[ondertekenaar]] en "
-                                        "[[geadresseerde]] (zie de README voor de opbouw)")])
+                                        "[[geadresseerde]] (zie docs/letters.md voor de opbouw)")])
     problems: list[Problem] = []
     sections = _sections(content, name, problems)
     sender = sections["afzender"]
