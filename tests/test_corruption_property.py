@@ -94,6 +94,20 @@ def corrupt(sheet: Worksheet, kind: str, row: int, column: int) -> None:
                           end_column=min(column + 1, sheet.max_column))
 
 
+def corrupted_folder(folder: Path, originals: Path, source: str, kind: str, row: int,
+                     column: int) -> Path:
+    """A raw folder in ``folder`` holding only ``source``, with one corruption of its data
+    sheet (row and column clamped to the sheet)."""
+    target = folder / source
+    target.parent.mkdir(parents=True)
+    shutil.copy(originals / source, target)
+    book = openpyxl.load_workbook(target)
+    sheet = book.worksheets[0]
+    corrupt(sheet, kind, min(row, sheet.max_row), min(column, sheet.max_column))
+    book.save(target)
+    return folder
+
+
 def check_refusal(error: InputError, name: str) -> None:
     report = error.report()
     assert error.problems, report
@@ -108,14 +122,8 @@ def check_refusal(error: InputError, name: str) -> None:
 def test_a_corrupted_workbook_is_read_or_refused_naming_it(
         tmp_path: Path, originals: Path, source: str, kind: str, row: int, column: int,
         engine: str) -> None:
-    raw = Path(tempfile.mkdtemp(dir=tmp_path))  # one folder per example (examples repeat)
-    target = raw / source
-    target.parent.mkdir(parents=True)
-    shutil.copy(originals / source, target)
-    book = openpyxl.load_workbook(target)
-    sheet = book.worksheets[0]
-    corrupt(sheet, kind, min(row, sheet.max_row), min(column, sheet.max_column))
-    book.save(target)
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))  # one per example (examples repeat)
+    raw = corrupted_folder(folder, originals, source, kind, row, column)
     try:
         ingest(raw, engine)
     except InputError as error:
@@ -176,13 +184,7 @@ def test_a_corrupted_settings_file_is_read_or_refused_naming_it(
 
 def test_a_repeated_row_in_the_coa_overview_is_refused_not_a_crash(tmp_path, originals):
     """The repeat check set the key as index and then read the file's name from it."""
-    source = SOURCES[0]
-    raw = tmp_path / "raw"
-    (raw / source).parent.mkdir(parents=True)
-    shutil.copy(originals / source, raw / source)
-    book = openpyxl.load_workbook(raw / source)
-    corrupt(book.worksheets[0], "rij_herhaald", 7, 1)
-    book.save(raw / source)
+    raw = corrupted_folder(tmp_path / "raw", originals, SOURCES[0], "rij_herhaald", 7, 1)
     with pytest.raises(InputError) as caught:
         ingest(raw)
     assert any(problem.melding.startswith("herhaalt ") and problem.rij == 8
@@ -193,12 +195,7 @@ def test_a_bijlage_a_without_its_label_column_is_refused_not_a_crash(tmp_path, o
     """Without the column of its labels, the metadata was missing from the rows, and the step
     that dates every row (for herindelingen) read a column that was not there."""
     source = "taakstelling/Bijlage_A_taakstelling_2024-H1.xlsx"
-    raw = tmp_path / "raw"
-    (raw / source).parent.mkdir(parents=True)
-    shutil.copy(originals / source, raw / source)
-    book = openpyxl.load_workbook(raw / source)
-    corrupt(book.worksheets[0], "kolom_weg", 1, 1)
-    book.save(raw / source)
+    raw = corrupted_folder(tmp_path / "raw", originals, source, "kolom_weg", 1, 1)
     with pytest.raises(InputError) as caught:
         ingest(raw)
     messages = [str(problem) for problem in caught.value.problems]

@@ -147,29 +147,49 @@ def killed(tmp_path_factory):
     staging = project / "reports" / f".{PERIODE}.bezig-{process.pid}"
     tree: dict[int, str] = {}
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and process.poll() is None:
-            tree |= descendants(process.pid)
-            kernels = [pid for pid in tree if "ipykernel" in cmdline(pid)]
-            if len(kernels) == 2 and staging.is_dir():
-                break
-            time.sleep(0.1)
+        wait_until(process, tree, lambda: len(kernels_in(tree)) == 2 and staging.is_dir())
         assert process.poll() is None and staging.is_dir(), (project / "uitvoer.txt").read_text()
         tree |= descendants(process.pid)
-        kernels = [pid for pid in tree if "ipykernel" in cmdline(pid)]
+        kernels = kernels_in(tree)
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
-        deadline = time.monotonic() + 5
-        while still_running(tree) and time.monotonic() < deadline:
-            time.sleep(0.1)
+        wait_gone(tree)
         yield project, process.pid, tree, kernels
     finally:
-        for pid in still_running(tree):  # only what this fixture started
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-        if process.poll() is None:
-            process.kill()
+        end_leftovers(process, tree)
         log.close()
+
+
+def kernels_in(tree: dict[int, str]) -> list[int]:
+    return [pid for pid in tree if "ipykernel" in cmdline(pid)]
+
+
+def wait_until(process: subprocess.Popen, tree: dict[int, str], ready) -> None:
+    """Follow ``process``'s tree of processes (into ``tree``) until ``ready()`` or it ends
+    (at most two minutes)."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        tree |= descendants(process.pid)
+        if ready():
+            return
+        time.sleep(0.05)
+
+
+def wait_gone(tree: dict[int, str]) -> None:
+    """Give the processes of ``tree`` a moment to end (a killed kernel may take one)."""
+    deadline = time.monotonic() + 5
+    while still_running(tree) and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
+def end_leftovers(process: subprocess.Popen, tree: dict[int, str]) -> None:
+    """Kill what a test started and left running: only its own processes."""
+    for pid in still_running(tree):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    if process.poll() is None:
+        process.kill()
+        process.communicate()
 
 
 def _default_signals() -> None:
@@ -202,30 +222,16 @@ def _signalled_run(project: Path, signum: int, products: bool):
     lock = project / "reports" / ".lock"
     tree: dict[int, str] = {}
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and process.poll() is None:
-            tree |= descendants(process.pid)
-            kernels = [pid for pid in tree if "ipykernel" in cmdline(pid)]
-            ready = (len(kernels) == 2 and staging.is_dir() if products
-                     else lock.exists() and bool(tree))
-            if ready:
-                break
-            time.sleep(0.05)
+        wait_until(process, tree, lambda: len(kernels_in(tree)) == 2 and staging.is_dir()
+                   if products else lock.exists() and bool(tree))
         assert process.poll() is None, process.communicate()
         tree |= descendants(process.pid)
         os.kill(process.pid, signum)
         out, err = process.communicate(timeout=60)
-        deadline = time.monotonic() + 5  # a killed kernel could take a moment; none should
-        while still_running(tree) and time.monotonic() < deadline:
-            time.sleep(0.1)
+        wait_gone(tree)
         return process.returncode, out, err, tree, before
     finally:
-        for pid in still_running(tree):  # only what this test started
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
+        end_leftovers(process, tree)
 
 
 @pytest.fixture(scope="module")

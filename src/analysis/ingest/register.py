@@ -79,11 +79,12 @@ def besluiten_bestand(raw: Path) -> Path | None:
     return files[0] if files else None
 
 
-def _entries(path: Path) -> list:
-    """The file's ``[[besluit]]`` entries; nothing else may be in it, and at least one must be:
-    an empty register would silently read as 'no decisions' (every verschoning gone)."""
+def _entries(path: Path) -> tuple[list, bytes]:
+    """The file's ``[[besluit]]`` entries and its bytes; nothing else may be in it, and at least
+    one entry must be: an empty register would silently read as 'no decisions' (every
+    verschoning gone)."""
     try:
-        data, _ = read_toml(path)
+        data, content = read_toml(path)
     except TomlFileError as error:
         raise InputError([Problem(path.name, str(error))]) from None
     if not data or data.get("besluit") == []:
@@ -98,7 +99,7 @@ def _entries(path: Path) -> list:
     if not isinstance(entries, list):
         raise InputError([Problem(path.name, "verwacht [[besluit]]-blokken, gevonden "
                                              f"besluit = {soort(entries)}")])
-    return entries
+    return entries, content
 
 
 def load_register(path: Path | None, alle_gemeenten: list[str], treden: tuple[str, ...] = (),
@@ -109,8 +110,8 @@ def load_register(path: Path | None, alle_gemeenten: list[str], treden: tuple[st
     if path is None or not path.is_file():
         return _typed(pd.DataFrame(columns=COLUMNS))
     rows, problems = [], []
-    entries = _entries(path)
-    where = _entry_lines(path, len(entries))
+    entries, content = _entries(path)
+    where = _entry_lines(content, len(entries))
     for number, entry in enumerate(entries, start=1):
         try:
             rows.extend(_decision(entry, number, alle_gemeenten, treden, uitloop_dagen))
@@ -123,10 +124,10 @@ def load_register(path: Path | None, alle_gemeenten: list[str], treden: tuple[st
     return register
 
 
-def _entry_lines(path: Path, count: int) -> Callable[[int], str]:
+def _entry_lines(content: bytes, count: int) -> Callable[[int], str]:
     """How a message names entry ``number``: 'besluit 3 (regel 20)', the line of its
     ``[[besluit]]`` header; without the line when the file writes its entries otherwise."""
-    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    text = content.decode("utf-8-sig")  # read_toml checked it is UTF-8
     lines = [number for number, line in enumerate(text.splitlines(), start=1)
              if re.match(r"\s*\[\[\s*besluit\s*\]\]", line)]
     if len(lines) != count:
@@ -358,7 +359,7 @@ def load_verdelingen(path: Path | None) -> pd.DataFrame:
     if path is None or not path.is_file():
         return pd.DataFrame(columns=SHARES)
     rows = []
-    for number, entry in enumerate(_entries(path), start=1):
+    for number, entry in enumerate(_entries(path)[0], start=1):
         if isinstance(entry, dict) and entry.get("soort") == "verdeling":
             try:
                 rows.extend(_shares(entry))

@@ -190,9 +190,10 @@ def kenmerken_per_brief(beoordeling: pd.DataFrame, periode: str, codes: list[str
 
 
 def check_kenmerken(beoordeling: pd.DataFrame, periode: str, codes: list[str],
-                    adressering: Adressering) -> None:
-    """Refuse two letters with one kenmerk: a named kenmerk that the numbering schema also
-    gives another municipality (a kenmerk identifies one letter, a bezwaar cites it)."""
+                    adressering: Adressering) -> dict[str, str | None]:
+    """The kenmerk of every letter (:func:`kenmerken_per_brief`); two letters with one kenmerk,
+    a named one that the numbering schema also gives another municipality, are refused (a
+    kenmerk identifies one letter, a bezwaar cites it)."""
     given = kenmerken_per_brief(beoordeling, periode, codes, adressering)
     names = dict(zip(beoordeling["gemeente_code"], beoordeling["gemeente_naam"], strict=True))
     by_kenmerk: dict[str, list[str]] = {}
@@ -206,6 +207,7 @@ def check_kenmerken(beoordeling: pd.DataFrame, periode: str, codes: list[str],
                 for kenmerk, shared in by_kenmerk.items() if len(shared) > 1]
     if problems:
         raise InputError(problems)
+    return given
 
 
 def write_brieven(folder: Path, beoordeling: pd.DataFrame, periode: str, codes: list[str],
@@ -216,12 +218,11 @@ def write_brieven(folder: Path, beoordeling: pd.DataFrame, periode: str, codes: 
     caller) and convert them to PDF where LibreOffice is installed. With ``taakstelling`` (every
     version), the next period's taakstelling is the version known on the letter's date."""
     result = Brieven()
-    check_kenmerken(beoordeling, periode, codes, adressering)
+    kenmerken = check_kenmerken(beoordeling, periode, codes, adressering)
     bekend = bekend_op(taakstelling, datum) if taakstelling is not None else None
     rows = beoordeling[(beoordeling["periode"] == periode)
                        & beoordeling["gemeente_code"].isin(codes)]
     folder.mkdir(parents=True, exist_ok=True)
-    kenmerken = kenmerken_per_brief(beoordeling, periode, codes, adressering)
     for code, naam in sorted(zip(rows["gemeente_code"], rows["gemeente_naam"], strict=True),
                              key=lambda pair: pair[1]):
         path = folder / file_name(periode, naam)
