@@ -42,7 +42,7 @@ test: $(INSTALLED)
 
 ## Corrupt the sample's sources at random, many times over (the property test; FOUT_VOORBEELDEN=N)
 fuzz: $(INSTALLED)
-	FOUT_VOORBEELDEN=$${FOUT_VOORBEELDEN:-1000} $(BIN)/python -m pytest tests/test_corruption_property.py
+	FOUT_VOORBEELDEN=$${FOUT_VOORBEELDEN:-1000} $(BIN)/python -m pytest tests/ingest/test_corruption_property.py
 
 ## Time the roll-forward, the ingest and the reporting run at national scale, and the refusal of hostile input (prints figures)
 bench: $(INSTALLED)

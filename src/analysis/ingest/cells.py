@@ -272,6 +272,8 @@ def melding(raw: pd.Series, kind: str, bij: str | None = None) -> pd.Series:
     """The Dutch message for every cell of ``raw`` that the converter of ``kind`` marked as
     unreadable: an error value, a formula without a stored result, a value beyond the range, or
     else '<value> is geen <kind>'; ``bij`` names the metadata label the value stands next to."""
+    if raw.empty:  # the common case: nothing unreadable, and no message to build
+        return pd.Series(index=raw.index, dtype=object)
     shown = raw.map(str)
     value = "'" + shown + "'" + (f" bij '{bij}'" if bij else "")
     messages = value + " " + EXPECTED[kind]

@@ -7,7 +7,6 @@ import openpyxl
 import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
-from seed_letter import DE_WOLDEN
 
 from analysis.cli import main
 from analysis.compute import resultaat
@@ -17,6 +16,7 @@ from analysis.config import RAW_DIR
 from analysis.report import charts, views
 from analysis.report.gs_samenvatting import write_summary
 from analysis.storage import read_table
+from tests.seed_letter import DE_WOLDEN
 
 
 def overview(rows):

@@ -18,7 +18,6 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_bad_input import BIJLAGE_A, COA, GOOD, failing_ingest, raw_folder, set_cells
 
 from analysis.cli import main
 from analysis.config import RAW_DIR
@@ -27,6 +26,7 @@ from analysis.ingest.cells import Foutwaarde
 from analysis.ingest.mirror import discover, ingest, run_ingest
 from analysis.ingest.spreadsheet import Book
 from analysis.problems import InputError
+from tests.ingest.test_bad_input import BIJLAGE_A, COA, GOOD, failing_ingest, raw_folder, set_cells
 
 pytestmark = pytest.mark.hostile
 

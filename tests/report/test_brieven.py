@@ -8,7 +8,6 @@ import shutil
 import pandas as pd
 import pytest
 from docx import Document
-from seed_letter import DE_WOLDEN_LINES
 
 from analysis.cli import main
 from analysis.config import RAW_DIR
@@ -22,6 +21,7 @@ from analysis.report.brieven.write import (
     write_brieven,
 )
 from analysis.storage import read_table
+from tests.seed_letter import DE_WOLDEN_LINES
 
 
 @pytest.fixture(scope="module")

@@ -5,11 +5,11 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from seed_letter import DE_WOLDEN
 
 from analysis.compute.roll_forward import RollforwardError, rollforward
 from analysis.domain.periods import periode_from_index, periode_index
 from analysis.domain.resultaten import conclusie, resultaten_block
+from tests.seed_letter import DE_WOLDEN
 
 START = periode_index("2020-H1")
 

@@ -5,10 +5,10 @@ import sys
 
 import pandas as pd
 import pytest
-from seed_letter import DE_WOLDEN
 
 from analysis.cli import main
 from analysis.config import RAW_DIR
+from tests.seed_letter import DE_WOLDEN
 
 
 @pytest.fixture(scope="module")

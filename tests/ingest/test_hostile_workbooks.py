@@ -28,7 +28,7 @@ from analysis.ingest.spreadsheet import Book, WorkbookError, check_workbook
 
 pytestmark = pytest.mark.hostile
 
-FIXTURES = Path(__file__).with_name("fixtures")
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 COA = RAW_DIR / "coa" / "COA_realisatie_taakstelling_2023-03-01.xlsx"
 ENGINES = ["openpyxl", "calamine"]
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
