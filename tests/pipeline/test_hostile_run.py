@@ -23,14 +23,14 @@ from analysis import interrupt, storage
 from analysis.atomic import WriteFailed, write_atomic
 from analysis.cli import ExitCode, main, stopped
 from analysis.config import RAW_DIR
+from analysis.pipeline import run as runner
+from analysis.pipeline.run import letters_record
 from analysis.report import notebooks, publish
-from analysis.report import run as runner
 from analysis.report.brieven.pdf import to_pdf
 from analysis.report.brieven.template import default_template
 from analysis.report.brieven.write import Brieven
 from analysis.report.index import index_html
 from analysis.report.notebooks import Outcome
-from analysis.report.run import letters_record
 
 pytestmark = pytest.mark.hostile
 

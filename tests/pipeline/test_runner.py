@@ -11,7 +11,7 @@ import pytest
 
 from analysis.cli import ExitCode
 from analysis.config import RAW_DIR
-from analysis.report import run as runner
+from analysis.pipeline import run as runner
 from analysis.report.notebooks import execute, export_html
 
 

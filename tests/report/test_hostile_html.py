@@ -27,8 +27,8 @@ from analysis.compute.kader import load_kader
 from analysis.compute.roll_forward import rollforward
 from analysis.config import KADERS_DIR, NOTEBOOKS_DIR, RAW_DIR
 from analysis.ingest.register import load_register
+from analysis.pipeline import run as runner
 from analysis.report import charts, toon, views
-from analysis.report import run as runner
 from analysis.report.notebooks import Outcome, _exporter, export_html
 
 pytestmark = pytest.mark.hostile

@@ -117,7 +117,7 @@ def _datum(value: str | None) -> dt.date | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from analysis.report.run import run as run_all
+    from analysis.pipeline.run import run as run_all
 
     result = run_all(args.periode, args.provincie, args.jobs, args.raw, args.processed,
                      args.reports, args.kader, args.bron_verdwenen_toestaan, _datum(args.datum))
@@ -146,9 +146,9 @@ def run(args: argparse.Namespace) -> int:
 def excel(args: argparse.Namespace) -> int:
     from analysis.domain.gemeenten import kies_provincie
     from analysis.domain.periods import kies_periode
+    from analysis.pipeline.run import record_step
     from analysis.report.gs_samenvatting import write_summary
     from analysis.report.index import workbook_name
-    from analysis.report.run import record_step
 
     result = _result(args)
     periode = kies_periode(args.periode, result.periodes, result.laatste_volledige)
@@ -167,6 +167,7 @@ def brieven(args: argparse.Namespace) -> int:
     from analysis.compute.volledigheid import is_volledig
     from analysis.domain.gemeenten import kies_provincie
     from analysis.domain.periods import datum_tekst, kies_periode, peildatum
+    from analysis.pipeline.run import check_datum, letters_record, record_step
     from analysis.report.brieven.template import default_template
     from analysis.report.brieven.write import (
         Brieven,
@@ -175,7 +176,6 @@ def brieven(args: argparse.Namespace) -> int:
         write_brieven,
     )
     from analysis.report.publish import staged
-    from analysis.report.run import check_datum, letters_record, record_step
 
     if args.sjabloon_opslaan:
         content = default_template(args.soort)
