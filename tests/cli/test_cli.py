@@ -1,12 +1,16 @@
 """The commands a user types, on the sample: output, exit codes, no tracebacks."""
 
+import argparse
+import json
 import subprocess
 import sys
 
 import pandas as pd
 import pytest
 
+from analysis import options
 from analysis.cli import main
+from analysis.cli.parser import build_parser
 from analysis.config import RAW_DIR
 from tests.seed_letter import DE_WOLDEN
 
@@ -142,3 +146,48 @@ def test_the_settings_load_without_pandas_or_the_computation():
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                            check=True).stdout.strip()
     assert shown == "[]"
+
+
+# What asking for help may load: the parser, the settings and the option names, never the
+# libraries or layers a command loads when it runs.
+HEAVY = ("pandas", "numpy", "pyarrow", "analysis.compute", "analysis.ingest", "analysis.report",
+         "analysis.pipeline")
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["run", "--help"], ["ingest", "--help"],
+                                  ["brieven", "--help"], ["stand", "--help"]])
+def test_help_loads_neither_pandas_nor_the_layers(argv):
+    """``python -m analysis --help`` answers at once: the parser needs only light modules."""
+    code = ("import json, sys\n"
+            "from analysis.cli import main\n"
+            "try:\n"
+            f"    main({argv!r})\n"
+            "except SystemExit as stop:\n"
+            "    code = stop.code\n"
+            "print(json.dumps({'code': code, 'modules': sorted(sys.modules)}))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    *shown, last = done.stdout.strip().splitlines()
+    loaded = json.loads(last)
+    assert loaded["code"] == 0 and shown[0].startswith("usage: analysis"), done.stdout
+    heavy = [module for module in loaded["modules"]
+             if any(module == name or module.startswith(f"{name}.") for name in HEAVY)]
+    assert heavy == [], f"{' '.join(argv)} loads {heavy}"
+
+
+def _option_strings(parser: argparse.ArgumentParser) -> set[str]:
+    found = set()
+    for action in parser._actions:
+        found |= {name for name in action.option_strings if name.startswith("--")}
+        if isinstance(action, argparse._SubParsersAction):
+            for command in action.choices.values():
+                found |= _option_strings(command)
+    return found
+
+
+def test_every_option_name_a_message_may_use_is_an_option_of_the_parser():
+    """The option names live once, in ``analysis.options``: the parser defines exactly those,
+    so a message of a lower layer never names an option the command line does not have."""
+    names = {value for name, value in vars(options).items()
+             if name.isupper() and isinstance(value, str)}
+    assert _option_strings(build_parser()) == names | {"--help"}

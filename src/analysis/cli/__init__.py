@@ -27,15 +27,16 @@ def main(argv: list[str] | None = None) -> int:
     """Run one command; bad input gives a Dutch message and exit code 2, a refused write exit
     code 4, SIGTERM or Ctrl-C a Dutch line and exit code 5 once everything is cleaned up;
     never a traceback."""
+    from analysis.cli.parser import build_parser
+
+    args = build_parser().parse_args(argv)  # ``--help`` ends here, before anything heavy loads
     from analysis import interrupt
     from analysis.atomic import WriteFailed
-    from analysis.cli.parser import build_parser
     from analysis.compute.kader import KaderError
     from analysis.compute.roll_forward import RollforwardError
     from analysis.problems import InputError, Refused
     from analysis.report.publish import RunLocked
 
-    args = build_parser().parse_args(argv)
     with interrupt.stopping_on_signals():
         try:
             try:

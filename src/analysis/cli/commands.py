@@ -1,5 +1,8 @@
 """What each command does: check every argument, then run one step or read the computed
-result and show or write one product. Nothing is written before all arguments are valid."""
+result and show or write one product. Nothing is written before all arguments are valid.
+
+Each command imports what it needs when it runs: the parser imports this module, and
+``python -m analysis --help`` loads neither pandas nor the computation."""
 
 from __future__ import annotations
 
@@ -7,15 +10,14 @@ import argparse
 import datetime as dt
 import sys
 
-import pandas as pd
-
 from analysis.cli import ExitCode
+from analysis.options import DATUM, PEILDATUM, PERIODE
 from analysis.problems import Refused
 
 
 def ingest(args: argparse.Namespace) -> int:
     from analysis.ingest.mirror import run_ingest
-    from analysis.report.terminal import ingest_summary
+    from analysis.ingest.summary import ingest_summary
 
     result = run_ingest(args.raw, args.processed, engine=args.engine,
                         bron_verdwenen_toestaan=args.bron_verdwenen_toestaan)
@@ -38,7 +40,7 @@ def bereken(args: argparse.Namespace) -> int:
     from analysis.report.terminal import bereken_summary
 
     kader = load_kader(args.kader)
-    tables, _ = bereken(Invoer.from_folders(args.processed, args.raw), kader, args.processed)
+    tables, _ = bereken(Invoer.from_folder(args.processed), kader, args.processed)
     print(bereken_summary(tables, kader.naam, kader.leidende_bron, args.processed,
                           kader.uitloop_dagen))
     return ExitCode.OK
@@ -61,23 +63,27 @@ def oordeel(args: argparse.Namespace) -> int:
 
 
 def tempo(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from analysis.compute.tempo import op_peildatum
     from analysis.report.terminal import tempo_table
 
     try:
         peildatum = pd.Timestamp(args.peildatum) if args.peildatum else None
     except ValueError:
-        raise Refused(f"--peildatum: '{args.peildatum}' is geen datum (bijvoorbeeld "
+        raise Refused(f"{PEILDATUM}: '{args.peildatum}' is geen datum (bijvoorbeeld "
                       "2025-10-01)") from None
     pace = op_peildatum(_result(args).table("tempo"), peildatum)
     if pace.empty:
-        raise Refused("--peildatum: geen tempo voor die peildatum; er zijn cijfers per maand "
+        raise Refused(f"{PEILDATUM}: geen tempo voor die peildatum; er zijn cijfers per maand "
                       "nodig binnen een periode met een stand")
     print(tempo_table(pace))
     return ExitCode.OK
 
 
 def stand(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from analysis.domain.gemeenten import kies_gemeente, naam
     from analysis.domain.periods import kies_periode
     from analysis.domain.resultaten import resultaten_block
@@ -112,7 +118,7 @@ def _datum(value: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value) if value else None
     except ValueError:
-        raise Refused(f"--datum: '{value}' is geen datum (verwacht bijvoorbeeld "
+        raise Refused(f"{DATUM}: '{value}' is geen datum (verwacht bijvoorbeeld "
                       "2024-11-19)") from None
 
 
@@ -188,7 +194,7 @@ def brieven(args: argparse.Namespace) -> int:
     periode = kies_periode(args.periode, result.periodes, result.laatste_volledige)
     closing = peildatum(periode, result.uitloop_dagen)
     if not is_volledig(result.table("stand"), periode):
-        raise Refused(f"--periode: {periode} loopt nog: het COA-overzicht van de peildatum "
+        raise Refused(f"{PERIODE}: {periode} loopt nog: het COA-overzicht van de peildatum "
                       f"{datum_tekst(closing)} ontbreekt; een brief volgt als de "
                       "afsluitende cijfers er zijn")
     check_datum(periode, datum, result.uitloop_dagen)

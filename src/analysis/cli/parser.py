@@ -1,4 +1,8 @@
-"""The commands and their options, with Dutch help texts."""
+"""The commands and their options, with Dutch help texts.
+
+It imports only light modules (the option names, the settings, the kinds of letter), so
+``python -m analysis --help`` loads neither pandas nor the computation; each command loads
+what it needs when it runs."""
 
 from __future__ import annotations
 
@@ -8,9 +12,27 @@ from pathlib import Path
 
 from analysis import config
 from analysis.cli import commands
-from analysis.ingest.mirror import BRON_VERDWENEN_OPTIE
-from analysis.ingest.spreadsheet import ENGINES
-from analysis.report.brieven.soorten import KINDS
+from analysis.domain.briefsoorten import KINDS
+from analysis.options import (
+    BRON_VERDWENEN_TOESTAAN,
+    DATUM,
+    ENGINE,
+    ENGINES,
+    GEMEENTE,
+    JOBS,
+    KADER,
+    LANDELIJK,
+    OVERSCHRIJVEN,
+    PEILDATUM,
+    PERIODE,
+    PROCESSED,
+    PROVINCIE,
+    RAW,
+    REPORTS,
+    SJABLOON,
+    SJABLOON_OPSLAAN,
+    SOORT,
+)
 
 KADER_HELP = "beoordelingskader: drenthe, zuid-holland, brabant of een pad naar een eigen .toml"
 PERIODE_HELP = ("bijvoorbeeld 2024-H1 of '1e helft 2024' (standaard: het laatste volledige "
@@ -19,7 +41,7 @@ PERIODE_HELP = ("bijvoorbeeld 2024-H1 of '1e helft 2024' (standaard: het laatste
 
 def allows_vanished(parser: argparse.ArgumentParser) -> None:
     """The option that lets an ingest go on when a source that gave rows last time has none."""
-    parser.add_argument(BRON_VERDWENEN_OPTIE, dest="bron_verdwenen_toestaan",
+    parser.add_argument(BRON_VERDWENEN_TOESTAAN, dest="bron_verdwenen_toestaan",
                         action="store_true",
                         help="lees ook in als een bron die de vorige keer rijen gaf nu geen "
                              "bestanden heeft (die tabel wordt dan leeg)")
@@ -36,28 +58,28 @@ def build_parser() -> argparse.ArgumentParser:
     def add(name: str, help_text: str, handler) -> argparse.ArgumentParser:
         command = subcommands.add_parser(name, help=help_text, description=help_text)
         command.set_defaults(handler=handler)
-        command.add_argument("--raw", type=Path, default=config.RAW_DIR,
+        command.add_argument(RAW, type=Path, default=config.RAW_DIR,
                              help="map met de ruwe exports (standaard: data/raw)")
-        command.add_argument("--processed", type=Path, default=config.PROCESSED_DIR,
+        command.add_argument(PROCESSED, type=Path, default=config.PROCESSED_DIR,
                              help="map voor de verwerkte gegevens (standaard: data/processed)")
         return command
 
     def computes(command: argparse.ArgumentParser) -> None:
-        command.add_argument("--kader", default="drenthe",
+        command.add_argument(KADER, default="drenthe",
                              help=f"{KADER_HELP} (standaard: drenthe)")
 
     def reads_result(command: argparse.ArgumentParser) -> None:
-        command.add_argument("--kader", help=f"{KADER_HELP}; weigert als de berekende gegevens "
-                                             "met een ander kader zijn gemaakt (standaard: het "
-                                             "kader van de laatste 'bereken')")
+        command.add_argument(KADER, help=f"{KADER_HELP}; weigert als de berekende gegevens "
+                                         "met een ander kader zijn gemaakt (standaard: het "
+                                         "kader van de laatste 'bereken')")
 
     def writes_reports(command: argparse.ArgumentParser) -> None:
-        command.add_argument("--reports", type=Path, default=config.REPORTS_DIR,
+        command.add_argument(REPORTS, type=Path, default=config.REPORTS_DIR,
                              help="map voor de rapportages (standaard: reports)")
 
     ingest = add("ingest", "Lees alle bekende exports in en schrijf een getypeerde Parquet-kopie.",
                  commands.ingest)
-    ingest.add_argument("--engine", choices=ENGINES, default=ENGINES[0],
+    ingest.add_argument(ENGINE, choices=ENGINES, default=ENGINES[0],
                         help="Excel-lezer (standaard openpyxl; calamine is sneller)")
     allows_vanished(ingest)
     add("samenvatting", "Toon per gemeente een korte samenvatting van de ingelezen gegevens.",
@@ -68,69 +90,69 @@ def build_parser() -> argparse.ArgumentParser:
 
     oordeel = add("oordeel", "Toon per gemeente het oordeel, de trede op de interventieladder en "
                              "de reden (na 'bereken').", commands.oordeel)
-    oordeel.add_argument("--periode", help=PERIODE_HELP)
+    oordeel.add_argument(PERIODE, help=PERIODE_HELP)
     reads_result(oordeel)
 
     tempo = add("tempo", "Toon het tempo binnen het halfjaar: realisatie tegen het lineaire pad "
                          "(na 'bereken').", commands.tempo)
-    tempo.add_argument("--peildatum", help="eerste dag na de laatste meegetelde maand, "
-                                           "bijvoorbeeld 2025-10-01 (standaard: na de laatste "
-                                           "maand met gegevens)")
+    tempo.add_argument(PEILDATUM, help="eerste dag na de laatste meegetelde maand, "
+                                       "bijvoorbeeld 2025-10-01 (standaard: na de laatste "
+                                       "maand met gegevens)")
     reads_result(tempo)
 
     stand = add("stand", "Toon de stand: het blok 'Resultaten gemeente' of een tabel per periode "
                          "(na 'bereken').", commands.stand)
-    stand.add_argument("--gemeente", help="naam of CBS-code, bijvoorbeeld 'De Wolden' of GM1690")
-    stand.add_argument("--periode", help=PERIODE_HELP)
+    stand.add_argument(GEMEENTE, help="naam of CBS-code, bijvoorbeeld 'De Wolden' of GM1690")
+    stand.add_argument(PERIODE, help=PERIODE_HELP)
     reads_result(stand)
 
     prognose = add("prognose", "Voorspel de taakstelling en opgave per gemeente uit een "
                                "aangekondigd landelijk totaal (art. 29; na 'bereken').",
                    commands.prognose)
-    prognose.add_argument("--landelijk", type=int, required=True,
+    prognose.add_argument(LANDELIJK, type=int, required=True,
                           help="aangekondigde landelijke taakstelling, bijvoorbeeld 12000")
-    prognose.add_argument("--periode", help="de periode van de prognose (standaard: de periode "
-                                            "na de laatste met gegevens)")
+    prognose.add_argument(PERIODE, help="de periode van de prognose (standaard: de periode "
+                                        "na de laatste met gegevens)")
     reads_result(prognose)
 
     run = add("run", "Maak alle rapportages: inlezen, berekenen, notebooks uitvoeren, HTML, "
                      "Excel-samenvatting en brieven.", commands.run)
-    run.add_argument("--periode", help=PERIODE_HELP)
-    run.add_argument("--provincie", default="Drenthe", help="standaard: Drenthe")
-    run.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+    run.add_argument(PERIODE, help=PERIODE_HELP)
+    run.add_argument(PROVINCIE, default="Drenthe", help="standaard: Drenthe")
+    run.add_argument(JOBS, type=int, default=os.cpu_count() or 1,
                      help="aantal notebooks tegelijk (standaard: aantal processorkernen)")
-    run.add_argument("--datum", help="datum van de brieven, bijvoorbeeld 2024-11-19; niet vóór "
-                                     "de peildatum van de periode (standaard: vandaag)")
+    run.add_argument(DATUM, help="datum van de brieven, bijvoorbeeld 2024-11-19; niet vóór "
+                                 "de peildatum van de periode (standaard: vandaag)")
     writes_reports(run)
     computes(run)
     allows_vanished(run)
 
     excel = add("excel", "Schrijf de Excel-samenvatting voor Gedeputeerde Staten (na 'bereken').",
                 commands.excel)
-    excel.add_argument("--periode", help=PERIODE_HELP)
-    excel.add_argument("--provincie", default="Drenthe", help="standaard: Drenthe")
+    excel.add_argument(PERIODE, help=PERIODE_HELP)
+    excel.add_argument(PROVINCIE, default="Drenthe", help="standaard: Drenthe")
     writes_reports(excel)
     reads_result(excel)
 
     brieven = add("brieven", "Schrijf per gemeente de brief (.docx, en PDF als LibreOffice er "
                              "is) uit het sjabloon (na 'bereken').", commands.brieven)
-    brieven.add_argument("--periode", help=PERIODE_HELP)
-    brieven.add_argument("--datum", help="datum van de brieven, bijvoorbeeld 2024-11-19 "
-                                         "(standaard: vandaag)")
-    brieven.add_argument("--sjabloon", type=Path, help="eigen sjabloon (.docx); standaard het "
-                                                       "sjabloon uit brieven.toml of het "
-                                                       "standaardsjabloon")
-    brieven.add_argument("--soort", choices=list(KINDS), default="resultaten",
-                         help="bij --sjabloon-opslaan: welke soort brief (standaard resultaten)")
-    brieven.add_argument("--sjabloon-opslaan", type=Path, metavar="PAD",
+    brieven.add_argument(PERIODE, help=PERIODE_HELP)
+    brieven.add_argument(DATUM, help="datum van de brieven, bijvoorbeeld 2024-11-19 "
+                                     "(standaard: vandaag)")
+    brieven.add_argument(SJABLOON, type=Path, help="eigen sjabloon (.docx); standaard het "
+                                                   "sjabloon uit brieven.toml of het "
+                                                   "standaardsjabloon")
+    brieven.add_argument(SOORT, choices=list(KINDS), default="resultaten",
+                         help=f"bij {SJABLOON_OPSLAAN}: welke soort brief (standaard resultaten)")
+    brieven.add_argument(SJABLOON_OPSLAAN, type=Path, metavar="PAD",
                          help="schrijf het standaardsjabloon naar PAD om het aan te passen, en "
                               "stop")
     writes_reports(brieven)
     reads_result(brieven)
 
     voorbeelddata = add("voorbeelddata", "Genereer de synthetische voorbeelddata opnieuw (vaste "
-                                         "seed) in --raw.", commands.voorbeelddata)
-    voorbeelddata.add_argument("--overschrijven", action="store_true",
+                                         f"seed) in {RAW}.", commands.voorbeelddata)
+    voorbeelddata.add_argument(OVERSCHRIJVEN, action="store_true",
                                help="schrijf ook in een map die niet leeg is (bestanden met "
                                     "dezelfde naam worden overschreven)")
     return parser

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from analysis import options
 from analysis.domain.art29 import voorspel
 from analysis.domain.periods import periode_from_index, periode_index
 from analysis.domain.taakstelling_versies import nieuwste_versie
@@ -31,11 +32,11 @@ def prognose(landelijk: int, taakstelling: pd.DataFrame, stand: pd.DataFrame,
              periode: str) -> Prognose:
     """The forecast for ``periode`` from the figures that belong to it."""
     if landelijk <= 0:
-        raise Refused("--landelijk: verwacht een positief getal, bijvoorbeeld 12000")
+        raise Refused(f"{options.LANDELIJK}: verwacht een positief getal, bijvoorbeeld 12000")
     before = periode_from_index(periode_index(periode) - 1)
     if before not in set(stand["periode"]):
-        raise Refused(f"--periode: voor een prognose van {periode} is de stand aan het eind van "
-                      f"{before} nodig; berekend zijn {stand['periode'].min()} t/m "
+        raise Refused(f"{options.PERIODE}: voor een prognose van {periode} is de stand aan "
+                      f"het eind van {before} nodig; berekend zijn {stand['periode'].min()} t/m "
                       f"{stand['periode'].max()}")
     newest = nieuwste_versie(taakstelling[taakstelling["periode"] <= periode])
     newest = newest[newest["periode"] == newest["periode"].max()]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import storage
+from analysis import options, storage
 from analysis.compute.kader import load_kader
 from analysis.problems import Refused
 
@@ -94,8 +94,9 @@ def load(processed: Path, kader: str | Path | None = None) -> Berekening:
                    if same_file else
                    f"de berekende gegevens zijn gemaakt met beoordelingskader {made_with['naam']} "
                    f"({made_with['bestand']}), niet met {asked.naam} ({asked.path.name})")
-            raise _refuse(processed, f"{why}; voer eerst 'python -m analysis bereken --kader "
-                                     f"{kader}' uit, of laat --kader weg")
+            raise _refuse(processed, f"{why}; voer eerst 'python -m analysis bereken "
+                                     f"{options.KADER} {kader}' uit, of laat {options.KADER} "
+                                     "weg")
     current = ingested[["bron_bestand", "bestand_hash"]].to_dict("records")
     if current != manifest["invoer"]:
         raise _refuse(processed, "de berekende gegevens horen niet bij de ingelezen bestanden "

@@ -11,6 +11,7 @@ from functools import cache
 
 import pandas as pd
 
+from analysis import options
 from analysis.config import REFERENCE_DIR
 from analysis.problems import Refused
 
@@ -95,13 +96,13 @@ def kies_provincie(value: str, in_gegevens: list[str] | None = None) -> tuple[st
     known = {name.lower(): name for name in [*provincies(), "Nederland"]}
     name = known.get(value.strip().lower())
     if name is None:
-        raise Refused(f"--provincie: '{value}' is geen provincie (bekend: "
+        raise Refused(f"{options.PROVINCIE}: '{value}' is geen provincie (bekend: "
                       f"{', '.join(provincies())}, of Nederland)")
     codes = provincie_codes(name)
     if in_gegevens is not None:
         codes = [code for code in codes if code in set(in_gegevens)]
         if not codes:
-            raise Refused(f"--provincie: geen gemeenten van {name} in de gegevens")
+            raise Refused(f"{options.PROVINCIE}: geen gemeenten van {name} in de gegevens")
     return name, codes
 
 
@@ -110,5 +111,5 @@ def kies_gemeente(value: str, in_gegevens: list[str]) -> str:
     municipalities in the data. Raises :class:`Refused` with a Dutch message otherwise."""
     code = resolve(pd.Series([value], dtype=object)).iloc[0]
     if pd.isna(code) or code not in set(in_gegevens):
-        raise Refused(f"--gemeente: '{value}' is geen gemeente in de gegevens")
+        raise Refused(f"{options.GEMEENTE}: '{value}' is geen gemeente in de gegevens")
     return str(code)

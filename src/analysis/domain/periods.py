@@ -12,6 +12,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from analysis import options
 from analysis.problems import Refused
 
 MONTHS_NL = (
@@ -241,7 +242,7 @@ def periode_argument(value: str | None) -> str | None:
     try:
         return parse_periode(value)
     except PeriodeError as error:
-        raise Refused(f"--periode: {error}") from None
+        raise Refused(f"{options.PERIODE}: {error}") from None
 
 
 def kies_periode(value: str | None, beschikbaar: list[str], standaard: str | None = None) -> str:
@@ -249,9 +250,9 @@ def kies_periode(value: str | None, beschikbaar: list[str], standaard: str | Non
     without a value ``standaard`` (the latest complete one), or else the latest. Raises
     :class:`Refused` with a Dutch message otherwise."""
     if not beschikbaar:
-        raise Refused("--periode: er zijn geen periodes met gegevens")
+        raise Refused(f"{options.PERIODE}: er zijn geen periodes met gegevens")
     periode = periode_argument(value) or standaard or max(beschikbaar)
     if periode not in beschikbaar:
-        raise Refused(f"--periode: geen gegevens voor {periode} (beschikbaar: "
+        raise Refused(f"{options.PERIODE}: geen gegevens voor {periode} (beschikbaar: "
                       f"{min(beschikbaar)} t/m {max(beschikbaar)})")
     return periode

@@ -33,10 +33,10 @@ from analysis.ingest.measure import (
     number,
     refuse,
 )
+from analysis.options import ENGINES
 
 __all__ = ["ENGINES", "FORMATS", "Book", "WorkbookError", "check_workbook"]
 
-ENGINES = ("openpyxl", "calamine")
 # The formats read, by what the file really is, with how a message names each.
 FORMATS = {"xlsx": "Excel-bestand (.xlsx)", "xlsb": "binair Excel-bestand (.xlsb)",
            "xls": "oud Excel-bestand (.xls)", "ods": "OpenDocument-rekenblad (.ods)"}

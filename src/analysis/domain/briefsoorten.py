@@ -1,4 +1,7 @@
-"""The kinds of letter, chosen per municipality from the decisions GS recorded."""
+"""The kinds of letter, chosen per municipality from the decisions GS recorded.
+
+Beneath the letters themselves (``analysis.report.brieven``), so that the command line can offer
+them (``brieven --soort``) without loading the report."""
 
 KINDS = {
     "resultaten": "de resultaten van het halfjaar (zoals de brief aan De Wolden)",
