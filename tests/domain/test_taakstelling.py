@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from analysis.config import RAW_DIR
 from analysis.domain.art29 import art29, art29_afwijkingen, voorspel
+from analysis.domain.taakstelling_versies import volgende_taakstelling
 from analysis.ingest.mirror import ingest
 
 
@@ -66,3 +67,22 @@ def test_forecast_with_the_current_stand():
     forecast = voorspel(12_000, inwoners, 17_942_942, stand)
     assert forecast["taakstelling"].tolist() == [17, 21]
     assert forecast["opgave"].tolist() == [21, 10]
+
+
+def test_the_next_taakstelling_is_the_stands_figure_in_the_version_known_then():
+    stand = pd.DataFrame({"gemeente_code": ["GM1690", "GM1690"], "periode": ["2024-H2", "2025-H1"],
+                          "taakstelling": [33, 30]})
+    versions = pd.DataFrame({
+        "gemeente_code": "GM1690", "periode": "2025-H1", "taakstelling": [30, 25, 30],
+        "versiedatum": pd.to_datetime(["2024-10-01", "2024-12-01", "2025-03-01"])})
+    on = volgende_taakstelling(stand, versions, "GM1690", "2024-H2", pd.Timestamp("2025-01-01"))
+    assert on["taakstelling"] == 30 and on["versiedatum"] == pd.Timestamp("2024-10-01")
+    later = volgende_taakstelling(stand, versions, "GM1690", "2024-H2", pd.Timestamp("2025-06-01"))
+    assert later["versiedatum"] == pd.Timestamp("2025-03-01")
+    before = volgende_taakstelling(stand, versions, "GM1690", "2024-H2", pd.Timestamp("2024-01-01"))
+    assert before["versiedatum"] == pd.Timestamp("2024-10-01")  # the first that gave it
+    assert volgende_taakstelling(stand, versions, "GM1690", "2025-H1", pd.Timestamp("2025-07-01")) \
+        is None
+    unknown = volgende_taakstelling(stand, versions.iloc[1:2], "GM1690", "2024-H2",
+                                    pd.Timestamp("2025-01-01"))
+    assert unknown["taakstelling"] == 30 and pd.isna(unknown["versiedatum"])

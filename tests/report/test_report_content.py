@@ -6,8 +6,11 @@ import dataclasses
 import html
 import io
 import re
+import subprocess
+import sys
 import zipfile
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import papermill
@@ -18,9 +21,10 @@ from hypothesis import strategies as st
 from analysis.config import NOTEBOOKS_DIR
 from analysis.domain.periods import MONTHS_NL
 from analysis.domain.resultaten import resultaten_regels
+from analysis.formatting import als_tekst, getal, procent
 from analysis.problems import Refused
-from analysis.report import begrippen, downloads, tabellen, views
-from analysis.report.getallen import als_tekst, getal, procent
+from analysis.report import begrippen, downloads, gs_samenvatting, tabellen, terminal, views
+from analysis.report.totalen import totalen
 
 FORMULAS = ["=HYPERLINK(\"http://x\",\"klik\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1",
             "=1\x07\x00"]
@@ -42,6 +46,26 @@ def test_any_whole_number_reads_back_without_its_dots(number):
     text = getal(number)
     assert int(text.replace(".", "")) == number
     assert re.fullmatch(r"-?\d{1,3}(\.\d{3})*", text)
+
+
+def test_a_change_is_written_with_its_sign_when_asked():
+    assert [getal(v, teken=True) for v in (18, -1250, 0, -0.2, 0.4, 1250.0)] == [
+        "+18", "-1.250", "0", "0", "0", "+1.250"]
+    assert getal(18) == "18" and getal(18, 1, teken=True) == "+18,0"
+
+
+def test_a_whole_number_is_written_exactly_and_numpy_numbers_too():
+    assert getal(10**17 + 1) == "100.000.000.000.000.001"
+    assert getal(np.int64(-1250)) == "-1.250" and getal(np.float64(6.25), 1) == "6,2"
+    assert getal(pd.NaT) == "" and getal(np.nan) == ""
+
+
+def test_the_number_formats_do_not_load_pandas():
+    code = ("import sys; import analysis.formatting as f; "
+            "assert f.getal(12000) == '12.000' and f.procent(0.5) == '50 %'; "
+            "assert f.getal(float('nan')) == '' and f.getal(None) == ''; "
+            "assert 'pandas' not in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_percentages_as_the_letters_write_them():
@@ -166,6 +190,36 @@ def test_the_overview_links_every_municipality_and_adds_them_up(computed):
         assert f'<a href="gemeente-{code}.html">' in shown
     assert {"Trede", "Advies", "Verschoning"} <= set(table.data.columns)
     assert "2024-H1" not in shown and "1e helft 2024" in shown
+
+
+def test_a_running_half_year_is_left_out_of_the_closing_totals():
+    rows = pd.DataFrame({"gemeente_code": ["A", "B", "C"], "stand_begin": [0, -5, 3],
+                         "taakstelling": [10, 20, 0], "opgave": [10, 25, -3],
+                         "realisatie": [4, 30, 1], "stand_eind": [-6, 5, 4],
+                         "volledig": [True, True, False]})
+    sums = totalen(rows)
+    assert (sums.gemeenten, sums.taakstelling, sums.realisatie, sums.stand_eind) == (3, 30, 35, 3)
+    assert not sums.volledig and sums.stand_eind_afgesloten == -1 and sums.totaalopgave == 35
+    assert (sums.standen.achterstand, sums.standen.met_achterstand, sums.standen.voorsprong,
+            sums.standen.met_voorsprong) == (6, 1, 9, 2)
+    assert sums.pct_taakstelling() == 116.7 and sums.pct_totaalopgave() == 100.0
+    assert totalen(rows.assign(taakstelling=0, opgave=0)).pct_taakstelling() is None
+
+
+def test_every_product_shows_the_same_province_total(computed, tmp_path):
+    result = views.berekening(computed)
+    overview = views.provincie("Drenthe", "2024-H1", computed)
+    page = overview.tabel().data.iloc[-1]
+    figures = overview.kerncijfers["Waarde"]
+    text = terminal.stand_table(result.table("stand"), "2024-H1").splitlines()[-1].split()
+    book = openpyxl.load_workbook(gs_samenvatting.write_summary(
+        tmp_path / "gs.xlsx", result, "2024-H1", "Drenthe"))
+    sheet = book["Overzicht"]
+    excel_total = [c.value for c in sheet[sheet.max_row]]
+    assert excel_total[1] == "Totaal" and text[0] == "Totaal"
+    assert (page["Stand eind"] == figures["Stand van de provincie (personen)"]
+            == excel_total[6] == int(text[5]))
+    assert page["Taakstelling"] == excel_total[3] == int(text[2])
 
 
 def test_the_overview_shows_the_share_of_the_national_taakstelling(computed):

@@ -13,7 +13,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from analysis.domain.periods import periode_index_series
+from analysis.domain.periods import periode_index_series, volgende_periode
 
 KEY = ["gemeente_code", "periode"]
 
@@ -56,3 +56,23 @@ def bekend_op(taakstelling: pd.DataFrame, datum: dt.date) -> pd.DataFrame:
         [*KEY, "versiedatum"], kind="stable")
     known = known.assign(eerder=known.groupby(KEY, sort=False)["taakstelling"].shift(1))
     return known.groupby(KEY, sort=False).tail(1).reset_index(drop=True)
+
+
+def volgende_taakstelling(stand: pd.DataFrame, taakstelling: pd.DataFrame, gemeente_code: str,
+                          periode: str, datum: dt.date) -> pd.Series | None:
+    """The next half-year's taakstelling of one municipality as its stand knows it (the stand's
+    row for the half-year after ``periode``), with the ``versiedatum`` of the version it comes
+    from: of the versions with that figure, the one known on ``datum`` (see :func:`bekend_op`),
+    else the first that gave it. None when the stand has no row for the next half-year yet."""
+    following = volgende_periode(periode)
+    rows = stand[(stand["gemeente_code"] == gemeente_code) & (stand["periode"] == following)]
+    if rows.empty:
+        return None
+    value = int(rows.iloc[0]["taakstelling"])
+    versions = taakstelling[(taakstelling["gemeente_code"] == gemeente_code)
+                            & (taakstelling["periode"] == following)
+                            & (taakstelling["taakstelling"] == value)]
+    known = bekend_op(versions, datum)
+    versiedatum = (known.iloc[0]["versiedatum"] if len(known)
+                   else versions["versiedatum"].min() if len(versions) else None)
+    return pd.Series({"taakstelling": value, "versiedatum": versiedatum})

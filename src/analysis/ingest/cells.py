@@ -16,6 +16,7 @@ import pandas as pd
 
 from analysis.domain import gemeenten
 from analysis.domain.periods import PeriodeError, parse_date, parse_maand, parse_periode
+from analysis.formatting import getal
 
 FORMULE_ZONDER_WAARDE = "formule zonder opgeslagen waarde"
 
@@ -236,10 +237,6 @@ VERWACHT = {
 }
 
 
-def _nl(number: int) -> str:
-    return f"{number:,}".replace(",", ".")
-
-
 _BEREIK = {
     "datum": f"valt buiten het bereik van datums ({DATUM_MIN.year}–{DATUM_MAX.year}); verwacht "
              f"een datum tussen {DATUM_MIN:%d-%m-%Y} en {DATUM_MAX:%d-%m-%Y}",
@@ -248,8 +245,8 @@ _BEREIK = {
     "periode": f"valt buiten het bereik van periodes; verwacht een periode tussen "
                f"{JAAR_MIN}-H1 en {JAAR_MAX}-H2",
 }
-_GEHEEL_BEREIK = (f"verwacht een geheel getal tussen {_nl(-GEHEEL_GRENS)} en "
-                  f"{_nl(GEHEEL_GRENS)} (een aantal personen)")
+_GEHEEL_BEREIK = (f"verwacht een geheel getal tussen {getal(-GEHEEL_GRENS)} en "
+                  f"{getal(GEHEEL_GRENS)} (een aantal personen)")
 _PARSERS = {"datum": parse_date, "maand": parse_maand, "periode": _safe(parse_periode)}
 
 

@@ -22,6 +22,7 @@ from analysis.domain.periods import (
     periode_start,
     periode_tekst,
 )
+from analysis.formatting import getal
 from analysis.report.toon import Grafiek
 
 ACHTERSTAND = "#D55E00"
@@ -40,18 +41,12 @@ def _tekst(value: object) -> str:
     return str(value).replace("$", r"\$")
 
 
-def _getal(value: float, decimals: int = 0) -> str:
-    """A number in Dutch notation: 12.000, -13, 5,3."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
-
-
 def _stand_zin(value: float) -> str:
     """'-13, een achterstand van 13'; '4, een voorsprong van 4'; '0, geen achterstand'."""
     if value < 0:
-        return f"{_getal(value)}, een achterstand van {_getal(-value)}"
+        return f"{getal(value)}, een achterstand van {getal(-value)}"
     if value > 0:
-        return f"{_getal(value)}, een voorsprong van {_getal(value)}"
+        return f"{getal(value)}, een voorsprong van {getal(value)}"
     return "0, geen achterstand en geen voorsprong"
 
 
@@ -170,9 +165,9 @@ def taakstelling_realisatie(stand: pd.DataFrame, naam: str, periode: str | None 
     so_far = "" if row.get("volledig", True) else " tot nu toe"
     return Grafiek(figure, f"{alt}, {_reeks(rows['periode'])}. In de "
                            f"{periode_tekst(row['periode'])}: taakstelling "
-                           f"{_getal(row['taakstelling'])}, opgave "
-                           f"{_getal(max(row['opgave'], 0))}, realisatie{so_far} "
-                           f"{_getal(row['realisatie'])}.")
+                           f"{getal(row['taakstelling'])}, opgave "
+                           f"{getal(max(row['opgave'], 0))}, realisatie{so_far} "
+                           f"{getal(row['realisatie'])}.")
 
 
 def tempo_verloop(maanden: pd.DataFrame, opgave: int, periode: str, naam: str) -> Grafiek:
@@ -194,13 +189,13 @@ def tempo_verloop(maanden: pd.DataFrame, opgave: int, periode: str, naam: str) -
     _tidy(axes)
     alt = (f"Lijndiagram: cumulatieve realisatie van {naam} per maand in de "
            f"{periode_tekst(periode)}, tegen het lineaire pad naar de opgave van "
-           f"{_getal(max(opgave, 0))}")
+           f"{getal(max(opgave, 0))}")
     if last is None:
         return Grafiek(figure, f"{alt}. Nog geen realisatie bekend.")
     month = months.get_loc(last) + 1
     return Grafiek(figure, f"{alt}. Tot en met {MONTHS_NL[last.month - 1]}: "
-                           f"{_getal(cumulative[last])} gerealiseerd, volgens het lineaire pad "
-                           f"{_getal(max(opgave, 0) * month / 6)}.")
+                           f"{getal(cumulative[last])} gerealiseerd, volgens het lineaire pad "
+                           f"{getal(max(opgave, 0) * month / 6)}.")
 
 
 def heatmap(stand: pd.DataFrame, periode: str | None = None) -> Grafiek:
@@ -240,7 +235,7 @@ def _achterstanden(stand: pd.Series, wanneer: str) -> str:
     have = "heeft" if len(behind) == 1 else "hebben"
     return (f"Aan het eind van de {wanneer} {have} {len(behind)} van de {len(stand)} gemeenten "
             f"een achterstand, de grootste {behind.index[0]} "
-            f"({_getal(behind.iloc[0])}).")
+            f"({getal(behind.iloc[0])}).")
 
 
 def provincie_totaal(stand: pd.DataFrame, provincie: str, periode: str | None = None
@@ -298,7 +293,7 @@ def ranking(stand: pd.DataFrame, inwoners: pd.Series, periode: str) -> Grafiek:
     return Grafiek(figure, f"{alt} ({len(order)} gemeenten). {len(behind)} "
                            f"{'gemeente heeft' if len(behind) == 1 else 'gemeenten hebben'} een "
                            f"achterstand; de grootste heeft {worst}: "
-                           f"{_getal(-behind.iloc[-1], 1)} per 10.000 inwoners.")
+                           f"{getal(-behind.iloc[-1], 1)} per 10.000 inwoners.")
 
 
 def tegels(beoordeling: pd.DataFrame, periode: str, provincie: str) -> Grafiek:

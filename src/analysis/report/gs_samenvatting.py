@@ -21,6 +21,7 @@ from analysis.compute.volledigheid import is_volledig
 from analysis.domain.periods import datum_tekst, peildatum, volgende_periode
 from analysis.report.bronnen import MAAND, bron_datums
 from analysis.report.kerncijfers import besluiten_van, kerncijfers
+from analysis.report.totalen import Totalen, totalen
 
 DEFINITIONS = {
     "Stand begin": "Voorsprong (positief) of achterstand (negatief) aan het begin van het "
@@ -117,7 +118,8 @@ def write_summary(path: Path, result: Berekening, periode: str, provincie: str) 
     rows = overview_rows(beoordeling, periode)
     book = Workbook()
     _toelichting(book.active, result, periode, provincie)
-    _overzicht(book.create_sheet("Overzicht"), rows)
+    _overzicht(book.create_sheet("Overzicht"), rows,
+               totalen(beoordeling[beoordeling["periode"] == periode]))
     _plain(book.create_sheet("Kerncijfers"), kerncijfers(beoordeling, periode, result.treden),
            ["Onderwerp", "Aantal"], widths=[70, 12])
     decided = besluiten_van(result.table("besluiten"), periode)
@@ -196,7 +198,9 @@ def _date(value: object) -> dt.date | None:
     return None if pd.isna(value) else pd.Timestamp(value).date()
 
 
-def _overzicht(sheet, rows: pd.DataFrame) -> None:
+def _overzicht(sheet, rows: pd.DataFrame, sums: Totalen) -> None:
+    """The overview sheet: a row per municipality and the province's totals (the end stand
+    over the municipalities whose half-year is complete)."""
     _header(sheet, 1, OVERVIEW)
     for number, record in enumerate(rows.itertuples(index=False), start=2):
         values = dict(zip(rows.columns, record, strict=True))
@@ -208,8 +212,9 @@ def _overzicht(sheet, rows: pd.DataFrame) -> None:
             sheet.cell(row=number, column=column).alignment = Alignment(
                 wrap_text=name in ("Oordeel", "Trede", "Advies", "Reden"), vertical="top")
     last = len(rows) + 1
-    totals = ["", "Totaal", *[pd.to_numeric(rows[c]).sum(min_count=1) for c in OVERVIEW[2:7]],
-              None, None,
+    figures = ([sums.stand_begin, sums.taakstelling, sums.opgave, sums.realisatie,
+                sums.stand_eind_afgesloten] if len(rows) else [None] * 5)
+    totals = ["", "Totaal", *figures, None, None,
               pd.to_numeric(rows["Taakstelling volgend halfjaar"]).sum(min_count=1),
               pd.to_numeric(rows["Opgave volgend halfjaar"]).sum(min_count=1), None, None, None,
               None]

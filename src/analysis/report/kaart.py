@@ -26,6 +26,7 @@ from matplotlib.path import Path as Contour
 
 from analysis import storage
 from analysis.domain.periods import periode_tekst
+from analysis.formatting import getal
 from analysis.report.charts import STAND_COLOURS
 
 GEEN_STAND = "#DDDDDD"
@@ -54,12 +55,6 @@ def grenzen(processed: Path) -> pd.DataFrame:
 def _tekst(value: object) -> str:
     """Text from data drawn literally (a ``$`` would start matplotlib's mathtext)."""
     return str(value).replace("$", r"\$")
-
-
-def _getal(value: float, teken: bool = True) -> str:
-    """A whole number the Dutch way, with its sign unless ``teken`` is False: -1.250, +18, 0."""
-    number = int(value)
-    return ("+" if number > 0 and teken else "") + f"{number:,}".replace(",", ".")
 
 
 def _ringen(geometrie: str) -> list[list[np.ndarray]]:
@@ -142,7 +137,7 @@ def stand_kaart(beoordeling: pd.DataFrame, grenzen: pd.DataFrame, periode: str,
         colour = GEEN_STAND if pd.isna(value) else NUL if value == 0 else SCHAAL(norm(value))
         axes.add_patch(PathPatch(_contour(polygons), facecolor=colour, edgecolor="#444444",
                                  linewidth=0.6, gid=code))
-        label = _tekst(names[code]) + ("" if pd.isna(value) else f"\n{_getal(value)}")
+        label = _tekst(names[code]) + ("" if pd.isna(value) else f"\n{getal(value, teken=True)}")
         x, y = _labelpunt(polygons)
         axes.text(x, y, label, ha="center", va="center", fontsize=7,
                   path_effects=[patheffects.withStroke(linewidth=2, foreground="white")])
@@ -179,13 +174,13 @@ def _alt(values: pd.Series, names: pd.Series, provincie: str, moment: str,
     if len(known):
         persons = int(-behind.sum())
         parts.append(f"Van de {len(known)} gemeenten met een stand hebben er {len(behind)} een "
-                     f"achterstand (samen {_getal(persons, teken=False)} "
+                     f"achterstand (samen {getal(persons)} "
                      f"{'persoon' if persons == 1 else 'personen'}), {len(ahead)} een "
                      f"voorsprong en {len(known) - len(behind) - len(ahead)} geen van beide; "
-                     f"samen staan ze op {_getal(known.sum())}.")
+                     f"samen staan ze op {getal(known.sum(), teken=True)}.")
     if len(behind):
         worst = behind.idxmin()
-        parts.append(f"De grootste achterstand heeft {names[worst]} ({_getal(behind[worst])}).")
+        parts.append(f"De grootste achterstand heeft {names[worst]} ({getal(behind[worst])}).")
     if values.isna().any():
         parts.append("Zonder stand: " + ", ".join(names[values.index[values.isna()]]) + ".")
     if missing:

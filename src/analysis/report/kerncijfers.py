@@ -6,22 +6,23 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.domain.periods import periode_einde, periode_start
+from analysis.report.totalen import totalen
 
 
 def kerncijfers(beoordeling: pd.DataFrame, periode: str, treden: list[str] | None = None
                 ) -> pd.DataFrame:
     """One row per figure (``Onderwerp``, ``Waarde``) for the municipalities in ``periode``."""
     rows = beoordeling[beoordeling["periode"] == periode]
-    running = "volledig" in rows and not rows["volledig"].astype(bool).all()
+    sums = totalen(rows)
     figures: list[tuple[str, object]] = [("Gemeenten", len(rows))]
-    if not running:
-        ends = rows["stand_eind"]
+    if sums.volledig:  # while a half-year runs, its end stands are not yet known
+        ends = sums.standen
         figures += [
-            ("Totale achterstand (personen)", int(-ends[ends < 0].sum())),
-            ("Gemeenten met een achterstand", int((ends < 0).sum())),
-            ("Totale voorsprong (personen)", int(ends[ends > 0].sum())),
-            ("Gemeenten met een voorsprong", int((ends > 0).sum())),
-            ("Stand van de provincie (personen)", int(ends.sum())),
+            ("Totale achterstand (personen)", ends.achterstand),
+            ("Gemeenten met een achterstand", ends.met_achterstand),
+            ("Totale voorsprong (personen)", ends.voorsprong),
+            ("Gemeenten met een voorsprong", ends.met_voorsprong),
+            ("Stand van de provincie (personen)", ends.totaal),
         ]
     for label, count in rows["oordeel_label"].value_counts(sort=False).items():
         figures.append((f"Oordeel: {label}", int(count)))

@@ -1,9 +1,10 @@
 """A table on a report page: its figures for download and its Dutch display, shown together.
 
 ``data`` holds the figures as numbers (Dutch column names, no index), for the CSV and Excel
-downloads; ``weergave`` the same rows as text, written by :mod:`getallen`. The page shows the
-display through :func:`toon.tabel` (every text escaped, no index, nothing cut short) with a
-caption, and under it the CSV link. Only cells made by :func:`koppeling` are shown as links.
+downloads; ``weergave`` the same rows as text, written by :mod:`analysis.formatting`. The
+page shows the display through :func:`toon.tabel` (every text escaped, no index, nothing cut
+short) with a caption, and under it the CSV link. Only cells made by :func:`koppeling` are
+shown as links.
 """
 
 from __future__ import annotations
