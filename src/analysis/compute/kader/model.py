@@ -1,0 +1,46 @@
+"""A beoordelingskader as the computation uses it: its ratings (each with its rule, or the
+ratings it replaces when a municipality is excused) and its interventieladder.
+
+Frozen dataclasses, built only by :func:`analysis.compute.kader.load.load_kader` once every part
+has been checked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from analysis.compute.kader.rules import Rule
+
+
+@dataclass(frozen=True)
+class Oordeel:
+    """A rating: a rule, or the rating given instead of others when a municipality is excused."""
+
+    code: str
+    label: str
+    kleur: str
+    regel: Rule | None
+    bij_verschoning_van: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Kader:
+    """A province's beoordelingskader."""
+
+    naam: str
+    toelichting: str
+    path: Path
+    oordelen: tuple[Oordeel, ...]
+    treden: tuple[str, ...]
+    opschalen: Rule
+    afschalen: Rule
+    bij_verschoning: str
+    leidende_bron: str = "COA"
+    norm: str = "taakstelling"  # what 'gehaald' and the counters judge: see NORMS
+    uitloop_dagen: int = 0  # realisatie this many days after a half-year still counts for it
+    sha256: str = ""
+
+    def oordeel(self, code: str) -> Oordeel:
+        """The rating with this code."""
+        return next(o for o in self.oordelen if o.code == code)

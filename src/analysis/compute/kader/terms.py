@@ -1,0 +1,37 @@
+"""The words a beoordelingskader is written in: the columns its rules may use, its norms, what
+a verschoning does to the advice, and the error a kader that does not make sense raises.
+
+Kept apart so that the rule language, the probe grid and the reading of the TOML share one
+vocabulary without importing each other.
+"""
+
+from __future__ import annotations
+
+from analysis.compute.roll_forward import COLUMNS
+
+HISTORY = ["gehaald", "gemist_op_rij", "achterstand_op_rij", "inwoners", "achterstand_per_10000",
+           "cum_taakstelling", "cum_realisatie", "pct_cumulatief"]
+NORMS = ("taakstelling", "totaalopgave")
+# what the decision register says on the peildatum (see beoordeling.register_kolommen)
+REGISTER_COLUMNS = ["plan_van_aanpak_status", "afspraak_aantal", "afspraak_verlopen"]
+PLAN_STATUS = {"gevraagd": 1, "ontvangen": 2, "akkoord": 3}
+RULE_COLUMNS = [c for c in COLUMNS if c not in ("gemeente_code", "periode")] + HISTORY + \
+    REGISTER_COLUMNS
+# the ladder rules may also use the rung GS recorded (-1 where none is recorded)
+LADDER_COLUMNS = [*RULE_COLUMNS, "oordeel", "verschoond", "trede_nummer"]
+# what a verschoning does to the advice: no escalation (the seed's "niet verder opschalen"),
+# no step either way, or nothing
+ON_EXCUSE = ("niet_opschalen", "bevriezen", "doorlopen")
+MAX_UITLOOP = 62
+# the columns that hold text (the rating's code); every other column is a number or a boolean
+TEXT_COLUMNS = ("ontwikkeling", "oordeel")
+
+
+class KaderError(ValueError):
+    """A beoordelingskader that does not make sense; the message is Dutch."""
+
+
+def quote(value: object) -> str:
+    """A value as a message quotes it: never longer than a line."""
+    text = repr(value)
+    return text if len(text) <= 60 else f"{text[:57]}..."

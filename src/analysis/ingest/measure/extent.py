@@ -1,0 +1,48 @@
+"""How far a sheet's cells reach, grown cell by cell while a sheet is streamed and refused as
+soon as it passes the limits (a reader would allocate the whole rectangle from A1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from openpyxl.utils.cell import get_column_letter
+
+from analysis.formatting import getal
+from analysis.ingest import limits
+from analysis.ingest.measure.refusal import refuse
+
+
+@dataclass
+class SheetSize:
+    """How far a sheet's cells reach (1-based; 0 when empty) and its cells without a value."""
+
+    rows: int = 0
+    cols: int = 0
+    fouten: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) 0-based
+
+
+class Extent:
+    """The growing rectangle of a sheet's cells; refuses it once it grows too large."""
+
+    def __init__(self, name: str, sheet: str):
+        self.name, self.sheet = name, sheet
+        self.size = SheetSize()
+
+    def add(self, row: int, col: int) -> None:
+        size = self.size
+        if row <= size.rows and col <= size.cols:
+            return
+        limit = limits.LIMITS
+        if row > limit.max_rows:
+            raise refuse(self.name, f"blad heeft een cel in rij {getal(row)}; "
+                                    f"verwacht hoogstens {getal(limit.max_rows)} rijen; niet "
+                                    "gelezen", self.sheet)
+        size.rows, size.cols = max(size.rows, row), max(size.cols, col)
+        if size.rows * size.cols > limit.max_cells:
+            raise refuse(self.name, "blad heeft een cel in "
+                                    f"{get_column_letter(min(col, 18278))}{row}; daarmee beslaat "
+                                    f"het blad {getal(size.rows)} rijen × {getal(size.cols)} "
+                                    f"kolommen = {getal(size.rows * size.cols)} cellen; verwacht "
+                                    f"hoogstens {getal(limit.max_cells)} cellen; verwijder losse "
+                                    "cellen buiten de tabel; niet gelezen", self.sheet)

@@ -1,0 +1,136 @@
+"""The default letter template, one per kind of letter: the project's own words in the order
+and structure of the province's letter, built as a Word document so that analysts can save it
+and edit the text around the placeholders.
+"""
+
+from __future__ import annotations
+
+import io
+
+from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.shared import Cm, Pt
+
+from analysis.domain.briefsoorten import KINDS
+
+DEFAULT_NAME = "standaardsjabloon"
+
+
+# The default letter, paragraph by paragraph: (style, text). Written in the project's own words
+# in the order of the province's letter: addressee, reference lines, introduction, appreciation,
+# consequence for supervision, the municipality's results, conclusion, signature.
+DEFAULT_TEXT: list[tuple[str, str]] = [
+    ("Adres", "Aan:"),
+    ("Adres", "{{ geadresseerde }}"),
+    ("Normal", ""),
+    ("Adres", "{{ plaats }}, {{ datum }}"),
+    ("Adres", "Ons kenmerk {{ kenmerk }}"),
+    ("Adres", "Behandeld door {{ behandeld_door }}"),
+    ("Adres", "Onderwerp: Toezicht huisvesting vergunninghouders {{ periode_voluit }}"),
+    ("Normal", ""),
+    ("Normal", "Geacht college,"),
+    ("Normal", "Gedeputeerde Staten houden toezicht op de manier waarop gemeenten hun wettelijke "
+               "taakstelling voor het huisvesten van vergunninghouders uitvoeren "
+               "(interbestuurlijk toezicht, IBT). Met deze brief laten wij u weten hoe de "
+               "realisatie van de taakstelling in de {{ periode_voluit }} in uw gemeente is "
+               "verlopen, hoe wij dat beoordelen en wat dat betekent voor het toezicht."),
+    ("Kop", "Waardering voor uw inzet"),
+    ("Normal", "Een thuis vinden voor vergunninghouders vraagt in de huidige woningmarkt veel van "
+               "gemeenten en woningcorporaties. Wij waarderen de inzet van uw gemeente hiervoor "
+               "en de samenwerking met de provincie."),
+    ("Kop", "IBT-gevolg"),
+    ("Normal", "{{ beoordeling }} {{ ladder_gevolg }}"),
+    ("Normal", "Het volgende meetpunt is {{ volgend_meetpunt }}."),
+    ("Normal", "{%p if alineas %}"),
+    ("Normal", "{{ alineas }}"),
+    ("Normal", "{%p endif %}"),
+    ("Kop", "Resultaten gemeente {{ gemeente }}"),
+    ("Resultaat", "{{ resultaten }}"),
+    ("Normal", "{{ conclusie }}"),
+    ("Kop", "Conclusie"),
+    ("Normal", "Wij blijven de realisatie van de taakstelling per halfjaar volgen. Hebt u vragen "
+               "over deze brief of over de cijfers, neem dan contact op met de behandelaar die "
+               "hierboven staat."),
+    ("Ondertekening", "Hoogachtend,\n\nGedeputeerde Staten van {{ provincie }},\n\n\n"
+                      "{{ ondertekening }}"),
+]
+
+
+# What a letter of another kind says instead of the section "IBT-gevolg" of the results letter.
+KIND_TEXT: dict[str, list[tuple[str, str]]] = {
+    "gesprek": [
+        ("Kop", "Verzoek om een plan van aanpak"),
+        ("Normal", "{{ beoordeling }} {{ ladder_gevolg }}"),
+        ("Normal", "Wij hebben op {{ besluit_datum }} besloten u te vragen om een plan van "
+                   "aanpak{% if besluit_kenmerk %} (kenmerk {{ besluit_kenmerk }}){% endif %}. "
+                   "Wij ontvangen dat plan graag uiterlijk {{ termijn }}. Daarin leest u hoe uw "
+                   "gemeente de achterstand inloopt en de taakstelling weer haalt."),
+        ("Normal", "Wij nodigen u uit voor een bestuurlijk gesprek over dit plan. De behandelaar "
+                   "die hierboven staat, neemt contact met u op voor een afspraak."),
+        ("Normal", "{%p if alineas %}"),
+        ("Normal", "{{ alineas }}"),
+        ("Normal", "{%p endif %}"),
+    ],
+    "voornemen": [
+        ("Kop", "Voornemen tot indeplaatsstelling"),
+        ("Normal", "{{ beoordeling }} {{ ladder_gevolg }}"),
+        ("Normal", "Wij hebben op {{ besluit_datum }} besloten tot het voornemen om met "
+                   "toepassing van artikel 124 van de Gemeentewet namens en op kosten van uw "
+                   "gemeente in de huisvesting van vergunninghouders te voorzien"
+                   "{% if besluit_kenmerk %} (kenmerk {{ besluit_kenmerk }}){% endif %}, tenzij "
+                   "uw gemeente uiterlijk {{ termijn }} ten minste {{ aantal }} "
+                   "vergunninghouders huisvest: {{ besluit_resultaten }}."),
+        ("Normal", "U kunt tot en met {{ zienswijze_termijn }} uw zienswijze op dit voornemen "
+                   "aan ons geven. Wij vragen u de gemeenteraad over dit voornemen te "
+                   "informeren, zoals artikel 124, vierde lid, van de Gemeentewet voorschrijft."),
+        ("Normal", "{%p if alineas %}"),
+        ("Normal", "{{ alineas }}"),
+        ("Normal", "{%p endif %}"),
+    ],
+}
+
+
+def default_text(soort: str = "resultaten") -> list[tuple[str, str]]:
+    """The default letter of a kind: the results letter with its section "IBT-gevolg" replaced
+    by the kind's own section."""
+    if soort == "resultaten":
+        return DEFAULT_TEXT
+    start = DEFAULT_TEXT.index(("Kop", "IBT-gevolg"))
+    end = DEFAULT_TEXT.index(("Kop", "Resultaten gemeente {{ gemeente }}"))
+    subject = ("Adres", "Onderwerp: Toezicht huisvesting vergunninghouders {{ periode_voluit }}")
+    text = [item if item != subject else ("Adres", f"{subject[1]}: {KINDS[soort]}")
+            for item in DEFAULT_TEXT]
+    return [*text[:start], *KIND_TEXT[soort], *text[end:]]
+
+
+def default_template(soort: str = "resultaten") -> bytes:
+    """The default template of a kind as a .docx: A4, Arial 10, bold headings kept with their
+    text, the address without spacing, the results one line per paragraph, the signature on one
+    page."""
+    document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2.5)
+    section.top_margin = section.bottom_margin = Cm(2)
+    normal = document.styles["Normal"]
+    normal.font.name, normal.font.size = "Arial", Pt(10)
+    normal.paragraph_format.space_after = Pt(6)
+    normal.paragraph_format.line_spacing = 1.15
+    for name, after, before, bold in (("Adres", 0, 0, False), ("Resultaat", 2, 0, False),
+                                      ("Kop", 4, 10, True), ("Ondertekening", 0, 0, False)):
+        style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = normal
+        style.paragraph_format.space_after = Pt(after)
+        style.paragraph_format.space_before = Pt(before)
+        style.font.bold = bold
+    document.styles["Kop"].paragraph_format.keep_with_next = True
+    document.styles["Ondertekening"].paragraph_format.keep_together = True
+    for style, text in default_text(soort):
+        document.add_paragraph(text, style=style)
+    properties = document.core_properties
+    properties.author = properties.last_modified_by = ""
+    properties.comments = ""
+    properties.title = "Toezicht huisvesting vergunninghouders"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
