@@ -12,30 +12,17 @@ import pandas as pd
 
 from analysis.domain.gemeenten import naam, provincie
 from analysis.domain.herindelingen import geldig_tot, opvolgers, overgangen
-from analysis.domain.periods import datum_tekst, periode_start
+from analysis.domain.periods import datum_tekst
+from analysis.ingest.sources import SOURCES
 from analysis.problems import Problem
-
-
-def row_dates(source: str, frame: pd.DataFrame) -> pd.Series:
-    """The day each row is about: the housing date, the month, the last day an overview
-    counts, or the first day of a taakstelling's period."""
-    if source == "tvs_personen":
-        return frame["datum"]
-    if source == "gemeente_rapportage":
-        return frame["maand"]
-    if source == "coa_overzicht":
-        return frame["peildatum"] - pd.Timedelta(days=1)
-    labels = frame["periode"].astype("string")
-    readable = labels[labels.str.fullmatch(r"\d{4}-H[12]").fillna(False)]  # else reported
-    starts = {label: pd.Timestamp(periode_start(label)) for label in readable.unique()}
-    return pd.to_datetime(labels.map(starts))
 
 
 def naar_opvolgers(source: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem],
                                                                  list[Problem]]:
     """The frame with ended codes replaced by their successor, the warnings saying so, and the
-    problems for rows after a split."""
-    found = opvolgers(frame["gemeente_code"], row_dates(source, frame))
+    problems for rows after a split. The day a row is about is the source's (see
+    :mod:`analysis.ingest.sources`)."""
+    found = opvolgers(frame["gemeente_code"], SOURCES[source].row_dates(frame))
     moved, split = found["opvolger"].notna(), found["gesplitst"]
     crossing = moved & (provincie(found["code"]) != provincie(found["opvolger"])).fillna(False)
     warnings = [_problem(frame, rows, _moved_text(rows, found)) for rows in _per_file_and_code(

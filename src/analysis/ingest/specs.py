@@ -14,11 +14,13 @@ from functools import cache
 from pathlib import Path
 
 from analysis.config import SPECS_DIR
+from analysis.ingest import sources
 from analysis.ingest.cells import CONVERTERS
 from analysis.problems import Refused
 from analysis.tomlfile import TomlFileError, read_toml, soort
 
-SOURCES = ("taakstelling", "coa_overzicht", "tvs_personen", "gemeente_rapportage")
+# The sources a spec may name as its 'bron': those read from spreadsheets (ingest/sources.py).
+SOURCES = tuple(source.naam for source in sources.SOURCES.values() if source.specs)
 
 
 @dataclass(frozen=True)
