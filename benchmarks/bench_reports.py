@@ -171,7 +171,7 @@ def national(processed: Path, seed: int = 3) -> list[str]:
               "bestanden": pd.DataFrame({"bron_bestand": ["synthetisch"],
                                          "bestand_hash": ["-"]}),
               "validatie": pd.DataFrame(columns=["bestand", "blad", "rij", "kolom", "melding"])}
-    invoer = Invoer(mirror, None)
+    invoer = Invoer(mirror)
     kader = load_kader("drenthe")
     tables = compute(invoer, kader)
     storage.write_ingested(mirror, processed)
@@ -204,7 +204,7 @@ def main() -> None:
         start, used = time.perf_counter(), cpu()
         with worker_pool(JOBS) as pool:
             run_ingest(config.RAW_DIR, processed)
-            bereken(Invoer.from_folders(processed, config.RAW_DIR), load_kader("drenthe"),
+            bereken(Invoer.from_folder(processed), load_kader("drenthe"),
                     processed)
             step = time.perf_counter()
             outcomes = execute_all(todo, work / "drenthe", pool)

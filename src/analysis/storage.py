@@ -44,7 +44,7 @@ TABLES: dict[str, dict[str, list[str]]] = {
         "key": ["gemeente_code"],
     },
 }
-INGESTED = (*TABLES, "bestanden", "validatie")
+INGESTED = (*TABLES, "bestanden", "validatie", "besluiten_bron")  # + the decisions file
 PROVENANCE = {"bron_bestand": "string", "bron_blad": "string", "bron_rij": "int64",
               "bestand_hash": "string"}
 _DATES = ("maand", "datum", "peildatum", "versiedatum", "aangemaakt")

@@ -24,6 +24,11 @@ class TomlFileError(ValueError):
 
 def read_toml(path: Path) -> tuple[dict, bytes]:
     """The parsed file and its bytes (for a checksum)."""
+    content = _read_bytes(path)
+    return parse_toml(content), content
+
+
+def _read_bytes(path: Path) -> bytes:
     try:
         with path.open("rb") as handle:
             content = handle.read(MAX_BYTES + 1)
@@ -36,6 +41,11 @@ def read_toml(path: Path) -> tuple[dict, bytes]:
     if len(content) > MAX_BYTES:
         raise TomlFileError(f"bestand is groter dan {MAX_BYTES // 1_000_000} MB; een "
                             "instellingenbestand is klein, is dit het goede bestand?")
+    return content
+
+
+def parse_toml(content: bytes) -> dict:
+    """A settings file's bytes as TOML (UTF-8, a byte-order mark allowed)."""
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -43,7 +53,7 @@ def read_toml(path: Path) -> tuple[dict, bytes]:
         raise TomlFileError(f"geen UTF-8 (regel {line}, byte {error.start + 1}); sla het "
                             "bestand op als UTF-8") from None
     try:
-        return tomllib.loads(text), content
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise TomlFileError(f"geen geldige TOML {_position(str(error))}: "
                             f"{_in_dutch(str(error))}") from None

@@ -8,10 +8,11 @@ import pytest
 
 from analysis.compute.beoordeling import beoordeel
 from analysis.compute.kader import KaderError, load_kader
+from analysis.compute.register import load_register
 from analysis.compute.roll_forward import rollforward
 from analysis.compute.tempo import op_peildatum, tempo
 from analysis.config import KADERS_DIR
-from analysis.ingest.register import load_register
+from analysis.domain.besluiten import Register
 from analysis.problems import InputError
 
 PERIODS = ["2022-H1", "2022-H2", "2023-H1", "2023-H2", "2024-H1", "2024-H2", "2025-H1"]
@@ -31,7 +32,7 @@ def history(code: str, begin: int, flows: list[tuple[int, int]]) -> pd.DataFrame
 def register(tmp_path, text: str, codes=("GM1690",), kader=DRENTHE) -> pd.DataFrame:
     path = tmp_path / "besluiten.toml"
     path.write_text(text, encoding="utf-8")
-    return load_register(path, list(codes), kader.treden)
+    return load_register(Register.read(path), list(codes), kader.treden)
 
 
 def entry(soort: str, **fields) -> str:

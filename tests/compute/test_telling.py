@@ -12,6 +12,7 @@ import pytest
 
 from analysis.cli import main
 from analysis.compute.kader import KaderError, load_kader
+from analysis.compute.register import load_register
 from analysis.compute.stromen import (
     geldende_overzichten,
     gesloten,
@@ -21,10 +22,11 @@ from analysis.compute.stromen import (
 )
 from analysis.compute.volledigheid import volledig
 from analysis.config import RAW_DIR
+from analysis.domain.besluiten import Register
 from analysis.domain.periods import afsluitdatum_tekst, is_afsluitdatum, telperiode
-from analysis.ingest.register import load_register
 from analysis.problems import InputError
 from analysis.storage import read_table
+from tests.conftest import ingest_register
 
 CUT_OFF = 24  # the count closes on 25 January and 25 July
 NO_MONTHS = pd.DataFrame(columns=["gemeente_code", "maand", "periode", "realisatie"])
@@ -108,15 +110,16 @@ def test_a_decision_peildatum_must_close_a_half_year(tmp_path):
                     'peildatum = 2025-01-25\nreden = "uitloop"\ndatum = 2025-02-01\n',
                     encoding="utf-8")
     with pytest.raises(InputError) as raised:
-        load_register(path, ["GM1690"])
+        load_register(Register.read(path), ["GM1690"])
     assert str(raised.value.problems[0]) == (
         "besluiten.toml: besluit 1 (regel 1): peildatum 25-01-2025 sluit geen halfjaar af "
         "(verwacht 1 januari of 1 juli, de afsluitdatum van de telling in het beoordelingskader)")
-    assert load_register(path, ["GM1690"], (), CUT_OFF)["periode"].tolist() == ["2024-H2"]
+    register = load_register(Register.read(path), ["GM1690"], (), CUT_OFF)
+    assert register["periode"].tolist() == ["2024-H2"]
     path.write_text(path.read_text().replace("2025-01-25", "2025-01-01"), encoding="utf-8")
-    assert load_register(path, ["GM1690"])["periode"].tolist() == ["2024-H2"]
+    assert load_register(Register.read(path), ["GM1690"])["periode"].tolist() == ["2024-H2"]
     with pytest.raises(InputError):
-        load_register(path, ["GM1690"], (), CUT_OFF)
+        load_register(Register.read(path), ["GM1690"], (), CUT_OFF)
 
 
 @pytest.mark.parametrize(("setting", "message"), [
@@ -150,6 +153,7 @@ def test_the_sample_counted_until_25_january(computed, tmp_path, capsys):
     shutil.copytree(RAW_DIR, raw, ignore=shutil.ignore_patterns("besluiten"))
     processed = tmp_path / "processed"
     shutil.copytree(computed, processed)
+    ingest_register(raw, processed)
     text = load_kader("drenthe").path.read_text(encoding="utf-8")
     kader = tmp_path / "uitloop.toml"
     kader.write_text(text.replace("uitloop_dagen = 0", "uitloop_dagen = 24"), encoding="utf-8")

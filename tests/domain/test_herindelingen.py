@@ -15,11 +15,12 @@ from hypothesis import strategies as st
 
 from analysis.cli import main
 from analysis.compute.herindeling import crosswalk, openingen, vouw
+from analysis.compute.register import load_verdelingen
 from analysis.compute.roll_forward import RollforwardError, rollforward, verdeel
 from analysis.config import RAW_DIR
+from analysis.domain.besluiten import Register
 from analysis.domain.gemeenten import reference
 from analysis.domain.herindelingen import herindelingen, opvolgers
-from analysis.ingest.register import load_verdelingen
 from analysis.storage import read_table
 
 WEESP, AMSTERDAM = "GM0457", "GM0363"
@@ -112,7 +113,7 @@ def test_a_split_without_known_shares_needs_a_decision(tmp_path):
                          'verdeling = { Boxtel = 3, Oisterwijk = 1, Tilburg = 1, Vught = 1 }\n'
                          'reden = "verdeling naar de kernen"\ndatum = 2021-02-01\n',
                          encoding="utf-8")
-    stand = _roll(flows, openings, load_verdelingen(decisions))
+    stand = _roll(flows, openings, load_verdelingen(Register.read(decisions)))
     taken = stand[stand["periode"] == "2021-H1"].set_index("gemeente_code")["overgenomen"]
     assert taken.to_dict() == {"GM0757": -3, "GM0824": -1, "GM0855": -1, "GM0865": -1}
 

@@ -20,10 +20,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.worksheet.worksheet import Worksheet
 
+from analysis.compute.register import load_register
 from analysis.config import RAW_DIR
+from analysis.domain.besluiten import Register
 from analysis.ingest.grenzen import lees_grenzen
 from analysis.ingest.mirror import ingest
-from analysis.ingest.register import load_register
 from analysis.problems import InputError
 from analysis.report.brieven.settings import load_adressering
 
@@ -170,7 +171,7 @@ def test_a_corrupted_settings_file_is_read_or_refused_naming_it(
         shutil.copy(RAW_DIR / "kaart" / "gemeenten_2024.geojson", target.parent)
     try:
         if SETTINGS[source] == "besluiten":
-            load_register(target, ["GM1680", "GM0106", "GM1690", "GM1699"],
+            load_register(Register.read(target), ["GM1680", "GM0106", "GM1690", "GM1699"],
                           ("geen", "signaleren", "bestuurlijk gesprek"))
         elif SETTINGS[source] == "brieven":
             load_adressering(raw)

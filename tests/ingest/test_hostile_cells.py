@@ -23,7 +23,8 @@ from analysis.cli import main
 from analysis.config import RAW_DIR
 from analysis.ingest import cells
 from analysis.ingest.cells import Foutwaarde
-from analysis.ingest.mirror import discover, ingest, run_ingest
+from analysis.ingest.discover import discover
+from analysis.ingest.mirror import ingest, run_ingest
 from analysis.ingest.spreadsheet import Book
 from analysis.problems import InputError
 from tests.ingest.test_bad_input import BIJLAGE_A, COA, GOOD, failing_ingest, raw_folder, set_cells
@@ -353,10 +354,12 @@ def test_every_file_not_read_is_named(tmp_path: Path, capsys: pytest.CaptureFixt
                  "overig/oud.xls"]:
         (raw / name).parent.mkdir(exist_ok=True)
         (raw / name).write_bytes(b"x")
-    for name in ["coa/~$lock.xlsx", ".DS_Store", "coa/.verborgen.xlsx", "besluiten/b.toml",
+    for name in ["coa/~$lock.xlsx", ".DS_Store", "coa/.verborgen.xlsx",
                  "brieven/brieven.toml", "brieven/sjabloon.docx", "coa/Thumbs.db"]:
         (raw / name).parent.mkdir(exist_ok=True)
         (raw / name).write_bytes(b"x")
+    (raw / "besluiten").mkdir()  # read on ingest as the register, not as an export
+    (raw / "besluiten" / "b.toml").write_text('[[besluit]]\nsoort = "verschoning"\n')
     processed = tmp_path / "processed"
     assert main(["ingest", "--raw", str(raw), "--processed", str(processed)]) == 0
     out = capsys.readouterr().out

@@ -20,9 +20,10 @@ from hypothesis import strategies as st
 from analysis import tomlfile
 from analysis.cli import main
 from analysis.compute.kader import RULE_COLUMNS, KaderError, load_kader
+from analysis.compute.register import load_register
 from analysis.config import RAW_DIR
+from analysis.domain.besluiten import Register
 from analysis.ingest import mirror
-from analysis.ingest.register import load_register
 from analysis.ingest.specs import load_specs
 from analysis.problems import InputError, Refused
 from analysis.report.brieven import template as sjabloon
@@ -109,7 +110,8 @@ def _write(path: Path, content: str | bytes) -> Path:
 
 
 def _register(folder: Path, content):
-    load_register(_write(folder / "besluiten" / "besluiten.toml", content), ["GM1690"], TREDEN)
+    path = _write(folder / "besluiten" / "besluiten.toml", content)
+    load_register(Register.read(path), ["GM1690"], TREDEN)
 
 
 def _settings(folder: Path, content):
@@ -181,7 +183,7 @@ def test_an_empty_file_says_what_is_missing(tmp_path, kind, expected):
 def test_an_empty_register_is_refused_not_read_as_no_decisions(tmp_path, content):
     path = _write(tmp_path / "besluiten.toml", content)
     with pytest.raises(InputError) as caught:
-        load_register(path, ["GM1690"], TREDEN)
+        load_register(Register.read(path), ["GM1690"], TREDEN)
     assert [str(problem) for problem in caught.value.problems] == [
         "besluiten.toml: bestand is leeg of bevat alleen commentaar; verwacht "
         "[[besluit]]-blokken. Zijn er geen besluiten, verwijder het bestand dan"]
@@ -400,22 +402,22 @@ def _command(capsys, *args) -> str:
     return err
 
 
-def test_bereken_with_a_latin1_register_exits_2_and_writes_nothing(project, capsys):
+def test_ingest_with_a_latin1_register_exits_2_and_writes_nothing(project, capsys):
     register = project / "raw" / "besluiten" / "toezichtsbesluiten.toml"
     register.write_bytes(register.read_text(encoding="utf-8").replace(
         "reden = ", "# Súdwest-Fryslân\nreden = ").encode("latin-1"))
     before = _snapshot(project / "processed")
-    err = _command(capsys, "bereken", "--raw", str(project / "raw"), "--processed",
+    err = _command(capsys, "ingest", "--raw", str(project / "raw"), "--processed",
                    str(project / "processed"))
     assert "toezichtsbesluiten.toml: geen UTF-8" in err
     assert _snapshot(project / "processed") == before
 
 
-def test_bereken_with_a_register_of_the_wrong_shape_exits_2(project, capsys):
+def test_ingest_with_a_register_of_the_wrong_shape_exits_2(project, capsys):
     register = project / "raw" / "besluiten" / "toezichtsbesluiten.toml"
     register.write_text('besluit = "x"\n', encoding="utf-8")
     before = _snapshot(project / "processed")
-    err = _command(capsys, "bereken", "--raw", str(project / "raw"), "--processed",
+    err = _command(capsys, "ingest", "--raw", str(project / "raw"), "--processed",
                    str(project / "processed"))
     assert "toezichtsbesluiten.toml: verwacht [[besluit]]-blokken" in err
     assert _snapshot(project / "processed") == before

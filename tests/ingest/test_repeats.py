@@ -14,6 +14,7 @@ import pytest
 
 from analysis.cli import main
 from analysis.config import RAW_DIR
+from tests.conftest import ingest_register
 
 COA = "coa/COA_realisatie_taakstelling_2024-07-01.xlsx"
 BIJLAGE_A = "taakstelling/Bijlage_A_taakstelling_2024-H1.xlsx"
@@ -199,31 +200,43 @@ def ingested(tmp_path, computed):
      "toezichtsbesluiten.toml: besluit 2 (regel 8) herhaalt besluit 1 (regel 1): verschoning "
      "voor De Wolden over 2024-H1 van 19-11-2024, met personen 5 in plaats van niet gegeven; "
      "welke geldt? herstel of verwijder een van beide"),
-    ("", "toezichtsbesluiten.toml: bestand is leeg of bevat alleen commentaar"),
-    ("# nog niets besloten\n", "toezichtsbesluiten.toml: bestand is leeg of bevat alleen "
-     "commentaar"),
     (DECISION.replace('reden = "r"', 'reden = "r"\nkenmerk = "K/1"') + "\n"
      + DECISION.replace("2024-H1", "2023-H2").replace('reden = "r"', 'reden = "r"\nkenmerk = '
                                                       '"K/1"'),
      "toezichtsbesluiten.toml: besluit 2 (regel 9): kenmerk K/1 staat ook bij besluit 1 (regel "
      "1); elk besluit heeft een eigen kenmerk"),
-], ids=["exact", "conflict", "empty", "comment-only", "one-kenmerk-twice"])
+], ids=["exact", "conflict", "one-kenmerk-twice"])
 def test_a_bad_decisions_register_stops_bereken(tmp_path, capsys, ingested, text, expected):
     raw = tmp_path / "raw"
     (raw / "besluiten").mkdir(parents=True)
     (raw / REGISTER).write_text(text, encoding="utf-8")
+    ingest_register(raw, ingested)
     before = sorted(path.name for path in ingested.iterdir())
-    assert main(["bereken", "--raw", str(raw), "--processed", str(ingested)]) == 2
+    assert main(["bereken", "--processed", str(ingested)]) == 2
     err = capsys.readouterr().err
     assert f"- {expected}" in err and "Traceback" not in err
     assert sorted(path.name for path in ingested.iterdir()) == before  # nothing computed
+
+
+@pytest.mark.parametrize("text", ["", "# nog niets besloten\n"], ids=["empty", "comment-only"])
+def test_an_empty_decisions_register_stops_the_ingest(tmp_path, capsys, text):
+    raw = tmp_path / "raw"
+    (raw / "besluiten").mkdir(parents=True)
+    (raw / REGISTER).write_text(text, encoding="utf-8")
+    processed = tmp_path / "processed"
+    assert main(["ingest", "--raw", str(raw), "--processed", str(processed)]) == 2
+    err = capsys.readouterr().err
+    assert ("- toezichtsbesluiten.toml: bestand is leeg of bevat alleen commentaar" in err
+            and "Traceback" not in err)
+    assert not processed.exists()  # nothing written
 
 
 def test_a_decision_long_before_its_peildatum_is_warned_about(tmp_path, capsys, ingested):
     raw = tmp_path / "raw"
     (raw / "besluiten").mkdir(parents=True)
     (raw / REGISTER).write_text(DECISION.replace("2024-11-19", "2014-11-19"), encoding="utf-8")
-    assert main(["bereken", "--raw", str(raw), "--processed", str(ingested)]) == 0
+    ingest_register(raw, ingested)
+    assert main(["bereken", "--processed", str(ingested)]) == 0
     assert ("Let op: besluit 1 (verschoning over 2024-H1) is gedateerd 19-11-2014, meer dan een "
             "jaar voor de peildatum 01-07-2024; klopt de datum?") in capsys.readouterr().out
 

@@ -21,6 +21,7 @@ from analysis.report.brieven.write import (
     write_brieven,
 )
 from analysis.storage import read_table
+from tests.conftest import ingest_register
 from tests.seed_letter import DE_WOLDEN_LINES
 
 
@@ -316,6 +317,7 @@ def test_the_kind_of_letter_follows_the_recorded_decisions(computed, tmp_path, c
     shutil.copytree(computed, processed)
     register = raw / "besluiten" / "toezichtsbesluiten.toml"
     register.write_text(register.read_text(encoding="utf-8") + DECISIONS, encoding="utf-8")
+    ingest_register(raw, processed)
     assert main(["bereken", "--raw", str(raw), "--processed", str(processed)]) == 0
     capsys.readouterr()
     assert main(["brieven", "--raw", str(raw), "--processed", str(processed), "--reports",

@@ -14,9 +14,9 @@ from matplotlib.colors import to_hex
 
 from analysis.compute.beoordeling import beoordeel
 from analysis.compute.kader import load_kader
+from analysis.compute.register import load_register
 from analysis.compute.roll_forward import rollforward
 from analysis.domain.periods import datum_tekst, periode_einde
-from analysis.ingest.register import load_register
 from analysis.report import charts, toon
 
 CODES = ["GM1690", "GM1699", "GM0106"]

@@ -24,9 +24,9 @@ from matplotlib.text import Text
 from analysis import storage
 from analysis.compute.beoordeling import beoordeel
 from analysis.compute.kader import load_kader
+from analysis.compute.register import load_register
 from analysis.compute.roll_forward import rollforward
 from analysis.config import KADERS_DIR, NOTEBOOKS_DIR, RAW_DIR
-from analysis.ingest.register import load_register
 from analysis.pipeline import run as runner
 from analysis.report import charts, toon, views
 from analysis.report.notebooks import Outcome, _exporter, export_html

@@ -77,14 +77,14 @@ def cli(*args: str) -> int:
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory):
-    """Two runs on the sample into one reports folder: 2024-H1 with letters dated 19 November
-    2024, then 2025-H1."""
-    folder = tmp_path_factory.mktemp("perioden")
-    common = ["--raw", str(RAW_DIR), "--processed", str(folder / "processed"),
-              "--reports", str(folder / "reports"), "--jobs", "2"]
-    assert cli("run", "--periode", "1e helft 2024", "--datum", "2024-11-19", *common) == 0
-    assert cli("run", "--periode", "2025-H1", *common) == 0
+def project(sample_run, tmp_path_factory):
+    """Two runs on the sample into one reports folder: the session's run of 2024-H1 with
+    letters dated 19 November 2024 (copied), then 2025-H1."""
+    folder = tmp_path_factory.mktemp("perioden") / "p"
+    shutil.copytree(sample_run, folder)
+    assert cli("run", "--periode", "2025-H1", "--raw", str(RAW_DIR), "--processed",
+               str(folder / "processed"), "--reports", str(folder / "reports"),
+               "--jobs", "2") == 0
     return folder
 
 

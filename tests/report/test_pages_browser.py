@@ -11,16 +11,12 @@ except under CI (``CI`` set), where a missing browser fails.
 import io
 import os
 import re
-import shutil
 from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-
-from analysis.cli import main
-from analysis.config import RAW_DIR
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -92,18 +88,12 @@ def outside(address: str, page: Path, root: Path) -> str | None:
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory) -> Path:
-    """Every product of the run on a copy of the sample."""
+def reports(sample_run) -> Path:
+    """Every product of the session's run of the sample."""
     if not CHROMIUM.exists():
         pytest.fail(f"Chromium ontbreekt ({CHROMIUM}) onder CI: .ci/run had het moeten "
                     "installeren")
-    folder = tmp_path_factory.mktemp("pagina")
-    shutil.copytree(RAW_DIR, folder / "raw")
-    code = main(["run", "--periode", PERIODE, "--raw", str(folder / "raw"),
-                 "--processed", str(folder / "processed"), "--reports", str(folder / "reports"),
-                 "--jobs", "2"])
-    assert code == 0
-    return folder / "reports"
+    return sample_run / "reports"
 
 
 def pages_of(reports: Path) -> list[Path]:

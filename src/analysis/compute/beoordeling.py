@@ -13,10 +13,10 @@ from analysis.compute.kader import (
     KaderError,
     add_cumulative,
 )
+from analysis.domain.besluiten import geldend, verschoningen
 from analysis.domain.periods import datum_tekst, peildatum, volgende_periode
 from analysis.domain.resultaten import conclusie
 from analysis.domain.taakstelling_versies import peildatum_cutoff
-from analysis.ingest.register import geldend, verschoningen
 
 RUNNING = "lopend"
 # a half-year still running has a pace, never a verdict

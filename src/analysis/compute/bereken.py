@@ -1,6 +1,6 @@
 """The one computation: from the ingested tables to every table the products read.
 
-Load inputs once (the ingested tables, the province's decisions, its beoordelingskader), process
+Load inputs once (the ingested tables with the province's decisions, its beoordelingskader), process
 them (roll forward, compare with COA, assess, reconcile, pace) as pure functions of frames, and
 save the tables together with a manifest that records what made them: the kader and its file
 hash, the leading source, the input files with their hashes, the period range, the date up to
@@ -21,6 +21,7 @@ from analysis.compute.beoordeling import beoordeel
 from analysis.compute.coa_verschillen import coa_verschillen, telling_verschillen
 from analysis.compute.herindeling import crosswalk, openingen, vouw
 from analysis.compute.kader import Kader
+from analysis.compute.register import load_register, load_verdelingen
 from analysis.compute.roll_forward import rollforward
 from analysis.compute.stromen import (
     coa_telling,
@@ -33,13 +34,12 @@ from analysis.compute.stromen import (
 )
 from analysis.compute.tempo import tempo
 from analysis.compute.volledigheid import laatste_volledige, volledig
+from analysis.domain.besluiten import Register
 from analysis.domain.gemeenten import naam
 from analysis.domain.taakstelling_versies import geldende_taakstelling, peildatum_cutoff
-from analysis.ingest.mirror import file_hash
-from analysis.ingest.register import besluiten_bestand, load_register, load_verdelingen
 
 INPUT_TABLES = ("taakstelling", "coa_overzicht", "realisatie_dag", "gemeente_rapportage",
-                "bestanden")
+                "bestanden", "besluiten_bron")
 
 
 @dataclass(frozen=True)
@@ -47,16 +47,20 @@ class Invoer:
     """Everything the computation reads, loaded once."""
 
     tables: dict[str, pd.DataFrame]
-    besluiten_pad: Path | None
 
     @classmethod
-    def from_folders(cls, processed: Path, raw: Path) -> Invoer:
-        """The ingested tables from the processed folder; decisions from the raw folder."""
-        return cls({name: storage.read_table(processed, name) for name in INPUT_TABLES},
-                   besluiten_bestand(raw))
+    def from_folder(cls, processed: Path) -> Invoer:
+        """The ingested tables, the decisions register among them, from the processed folder."""
+        return cls({name: storage.read_table(processed, name) for name in INPUT_TABLES})
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
+
+    @property
+    def register(self) -> Register | None:
+        """The decisions file ingest stored, None when there was none."""
+        table = self.tables.get("besluiten_bron")
+        return None if table is None else Register.from_table(table)
 
 
 def compute(invoer: Invoer, kader: Kader) -> dict[str, pd.DataFrame]:
@@ -68,14 +72,14 @@ def compute(invoer: Invoer, kader: Kader) -> dict[str, pd.DataFrame]:
     months = realisatie_maand(counted, invoer["gemeente_rapportage"], kader.leidende_bron)
     realised = periode_realisatie(months, overviews, kader.leidende_bron, uitloop)
     flows = geldende_taakstelling(stromen(invoer["taakstelling"], realised), uitloop)
-    overgang = crosswalk(flows["gemeente_code"], load_verdelingen(invoer.besluiten_pad))
+    overgang = crosswalk(flows["gemeente_code"], load_verdelingen(invoer.register))
     stand = rollforward(vouw(flows, overgang),
                         openingen(openingsstand(overviews, months, uitloop), overgang), overgang)
     stand.insert(1, "gemeente_naam", naam(stand["gemeente_code"]))
     closing = pd.DatetimeIndex(peildatum_cutoff(stand["periode"], uitloop))
     stand["peildatum_begin"], stand["peildatum_eind"] = closing - pd.DateOffset(months=6), closing
     stand["volledig"] = volledig(stand, overviews, uitloop, per_dag=len(person_months) > 0)
-    register = load_register(invoer.besluiten_pad, sorted(stand["gemeente_code"].unique()),
+    register = load_register(invoer.register, sorted(stand["gemeente_code"].unique()),
                              kader.treden, uitloop)
     return {
         "realisatie_maand": months.reset_index(drop=True),
@@ -94,7 +98,7 @@ def manifest(invoer: Invoer, kader: Kader, tables: dict[str, pd.DataFrame]) -> d
     """What made the computed tables, for every product that reads them."""
     stand, pace = tables["stand"], tables["tempo"]
     figures_until = pace["peildatum"].max().date() if len(pace) else None
-    decisions = invoer.besluiten_pad
+    decisions = invoer.register
     return {
         "pakket": {"naam": "analysis", "versie": __version__},
         "berekend_op": dt.datetime.now().isoformat(timespec="seconds"),
@@ -108,9 +112,10 @@ def manifest(invoer: Invoer, kader: Kader, tables: dict[str, pd.DataFrame]) -> d
                      "laatste_volledige": laatste_volledige(stand)},
         "cijfers_tot": figures_until.isoformat() if figures_until else None,
         "gemeenten": sorted(stand["gemeente_code"].unique().tolist()),
-        "bronnen": {name: len(invoer[name]) for name in INPUT_TABLES if name != "bestanden"},
+        "bronnen": {name: len(invoer[name]) for name in INPUT_TABLES
+                    if name not in ("bestanden", "besluiten_bron")},
         "invoer": invoer["bestanden"][["bron_bestand", "bestand_hash"]].to_dict("records"),
-        "besluiten": ({"bestand": decisions.name, "sha256": file_hash(decisions)}
+        "besluiten": ({"bestand": decisions.naam, "sha256": decisions.sha256}
                       if decisions is not None else None),
     }
 

@@ -1,4 +1,5 @@
-"""The decision register: every supervision decision of Gedeputeerde Staten, as data.
+"""The decision register: every supervision decision of Gedeputeerde Staten, as data (read and
+stored by ingest, see ``ingest/register.py``; its entries are checked here).
 
 ``data/raw/besluiten/*.toml`` holds ``[[besluit]]`` entries. Every entry has ``soort``, the
 municipalities (``gemeente = "De Wolden"`` or ``gemeenten = "alle"`` or a list), ``datum`` (the
@@ -27,25 +28,23 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from pathlib import Path
 
 import pandas as pd
 
 from analysis.domain import gemeenten
+from analysis.domain.besluiten import Register
 from analysis.domain.herindelingen import overgangen
 from analysis.domain.periods import (
     PeriodeError,
     afsluitdatum_tekst,
     is_afsluitdatum,
     parse_periode,
-    peildatum,
     telperiode,
 )
-from analysis.ingest.repeats import missing, same
+from analysis.domain.values import missing, same
 from analysis.problems import InputError, Problem
-from analysis.tomlfile import TomlFileError, read_toml, soort
+from analysis.tomlfile import soort
 
-DECISIONS = "besluiten"
 STATUSES = ("gevraagd", "ontvangen", "akkoord")
 OUTCOMES = ("ingediend", "gegrond", "ongegrond", "niet-ontvankelijk", "ingetrokken")
 # the fields each kind needs (beyond soort, gemeente(n), datum, reden, kenmerk) and may have
@@ -73,52 +72,23 @@ SHARES = ["oud_code", "nieuw_code", "gewicht"]
 MAX_TEXT = {"reden": 2_000, "resultaten": 2_000, "kenmerk": 100, "verwijst_naar": 100}
 
 
-def besluiten_bestand(raw: Path) -> Path | None:
-    """The decisions file next to the exports: ``<raw>/besluiten/*.toml`` (the first by name)."""
-    files = sorted(path for path in (raw / DECISIONS).glob("*.toml") if path.is_file())
-    return files[0] if files else None
-
-
-def _entries(path: Path) -> tuple[list, bytes]:
-    """The file's ``[[besluit]]`` entries and its bytes; nothing else may be in it, and at least
-    one entry must be: an empty register would silently read as 'no decisions' (every
-    verschoning gone)."""
-    try:
-        data, content = read_toml(path)
-    except TomlFileError as error:
-        raise InputError([Problem(path.name, str(error))]) from None
-    if not data or data.get("besluit") == []:
-        raise InputError([Problem(path.name, "bestand is leeg of bevat alleen commentaar; "
-                                             "verwacht [[besluit]]-blokken. Zijn er geen "
-                                             "besluiten, verwijder het bestand dan")])
-    unknown = sorted(set(data) - {"besluit"})
-    if unknown:
-        raise InputError([Problem(path.name, f"onbekende sleutel {', '.join(unknown)} (verwacht "
-                                             "alleen [[besluit]]-blokken)")])
-    entries = data.get("besluit", [])
-    if not isinstance(entries, list):
-        raise InputError([Problem(path.name, "verwacht [[besluit]]-blokken, gevonden "
-                                             f"besluit = {soort(entries)}")])
-    return entries, content
-
-
-def load_register(path: Path | None, alle_gemeenten: list[str], treden: tuple[str, ...] = (),
-                  uitloop_dagen: int = 0) -> pd.DataFrame:
-    """One row per decision and municipality, every entry checked; empty without a file.
+def load_register(source: Register | None, alle_gemeenten: list[str],
+                  treden: tuple[str, ...] = (), uitloop_dagen: int = 0) -> pd.DataFrame:
+    """One row per decision and municipality, every entry checked; empty without a register.
     ``treden`` are the kader's rungs (a rung must be one of them); ``uitloop_dagen`` its
     counting cut-off (a peildatum must close a half-year)."""
-    if path is None or not path.is_file():
+    if source is None:
         return _typed(pd.DataFrame(columns=COLUMNS))
     rows, problems = [], []
-    entries, content = _entries(path)
-    where = _entry_lines(content, len(entries))
+    entries = source.entries()
+    where = _entry_lines(source.inhoud, len(entries))
     for number, entry in enumerate(entries, start=1):
         try:
             rows.extend(_decision(entry, number, alle_gemeenten, treden, uitloop_dagen))
         except ValueError as error:
-            problems.append(Problem(path.name, f"{where(number)}: {error}"))
+            problems.append(Problem(source.naam, f"{where(number)}: {error}"))
     register = _typed(pd.DataFrame(rows, columns=COLUMNS))
-    problems.extend(Problem(path.name, text) for text in _repeats(register, where))
+    problems.extend(Problem(source.naam, text) for text in _repeats(register, where))
     if problems:
         raise InputError(problems)
     return register
@@ -353,55 +323,16 @@ def _shares(entry: dict) -> list[dict]:
     return rows
 
 
-def load_verdelingen(path: Path | None) -> pd.DataFrame:
+def load_verdelingen(source: Register | None) -> pd.DataFrame:
     """The shares GS set for dividing a split municipality's stand: predecessor, successor and
     whole-number weight (the entries are checked with the others by :func:`load_register`)."""
-    if path is None or not path.is_file():
+    if source is None:
         return pd.DataFrame(columns=SHARES)
     rows = []
-    for number, entry in enumerate(_entries(path)[0], start=1):
+    for number, entry in enumerate(source.entries(), start=1):
         if isinstance(entry, dict) and entry.get("soort") == "verdeling":
             try:
                 rows.extend(_shares(entry))
             except ValueError as error:
-                raise InputError([Problem(path.name, f"besluit {number}: {error}")]) from None
+                raise InputError([Problem(source.naam, f"besluit {number}: {error}")]) from None
     return pd.DataFrame(rows, columns=SHARES)
-
-
-EARLY = pd.DateOffset(years=1)  # a decision this long before its peildatum is most likely a typo
-
-
-def vroege_besluiten(register: pd.DataFrame, uitloop_dagen: int = 0) -> list[str]:
-    """A warning per decision about a half-year dated more than a year before that half-year's
-    peildatum (2014-11-19 for 2024-11-19): legal, but most often a typing error."""
-    about = register[register["periode"].notna() & (register["periode"] != "")]
-    about = about.drop_duplicates("besluit")
-    closing = pd.to_datetime([peildatum(p, uitloop_dagen) for p in about["periode"]])
-    early = about[(about["datum"] < closing - EARLY).to_numpy()]
-    return [f"besluit {row.besluit} ({row.soort} over {row.periode}) is gedateerd "
-            f"{row.datum:%d-%m-%Y}, meer dan een jaar voor de peildatum "
-            f"{peildatum(row.periode, uitloop_dagen):%d-%m-%Y}; klopt de datum?"
-            for row in early.itertuples()]
-
-
-def geldend(register: pd.DataFrame, ingetrokken: bool = True) -> pd.DataFrame:
-    """The decisions that stand: without those annulled (a ``bezwaar`` or ``beroep`` found
-    gegrond, as if never taken) and, unless ``ingetrokken`` is False, those withdrawn
-    (``intrekking``, which takes effect from its own date), for the same municipality."""
-    annulled = (register["soort"].isin(["bezwaar", "beroep"])
-                & (register["uitkomst"] == "gegrond")).fillna(False)
-    undone = register[annulled | ((register["soort"] == "intrekking") & ingetrokken)]
-    gone = register[["gemeente_code", "kenmerk"]].merge(
-        undone[["gemeente_code", "verwijst_naar"]].rename(columns={"verwijst_naar": "kenmerk"}),
-        how="left", indicator=True)["_merge"].eq("both").to_numpy()
-    return register[~gone | (register["kenmerk"] == "").to_numpy()].reset_index(drop=True)
-
-
-def verschoningen(register: pd.DataFrame) -> pd.DataFrame:
-    """One row per municipality and period a standing verschoning excuses (the latest decision
-    where there are several)."""
-    rows = geldend(register)
-    rows = rows[rows["soort"] == "verschoning"].sort_values(["datum", "besluit"])
-    return rows.drop_duplicates(["gemeente_code", "periode"], keep="last")[
-        ["gemeente_code", "periode", "reden", "kenmerk", "datum", "personen"]].rename(
-        columns={"datum": "besluitdatum"}).reset_index(drop=True)

@@ -18,27 +18,27 @@ import pandas as pd
 from analysis import storage
 from analysis.domain.art29 import art29_afwijkingen
 from analysis.domain.gemeenten import naam
-from analysis.domain.periods import periode_of_dates
+from analysis.ingest.discover import discover
 from analysis.ingest.extract import Extracted, Layout, extract, locate_layout
 from analysis.ingest.grenzen import lees_grenzen
 from analysis.ingest.opvolgers import naar_opvolgers
-from analysis.ingest.repeats import housed_twice, is_correction, repeated_rows
+from analysis.ingest.register import TABLE as REGISTER_TABLE
+from analysis.ingest.register import read_register
+from analysis.ingest.repeats import repeated_rows
+from analysis.ingest.sources import SOURCES, Source
 from analysis.ingest.specs import Spec, load_specs
 from analysis.ingest.spreadsheet import Book, WorkbookError
-from analysis.ingest.vintages import mark_vintages
+from analysis.options import BRON_VERDWENEN_TOESTAAN
 from analysis.problems import InputError, Problem
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"}
 # Files under the raw folder that other commands or readers read (decision register, letter
-# settings and templates, map boundaries), and files an operating system leaves in shared folders.
+# settings and templates, map boundaries).
 CONFIG_FILES = ("besluiten/*.toml", "brieven/*", "kaart/*")
-SYSTEM_FILES = {"thumbs.db", "desktop.ini"}
 
 # The inventory of files read; 'doel' is the real path of a file reached through a link.
 BESTANDEN = ["bron_bestand", "bron", "specificatie", "blad", "rijen", "bestand_hash",
              "gewijzigd", "doel"]
-
-PERSON_KEY = ["persoon_id", "mutatie", "gemeente_code", "datum"]
 
 
 @dataclass
@@ -54,111 +54,6 @@ class IngestResult:
 def file_hash(path: Path) -> str:
     """SHA-256 of a file's bytes."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-@dataclass(frozen=True)
-class Gevonden:
-    """A file under the raw folder: its name there (with '/'), its path, and where it really
-    lives when a symbolic link leads to it (a folder linked to a shared drive)."""
-
-    name: str
-    path: Path
-    doel: str | None = None
-
-
-@dataclass
-class Inventaris:
-    """Every file found under the raw folder, and what could not be looked at."""
-
-    files: list[Gevonden] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)  # folders that cannot be read
-    skipped: list[Problem] = field(default_factory=list)   # links to what is read already
-
-
-def _hidden(name: str) -> bool:
-    return name.startswith(("~$", ".")) or name.lower() in SYSTEM_FILES
-
-
-def discover(raw_dir: Path) -> Inventaris:
-    """Every file under the raw folder, following symbolic links to folders and files (each real
-    folder and file once; a link to a folder read already, or to one that contains it, is
-    skipped, never looped through), skipping hidden files and Excel lock files. A folder that
-    cannot be read and a link to nothing are problems: the files behind them would silently be
-    missing."""
-    found = Inventaris()
-    read: dict[Path, str] = {}  # real folder -> its name under the raw folder
-    # (folder, its name with a trailing '/', reached through a link, the real folder holding it)
-    pending = [(raw_dir, "", raw_dir.is_symlink(), Path(os.path.realpath(raw_dir)).parent)]
-    links: list[tuple[Path, str, bool, Path]] = []
-    while pending or links:
-        folder, prefix, linked, parent = pending.pop() if pending else links.pop(0)
-        real = Path(os.path.realpath(folder))
-        shown = prefix.rstrip("/") or str(raw_dir)
-        if real in read:
-            found.skipped.append(Problem(shown, "overgeslagen: koppeling naar een map die al "
-                                                f"wordt gelezen ({read[real]})"))
-            continue
-        if real == parent or real in parent.parents:
-            found.skipped.append(Problem(shown, "overgeslagen: koppeling naar een map erboven "
-                                                f"({real}); die zou zichzelf bevatten"))
-            continue
-        read[real] = shown
-        try:
-            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
-        except OSError as error:
-            found.problems.append(Problem(shown, _unreadable(error)))
-            continue
-        for entry in entries:
-            if _hidden(entry.name):
-                continue
-            name, is_link = prefix + entry.name, entry.is_symlink()
-            try:
-                is_dir, is_file = entry.is_dir(), entry.is_file()
-            except OSError as error:
-                found.problems.append(Problem(name, _unreadable(error, "map of bestand")))
-                continue
-            if is_dir:  # links wait until every real folder is read, so real names win
-                (links if is_link else pending).append(
-                    (Path(entry.path), name + "/", linked or is_link, real))
-            elif is_file:
-                doel = os.path.realpath(entry.path) if linked or is_link else None
-                found.files.append(Gevonden(name, Path(entry.path), doel))
-            elif is_link:
-                found.problems.append(Problem(name, "koppeling naar iets dat niet bestaat "
-                                                    f"({os.readlink(entry.path)}); herstel de "
-                                                    "koppeling of verwijder haar"))
-    _once(found)
-    return found
-
-
-def _once(found: Inventaris) -> None:
-    """Keep each real file once, under its own name rather than a link's; the others are
-    skipped."""
-    first: dict[tuple[int, int], str] = {}
-    kept = []
-    for item in sorted(found.files, key=lambda item: (item.doel is not None, item.name)):
-        try:
-            status = item.path.stat()
-        except OSError as error:
-            found.problems.append(Problem(item.name, _unreadable(error, "bestand")))
-            continue
-        key = (status.st_dev, status.st_ino)
-        if key in first:
-            found.skipped.append(Problem(item.name, f"overgeslagen: hetzelfde bestand als "
-                                                    f"{first[key]}"))
-            continue
-        first[key] = item.name
-        kept.append(item)
-    found.files = sorted(kept, key=lambda item: item.name)
-
-
-def _unreadable(error: OSError, what: str = "map") -> str:
-    if isinstance(error, PermissionError):
-        return (f"{what} is niet leesbaar: geen toegang; geef leesrechten of verplaats de "
-                "bestanden")
-    if isinstance(error, FileNotFoundError):
-        return f"{what} bestaat niet"
-    return f"{what} is niet leesbaar ({error.strerror or type(error).__name__})"
 
 
 def _is_config(name: str) -> bool:
@@ -181,42 +76,9 @@ def read_file(path: Path, name: str, specs: list[Spec], engine: str) -> Extracte
     return min(failures, key=lambda ps: (all(p.blad is None for p in ps), len(ps)))
 
 
-def _aggregate_persons(persons: pd.DataFrame) -> pd.DataFrame:
-    """Person-level rows to counts per municipality and day (the day, because a province may
-    count until e.g. 25 January); ids and personal fields do not survive."""
-    frame = persons.assign(
-        datum=persons["datum"].dt.normalize(),
-        nareiziger_telling=persons["telling"].where(persons["nareiziger"].fillna(False), 0),
-        is_correctie=is_correction(persons["mutatie"]),
-    )
-    grouped = frame.groupby(["gemeente_code", "datum"], as_index=False).agg(
-        realisatie=("telling", "sum"),
-        nareizigers=("nareiziger_telling", "sum"),
-        correcties=("is_correctie", "sum"),
-        bron_bestand=("bron_bestand", lambda s: ";".join(sorted(set(s)))),
-        bron_blad=("bron_blad", "first"),
-        bron_rijen=("bron_rij", "size"),
-        bestand_hash=("bestand_hash", lambda s: ";".join(sorted(set(s)))),
-    )
-    return grouped
-
-
-def _with_periode(frame: pd.DataFrame, date_column: str, offset_days: int = 0) -> pd.DataFrame:
-    dates = frame[date_column] - pd.Timedelta(days=offset_days)
-    return frame.assign(periode=periode_of_dates(dates))
-
-
-def _finalise(source: str, frame: pd.DataFrame) -> tuple[str, pd.DataFrame]:
+def _finalise(source: Source, frame: pd.DataFrame) -> tuple[str, pd.DataFrame]:
     """Shape one source's rows into its processed table."""
-    if source == "tvs_personen":
-        table, frame = "realisatie_dag", _aggregate_persons(frame)
-    elif source == "coa_overzicht":
-        # An overview dated on the first of a month reports the period containing the day before.
-        table, frame = source, _with_periode(frame, "peildatum", offset_days=1)
-    elif source == "gemeente_rapportage":
-        table, frame = source, _with_periode(frame, "maand")
-    else:
-        table = source
+    table, frame = source.table, source.finalise(frame)
     provenance = [c for c in frame.columns if c.startswith(("bron_", "bestand_"))]
     columns = storage.TABLES[table]["columns"] + provenance
     frame = frame.reindex(columns=columns)  # optional metadata may be absent from a layout
@@ -251,7 +113,8 @@ def _art29_check(taakstelling: pd.DataFrame) -> list[Problem]:
 def _boundaries_inventory(grenzen: pd.DataFrame, raw_dir: Path) -> list[dict]:
     """The boundaries file in the inventory, like every export: a report made from it records
     its hash."""
-    return [{"bron_bestand": name, "bron": "grenzen", "specificatie": "kaart/kaart.toml",
+    return [{"bron_bestand": name, "bron": SOURCES["grenzen"].naam,
+             "specificatie": "kaart/kaart.toml",
              "blad": rows["bron_blad"].iloc[0], "rijen": len(rows),
              "bestand_hash": rows["bestand_hash"].iloc[0],
              "gewijzigd": dt.datetime.fromtimestamp((raw_dir / name).stat().st_mtime),
@@ -306,24 +169,25 @@ def ingest(raw_dir: Path, engine: str = "openpyxl") -> IngestResult:
     inventory.extend(_boundaries_inventory(grenzen.tabel, raw_dir))
     skipped = len(warnings)
     warnings.extend(read_warnings)
-    tables: dict[str, pd.DataFrame] = {"grenzen": grenzen.tabel}
+    tables: dict[str, pd.DataFrame] = {SOURCES["grenzen"].table: grenzen.tabel}
     combined = {source: pd.concat(parts, ignore_index=True) for source, parts in frames.items()}
     for source, frame in combined.items():
         combined[source], moved, after_split = naar_opvolgers(source, frame)
         warnings.extend(moved)
         problems.extend(after_split)
     for source, frame in combined.items():
-        key = PERSON_KEY if source == "tvs_personen" else storage.TABLES[source]["key"]
-        problems.extend(repeated_rows(frame, key))
-    if "tvs_personen" in combined:
-        problems.extend(housed_twice(combined["tvs_personen"], PERSON_KEY))
-    if "coa_overzicht" in combined:
-        combined["coa_overzicht"], found = mark_vintages(combined["coa_overzicht"])
-        problems.extend(found)
+        problems.extend(repeated_rows(frame, list(SOURCES[source].key)))
+    for source, frame in combined.items():
+        if SOURCES[source].check is not None:
+            problems.extend(SOURCES[source].check(frame))
+    for source, frame in combined.items():
+        if SOURCES[source].mark is not None:
+            combined[source], marked = SOURCES[source].mark(frame)
+            problems.extend(marked)
     if problems:
         raise InputError(problems)
     for source, frame in combined.items():
-        table, finished = _finalise(source, frame)
+        table, finished = _finalise(SOURCES[source], frame)
         tables[table] = finished
     for name in storage.TABLES:  # a source without files still has its (empty) table
         tables.setdefault(name, storage.empty_table(name))
@@ -345,8 +209,6 @@ def mirror_tables(result: IngestResult) -> dict[str, pd.DataFrame]:
     return {**result.tables, "bestanden": result.bestanden,
             "validatie": warnings_frame(result.waarschuwingen)}
 
-
-BRON_VERDWENEN_OPTIE = "--bron-verdwenen-toestaan"
 
 
 def previous_inventory(processed_dir: Path) -> pd.DataFrame | None:
@@ -376,8 +238,16 @@ def vanished_sources(previous: pd.DataFrame | None, now: pd.DataFrame,
         problems.append(Problem(
             str(raw_dir / folder), f"bron {bron}: vorige keer {row['bestanden']} bestanden met "
             f"{row['rijen']} rijen, nu geen; controleer de map (is een netwerkschijf niet "
-            f"gekoppeld?). Is de bron bewust weg, lees dan in met {BRON_VERDWENEN_OPTIE}"))
+            f"gekoppeld?). Is de bron bewust weg, lees dan in met {BRON_VERDWENEN_TOESTAAN}"))
     return problems
+
+
+def _register(raw_dir: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """The decisions register's table, or the problems with its form."""
+    try:
+        return read_register(raw_dir), []
+    except InputError as error:
+        return None, error.problems
 
 
 def checked_ingest(raw_dir: Path, processed_dir: Path, engine: str = "openpyxl",
@@ -386,7 +256,14 @@ def checked_ingest(raw_dir: Path, processed_dir: Path, engine: str = "openpyxl",
     gave rows last time and none now stops the ingest unless ``bron_verdwenen_toestaan``, when
     it is a warning. Nothing is written."""
     previous = previous_inventory(processed_dir)
-    result = ingest(raw_dir, engine)
+    register, problems = _register(raw_dir)
+    try:
+        result = ingest(raw_dir, engine)
+    except InputError as error:
+        raise InputError(problems + error.problems) from None
+    if problems:
+        raise InputError(problems)
+    result.tables[REGISTER_TABLE] = register
     vanished = vanished_sources(previous, result.bestanden, raw_dir)
     if vanished and not bron_verdwenen_toestaan:
         raise InputError(vanished)

@@ -12,6 +12,7 @@ import pandas as pd
 
 from analysis.domain.gemeenten import naam
 from analysis.domain.periods import MONTHS_NL
+from analysis.domain.values import missing, same
 from analysis.problems import Problem
 
 # Personal data: never named in a message, only that it differs.
@@ -83,16 +84,6 @@ def _change(column: str, value: object, original: object) -> str:
     if column in PERSONAL:
         return f"een andere waarde in {column}"
     return f"{column} {_show(value)} in plaats van {_show(original)}"
-
-
-def missing(value: object) -> bool:
-    """Whether a cell or setting holds nothing (None, NaN, NaT, <NA>)."""
-    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
-
-
-def same(a: object, b: object) -> bool:
-    """Whether two values are equal, two missing ones included."""
-    return missing(a) == missing(b) and (missing(a) or bool(a == b))
 
 
 def _show(value: object) -> str:

@@ -26,16 +26,16 @@ from typing import TypeVar
 
 import pandas as pd
 
-from analysis import storage
+from analysis import options, storage
 from analysis.atomic import WriteFailed, writing
 from analysis.compute import resultaat
 from analysis.compute.bereken import Invoer, compute, manifest
 from analysis.compute.kader import load_kader
 from analysis.compute.volledigheid import is_volledig, laatste_volledige
+from analysis.domain.besluiten import vroege_besluiten
 from analysis.domain.gemeenten import kies_provincie
 from analysis.domain.periods import datum_tekst, kies_periode, peildatum, periode_argument
 from analysis.ingest.mirror import checked_ingest, mirror_tables
-from analysis.ingest.register import besluiten_bestand, vroege_besluiten
 from analysis.problems import Refused
 from analysis.report.brieven.pdf import Note
 from analysis.report.brieven.settings import config_path
@@ -85,14 +85,14 @@ def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Pa
     if periode_argument(periode) and datum is not None:
         check_datum(periode_argument(periode), datum, kader.uitloop_dagen)
     if jobs < 1:
-        raise Refused(f"--jobs: verwacht minstens 1, niet {jobs}")
+        raise Refused(f"{options.JOBS}: verwacht minstens 1, niet {jobs}")
     letters = load_letters(raw) if config_path(raw).is_file() else None
     with Lock(reports / ".lock"), worker_pool(jobs) as pool:
         ingested = checked_ingest(raw, processed, bron_verdwenen_toestaan=bron_verdwenen_toestaan)
         mirror = mirror_tables(ingested)
         timings["ingest"] = time.perf_counter() - started
         step = time.perf_counter()
-        invoer = Invoer(mirror, besluiten_bestand(raw))
+        invoer = Invoer(mirror)
         tables = compute(invoer, kader)
         stand = tables["stand"]
         periode = kies_periode(periode, sorted(stand["periode"].unique()),
@@ -160,7 +160,7 @@ def check_datum(periode: str, datum: dt.date, uitloop_dagen: int) -> None:
     """Refuse a letters' date before the peildatum that closes ``periode``."""
     closing = peildatum(periode, uitloop_dagen)
     if datum < closing:
-        raise Refused(f"--datum: een brief over {periode} kan niet gedateerd zijn vóór de "
+        raise Refused(f"{options.DATUM}: een brief over {periode} kan niet gedateerd zijn vóór de "
                       f"peildatum {datum_tekst(closing)}")
 
 
@@ -206,7 +206,7 @@ def record_step(reports: Path, periode: str, provincie: str, result: resultaat.B
                           "'run'")
         if record.get("provincie") != provincie:
             raise Refused(f"{folder}: hierin staan de rapportages van {record.get('provincie')}"
-                          f", niet van {provincie}; kies een andere map met --reports")
+                          f", niet van {provincie}; kies een andere map met {options.REPORTS}")
         made = make()
         changed = changes(made)
         record |= changed

@@ -7,26 +7,11 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.domain import gemeenten
+from analysis.domain.besluiten import vroege_besluiten
 from analysis.domain.periods import afsluitdatum_tekst
 from analysis.domain.taakstelling_versies import nieuwste_versie
-from analysis.ingest.mirror import IngestResult
-from analysis.ingest.register import vroege_besluiten
-
-
-def ingest_summary(result: IngestResult, processed: Path) -> str:
-    """What was read and written."""
-    skipped = (f"; niet ingelezen: {result.overgeslagen} (zie de waarschuwingen)"
-               if result.overgeslagen else "")
-    linked = int(result.bestanden["doel"].notna().sum()) if "doel" in result.bestanden else 0
-    via = f" ({linked} via een koppeling)" if linked else ""
-    lines = [f"Ingelezen: {len(result.bestanden)} bestanden{via}{skipped}; geschreven naar "
-             f"{processed}:"]
-    for name, frame in result.tables.items():
-        lines.append(f"  {name}.parquet: {len(frame)} rijen")
-    if result.waarschuwingen:
-        lines.append(f"Waarschuwingen ({len(result.waarschuwingen)}):")
-        lines.extend(f"  - {warning}" for warning in result.waarschuwingen)
-    return "\n".join(lines)
+from analysis.formatting import getal
+from analysis.report.totalen import totalen
 
 
 def municipality_summary(taakstelling: pd.DataFrame, realisatie: pd.DataFrame) -> str:
@@ -98,9 +83,9 @@ def stand_table(stand: pd.DataFrame, periode: str) -> str:
                      + (f"{'gehaald' if row.taakstelling_gehaald else 'niet gehaald'}, "
                         f"{row.ontwikkeling}" if getattr(row, "volledig", True)
                         else "loopt nog (voorlopig)"))
-    totals = rows[["stand_begin", "taakstelling", "opgave", "realisatie", "stand_eind"]].sum()
-    lines.append(f"{'Totaal':<16} {totals['stand_begin']:>11} {totals['taakstelling']:>7} "
-                 f"{totals['opgave']:>6} {totals['realisatie']:>5} {totals['stand_eind']:>10}")
+    totals = totalen(rows)
+    lines.append(f"{'Totaal':<16} {totals.stand_begin:>11} {totals.taakstelling:>7} "
+                 f"{totals.opgave:>6} {totals.realisatie:>5} {totals.stand_eind:>10}")
     return "\n".join(lines)
 
 
@@ -113,9 +98,9 @@ def prognose_table(forecast: pd.DataFrame, periode: str, landelijk: int,
     rows = forecast.assign(gemeente=gemeenten.naam(forecast["gemeente_code"])).sort_values(
         "gemeente")
     lines = [
-        f"Prognose {periode_tekst(periode)} bij een landelijke taakstelling van {_nl(landelijk)}",
+        f"Prognose {periode_tekst(periode)} bij een landelijke taakstelling van {getal(landelijk)}",
         f"Inwoners: de laatst bekende ({first['bron_bestand']}, Nederland "
-        f"{_nl(first['inwoners_nederland'])}); officieel geldt het aantal op 1 januari van het "
+        f"{getal(first['inwoners_nederland'])}); officieel geldt het aantal op 1 januari van het "
         "jaar voor de periode.",
         f"Stand: op {datum_tekst(periode_einde(stand_periode))} (na {stand_periode}).",
         f"{'Gemeente':<16} {'Inwoners':>9} {'Taakstelling':>12} {'Stand':>6} {'Opgave':>7}",
@@ -126,11 +111,6 @@ def prognose_table(forecast: pd.DataFrame, periode: str, landelijk: int,
     lines.append(f"{'Totaal':<16} {rows['inwoners'].sum():>9} {rows['taakstelling'].sum():>12} "
                  f"{rows['stand'].sum():>6} {rows['opgave'].sum():>7}")
     return "\n".join(lines)
-
-
-def _nl(number: object) -> str:
-    """A whole number in Dutch notation: 17.942.942."""
-    return f"{int(number):,}".replace(",", ".")
 
 
 def oordeel_table(beoordeling: pd.DataFrame, periode: str, kader_naam: str) -> str:

@@ -21,9 +21,9 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.domain import gemeenten
+from analysis.domain.briefsoorten import KINDS
 from analysis.domain.periods import PeriodeError, parse_periode
 from analysis.problems import InputError, Problem
-from analysis.report.brieven.soorten import KINDS
 from analysis.tomlfile import TomlFileError, read_toml, soort
 
 CONFIG = Path("brieven") / "brieven.toml"

@@ -11,14 +11,14 @@ from pathlib import Path
 import pandas as pd
 from docxtpl import Listing
 
+from analysis.domain.besluiten import geldend
+from analysis.domain.briefsoorten import KINDS
 from analysis.domain.periods import datum_tekst, periode_einde, periode_tekst, periode_voluit
 from analysis.domain.resultaten import conclusie, resultaten_regels
 from analysis.domain.taakstelling_versies import bekend_op
-from analysis.ingest.register import geldend
 from analysis.problems import InputError, Problem
 from analysis.report.brieven.pdf import to_pdf
 from analysis.report.brieven.settings import CONFIG, Adressering, load_adressering
-from analysis.report.brieven.soorten import KINDS
 from analysis.report.brieven.template import Sjabloon, fill, read_template
 
 NO_KENMERK = "(nog toe te kennen)"
