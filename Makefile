@@ -38,7 +38,7 @@ lab: $(INSTALLED)
 test: $(INSTALLED)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 ## Corrupt the sample's sources at random, many times over (the property test; FOUT_VOORBEELDEN=N)
 fuzz: $(INSTALLED)
