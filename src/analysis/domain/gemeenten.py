@@ -54,9 +54,27 @@ def _lookup() -> dict[str, str]:
     return dict(zip(keys, codes, strict=True))
 
 
+# Resolved texts, kept across calls: sixty exports name the same dozen municipalities, and the
+# string operations below cost far more per call than per value. Bounded, as inputs are not.
+_RESOLVED: dict[str, object] = {}
+_RESOLVED_MAX = 100_000
+
+
 def resolve(values: pd.Series) -> pd.Series:
     """CBS code for every value (a code as text or number, or a name); <NA> where unknown."""
-    text = values.astype("string").str.strip()
+    text = values.astype("string")
+    new = [value for value in text.dropna().unique() if value not in _RESOLVED]
+    if new:
+        if len(_RESOLVED) + len(new) > _RESOLVED_MAX:
+            _RESOLVED.clear()
+        _RESOLVED.update(zip(new, _resolve(pd.Series(new, dtype="string")).tolist(),
+                             strict=True))
+    return text.map(_RESOLVED).astype("string")
+
+
+def _resolve(values: pd.Series) -> pd.Series:
+    """:func:`resolve` of distinct texts."""
+    text = values.str.strip()
     digits = text.str.lower().str.extract(_CODE_PATTERN, expand=False)
     by_code = ("GM" + digits.str.zfill(4)).where(digits.notna())
     by_code = by_code.where(by_code.isin(set(reference()["gemeente_code"])))

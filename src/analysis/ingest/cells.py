@@ -58,10 +58,17 @@ BOOL_WORDS = {"ja": True, "j": True, "nee": False, "n": False, "true": True, "fa
 
 
 def is_filled(raw: pd.Series) -> pd.Series:
-    """Cells holding something other than blanks (an error value counts as filled)."""
-    text = raw.astype("string").str.strip()
-    filled = raw.notna() & text.ne("").fillna(False)
-    return pd.Series(filled.to_numpy(dtype=bool), index=raw.index)
+    """Cells holding something other than blanks (an error value counts as filled).
+
+    Only text can be blank: an object column is checked value by value (a pass over Python
+    objects costs a tenth of converting a short column to Arrow strings and back)."""
+    filled = raw.notna().to_numpy(dtype=bool, copy=True)
+    if raw.dtype == object:
+        filled &= ~np.fromiter((isinstance(value, str) and not value.strip()
+                                for value in raw.array), dtype=bool, count=len(raw))
+    elif isinstance(raw.dtype, pd.StringDtype):
+        filled &= raw.str.strip().ne("").fillna(False).to_numpy(dtype=bool)
+    return pd.Series(filled, index=raw.index)
 
 
 def foutwaarden(raw: pd.Series) -> pd.Series:
@@ -98,15 +105,20 @@ def _number(value: object) -> float:
 
 def _numbers(raw: pd.Series) -> np.ndarray:
     """Numbers from numeric cells or Dutch-notation text ('1.234', '-13', '−13', '1 234')."""
-    numbers = raw.map(_number).astype("float64")
+    numbers = np.fromiter((_number(value) for value in raw.array), dtype="float64",
+                          count=len(raw))
+    as_text = np.isnan(numbers) & raw.notna().to_numpy(dtype=bool)
+    if not as_text.any():  # every filled cell a number: nothing to read as text
+        return numbers
     text = (
-        raw.where(numbers.isna()).astype("string").str.strip()
+        raw[as_text].astype("string").str.strip()
         .str.replace("\u2212", "-", regex=False)
         .str.replace(r"[\s\u00a0]", "", regex=True)
         .str.replace(r"(?<=\d)\.(?=\d{3}(?:\D|$))", "", regex=True)
     )
-    from_text = pd.to_numeric(text, errors="coerce").astype("Float64")
-    return numbers.astype("Float64").fillna(from_text).to_numpy("float64", na_value=np.nan)
+    numbers[as_text] = (pd.to_numeric(text, errors="coerce").astype("Float64")
+                        .to_numpy("float64", na_value=np.nan))
+    return numbers
 
 
 def to_integer(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -116,9 +128,9 @@ def to_integer(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     with np.errstate(invalid="ignore"):
         whole = np.isfinite(values) & (values == np.floor(values)) & (np.abs(values)
                                                                       <= GEHEEL_GRENS)
-    parsed = pd.Series(np.where(whole, values, np.nan), index=raw.index)
-    bad = is_filled(raw) & ~pd.Series(whole, index=raw.index)
-    return parsed.astype("Int64"), bad
+    parsed = pd.arrays.IntegerArray(np.where(whole, values, 0).astype("int64"), ~whole)
+    bad = is_filled(raw).to_numpy() & ~whole
+    return pd.Series(parsed, index=raw.index), pd.Series(bad, index=raw.index)
 
 
 def to_text(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
