@@ -9,7 +9,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from analysis.cli import main
-from analysis.compute import resultaat
+from analysis.compute import berekening
 from analysis.compute.coa_verschillen import telling_verschillen
 from analysis.compute.stromen import coa_maanden, periode_realisatie
 from analysis.config import RAW_DIR
@@ -159,7 +159,7 @@ def test_the_default_period_is_the_latest_complete_one(tmp_path, capsys):
     assert table.loc["2e helft 2025", ["Stand eind", "% taakstelling", "Ontwikkeling"]].tolist(
         ) == ["", "", ""]
     assert table.loc["1e helft 2025", "Stand eind"] != ""
-    book = openpyxl.load_workbook(write_summary(tmp_path / "gs.xlsx", resultaat.load(processed),
+    book = openpyxl.load_workbook(write_summary(tmp_path / "gs.xlsx", berekening.load(processed),
                                                 "2025-H2", "Drenthe"))
     labels = {row[0]: row[1] for row in book["Toelichting"].iter_rows(max_col=2, values_only=True)}
     assert labels["Status"].startswith("voorlopig: het halfjaar loopt nog")

@@ -35,21 +35,21 @@ def samenvatting(args: argparse.Namespace) -> int:
 
 
 def bereken(args: argparse.Namespace) -> int:
-    from analysis.compute.bereken import Invoer, bereken
+    from analysis.compute.bereken import Invoer, bereken_en_bewaar
     from analysis.compute.kader import load_kader
     from analysis.report.terminal import bereken_summary
 
     kader = load_kader(args.kader)
-    tables, _ = bereken(Invoer.from_folder(args.processed), kader, args.processed)
+    tables, _ = bereken_en_bewaar(Invoer.from_folder(args.processed), kader, args.processed)
     print(bereken_summary(tables, kader.naam, kader.leidende_bron, args.processed,
                           kader.uitloop_dagen))
     return ExitCode.OK
 
 
 def _result(args: argparse.Namespace):
-    from analysis.compute import resultaat
+    from analysis.compute import berekening
 
-    return resultaat.load(args.processed, getattr(args, "kader", None))
+    return berekening.load(args.processed, getattr(args, "kader", None))
 
 
 def oordeel(args: argparse.Namespace) -> int:
