@@ -90,7 +90,7 @@ def test_without_it_every_table_is_what_the_export_gave(zonder_tvs, computed):
 
 @pytest.mark.parametrize("command", [
     ["oordeel", "--periode", "2024-H1"], ["tempo", "--peildatum", "2025-10-01"],
-    ["prognose", "--landelijk", "12000"], ["samenvatting"], ["excel"],
+    ["prognose", "--landelijk", "12000"], ["ingelezen"], ["excel"],
     ["brieven", "--periode", "2024-H1", "--datum", "2024-11-19"]])
 def test_without_it_every_command_works(zonder_tvs, tmp_path, capsys, command):
     raw, processed = zonder_tvs
@@ -103,9 +103,9 @@ def test_without_it_every_command_works(zonder_tvs, tmp_path, capsys, command):
 
 def test_without_it_the_summary_counts_what_coa_counted(zonder_tvs, computed, capsys):
     _, processed = zonder_tvs
-    assert main(["samenvatting", "--processed", str(processed)]) == 0
+    assert main(["ingelezen", "--processed", str(processed)]) == 0
     without = capsys.readouterr().out
-    assert main(["samenvatting", "--processed", str(computed)]) == 0
+    assert main(["ingelezen", "--processed", str(computed)]) == 0
     assert without == capsys.readouterr().out
     assert "GM1690  De Wolden        2022-H1 t/m 2025-H2          175        176" in without
 

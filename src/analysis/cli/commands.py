@@ -25,7 +25,7 @@ def ingest(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-def samenvatting(args: argparse.Namespace) -> int:
+def ingelezen(args: argparse.Namespace) -> int:
     from analysis import storage
     from analysis.report.terminal import municipality_summary
 
@@ -163,7 +163,7 @@ def excel(args: argparse.Namespace) -> int:
                        lambda: write_summary(args.reports / periode / workbook_name(periode),
                                              result, periode, provincie),
                        lambda written: {"samenvatting": written.name})
-    print(f"Samenvatting geschreven: {path} (beoordelingskader {result.kader_naam}); "
+    print(f"Excel-samenvatting geschreven: {path} (beoordelingskader {result.kader_naam}); "
           f"{args.reports / periode / 'index.html'} bijgewerkt")
     return ExitCode.OK
 
