@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import config, storage
-from analysis.compute.bereken import Invoer, bereken, compute, manifest
+from analysis.compute.bereken import Invoer, bereken, bereken_en_bewaar, manifest
 from analysis.compute.kader import load_kader
 from analysis.config import TEMPLATES_DIR
 from analysis.domain import gemeenten
@@ -173,7 +173,7 @@ def national(processed: Path, seed: int = 3) -> list[str]:
               "validatie": pd.DataFrame(columns=["bestand", "blad", "rij", "kolom", "melding"])}
     invoer = Invoer(mirror)
     kader = load_kader("drenthe")
-    tables = compute(invoer, kader)
+    tables = bereken(invoer, kader)
     storage.write_ingested(mirror, processed)
     storage.write_computed(tables, manifest(invoer, kader, tables), processed)
     return codes
@@ -204,8 +204,8 @@ def main() -> None:
         start, used = time.perf_counter(), cpu()
         with worker_pool(JOBS) as pool:
             run_ingest(config.RAW_DIR, processed)
-            bereken(Invoer.from_folder(processed), load_kader("drenthe"),
-                    processed)
+            bereken_en_bewaar(Invoer.from_folder(processed), load_kader("drenthe"),
+                              processed)
             step = time.perf_counter()
             outcomes = execute_all(todo, work / "drenthe", pool)
             drenthe = time.perf_counter() - step

@@ -55,6 +55,13 @@ def test_bereken_writes_the_stand_and_finds_no_difference_with_coa(processed, ca
     assert (processed / "coa_verschillen.parquet").is_file()
 
 
+def test_ingelezen_shows_the_ingested_figures_and_answers_to_its_old_name(processed, capsys):
+    code, out, _ = run(capsys, "ingelezen", "--processed", str(processed))
+    assert code == 0
+    assert out.splitlines()[0] == "Ingelezen per gemeente (alle periodes samen)"
+    assert run(capsys, "samenvatting", "--processed", str(processed)) == (0, out, "")
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["--gemeente", "Atlantis"], "--gemeente: 'Atlantis' is geen gemeente in de gegevens"),
     (["--periode", "ergens"], "--periode: 'ergens' is geen periode"),

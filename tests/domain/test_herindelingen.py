@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.cli import main
-from analysis.compute.herindeling import crosswalk, openingen, vouw
+from analysis.compute.overgang import crosswalk, openingen, vouw
 from analysis.compute.register import load_verdelingen
 from analysis.compute.roll_forward import RollforwardError, rollforward, verdeel
 from analysis.config import RAW_DIR

@@ -9,7 +9,7 @@ import pytest
 from pandas.testing import assert_frame_equal
 
 from analysis.cli import main
-from analysis.compute import resultaat
+from analysis.compute import berekening
 from analysis.compute.coa_verschillen import telling_verschillen
 from analysis.compute.stromen import coa_maanden, periode_realisatie
 from analysis.config import RAW_DIR
@@ -90,7 +90,7 @@ def test_without_it_every_table_is_what_the_export_gave(zonder_tvs, computed):
 
 @pytest.mark.parametrize("command", [
     ["oordeel", "--periode", "2024-H1"], ["tempo", "--peildatum", "2025-10-01"],
-    ["prognose", "--landelijk", "12000"], ["samenvatting"], ["excel"],
+    ["prognose", "--landelijk", "12000"], ["ingelezen"], ["excel"],
     ["brieven", "--periode", "2024-H1", "--datum", "2024-11-19"]])
 def test_without_it_every_command_works(zonder_tvs, tmp_path, capsys, command):
     raw, processed = zonder_tvs
@@ -103,9 +103,9 @@ def test_without_it_every_command_works(zonder_tvs, tmp_path, capsys, command):
 
 def test_without_it_the_summary_counts_what_coa_counted(zonder_tvs, computed, capsys):
     _, processed = zonder_tvs
-    assert main(["samenvatting", "--processed", str(processed)]) == 0
+    assert main(["ingelezen", "--processed", str(processed)]) == 0
     without = capsys.readouterr().out
-    assert main(["samenvatting", "--processed", str(computed)]) == 0
+    assert main(["ingelezen", "--processed", str(computed)]) == 0
     assert without == capsys.readouterr().out
     assert "GM1690  De Wolden        2022-H1 t/m 2025-H2          175        176" in without
 
@@ -159,7 +159,7 @@ def test_the_default_period_is_the_latest_complete_one(tmp_path, capsys):
     assert table.loc["2e helft 2025", ["Stand eind", "% taakstelling", "Ontwikkeling"]].tolist(
         ) == ["", "", ""]
     assert table.loc["1e helft 2025", "Stand eind"] != ""
-    book = openpyxl.load_workbook(write_summary(tmp_path / "gs.xlsx", resultaat.load(processed),
+    book = openpyxl.load_workbook(write_summary(tmp_path / "gs.xlsx", berekening.load(processed),
                                                 "2025-H2", "Drenthe"))
     labels = {row[0]: row[1] for row in book["Toelichting"].iter_rows(max_col=2, values_only=True)}
     assert labels["Status"].startswith("voorlopig: het halfjaar loopt nog")

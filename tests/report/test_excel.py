@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from analysis.cli import main
-from analysis.compute import resultaat
+from analysis.compute import berekening
 from analysis.compute.kader import load_kader
 from analysis.config import RAW_DIR
 from analysis.report.gs_samenvatting import OVERVIEW, write_summary
@@ -25,7 +25,7 @@ def processed(computed):
 @pytest.fixture(scope="module")
 def workbook(processed, tmp_path_factory):
     path = tmp_path_factory.mktemp("gs") / "GS-samenvatting-2024-H1.xlsx"
-    write_summary(path, resultaat.load(processed), "2024-H1", "Drenthe")
+    write_summary(path, berekening.load(processed), "2024-H1", "Drenthe")
     return openpyxl.load_workbook(path)
 
 
@@ -105,7 +105,7 @@ def test_a_sheet_without_rows_says_so_and_the_file_is_readable_by_all(processed,
     shutil.copytree(processed, folder)
     pd.DataFrame(columns=["bestand", "blad", "rij", "kolom", "melding"]).to_parquet(
         folder / "validatie.parquet")
-    path = write_summary(tmp_path / "gs.xlsx", resultaat.load(folder), "2024-H1", "Drenthe")
+    path = write_summary(tmp_path / "gs.xlsx", berekening.load(folder), "2024-H1", "Drenthe")
     assert openpyxl.load_workbook(path)["Validatie"]["A2"].value == "Geen meldingen."
     assert path.stat().st_mode & 0o777 == 0o666 & ~_umask()
 
@@ -121,7 +121,7 @@ def test_text_that_looks_like_a_formula_stays_text(processed, tmp_path):
     shutil.copytree(processed, folder)
     pd.DataFrame({"bestand": [INJECTION], "blad": ["Blad1"], "rij": [3], "kolom": ["A"],
                   "melding": ["+31 is geen gemeente"]}).to_parquet(folder / "validatie.parquet")
-    path = write_summary(tmp_path / "gs.xlsx", resultaat.load(folder), "2024-H1", "Drenthe")
+    path = write_summary(tmp_path / "gs.xlsx", berekening.load(folder), "2024-H1", "Drenthe")
     cells = openpyxl.load_workbook(path)["Validatie"][2]
     assert cells[0].value == INJECTION and cells[0].data_type == "s"
     assert cells[4].value == "+31 is geen gemeente" and cells[4].data_type == "s"

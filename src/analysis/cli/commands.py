@@ -25,7 +25,7 @@ def ingest(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-def samenvatting(args: argparse.Namespace) -> int:
+def ingelezen(args: argparse.Namespace) -> int:
     from analysis import storage
     from analysis.report.terminal import municipality_summary
 
@@ -35,21 +35,21 @@ def samenvatting(args: argparse.Namespace) -> int:
 
 
 def bereken(args: argparse.Namespace) -> int:
-    from analysis.compute.bereken import Invoer, bereken
+    from analysis.compute.bereken import Invoer, bereken_en_bewaar
     from analysis.compute.kader import load_kader
     from analysis.report.terminal import bereken_summary
 
     kader = load_kader(args.kader)
-    tables, _ = bereken(Invoer.from_folder(args.processed), kader, args.processed)
+    tables, _ = bereken_en_bewaar(Invoer.from_folder(args.processed), kader, args.processed)
     print(bereken_summary(tables, kader.naam, kader.leidende_bron, args.processed,
                           kader.uitloop_dagen))
     return ExitCode.OK
 
 
 def _result(args: argparse.Namespace):
-    from analysis.compute import resultaat
+    from analysis.compute import berekening
 
-    return resultaat.load(args.processed, getattr(args, "kader", None))
+    return berekening.load(args.processed, getattr(args, "kader", None))
 
 
 def oordeel(args: argparse.Namespace) -> int:
@@ -163,7 +163,7 @@ def excel(args: argparse.Namespace) -> int:
                        lambda: write_summary(args.reports / periode / workbook_name(periode),
                                              result, periode, provincie),
                        lambda written: {"samenvatting": written.name})
-    print(f"Samenvatting geschreven: {path} (beoordelingskader {result.kader_naam}); "
+    print(f"Excel-samenvatting geschreven: {path} (beoordelingskader {result.kader_naam}); "
           f"{args.reports / periode / 'index.html'} bijgewerkt")
     return ExitCode.OK
 

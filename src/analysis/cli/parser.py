@@ -55,8 +55,13 @@ def build_parser() -> argparse.ArgumentParser:
                     f"is {config.PROJECT_DIR} (in te stellen met {config.ROOT_VARIABLE}).")
     subcommands = parser.add_subparsers(dest="opdracht", required=True, metavar="opdracht")
 
-    def add(name: str, help_text: str, handler) -> argparse.ArgumentParser:
-        command = subcommands.add_parser(name, help=help_text, description=help_text)
+    def add(name: str, help_text: str, handler, oude_naam: str | None = None
+            ) -> argparse.ArgumentParser:
+        """A subcommand; one that was renamed still answers to its ``oude_naam``."""
+        if oude_naam:
+            help_text = f"{help_text.rstrip('.')} (oude naam: {oude_naam})."
+        command = subcommands.add_parser(name, help=help_text, description=help_text,
+                                         aliases=[oude_naam] if oude_naam else [])
         command.set_defaults(handler=handler)
         command.add_argument(RAW, type=Path, default=config.RAW_DIR,
                              help="map met de ruwe exports (standaard: data/raw)")
@@ -82,8 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument(ENGINE, choices=ENGINES, default=ENGINES[0],
                         help="Excel-lezer (standaard openpyxl; calamine is sneller)")
     allows_vanished(ingest)
-    add("samenvatting", "Toon per gemeente een korte samenvatting van de ingelezen gegevens.",
-        commands.samenvatting)
+    add("ingelezen", "Toon per gemeente de ingelezen periodes, taakstelling en realisatie.",
+        commands.ingelezen, oude_naam="samenvatting")
     computes(add("bereken", "Bereken stand, oordeel, afstemming met gemeenten en tempo, en "
                             "schrijf ze met een manifest naar de verwerkte gegevens.",
                  commands.bereken))

@@ -19,8 +19,8 @@ from analysis import __version__, storage
 from analysis.compute.afstemming import gemeenten_tegen_coa
 from analysis.compute.beoordeling import beoordeel
 from analysis.compute.coa_verschillen import coa_verschillen, telling_verschillen
-from analysis.compute.herindeling import crosswalk, openingen, vouw
 from analysis.compute.kader import Kader
+from analysis.compute.overgang import crosswalk, openingen, vouw
 from analysis.compute.register import load_register, load_verdelingen
 from analysis.compute.roll_forward import rollforward
 from analysis.compute.stromen import (
@@ -63,7 +63,7 @@ class Invoer:
         return None if table is None else Register.from_table(table)
 
 
-def compute(invoer: Invoer, kader: Kader) -> dict[str, pd.DataFrame]:
+def bereken(invoer: Invoer, kader: Kader) -> dict[str, pd.DataFrame]:
     """Every computed table, as a pure function of the inputs and the kader."""
     uitloop = kader.uitloop_dagen
     overviews = geldende_overzichten(invoer["coa_overzicht"], uitloop)
@@ -120,9 +120,10 @@ def manifest(invoer: Invoer, kader: Kader, tables: dict[str, pd.DataFrame]) -> d
     }
 
 
-def bereken(invoer: Invoer, kader: Kader, processed: Path) -> tuple[dict[str, pd.DataFrame], dict]:
-    """Compute and save; returns the tables and their manifest."""
-    tables = compute(invoer, kader)
+def bereken_en_bewaar(invoer: Invoer, kader: Kader, processed: Path
+                      ) -> tuple[dict[str, pd.DataFrame], dict]:
+    """Compute and save (the command ``bereken``); returns the tables and their manifest."""
+    tables = bereken(invoer, kader)
     record = manifest(invoer, kader, tables)
     storage.write_computed(tables, record, processed)
     return tables, record

@@ -28,8 +28,8 @@ import pandas as pd
 
 from analysis import options, storage
 from analysis.atomic import WriteFailed, writing
-from analysis.compute import resultaat
-from analysis.compute.bereken import Invoer, compute, manifest
+from analysis.compute import berekening
+from analysis.compute.bereken import Invoer, bereken, manifest
 from analysis.compute.kader import load_kader
 from analysis.compute.volledigheid import is_volledig, laatste_volledige
 from analysis.domain.besluiten import vroege_besluiten
@@ -93,7 +93,7 @@ def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Pa
         timings["ingest"] = time.perf_counter() - started
         step = time.perf_counter()
         invoer = Invoer(mirror)
-        tables = compute(invoer, kader)
+        tables = bereken(invoer, kader)
         stand = tables["stand"]
         periode = kies_periode(periode, sorted(stand["periode"].unique()),
                                laatste_volledige(stand))
@@ -105,7 +105,7 @@ def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Pa
             check_kenmerken(tables["beoordeling"], periode, codes, letters[0])
         storage.write_ingested(mirror, processed)
         storage.write_computed(tables, manifest(invoer, kader, tables), processed)
-        result = resultaat.load(processed)
+        result = berekening.load(processed)
         timings["berekenen"] = time.perf_counter() - step
         clear_leftovers(reports)
         with staged(reports / periode) as attempt:
@@ -188,7 +188,7 @@ def _refresh_overview(reports: Path) -> None:
         write_overzicht(reports)
 
 
-def record_step(reports: Path, periode: str, provincie: str, result: resultaat.Berekening,
+def record_step(reports: Path, periode: str, provincie: str, result: berekening.Berekening,
                 onderdeel: str, make: Callable[[], T], changes: Callable[[T], dict]) -> T:
     """A product made on its own (``excel``, ``brieven``) into ``reports/<periode>/``: under
     the reports' lock, ``make`` it; in the folder's ``run.json`` (a minimal one when no run
@@ -221,7 +221,7 @@ def record_step(reports: Path, periode: str, provincie: str, result: resultaat.B
     return made
 
 
-def _minimal(periode: str, provincie: str, result: resultaat.Berekening) -> dict:
+def _minimal(periode: str, provincie: str, result: berekening.Berekening) -> dict:
     """The record of a period folder no run made: what the computed result says of it."""
     return {"periode": periode, "provincie": provincie,
             "beoordelingskader": result.kader_naam,
@@ -242,7 +242,7 @@ def _made(failures: dict[str, str], name: str, make: Callable[[], T]) -> T | Non
         return None
 
 
-def _letters(letters, folder: Path, result: resultaat.Berekening, periode: str,
+def _letters(letters, folder: Path, result: berekening.Berekening, periode: str,
              codes: list[str], provincie: str, raw: Path, datum: dt.date) -> Brieven:
     """The letters of the run dated ``datum``, or a note why there are none."""
     if letters is None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.compute.resultaat import Berekening
+from analysis.compute.berekening import Berekening
 
 COLUMNS = ["bron_bestand", "datum", "betekenis", "aangemaakt"]
 # what the date of each source is, as the Toelichting sheet names it

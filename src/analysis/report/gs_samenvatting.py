@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from analysis.atomic import write_atomic
-from analysis.compute.resultaat import Berekening
+from analysis.compute.berekening import Berekening
 from analysis.compute.volledigheid import is_volledig
 from analysis.domain.periods import datum_tekst, peildatum, volgende_periode
 from analysis.report.bronnen import MAAND, bron_datums

@@ -27,7 +27,7 @@ def municipality_summary(taakstelling: pd.DataFrame, realisatie: pd.DataFrame) -
     per_gemeente = per_gemeente.sort_values("gemeente")
     header = (f"{'Code':<7} {'Gemeente':<16} {'Periodes':<18} {'Taakstelling':>12} "
               f"{'Realisatie':>10}")
-    lines = ["Samenvatting per gemeente (alle periodes samen)", header, "-" * len(header)]
+    lines = ["Ingelezen per gemeente (alle periodes samen)", header, "-" * len(header)]
     for row in per_gemeente.itertuples():
         lines.append(f"{row.gemeente_code:<7} {row.gemeente:<16} "
                      f"{row.eerste + ' t/m ' + row.laatste:<18} {int(row.taakstelling):>12} "

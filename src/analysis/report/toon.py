@@ -105,7 +105,7 @@ def _scoped(table: str) -> str:
     return re.sub(r'(<td class="blank[^"]*" >)&nbsp;</th>', r"\1</td>", table)
 
 
-class Tabel(Styler):
+class ScopedStyler(Styler):
     """A Styler whose HTML has header scopes (:func:`_scoped`); styled further as any Styler."""
 
     def to_html(self, **kwargs) -> str:
@@ -113,7 +113,7 @@ class Tabel(Styler):
         return _scoped(super().to_html(**kwargs))
 
 
-def tabel(frame: pd.DataFrame, bijschrift: str | None = None) -> Tabel:
+def tabel(frame: pd.DataFrame, bijschrift: str | None = None) -> ScopedStyler:
     """``frame`` styled escaping every cell, index and column label and their names (a Styler
     leaves text as HTML otherwise), with ``bijschrift`` as its escaped ``<caption>``, header
     scopes, numbers in Dutch notation (12.000; 15,5; nothing for a missing value) and numeric
@@ -124,8 +124,8 @@ def tabel(frame: pd.DataFrame, bijschrift: str | None = None) -> Tabel:
     if frame.index.nlevels == 1 and frame.index.name is not None and frame.columns.name is None:
         frame = frame.rename_axis(index=None, columns=frame.index.name)
     digest = hashlib.sha1(f"{bijschrift}\n{frame.to_csv()}".encode()).hexdigest()[:10]
-    styler = Tabel(frame, uuid=digest, caption=None if bijschrift is None
-                   else html.escape(bijschrift))
+    styler = ScopedStyler(frame, uuid=digest, caption=None if bijschrift is None
+                          else html.escape(bijschrift))
     styler = styler.format(escape="html", na_rep="", precision=1, decimal=",", thousands=".")
     for axis in (0, 1):
         styler = styler.format_index(escape="html", axis=axis).format_index_names(

@@ -12,8 +12,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from analysis import config, storage
-from analysis.compute import resultaat
-from analysis.compute.resultaat import Berekening
+from analysis.compute.berekening import Berekening, load
 from analysis.domain import gemeenten
 from analysis.domain.gemeenten import kies_gemeente
 from analysis.domain.periods import MONTHS_NL, kies_periode, periode_tekst
@@ -36,7 +35,7 @@ DECISION_COLUMNS = {"datum": "Datum", "gemeente": "Gemeente", "soort": "Soort",
 
 @lru_cache(maxsize=4)
 def _berekening(folder: Path, stamp: int) -> Berekening:
-    return resultaat.load(folder)
+    return load(folder)
 
 
 def berekening(processed: str | Path | None = None) -> Berekening:

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from IPython.display import HTML
 
-from analysis.compute.resultaat import Berekening
+from analysis.compute.berekening import Berekening
 from analysis.domain import gemeenten
 from analysis.domain.gemeenten import kies_provincie, provincie_codes
 from analysis.domain.periods import periode_tekst

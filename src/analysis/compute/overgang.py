@@ -1,4 +1,5 @@
-"""The crosswalk applied: predecessors' stands carried into their successors.
+"""The crosswalk applied: the herindelingen's overgangen carried out, predecessors' stands
+moved into their successors.
 
 For every herindeling whose predecessor is in the data, the successor takes over the stand at
 the start of the half-year containing the herindeling date. A herindeling during a half-year
