@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from analysis.compute.roll_forward import RollforwardError, rollforward
 from analysis.domain.periods import periode_from_index, periode_index
 from analysis.domain.resultaten import conclusie, resultaten_block
+from analysis.domain.telkalender import Telkalender
 from tests.seed_letter import DE_WOLDEN
 
 START = periode_index("2020-H1")
@@ -187,7 +188,7 @@ def test_unsorted_input_and_a_later_cut_off():
     at_period_end = rollforward(flows, opening)
     assert at_period_end["periode"].tolist() == ["2024-H2", "2025-H1"]
     assert at_period_end["taakstelling"].tolist() == [24, 21]
-    with_cut_off = rollforward(flows, opening, uitloop_dagen=24)
+    with_cut_off = rollforward(flows, opening, kalender=Telkalender(24))
     assert with_cut_off["taakstelling"].tolist() == [24, 19]
 
 

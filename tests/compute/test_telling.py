@@ -23,12 +23,12 @@ from analysis.compute.stromen import (
 from analysis.compute.volledigheid import volledig
 from analysis.config import RAW_DIR
 from analysis.domain.besluiten import Register
-from analysis.domain.periods import afsluitdatum_tekst, is_afsluitdatum, telperiode
+from analysis.domain.telkalender import STANDAARD, Telkalender
 from analysis.problems import InputError
 from analysis.storage import read_table
 from tests.conftest import ingest_register
 
-CUT_OFF = 24  # the count closes on 25 January and 25 July
+CUT_OFF = Telkalender(24)  # the count closes on 25 January and 25 July
 NO_MONTHS = pd.DataFrame(columns=["gemeente_code", "maand", "periode", "realisatie"])
 
 
@@ -42,7 +42,7 @@ def _overviews(*rows: tuple[str, int], stand_begin: int = -5) -> pd.DataFrame:
     dates = pd.to_datetime([r[0] for r in rows])
     return pd.DataFrame({
         "gemeente_code": "GM0200", "peildatum": dates,
-        "periode": telperiode(pd.Series(dates - pd.Timedelta(days=1))).to_numpy(),
+        "periode": STANDAARD.telperiode(pd.Series(dates - pd.Timedelta(days=1))).to_numpy(),
         "taakstelling": 10, "stand_begin": stand_begin, "gerealiseerd": [r[1] for r in rows],
         "geldend": True, "bron_bestand": [f"COA_{r[0]}.xlsx" for r in rows], "bron_blad": "Blad1",
         "bron_rij": 5,
@@ -51,16 +51,16 @@ def _overviews(*rows: tuple[str, int], stand_begin: int = -5) -> pd.DataFrame:
 
 def test_days_until_the_cut_off_count_for_the_half_year_before():
     days = _days(("2024-12-31", 1), ("2025-01-10", 2), ("2025-01-24", 4), ("2025-01-25", 8))
-    assert telperiode(days["datum"], CUT_OFF).tolist() == ["2024-H2"] * 3 + ["2025-H1"]
-    assert telperiode(days["datum"]).tolist() == ["2024-H2"] + ["2025-H1"] * 3
+    assert CUT_OFF.telperiode(days["datum"]).tolist() == ["2024-H2"] * 3 + ["2025-H1"]
+    assert STANDAARD.telperiode(days["datum"]).tolist() == ["2024-H2"] + ["2025-H1"] * 3
     months = persoon_maanden(days, CUT_OFF)
     assert months.groupby("periode")["realisatie"].sum().to_dict() == {"2024-H2": 7,
                                                                         "2025-H1": 8}
     assert (months["maand"] == pd.Timestamp("2025-01-01")).sum() == 2  # January in both
-    assert is_afsluitdatum(pd.Series(pd.to_datetime(["2025-01-25", "2025-01-01"])),
-                           CUT_OFF).tolist() == [True, False]
-    assert afsluitdatum_tekst(CUT_OFF) == "25 januari of 25 juli"
-    assert afsluitdatum_tekst() == "1 januari of 1 juli"
+    assert CUT_OFF.is_afsluitdatum(pd.Series(pd.to_datetime(["2025-01-25", "2025-01-01"]))
+                                   ).tolist() == [True, False]
+    assert CUT_OFF.afsluitdatum_tekst() == "25 januari of 25 juli"
+    assert STANDAARD.afsluitdatum_tekst() == "1 januari of 1 juli"
 
 
 def test_coa_overviews_of_the_cut_off_dates_settle_the_half_year():
@@ -70,12 +70,12 @@ def test_coa_overviews_of_the_cut_off_dates_settle_the_half_year():
     # 2024-H2: COA's 10 for the calendar half-year, less the 2 before 25 July, plus the 3 of
     # January before the 25th; 2025-H1: 12 - 3 + 1.
     realised = periode_realisatie(NO_MONTHS, overviews,
-                                  uitloop_dagen=CUT_OFF).set_index("periode")["realisatie"]
+                                  kalender=CUT_OFF).set_index("periode")["realisatie"]
     assert realised.to_dict() == {"2024-H2": 11, "2025-H1": 10}
     assert gesloten(overviews, CUT_OFF)["periode"].tolist() == ["2024-H2", "2025-H1"]
     # the opening stand, COA's at 1 July 2024 (first overview), plus what counted for 2024-H1
     # under the cut-off (the 2 up to 25 July 2024; the 9 of 1 July closes COA's 2024-H1)
-    opening = openingsstand(overviews.iloc[1:], uitloop_dagen=CUT_OFF)
+    opening = openingsstand(overviews.iloc[1:], kalender=CUT_OFF)
     assert opening[["periode", "stand"]].values.tolist() == [["2024-H2", -3]]
     # without the cut-off the same overviews settle calendar half-years
     calendar = periode_realisatie(NO_MONTHS, overviews)
@@ -140,8 +140,9 @@ def test_the_kader_sets_the_cut_off(tmp_path):
     text = load_kader("drenthe").path.read_text(encoding="utf-8")
     path = tmp_path / "kader.toml"
     path.write_text(text.replace("uitloop_dagen = 0", "uitloop_dagen = 24"), encoding="utf-8")
-    assert load_kader(path).uitloop_dagen == 24
-    assert load_kader("drenthe").uitloop_dagen == 0
+    assert load_kader(path).kalender == Telkalender(uitloop_dagen=24)
+    assert load_kader(path).kalender.peildatum("2024-H2") == dt.date(2025, 1, 25)
+    assert load_kader("drenthe").kalender == STANDAARD
     assert dt.date(2025, 1, 1) + dt.timedelta(days=24) == dt.date(2025, 1, 25)
 
 

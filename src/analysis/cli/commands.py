@@ -42,7 +42,7 @@ def bereken(args: argparse.Namespace) -> int:
     kader = load_kader(args.kader)
     tables, _ = bereken_en_bewaar(Invoer.from_folder(args.processed), kader, args.processed)
     print(bereken_summary(tables, kader.naam, kader.leidende_bron, args.processed,
-                          kader.uitloop_dagen))
+                          kader.kalender))
     return ExitCode.OK
 
 
@@ -172,7 +172,7 @@ def brieven(args: argparse.Namespace) -> int:
     from analysis.atomic import write_atomic
     from analysis.compute.volledigheid import is_volledig
     from analysis.domain.gemeenten import kies_provincie
-    from analysis.domain.periods import datum_tekst, kies_periode, peildatum
+    from analysis.domain.periods import datum_tekst, kies_periode
     from analysis.pipeline.run import check_datum, letters_record, record_step
     from analysis.report.brieven.template import default_template
     from analysis.report.brieven.write import (
@@ -192,12 +192,12 @@ def brieven(args: argparse.Namespace) -> int:
     adressering, templates = load_letters(args.raw, args.sjabloon)
     result = _result(args)
     periode = kies_periode(args.periode, result.periodes, result.laatste_volledige)
-    closing = peildatum(periode, result.uitloop_dagen)
+    closing = result.kalender.peildatum(periode)
     if not is_volledig(result.table("stand"), periode):
         raise Refused(f"{PERIODE}: {periode} loopt nog: het COA-overzicht van de peildatum "
                       f"{datum_tekst(closing)} ontbreekt; een brief volgt als de "
                       "afsluitende cijfers er zijn")
-    check_datum(periode, datum, result.uitloop_dagen)
+    check_datum(periode, datum, result.kalender)
     provincie, codes = kies_provincie(adressering.provincie, result.gemeenten)
     check_kenmerken(result.table("beoordeling"), periode, codes, adressering)
     final = args.reports / periode / "brieven"

@@ -14,9 +14,9 @@ from analysis.compute.kader import (
     add_cumulative,
 )
 from analysis.domain.besluiten import geldend, verschoningen
-from analysis.domain.periods import datum_tekst, peildatum, volgende_periode
+from analysis.domain.periods import datum_tekst, volgende_periode
 from analysis.domain.resultaten import conclusie
-from analysis.domain.taakstelling_versies import peildatum_cutoff
+from analysis.domain.telkalender import STANDAARD, Telkalender
 
 RUNNING = "lopend"
 # a half-year still running has a pace, never a verdict
@@ -83,11 +83,12 @@ def _rung_events(register: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([steps, reverts], ignore_index=True).sort_values("datum", kind="stable")
 
 
-def _latest(frame: pd.DataFrame, decisions: pd.DataFrame, uitloop_dagen: int) -> pd.DataFrame:
+def _latest(frame: pd.DataFrame, decisions: pd.DataFrame,
+            kalender: Telkalender) -> pd.DataFrame:
     """Per row of ``frame`` (positionally) the latest of ``decisions`` of its municipality dated
     on or before the row's closing peildatum (all its columns <NA> where there is none)."""
     closing = (frame["peildatum_eind"].to_numpy("datetime64[ns]") if "peildatum_eind" in frame
-               else peildatum_cutoff(frame["periode"], uitloop_dagen))
+               else kalender.peildatum_cutoff(frame["periode"]))
     at = pd.DataFrame({"gemeente_code": frame["gemeente_code"].astype(str).to_numpy(),
                        "_peildatum": np.asarray(closing, dtype="datetime64[ns]"),
                        "_rij": np.arange(len(frame))})
@@ -100,14 +101,14 @@ def _latest(frame: pd.DataFrame, decisions: pd.DataFrame, uitloop_dagen: int) ->
 
 
 def register_kolommen(frame: pd.DataFrame, register: pd.DataFrame,
-                      uitloop_dagen: int = 0) -> pd.DataFrame:
+                      kalender: Telkalender = STANDAARD) -> pd.DataFrame:
     """What the register says on each row's closing peildatum, for the kader's rules:
     ``plan_van_aanpak_status`` (0 none, 1 gevraagd, 2 ontvangen, 3 akkoord: the latest standing
     plan decision), ``afspraak_aantal`` (the persons of the latest standing inhaalafspraak, 0
     without one) and ``afspraak_verlopen`` (its deadline has come)."""
     standing = geldend(register)
-    plans = _latest(frame, standing[standing["soort"] == "plan_van_aanpak"], uitloop_dagen)
-    deals = _latest(frame, standing[standing["soort"] == "inhaalafspraak"], uitloop_dagen)
+    plans = _latest(frame, standing[standing["soort"] == "plan_van_aanpak"], kalender)
+    deals = _latest(frame, standing[standing["soort"] == "inhaalafspraak"], kalender)
     return pd.DataFrame({
         "plan_van_aanpak_status": plans["status"].map(PLAN_STATUS).fillna(0).astype(
             "int64").to_numpy(),
@@ -119,11 +120,11 @@ def register_kolommen(frame: pd.DataFrame, register: pd.DataFrame,
 
 
 def vastgelegde_trede(frame: pd.DataFrame, register: pd.DataFrame, treden: tuple[str, ...],
-                      uitloop_dagen: int = 0) -> pd.DataFrame:
+                      kalender: Telkalender = STANDAARD) -> pd.DataFrame:
     """Per row the rung GS recorded, in force on the row's closing peildatum: the latest
     standing ``starttrede`` or ``trede`` decision dated on or before it. ``trede`` is empty and
     ``trede_nummer`` -1 where the register records none."""
-    found = _latest(frame, _rung_events(register), uitloop_dagen)
+    found = _latest(frame, _rung_events(register), kalender)
     number = found["trede"].map({name: i for i, name in enumerate(treden)})
     dates = {day: datum_tekst(day.date()) for day in found["datum"].dropna().unique()}
     day = found["datum"].map(dates).astype("string").fillna("")
@@ -154,7 +155,7 @@ def beoordeel(stand: pd.DataFrame, kader: Kader, register: pd.DataFrame) -> pd.D
     frame["verschoning_reden"] = excused["verschoning_reden"].where(decided)
     frame["kenmerk"] = excused["kenmerk"].where(decided)
 
-    frame[REGISTER_COLUMNS] = register_kolommen(frame, register, kader.uitloop_dagen)
+    frame[REGISTER_COLUMNS] = register_kolommen(frame, register, kader.kalender)
     ruled = [o for o in kader.oordelen if o.regel is not None]
     hits = [o.regel.evaluate(frame) for o in ruled]
     running = ~frame["volledig"].to_numpy(bool) if "volledig" in frame else np.zeros(
@@ -172,12 +173,12 @@ def beoordeel(stand: pd.DataFrame, kader: Kader, register: pd.DataFrame) -> pd.D
         {o.code: o.kleur for o in kader.oordelen} | {"": RUNNING_COLOUR})
 
     frame[["trede", "trede_nummer", "trede_besluit"]] = vastgelegde_trede(
-        frame, register, kader.treden, kader.uitloop_dagen)
+        frame, register, kader.treden, kader.kalender)
     _advise(frame, kader, running)
     frame["volgend_meetpunt"] = frame["periode"].map(
-        {p: datum_tekst(peildatum(volgende_periode(p), kader.uitloop_dagen))
+        {p: datum_tekst(kader.kalender.peildatum(volgende_periode(p)))
          for p in frame["periode"].unique()})
-    frame["reden"] = _reasons(frame, kader.uitloop_dagen)
+    frame["reden"] = _reasons(frame, kader.kalender)
     return frame
 
 
@@ -218,7 +219,7 @@ def _advise(frame: pd.DataFrame, kader: Kader, running: np.ndarray) -> None:
         texts, frame["advies_trede"], strict=True)]
 
 
-def _reasons(frame: pd.DataFrame, uitloop_dagen: int) -> pd.Series:
+def _reasons(frame: pd.DataFrame, kalender: Telkalender) -> pd.Series:
     """Why: the letter's conclusion, the rating, a verschoning with its reference, the rung GS
     recorded and the kader's advice (named as such)."""
     sentences = [conclusie(p, bool(g), str(o)) for p, g, o in zip(
@@ -241,7 +242,7 @@ def _reasons(frame: pd.DataFrame, uitloop_dagen: int) -> pd.Series:
     advice = " Advies volgens het beoordelingskader: " + frame["advies_tekst"] + "."
     reason += rung + advice + " Volgend meetpunt: " + frame["volgend_meetpunt"] + "."
     running = frame["advies"] == RUNNING
-    ends = frame["periode"].map({p: datum_tekst(peildatum(p, uitloop_dagen))
+    ends = frame["periode"].map({p: datum_tekst(kalender.peildatum(p))
                                  for p in frame["periode"].unique()})
     reason[running] = ("Het halfjaar loopt nog: het COA-overzicht van de peildatum "
                        + ends[running] + " ontbreekt. Nog geen oordeel en geen advies over de "

@@ -36,7 +36,7 @@ from analysis.compute.tempo import tempo
 from analysis.compute.volledigheid import laatste_volledige, volledig
 from analysis.domain.besluiten import Register
 from analysis.domain.gemeenten import naam
-from analysis.domain.taakstelling_versies import geldende_taakstelling, peildatum_cutoff
+from analysis.domain.taakstelling_versies import geldende_taakstelling
 
 INPUT_TABLES = ("taakstelling", "coa_overzicht", "realisatie_dag", "gemeente_rapportage",
                 "bestanden", "besluiten_bron")
@@ -65,27 +65,27 @@ class Invoer:
 
 def bereken(invoer: Invoer, kader: Kader) -> dict[str, pd.DataFrame]:
     """Every computed table, as a pure function of the inputs and the kader."""
-    uitloop = kader.uitloop_dagen
-    overviews = geldende_overzichten(invoer["coa_overzicht"], uitloop)
-    person_months = persoon_maanden(invoer["realisatie_dag"], uitloop)
-    counted = coa_telling(person_months, overviews, uitloop)
+    kalender = kader.kalender
+    overviews = geldende_overzichten(invoer["coa_overzicht"], kalender)
+    person_months = persoon_maanden(invoer["realisatie_dag"], kalender)
+    counted = coa_telling(person_months, overviews, kalender)
     months = realisatie_maand(counted, invoer["gemeente_rapportage"], kader.leidende_bron)
-    realised = periode_realisatie(months, overviews, kader.leidende_bron, uitloop)
-    flows = geldende_taakstelling(stromen(invoer["taakstelling"], realised), uitloop)
+    realised = periode_realisatie(months, overviews, kader.leidende_bron, kalender)
+    flows = geldende_taakstelling(stromen(invoer["taakstelling"], realised), kalender)
     overgang = crosswalk(flows["gemeente_code"], load_verdelingen(invoer.register))
     stand = rollforward(vouw(flows, overgang),
-                        openingen(openingsstand(overviews, months, uitloop), overgang), overgang)
+                        openingen(openingsstand(overviews, months, kalender), overgang), overgang)
     stand.insert(1, "gemeente_naam", naam(stand["gemeente_code"]))
-    closing = pd.DatetimeIndex(peildatum_cutoff(stand["periode"], uitloop))
+    closing = pd.DatetimeIndex(kalender.peildatum_cutoff(stand["periode"]))
     stand["peildatum_begin"], stand["peildatum_eind"] = closing - pd.DateOffset(months=6), closing
-    stand["volledig"] = volledig(stand, overviews, uitloop, per_dag=len(person_months) > 0)
+    stand["volledig"] = volledig(stand, overviews, kalender, per_dag=len(person_months) > 0)
     register = load_register(invoer.register, sorted(stand["gemeente_code"].unique()),
-                             kader.treden, uitloop)
+                             kader.treden, kalender)
     return {
         "realisatie_maand": months.reset_index(drop=True),
         "stand": stand,
-        "coa_verschillen": coa_verschillen(stand, overviews, uitloop),
-        "telling_verschillen": telling_verschillen(person_months, overviews, uitloop),
+        "coa_verschillen": coa_verschillen(stand, overviews, kalender),
+        "telling_verschillen": telling_verschillen(person_months, overviews, kalender),
         "beoordeling": beoordeel(stand, kader, register),
         "besluiten": register,
         "afstemming": gemeenten_tegen_coa(counted, invoer["gemeente_rapportage"],
@@ -106,7 +106,7 @@ def manifest(invoer: Invoer, kader: Kader, tables: dict[str, pd.DataFrame]) -> d
                               "bestand": kader.path.name, "sha256": kader.sha256,
                               "treden": list(kader.treden), "norm": kader.norm},
         "leidende_bron": kader.leidende_bron,
-        "uitloop_dagen": kader.uitloop_dagen,
+        "uitloop_dagen": kader.kalender.uitloop_dagen,
         "periodes": {"eerste": str(stand["periode"].min()),
                      "laatste": str(stand["periode"].max()),
                      "laatste_volledige": laatste_volledige(stand)},

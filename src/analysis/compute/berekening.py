@@ -14,6 +14,7 @@ import pandas as pd
 
 from analysis import options, storage
 from analysis.compute.kader import load_kader
+from analysis.domain.telkalender import Telkalender
 from analysis.problems import Refused
 
 
@@ -50,9 +51,10 @@ class Berekening:
         return list(self.manifest["beoordelingskader"].get("treden", []))
 
     @property
-    def uitloop_dagen(self) -> int:
-        """Days after a half-year that still count for it: its peildatum is that much later."""
-        return int(self.manifest.get("uitloop_dagen", 0))
+    def kalender(self) -> Telkalender:
+        """The kader's counting calendar, from the days after a half-year that still count for
+        it (``uitloop_dagen`` in the manifest)."""
+        return Telkalender(int(self.manifest.get("uitloop_dagen", 0)))
 
     @property
     def leidende_bron(self) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.compute.stromen import coa_afsluiting, coa_maanden, gesloten
+from analysis.domain.telkalender import STANDAARD, Telkalender
 
 KEY = ["gemeente_code", "periode"]
 
@@ -19,10 +20,10 @@ def coa_standen(coa_overzicht: pd.DataFrame) -> pd.DataFrame:
 
 
 def coa_verschillen(stand: pd.DataFrame, coa_overzicht: pd.DataFrame,
-                    uitloop_dagen: int = 0) -> pd.DataFrame:
+                    kalender: Telkalender = STANDAARD) -> pd.DataFrame:
     """Where the computed stand differs from COA's at the end of a period. With a cut-off the
     province's stand closes on another day than COA's, so there is nothing to compare."""
-    if uitloop_dagen:
+    if kalender.heeft_uitloop:
         return coa_standen(coa_overzicht).iloc[0:0].assign(stand_eind=pd.Series(dtype="int64"),
                                                            verschil=pd.Series(dtype="int64"))
     both = stand[["gemeente_code", "periode", "stand_eind"]].merge(
@@ -32,15 +33,15 @@ def coa_verschillen(stand: pd.DataFrame, coa_overzicht: pd.DataFrame,
 
 
 def telling_verschillen(person_months: pd.DataFrame, coa_overzicht: pd.DataFrame,
-                        uitloop_dagen: int = 0) -> pd.DataFrame:
+                        kalender: Telkalender = STANDAARD) -> pd.DataFrame:
     """Half-years where the person-level export counts another realisatie than COA's overviews
     settle for it (the official figure)."""
     counted = person_months.groupby(KEY, as_index=False)["realisatie"].sum().rename(
         columns={"realisatie": "tvs_realisatie"})
-    official = coa_maanden(coa_overzicht, uitloop_dagen).groupby(KEY, as_index=False)[
+    official = coa_maanden(coa_overzicht, kalender).groupby(KEY, as_index=False)[
         "realisatie"].sum().rename(columns={"realisatie": "coa_realisatie"})
-    closing = coa_afsluiting(coa_overzicht, uitloop_dagen)[[*KEY, "peildatum", "bron_bestand"]]
-    official = official.merge(gesloten(coa_overzicht, uitloop_dagen), on=KEY).merge(
+    closing = coa_afsluiting(coa_overzicht, kalender)[[*KEY, "peildatum", "bron_bestand"]]
+    official = official.merge(gesloten(coa_overzicht, kalender), on=KEY).merge(
         closing, on=KEY)
     both = counted.merge(official, on=KEY)
     both["verschil"] = both["tvs_realisatie"] - both["coa_realisatie"]

@@ -34,13 +34,8 @@ import pandas as pd
 from analysis.domain import gemeenten
 from analysis.domain.besluiten import Register
 from analysis.domain.herindelingen import overgangen
-from analysis.domain.periods import (
-    PeriodeError,
-    afsluitdatum_tekst,
-    is_afsluitdatum,
-    parse_periode,
-    telperiode,
-)
+from analysis.domain.periods import PeriodeError, parse_periode
+from analysis.domain.telkalender import STANDAARD, Telkalender
 from analysis.domain.values import missing, same
 from analysis.problems import InputError, Problem
 from analysis.tomlfile import soort
@@ -73,10 +68,11 @@ MAX_TEXT = {"reden": 2_000, "resultaten": 2_000, "kenmerk": 100, "verwijst_naar"
 
 
 def load_register(source: Register | None, alle_gemeenten: list[str],
-                  treden: tuple[str, ...] = (), uitloop_dagen: int = 0) -> pd.DataFrame:
+                  treden: tuple[str, ...] = (),
+                  kalender: Telkalender = STANDAARD) -> pd.DataFrame:
     """One row per decision and municipality, every entry checked; empty without a register.
-    ``treden`` are the kader's rungs (a rung must be one of them); ``uitloop_dagen`` its
-    counting cut-off (a peildatum must close a half-year)."""
+    ``treden`` are the kader's rungs (a rung must be one of them); ``kalender`` its
+    counting calendar (a peildatum must close a half-year)."""
     if source is None:
         return _typed(pd.DataFrame(columns=COLUMNS))
     rows, problems = [], []
@@ -84,7 +80,7 @@ def load_register(source: Register | None, alle_gemeenten: list[str],
     where = _entry_lines(source.inhoud, len(entries))
     for number, entry in enumerate(entries, start=1):
         try:
-            rows.extend(_decision(entry, number, alle_gemeenten, treden, uitloop_dagen))
+            rows.extend(_decision(entry, number, alle_gemeenten, treden, kalender))
         except ValueError as error:
             problems.append(Problem(source.naam, f"{where(number)}: {error}"))
     register = _typed(pd.DataFrame(rows, columns=COLUMNS))
@@ -171,7 +167,7 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _decision(entry: object, number: int, alle: list[str], treden: tuple[str, ...],
-              uitloop_dagen: int) -> list[dict]:
+              kalender: Telkalender) -> list[dict]:
     if not isinstance(entry, dict):
         raise ValueError(f"verwacht een blok [[besluit]] met velden, gevonden {soort(entry)}")
     kind = entry.get("soort")
@@ -200,7 +196,7 @@ def _decision(entry: object, number: int, alle: list[str], treden: tuple[str, ..
         if field in entry:
             record[field] = _date(entry[field], field)
     if "periode" in KINDS[kind][0]:
-        record["periode"] = _period(entry, uitloop_dagen)
+        record["periode"] = _period(entry, kalender)
     if "trede" in required:
         if not isinstance(entry["trede"], str) or entry["trede"] not in treden:
             raise ValueError(f"trede '{entry['trede']}' staat niet op de interventieladder van "
@@ -248,17 +244,17 @@ def _count(value: object, field: str) -> int:
     return value
 
 
-def _period(entry: dict, uitloop_dagen: int) -> str:
+def _period(entry: dict, kalender: Telkalender) -> str:
     """The half-year a decision is about: named, or the one its peildatum closes. A peildatum
     must be a closing date of the count (1 January or 1 July, or the kader's cut-off)."""
     if "peildatum" in entry:
         peildatum = _date(entry["peildatum"], "peildatum")
         day = pd.Series([pd.Timestamp(peildatum)])
-        if not is_afsluitdatum(day, uitloop_dagen).iloc[0]:
+        if not kalender.is_afsluitdatum(day).iloc[0]:
             raise ValueError(f"peildatum {peildatum:%d-%m-%Y} sluit geen halfjaar af (verwacht "
-                             f"{afsluitdatum_tekst(uitloop_dagen)}, de afsluitdatum van de "
+                             f"{kalender.afsluitdatum_tekst()}, de afsluitdatum van de "
                              "telling in het beoordelingskader)")
-        return str(telperiode(day - pd.Timedelta(days=1), uitloop_dagen).iloc[0])
+        return str(kalender.telperiode(day - pd.Timedelta(days=1)).iloc[0])
     if not isinstance(entry["periode"], str):
         raise ValueError(f"periode: verwacht tekst zoals \"2024-H1\", gevonden "
                          f"{soort(entry['periode'])}")

@@ -21,6 +21,7 @@ import pandas as pd
 
 from analysis.domain.periods import periode_from_index, periode_index_series
 from analysis.domain.taakstelling_versies import geldende_taakstelling
+from analysis.domain.telkalender import STANDAARD, Telkalender
 
 COLUMNS = ["gemeente_code", "periode", "stand_begin", "overgenomen", "taakstelling", "opgave",
            "realisatie", "stand_eind", "taakstelling_gehaald", "totaalopgave_gehaald",
@@ -190,18 +191,20 @@ def verdeel(totals: np.ndarray, owners: np.ndarray, weights: np.ndarray) -> np.n
 
 
 def rollforward(stromen: pd.DataFrame, openingsstand: pd.DataFrame,
-                herindelingen: pd.DataFrame | None = None, uitloop_dagen: int = 0) -> pd.DataFrame:
+                herindelingen: pd.DataFrame | None = None,
+                kalender: Telkalender = STANDAARD) -> pd.DataFrame:
     """The stand of every municipality in every period.
 
     ``stromen``: ``gemeente_code``, ``periode``, ``taakstelling``, ``realisatie`` (one row per
-    municipality and period; with a ``versiedatum`` column, the version valid at the peildatum
-    is taken, see :func:`geldende_taakstelling`). ``openingsstand``: ``gemeente_code``,
-    ``periode``, ``stand`` at the start of that period. ``herindelingen`` (optional):
-    ``oud_code``, ``nieuw_code``, ``periode`` (the first period of the new municipality) and
-    optionally ``gewicht`` (a split's share per successor, e.g. inhabitants); a successor that
-    starts at its merger needs no opening. Other columns of ``stromen`` are kept.
+    municipality and period; with a ``versiedatum`` column, the version valid at the
+    ``kalender``'s peildatum is taken, see :func:`geldende_taakstelling`). ``openingsstand``:
+    ``gemeente_code``, ``periode``, ``stand`` at the start of that period. ``herindelingen``
+    (optional): ``oud_code``, ``nieuw_code``, ``periode`` (the first period of the new
+    municipality) and optionally ``gewicht`` (a split's share per successor, e.g. inhabitants);
+    a successor that starts at its merger needs no opening. Other columns of ``stromen`` are
+    kept.
     """
-    flows, groups = _sorted_groups(geldende_taakstelling(stromen, uitloop_dagen))
+    flows, groups = _sorted_groups(geldende_taakstelling(stromen, kalender))
     target = flows["taakstelling"].to_numpy("int64")
     realised = flows["realisatie"].to_numpy("int64")
     net = realised - target

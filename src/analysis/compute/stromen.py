@@ -5,39 +5,36 @@ otherwise from COA's monthly overviews (each gives the realisation of its half-y
 Where the kader makes the municipalities' own reports leading, theirs replace COA's for the
 months they report. A half-year's realisatie under COA is the official figure: the increase of
 COA's overviews over the half-year, which is the overview at the peildatum closing it; with a
-counting cut-off (``uitloop_dagen``) the overviews of the cut-off dates mark its ends. The
-opening balance is COA's voor/achterstand at the start of each municipality's first period with
-an overview.
+counting cut-off (the uitloop of the kader's ``Telkalender``) the overviews of the cut-off dates
+mark its ends. The opening balance is COA's voor/achterstand at the start of each
+municipality's first period with an overview.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from analysis.domain.periods import (
-    afsluitdatum_tekst,
-    is_afsluitdatum,
-    telperiode,
-    volgende_periode,
-)
+from analysis.domain.periods import volgende_periode
+from analysis.domain.telkalender import STANDAARD, Telkalender
 from analysis.problems import InputError, Problem
 
 MONTH_COLUMNS = ["gemeente_code", "maand", "periode", "realisatie"]
 KEY = ["gemeente_code", "periode"]
 
 
-def geldende_overzichten(coa_overzicht: pd.DataFrame, uitloop_dagen: int = 0) -> pd.DataFrame:
+def geldende_overzichten(coa_overzicht: pd.DataFrame,
+                         kalender: Telkalender = STANDAARD) -> pd.DataFrame:
     """COA's overviews as they count: of a re-issued overview only the latest vintage. Each
     overview is dated the first of a month or on a closing date of the count; any other date
     is refused, never silently filed under a half-year."""
     frame = coa_overzicht[coa_overzicht["geldend"].fillna(True).astype(bool)]
     dates = frame["peildatum"]
-    wrong = ~(dates.dt.day.eq(1) | is_afsluitdatum(dates, uitloop_dagen))
+    wrong = ~(dates.dt.day.eq(1) | kalender.is_afsluitdatum(dates))
     if wrong.any():
         raise InputError([
             Problem(str(row.bron_bestand), f"peildatum {row.peildatum:%d-%m-%Y} is geen eerste "
                     "van de maand en geen afsluitdatum van de telling van het "
-                    f"beoordelingskader ({afsluitdatum_tekst(uitloop_dagen)})",
+                    f"beoordelingskader ({kalender.afsluitdatum_tekst()})",
                     getattr(row, "bron_blad", None), _row(row), "peildatum")
             for row in frame[wrong].itertuples()])
     return frame
@@ -48,7 +45,8 @@ def _row(row) -> int | None:
     return None if pd.isna(value) else int(value)
 
 
-def coa_maanden(coa_overzicht: pd.DataFrame, uitloop_dagen: int = 0) -> pd.DataFrame:
+def coa_maanden(coa_overzicht: pd.DataFrame,
+                kalender: Telkalender = STANDAARD) -> pd.DataFrame:
     """Realisation between consecutive overviews from COA's monthly overviews: an overview gives
     its half-year's realisation through the day before its date; the increase over the previous
     overview of the same half-year is shown in the month of that day before, and counts for the
@@ -60,26 +58,27 @@ def coa_maanden(coa_overzicht: pd.DataFrame, uitloop_dagen: int = 0) -> pd.DataF
     return pd.DataFrame({
         "gemeente_code": frame["gemeente_code"],
         "maand": last_day.dt.to_period("M").dt.to_timestamp(),
-        "periode": telperiode(last_day, uitloop_dagen), "realisatie": so_far - before,
+        "periode": kalender.telperiode(last_day), "realisatie": so_far - before,
     }).reset_index(drop=True)
 
 
-def persoon_maanden(realisatie_dag: pd.DataFrame, uitloop_dagen: int = 0) -> pd.DataFrame:
+def persoon_maanden(realisatie_dag: pd.DataFrame,
+                    kalender: Telkalender = STANDAARD) -> pd.DataFrame:
     """The person-level count per municipality and month, each day counted for the half-year it
     belongs to under the kader's cut-off (a January may then hold two rows)."""
     days = realisatie_dag["datum"].astype("datetime64[ns]")
     frame = realisatie_dag.assign(maand=days.dt.to_period("M").dt.to_timestamp(),
-                                  periode=telperiode(days, uitloop_dagen))
+                                  periode=kalender.telperiode(days))
     return frame.groupby(["gemeente_code", "maand", "periode"], as_index=False)[
         ["realisatie", "nareizigers", "correcties"]].sum()
 
 
 def coa_telling(person_months: pd.DataFrame, coa_overzicht: pd.DataFrame,
-                uitloop_dagen: int = 0) -> pd.DataFrame:
+                kalender: Telkalender = STANDAARD) -> pd.DataFrame:
     """COA's count per month: the person-level export's when there is one, else the overviews'."""
     if len(person_months):
         return person_months[MONTH_COLUMNS]
-    return coa_maanden(coa_overzicht, uitloop_dagen)
+    return coa_maanden(coa_overzicht, kalender)
 
 
 def realisatie_maand(coa: pd.DataFrame, gemeente: pd.DataFrame,
@@ -95,27 +94,29 @@ def realisatie_maand(coa: pd.DataFrame, gemeente: pd.DataFrame,
     return pd.concat([rest, own], ignore_index=True).sort_values(key, ignore_index=True)
 
 
-def coa_afsluiting(coa_overzicht: pd.DataFrame, uitloop_dagen: int = 0) -> pd.DataFrame:
+def coa_afsluiting(coa_overzicht: pd.DataFrame,
+                   kalender: Telkalender = STANDAARD) -> pd.DataFrame:
     """COA's overviews on a closing date of the count (1 January and 1 July, or the kader's
     cut-off), with ``periode`` the half-year each closes."""
-    closing = coa_overzicht[is_afsluitdatum(coa_overzicht["peildatum"], uitloop_dagen)]
+    closing = coa_overzicht[kalender.is_afsluitdatum(coa_overzicht["peildatum"])]
     last_day = closing["peildatum"] - pd.Timedelta(days=1)
-    return closing.assign(periode=telperiode(last_day, uitloop_dagen))
+    return closing.assign(periode=kalender.telperiode(last_day))
 
 
-def gesloten(coa_overzicht: pd.DataFrame, uitloop_dagen: int = 0) -> pd.DataFrame:
+def gesloten(coa_overzicht: pd.DataFrame,
+             kalender: Telkalender = STANDAARD) -> pd.DataFrame:
     """The municipality x half-years whose realisatie COA's overviews settle: the overview of
     the closing date is there, and with a cut-off also that of the opening date (else one
     interval of overviews would straddle the half-year's start)."""
-    closing = coa_afsluiting(coa_overzicht, uitloop_dagen)[KEY].drop_duplicates()
-    if not uitloop_dagen:
+    closing = coa_afsluiting(coa_overzicht, kalender)[KEY].drop_duplicates()
+    if not kalender.heeft_uitloop:
         return closing.reset_index(drop=True)
     opened = closing.assign(periode=(closing["periode"].map(volgende_periode)))
     return closing.merge(opened, on=KEY).reset_index(drop=True)
 
 
 def periode_realisatie(months: pd.DataFrame, coa_overzicht: pd.DataFrame,
-                       leidend: str = "COA", uitloop_dagen: int = 0) -> pd.DataFrame:
+                       leidend: str = "COA", kalender: Telkalender = STANDAARD) -> pd.DataFrame:
     """Realisatie per municipality and period: under COA the official figure where COA's
     overviews settle the half-year (the increase over it, which without a cut-off is the closing
     overview's figure), else the sum of the months; under the municipalities' reports the sum of
@@ -123,8 +124,8 @@ def periode_realisatie(months: pd.DataFrame, coa_overzicht: pd.DataFrame,
     summed = months.groupby(KEY, as_index=False)["realisatie"].sum()
     if leidend != "COA":
         return summed
-    official = coa_maanden(coa_overzicht, uitloop_dagen).groupby(KEY, as_index=False)[
-        "realisatie"].sum().merge(gesloten(coa_overzicht, uitloop_dagen), on=KEY)
+    official = coa_maanden(coa_overzicht, kalender).groupby(KEY, as_index=False)[
+        "realisatie"].sum().merge(gesloten(coa_overzicht, kalender), on=KEY)
     rest = summed.merge(official[KEY], on=KEY, how="left", indicator=True)
     rest = rest[rest["_merge"] == "left_only"].drop(columns="_merge")
     return pd.concat([official, rest], ignore_index=True)
@@ -139,7 +140,7 @@ def stromen(taakstelling: pd.DataFrame, realised: pd.DataFrame) -> pd.DataFrame:
 
 
 def openingsstand(coa_overzicht: pd.DataFrame, months: pd.DataFrame | None = None,
-                  uitloop_dagen: int = 0) -> pd.DataFrame:
+                  kalender: Telkalender = STANDAARD) -> pd.DataFrame:
     """COA's stand at the start of each municipality's earliest period with an overview; with a
     cut-off, what was housed between that start and the cut-off date counts for the period
     before and so is part of the opening stand (from ``months``, the count as it leads, or
@@ -147,9 +148,9 @@ def openingsstand(coa_overzicht: pd.DataFrame, months: pd.DataFrame | None = Non
     first = coa_overzicht.sort_values("peildatum").groupby("gemeente_code", as_index=False).first()
     opening = first[["gemeente_code", "periode", "stand_begin"]].rename(
         columns={"stand_begin": "stand"})
-    if not uitloop_dagen:
+    if not kalender.heeft_uitloop:
         return opening
-    counted = (coa_maanden(coa_overzicht, uitloop_dagen) if months is None else months).merge(
+    counted = (coa_maanden(coa_overzicht, kalender) if months is None else months).merge(
         first[["gemeente_code", "periode", "peildatum"]].rename(
             columns={"periode": "eerste", "peildatum": "eerste_peildatum"}), on="gemeente_code")
     last_day = counted["eerste_peildatum"] - pd.Timedelta(days=1)  # in COA's first half-year

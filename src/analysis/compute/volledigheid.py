@@ -9,21 +9,21 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.compute.stromen import gesloten
-from analysis.domain.taakstelling_versies import peildatum_cutoff
+from analysis.domain.telkalender import STANDAARD, Telkalender
 
 KEY = ["gemeente_code", "periode"]
 
 
-def volledig(stand: pd.DataFrame, coa_overzicht: pd.DataFrame, uitloop_dagen: int = 0,
-             per_dag: bool = False) -> pd.Series:
+def volledig(stand: pd.DataFrame, coa_overzicht: pd.DataFrame,
+             kalender: Telkalender = STANDAARD, per_dag: bool = False) -> pd.Series:
     """Per row of ``stand``: whether the data holds the closing figures of that half-year
     (``per_dag``: the count comes from a person-level export)."""
-    closed = gesloten(coa_overzicht, uitloop_dagen).assign(_gesloten=True)
+    closed = gesloten(coa_overzicht, kalender).assign(_gesloten=True)
     found = stand[KEY].merge(closed, on=KEY, how="left")["_gesloten"].notna().to_numpy()
-    if per_dag and uitloop_dagen:
+    if per_dag and kalender.heeft_uitloop:
         latest = stand["gemeente_code"].map(coa_overzicht.groupby("gemeente_code")["peildatum"]
                                             .max()).to_numpy()
-        found = found | (latest >= peildatum_cutoff(stand["periode"], uitloop_dagen))
+        found = found | (latest >= kalender.peildatum_cutoff(stand["periode"]))
     return pd.Series(found, index=stand.index, name="volledig")
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.domain.periods import peildatum
+from analysis.domain.telkalender import STANDAARD, Telkalender
 from analysis.problems import InputError, Problem
 from analysis.tomlfile import TomlFileError, parse_toml, read_toml, soort
 
@@ -86,16 +86,16 @@ def _entries(data: dict, name: str) -> list:
 EARLY = pd.DateOffset(years=1)  # a decision this long before its peildatum is most likely a typo
 
 
-def vroege_besluiten(register: pd.DataFrame, uitloop_dagen: int = 0) -> list[str]:
+def vroege_besluiten(register: pd.DataFrame, kalender: Telkalender = STANDAARD) -> list[str]:
     """A warning per decision about a half-year dated more than a year before that half-year's
     peildatum (2014-11-19 for 2024-11-19): legal, but most often a typing error."""
     about = register[register["periode"].notna() & (register["periode"] != "")]
     about = about.drop_duplicates("besluit")
-    closing = pd.to_datetime([peildatum(p, uitloop_dagen) for p in about["periode"]])
+    closing = pd.to_datetime([kalender.peildatum(p) for p in about["periode"]])
     early = about[(about["datum"] < closing - EARLY).to_numpy()]
     return [f"besluit {row.besluit} ({row.soort} over {row.periode}) is gedateerd "
             f"{row.datum:%d-%m-%Y}, meer dan een jaar voor de peildatum "
-            f"{peildatum(row.periode, uitloop_dagen):%d-%m-%Y}; klopt de datum?"
+            f"{kalender.peildatum(row.periode):%d-%m-%Y}; klopt de datum?"
             for row in early.itertuples()]
 
 

@@ -67,27 +67,6 @@ def periode_of_dates(dates: pd.Series) -> pd.Series:
     return labels.where(dates.notna())
 
 
-def telperiode(dates: pd.Series, uitloop_dagen: int = 0) -> pd.Series:
-    """The half-year a day counts for: the one containing it, or the one before while the day
-    falls within ``uitloop_dagen`` after that half-year's end (a province counting until e.g.
-    25 January has ``uitloop_dagen = 24``)."""
-    return periode_of_dates(dates - pd.Timedelta(days=uitloop_dagen))
-
-
-def is_afsluitdatum(dates: pd.Series, uitloop_dagen: int = 0) -> pd.Series:
-    """Whether each date closes a half-year's count: 1 January or 1 July, later by
-    ``uitloop_dagen`` (25 January and 25 July for 24)."""
-    shifted = dates - pd.Timedelta(days=uitloop_dagen)
-    return shifted.dt.month.isin([1, 7]) & shifted.dt.day.eq(1)
-
-
-def afsluitdatum_tekst(uitloop_dagen: int = 0) -> str:
-    """The closing dates in words: '1 januari of 1 juli', '25 januari of 25 juli'."""
-    days = dt.timedelta(days=uitloop_dagen)
-    return " of ".join(datum_tekst(dt.date(2001, month, 1) + days).removesuffix(" 2001")
-                       for month in (1, 7))
-
-
 def parse_date(value: object) -> dt.date | None:
     """A date from a date object or a Dutch/ISO date string; None when it is not a date."""
     if isinstance(value, pd.Timestamp):
@@ -204,12 +183,6 @@ def periode_start(periode: str) -> dt.date:
     """First day of the period (1 January or 1 July)."""
     index = periode_index(periode)
     return dt.date(index // 2, 1 if index % 2 == 0 else 7, 1)
-
-
-def peildatum(periode: str, uitloop_dagen: int = 0) -> dt.date:
-    """The day the count of a half-year closes: the first day after it, later by the kader's
-    ``uitloop_dagen`` (25 January for 24)."""
-    return periode_einde(periode) + dt.timedelta(days=uitloop_dagen)
 
 
 def periode_einde(periode: str) -> dt.date:

@@ -10,30 +10,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-import numpy as np
 import pandas as pd
 
-from analysis.domain.periods import periode_index_series, volgende_periode
+from analysis.domain.periods import volgende_periode
+from analysis.domain.telkalender import STANDAARD, Telkalender
 
 KEY = ["gemeente_code", "periode"]
 
 
-def peildatum_cutoff(periodes: pd.Series, uitloop_dagen: int = 0) -> np.ndarray:
-    """Per row the moment until which a version counts: the end of the period (the first day
-    of the next), later by ``uitloop_dagen`` for a province that counts until e.g. 25 January."""
-    codes, labels = pd.factorize(periodes)
-    following = periode_index_series(pd.Series(labels, dtype="string")) + 1
-    ends = pd.to_datetime(pd.DataFrame({"year": following // 2, "month": following % 2 * 6 + 1,
-                                        "day": 1})).to_numpy()
-    return ends[codes] + np.timedelta64(uitloop_dagen, "D")
-
-
-def geldende_taakstelling(taakstelling: pd.DataFrame, uitloop_dagen: int = 0) -> pd.DataFrame:
-    """Per municipality and period the version that counts at the peildatum: the latest one
-    published before it. Without a ``versiedatum`` column the table is taken as it is."""
+def geldende_taakstelling(taakstelling: pd.DataFrame,
+                          kalender: Telkalender = STANDAARD) -> pd.DataFrame:
+    """Per municipality and period the version that counts at the kalender's peildatum: the
+    latest one published before it. Without a ``versiedatum`` column the table is taken as it
+    is."""
     if "versiedatum" not in taakstelling:
         return taakstelling
-    cutoff = peildatum_cutoff(taakstelling["periode"], uitloop_dagen)
+    cutoff = kalender.peildatum_cutoff(taakstelling["periode"])
     valid = taakstelling[taakstelling["versiedatum"].to_numpy() < cutoff]
     latest = valid.sort_values("versiedatum", kind="stable").groupby(
         KEY, sort=False, observed=True).tail(1)

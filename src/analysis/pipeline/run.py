@@ -34,7 +34,8 @@ from analysis.compute.kader import load_kader
 from analysis.compute.volledigheid import is_volledig, laatste_volledige
 from analysis.domain.besluiten import vroege_besluiten
 from analysis.domain.gemeenten import kies_provincie
-from analysis.domain.periods import datum_tekst, kies_periode, peildatum, periode_argument
+from analysis.domain.periods import datum_tekst, kies_periode, periode_argument
+from analysis.domain.telkalender import Telkalender
 from analysis.ingest.mirror import checked_ingest, mirror_tables
 from analysis.problems import Refused
 from analysis.report.brieven.pdf import Note
@@ -83,7 +84,7 @@ def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Pa
     kader = load_kader(kader_name)
     kies_provincie(provincie)
     if periode_argument(periode) and datum is not None:
-        check_datum(periode_argument(periode), datum, kader.uitloop_dagen)
+        check_datum(periode_argument(periode), datum, kader.kalender)
     if jobs < 1:
         raise Refused(f"{options.JOBS}: verwacht minstens 1, niet {jobs}")
     letters = load_letters(raw) if config_path(raw).is_file() else None
@@ -100,7 +101,7 @@ def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Pa
         provincie, codes = kies_provincie(provincie, stand["gemeente_code"].unique().tolist())
         letters_date = datum or dt.date.today()
         if datum is not None:
-            check_datum(periode, datum, kader.uitloop_dagen)
+            check_datum(periode, datum, kader.kalender)
         if letters is not None:
             check_kenmerken(tables["beoordeling"], periode, codes, letters[0])
         storage.write_ingested(mirror, processed)
@@ -153,12 +154,12 @@ def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Pa
     return RunResult(periode, provincie, attempt.bewaard or final, timings["totaal"], outcomes,
                      made, list(failures), not attempt.mislukt,
                      final if attempt.bewaard and final.is_dir() else None,
-                     vroege_besluiten(tables["besluiten"], kader.uitloop_dagen))
+                     vroege_besluiten(tables["besluiten"], kader.kalender))
 
 
-def check_datum(periode: str, datum: dt.date, uitloop_dagen: int) -> None:
+def check_datum(periode: str, datum: dt.date, kalender: Telkalender) -> None:
     """Refuse a letters' date before the peildatum that closes ``periode``."""
-    closing = peildatum(periode, uitloop_dagen)
+    closing = kalender.peildatum(periode)
     if datum < closing:
         raise Refused(f"{options.DATUM}: een brief over {periode} kan niet gedateerd zijn vóór de "
                       f"peildatum {datum_tekst(closing)}")
@@ -248,7 +249,7 @@ def _letters(letters, folder: Path, result: berekening.Berekening, periode: str,
     if letters is None:
         return Brieven(opmerkingen=[Note(f"brieven niet gemaakt: {config_path(raw).name} "
                                          "ontbreekt", f"verwacht: {config_path(raw)}")])
-    closing = peildatum(periode, result.uitloop_dagen)
+    closing = result.kalender.peildatum(periode)
     if not is_volledig(result.table("stand"), periode) or datum < closing:
         return Brieven(opmerkingen=[f"brieven niet gemaakt: {periode} loopt nog (het "
                                     f"COA-overzicht van de peildatum {datum_tekst(closing)} "

@@ -18,7 +18,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from analysis.atomic import write_atomic
 from analysis.compute.berekening import Berekening
 from analysis.compute.volledigheid import is_volledig
-from analysis.domain.periods import datum_tekst, peildatum, volgende_periode
+from analysis.domain.periods import datum_tekst, volgende_periode
 from analysis.report.bronnen import MAAND, bron_datums
 from analysis.report.kerncijfers import besluiten_van, kerncijfers
 from analysis.report.totalen import Totalen, totalen
@@ -170,7 +170,7 @@ def _toelichting(sheet, result: Berekening, periode: str, provincie: str) -> Non
     sheet["A1"] = f"Toezicht huisvesting vergunninghouders {provincie}: samenvatting"
     sheet["A1"].font = Font(bold=True, size=14)
     lines = [("Periode", periode),
-             ("Peildatum", datum_tekst(peildatum(periode, result.uitloop_dagen))),
+             ("Peildatum", datum_tekst(result.kalender.peildatum(periode))),
              ("Beoordelingskader", f"{result.kader_naam}: {result.kader_toelichting}"),
              ("Leidende bron", result.leidende_bron),
              ("Status", "definitief: de afsluitende cijfers van COA zijn er"

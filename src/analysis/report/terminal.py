@@ -8,8 +8,8 @@ import pandas as pd
 
 from analysis.domain import gemeenten
 from analysis.domain.besluiten import vroege_besluiten
-from analysis.domain.periods import afsluitdatum_tekst
 from analysis.domain.taakstelling_versies import nieuwste_versie
+from analysis.domain.telkalender import STANDAARD, Telkalender
 from analysis.formatting import getal
 from analysis.report.totalen import totalen
 
@@ -36,15 +36,15 @@ def municipality_summary(taakstelling: pd.DataFrame, realisatie: pd.DataFrame) -
 
 
 def bereken_summary(tables: dict[str, pd.DataFrame], kader_naam: str, leidend: str,
-                    processed: Path, uitloop_dagen: int = 0) -> str:
+                    processed: Path, kalender: Telkalender = STANDAARD) -> str:
     """What 'bereken' computed, and the differences to follow up."""
     stand, verschillen = tables["stand"], tables["coa_verschillen"]
     lines = [f"Stand berekend: {stand['gemeente_code'].nunique()} gemeenten, "
              f"{stand['periode'].nunique()} periodes ({len(stand)} rijen); beoordeeld met het "
              f"kader {kader_naam}; geschreven naar {processed}"]
-    if uitloop_dagen:
+    if kalender.heeft_uitloop:
         lines.append("Geen vergelijking met de standen van het COA: het beoordelingskader telt "
-                     f"tot {afsluitdatum_tekst(uitloop_dagen)}, het COA tot 1 januari en 1 juli.")
+                     f"tot {kalender.afsluitdatum_tekst()}, het COA tot 1 januari en 1 juli.")
     elif verschillen.empty:
         lines.append("Berekende standen komen overeen met de standen van het COA.")
     else:
@@ -66,7 +66,7 @@ def bereken_summary(tables: dict[str, pd.DataFrame], kader_naam: str, leidend: s
                  f"({leidend} is leidend; zie afstemming.parquet).")
     lines.extend(f"  - {row.gemeente_code} {row.opvolgen}" for row in afstemming.itertuples())
     lines.extend(f"Let op: {warning}" for warning in vroege_besluiten(tables["besluiten"],
-                                                                       uitloop_dagen))
+                                                                       kalender))
     return "\n".join(lines)
 
 

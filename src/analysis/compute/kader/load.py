@@ -25,6 +25,7 @@ from analysis.compute.kader.terms import (
     quote,
 )
 from analysis.config import KADERS_DIR
+from analysis.domain.telkalender import Telkalender
 from analysis.tomlfile import TomlFileError, read_toml, soort
 
 # bounds that keep a text fit for a report
@@ -86,8 +87,8 @@ def load_kader(name: str | Path) -> Kader:
         bij_verschoning=on_excuse,
         leidende_bron=_leading(data.get("leidende_bron", "COA"), where),
         norm=_norm(data.get("norm", "taakstelling"), where),
-        uitloop_dagen=_uitloop(data.get("uitloop_dagen", 0), data.get("leidende_bron", "COA"),
-                               where),
+        kalender=_kalender(data.get("uitloop_dagen", 0), data.get("leidende_bron", "COA"),
+                           where),
         sha256=hashlib.sha256(content).hexdigest(),
     )
     if not any(o.regel for o in oordelen):
@@ -144,9 +145,10 @@ def _norm(value: object, where: str) -> str:
     return str(value)
 
 
-def _uitloop(value: object, leading: object, where: str) -> int:
-    """Days after a half-year's end that still count for it: a whole number from 0 to
-    ``MAX_UITLOOP``; counting per day needs COA (municipalities report per month)."""
+def _kalender(value: object, leading: object, where: str) -> Telkalender:
+    """The counting calendar from ``uitloop_dagen``, the days after a half-year's end that still
+    count for it: a whole number from 0 to ``MAX_UITLOOP``; counting per day needs COA
+    (municipalities report per month)."""
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_UITLOOP:
         raise KaderError(f"{where}: uitloop_dagen '{str(value)[:40]}' is geen geheel getal van "
                          f"0 tot en met {MAX_UITLOOP} (24 betekent: de telling sluit op 25 "
@@ -154,7 +156,7 @@ def _uitloop(value: object, leading: object, where: str) -> int:
     if value and leading != "COA":
         raise KaderError(f"{where}: uitloop_dagen vraagt een telling per dag en kan niet samen met "
                          f"leidende_bron '{leading}' (gemeenten rapporteren per maand)")
-    return value
+    return Telkalender(value)
 
 
 def _oordeel(item: object, where: str) -> Oordeel:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analysis.compute.kader.rules import Rule
+from analysis.domain.telkalender import STANDAARD, Telkalender
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class Kader:
     bij_verschoning: str
     leidende_bron: str = "COA"
     norm: str = "taakstelling"  # what 'gehaald' and the counters judge: see NORMS
-    uitloop_dagen: int = 0  # realisatie this many days after a half-year still counts for it
+    kalender: Telkalender = STANDAARD  # when a half-year's count closes (its uitloop_dagen)
     sha256: str = ""
 
     def oordeel(self, code: str) -> Oordeel:
