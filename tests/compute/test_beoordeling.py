@@ -141,18 +141,21 @@ def test_brabant_excused_is_white_and_the_ladder_frozen(tmp_path):
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    (entry("berisping"), "soort 'berisping' onbekend"),
+    (entry("berisping"), "soort 'berisping' bestaat niet; kies starttrede"),
     (entry("trede", trede="hemel"), "trede 'hemel' staat niet op de interventieladder"),
-    (entry("trede"), "trede mist trede"),
+    (entry("trede"), "verplichte sleutel 'trede' ontbreekt (bij soort trede)"),
     (entry("verschoning", periode="2024-H1", reden=""), "een besluit heeft een reden nodig"),
     (entry("verschoning", peildatum="2025-01-25"), "peildatum 25-01-2025 sluit geen halfjaar af"),
-    (entry("verschoning", periode="2024-H1", personen=0), "personen is '0'"),
-    (entry("plan_van_aanpak", status="misschien"), "status 'misschien' onbekend"),
+    (entry("verschoning", periode="2024-H1", personen=0),
+     "personen '0' is geen geheel getal van 1 of meer"),
+    (entry("plan_van_aanpak", status="misschien"),
+     "status 'misschien' bestaat niet; kies gevraagd"),
     (entry("voornemen_indeplaatsstelling", aantal=12, resultaten="12 woningen",
            termijn="2025-06-01", zienswijze_termijn="2025-07-01"),
      "de termijn voor een zienswijze valt na de termijn"),
     (entry("inhaalafspraak", aantal=12, uiterlijk="'morgen'"), "uiterlijk 'morgen' is geen datum"),
-    (entry("trede", trede="geen", kleur="rood"), "onbekend veld kleur bij soort trede"),
+    (entry("trede", trede="geen", kleur="rood"),
+     "onbekende sleutel 'kleur' (bekend bij soort trede: "),
     (entry("trede", trede="geen", gemeente="Atlantis"), "onbekende gemeente(n) Atlantis"),
 ])
 def test_the_register_checks_every_entry(tmp_path, text, message):

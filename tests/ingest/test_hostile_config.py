@@ -214,11 +214,13 @@ SHAPES = [
                                                  "velden, gevonden een geheel getal"),
     ("register", "[[besluit]]", "onbekend = 1\n[[besluit]]", "onbekende sleutel onbekend"),
     ("register", 'soort = "trede"', 'soort = ["trede"]',
-     "besluit 1 (regel 1): soort '['trede']' onbekend"),
+     "besluit 1 (regel 1): soort ['trede'] bestaat niet; kies starttrede"),
     ("register", 'reden = "achterstand"', "reden = 5",
-     "besluit 1 (regel 1): reden: verwacht tekst"),
-    ("register", 'reden = "achterstand"', f'reden = "{"x" * 3000}"', "reden is 3000 tekens"),
-    ("register", 'kenmerk = "K1"', 'kenmerk = ["K1"]', "kenmerk: verwacht tekst tussen"),
+     "besluit 1 (regel 1): reden is een geheel getal; verwacht tekst"),
+    ("register", 'reden = "achterstand"', f'reden = "{"x" * 3000}"',
+     "reden moet tekst zijn van 1 tot 2000 tekens (nu 3000)"),
+    ("register", 'kenmerk = "K1"', 'kenmerk = ["K1"]',
+     "kenmerk is een lijst [...]; verwacht tekst tussen"),
     ("register", 'gemeente = "De Wolden"', "gemeente = { naam = 1 }", "gemeente(n) ontbreekt"),
     ("register", 'gemeente = "De Wolden"', "gemeente = [[1]]", "gemeente(n) ontbreekt"),
     ("register", 'gemeente = "De Wolden"', "gemeente = true", "gemeente(n) ontbreekt"),
@@ -230,7 +232,7 @@ SHAPES = [
     ("register", TRADE, 'soort = "verschoning"\ngemeente = 1690\nperiode = 2024\n',
      "periode: verwacht tekst"),
     ("register", TRADE, 'soort = "plan_van_aanpak"\ngemeente = 1690\nstatus = ["akkoord"]\n',
-     "status '['akkoord']' onbekend"),
+     "status ['akkoord'] bestaat niet; kies gevraagd"),
     ("register", TRADE, 'soort = "verdeling"\ngemeente = "Haaren"\nverdeling = "x"\n',
      "verdeling moet minstens twee opvolgers"),
     ("register", TRADE, 'soort = "verdeling"\ngemeente = ["Haaren"]\n'
@@ -297,10 +299,10 @@ SHAPES = [
                                                                "verwacht een tabel [ladder]"),
     ("kader", 'treden = ["geen", "gesprek"]', 'treden = "geen"', "ladder: treden is tekst; "
                                                                  "verwacht een lijst"),
-    ("kader", 'treden = ["geen", "gesprek"]', "treden = [1, 2]", "ladder.treden: elke trede is "
-                                                                 "tekst"),
+    ("kader", 'treden = ["geen", "gesprek"]', "treden = [1, 2]", "ladder: treden moet een lijst "
+                                                                 "van teksten zijn"),
     ("kader", 'treden = ["geen", "gesprek"]', f'treden = ["geen", "{"g" * 200}"]',
-     "elke trede is tekst van hoogstens 100 tekens"),
+     "ladder: treden moet een lijst van teksten zijn (elk 1 tot 100 tekens)"),
     ("kader", 'code = "goed"', "code = 5", "oordeel 1: code is een geheel getal; verwacht tekst"),
     ("kader", 'code = "goed"', 'code = "goed of niet"', "code 'goed of niet' moet een woord"),
     ("kader", 'label = "Goed"', 'label = ["Goed"]', "oordeel 'goed': label is een lijst"),
@@ -326,7 +328,7 @@ SHAPES = [
      "uitloop_dagen '5' is geen geheel getal"),
     ("kader", 'regel = "stand_eind >= 0"', "regel = 5", "oordeel 'goed': verwacht een regel"),
     ("kader", 'regel = "stand_eind >= 0"', 'bij_verschoning_van = "slecht"',
-     "bij_verschoning_van moet een lijst van oordeelcodes"),
+     "bij_verschoning_van is tekst; verwacht een lijst van oordeelcodes"),
     ("kader", 'regel = "stand_eind >= 0"', "bij_verschoning_van = [1]",
      "bij_verschoning_van moet een lijst van oordeelcodes"),
     ("kader", "opschalen = \"oordeel == 'slecht' and gemist_op_rij >= 2\"", "opschalen = 5",
@@ -338,17 +340,17 @@ SHAPES = [
     ("specificatie", 'labels = ["CBS-code"]', 'labels = "CBS-code"',
      "kolommen.gemeente_code: labels is tekst; verwacht een lijst"),
     ("specificatie", 'labels = ["CBS-code"]', f'labels = ["{"C" * 400}"]',
-     "labels moet een lijst van teksten zijn (elk hoogstens 300 tekens)"),
-    ("specificatie", 'type = "gemeente"', "type = 5", "type is een geheel getal; verwacht tekst"),
+     "labels moet een lijst van teksten zijn (elk 1 tot 300 tekens)"),
+    ("specificatie", 'type = "gemeente"', "type = 5", "type 5 bestaat niet; kies geheel, tekst"),
     ("specificatie", 'type = "gemeente"', 'type = "gemeente", verplicht = "ja"',
      "verplicht is tekst; verwacht true of false"),
     ("specificatie", "minimum = 0", 'minimum = "0"', "kolommen.taakstelling: minimum is tekst"),
-    ("specificatie", "minimum = 0", "minimum = 0, breedte = 3", "onbekende sleutel breedte"),
+    ("specificatie", "minimum = 0", "minimum = 0, breedte = 3", "onbekende sleutel 'breedte'"),
     ("specificatie", 'bestanden = ["coa/*.xlsx"]', 'bestanden = "coa/*.xlsx"',
      "bestanden is tekst; verwacht een lijst"),
     ("specificatie", 'bladen = ["Blad1"]', "bladen = [1]", "bladen moet een lijst van teksten"),
     ("specificatie", 'bladen = ["Blad1"]', 'bladen = ["Blad1"]\nbladzijde = 1',
-     "onbekende sleutel bladzijde"),
+     "onbekende sleutel 'bladzijde'"),
     ("specificatie", 'peildatum = { label = "Peildatum", type = "datum" }', "peildatum = 5",
      "kenmerken.peildatum: verwacht een tabel"),
     ("specificatie", SPEC[SPEC.index("[totaalrij]"):], "^totaalrij = []\n",
@@ -358,8 +360,9 @@ SHAPES = [
      "totaalrij: patroon '(totaal' is geen geldige reguliere expressie"),
     ("specificatie", 'voettekst = "^bron"', "voettekst = 5", "voettekst is een geheel getal"),
     ("specificatie", 'som = ["taakstelling"]', 'som = "taakstelling"', "som is tekst"),
-    ("specificatie", 'naam = "Proef"', 'titel = "Proef"', "onbekende sleutel titel"),
-    ("specificatie", 'bron = "coa_overzicht"', "bron = 5", "bron is een geheel getal"),
+    ("specificatie", 'naam = "Proef"', 'titel = "Proef"', "onbekende sleutel 'titel'"),
+    ("specificatie", 'bron = "coa_overzicht"', "bron = 5",
+     "bron 5 bestaat niet; kies taakstelling"),
 ]
 
 
@@ -452,7 +455,7 @@ def test_ingest_with_a_broken_spec_exits_2(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(mirror, "load_specs", lambda: load_specs(specs))
     err = _command(capsys, "ingest", "--raw", str(RAW_DIR), "--processed",
                    str(tmp_path / "processed"))
-    assert "specificatie indeling.toml, kolommen.gemeente_code: type is een geheel getal" in err
+    assert "specificatie indeling.toml, kolommen.gemeente_code: type 5 bestaat niet" in err
     assert not (tmp_path / "processed").exists()
 
 

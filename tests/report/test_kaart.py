@@ -222,21 +222,21 @@ def test_a_file_that_cannot_be_read(tmp_path: Path, content: bytes | None, expec
 @pytest.mark.parametrize(("settings", "expected"), [
     pytest.param('bestand = "grenzen.geojson', "kaart/kaart.toml: geen geldige TOML",
                  id="not-toml"),
-    pytest.param('code = "statcode"\n', "kaart/kaart.toml: sleutel 'bestand' ontbreekt",
+    pytest.param('code = "statcode"\n', "kaart/kaart.toml: verplichte sleutel 'bestand' ontbreekt",
                  id="no-file-named"),
-    pytest.param("bestand = 5\n", "bestand: verwacht tekst tussen aanhalingstekens, gevonden "
-                                  "een geheel getal", id="number"),
+    pytest.param("bestand = 5\n", "bestand is een geheel getal; verwacht tekst tussen "
+                                  "aanhalingstekens", id="number"),
     pytest.param('bestand = "grenzen.geojson"\ncode = ["statcode"]\n',
-                 "code: verwacht tekst tussen aanhalingstekens, gevonden een lijst", id="list"),
-    pytest.param('bestand = "grenzen.geojson"\ncode = " "\n', "code: verwacht tekst",
-                 id="blank"),
+                 "code is een lijst [...]; verwacht tekst tussen aanhalingstekens", id="list"),
+    pytest.param('bestand = "grenzen.geojson"\ncode = " "\n',
+                 "code moet tekst zijn van 1 tot 300 tekens (nu leeg)", id="blank"),
     pytest.param('bestand = "../../coa/grenzen.geojson"\n',
                  "verwacht alleen een bestandsnaam in de map kaart/", id="path-outside"),
     pytest.param('bestand = "/etc/passwd"\n', "verwacht alleen een bestandsnaam", id="absolute"),
     pytest.param('bestand = "gemeenten.shp"\n',
                  "verwacht een GeoJSON (.geojson, .json) of GeoPackage (.gpkg)", id="shapefile"),
     pytest.param('bestand = "grenzen.geojson"\nkleur = "rood"\n',
-                 "onbekende sleutel kleur (bekend: bestand, code, naam, laag)", id="unknown-key"),
+                 "onbekende sleutel 'kleur' (bekend: bestand, code, naam, laag)", id="unknown-key"),
     pytest.param(b"bestand = '\xff'\n", "geen UTF-8",
                  id="not-utf8"),
 ])

@@ -31,6 +31,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from analysis import schema
 from analysis.domain import gemeenten
 from analysis.domain.besluiten import Register
 from analysis.domain.herindelingen import overgangen
@@ -168,30 +169,25 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _decision(entry: object, number: int, alle: list[str], treden: tuple[str, ...],
               kalender: Telkalender) -> list[dict]:
-    if not isinstance(entry, dict):
-        raise ValueError(f"verwacht een blok [[besluit]] met velden, gevonden {soort(entry)}")
-    kind = entry.get("soort")
-    if not isinstance(kind, str) or kind not in KINDS:
-        raise ValueError(f"soort '{kind}' onbekend (bekend: {', '.join(KINDS)})")
+    schema.table(entry, "", "een blok [[besluit]] met velden")
+    kind = schema.choice(entry, "soort", tuple(KINDS), "")
     reden = entry.get("reden", "")
     if isinstance(reden, str) and not reden.strip():
         raise ValueError("een besluit heeft een reden nodig")
     required, optional = KINDS[kind]
     if "periode" in required and "periode" not in entry and "peildatum" in entry:
         required = tuple(f for f in required if f != "periode")
-    missing = [field for field in ("datum", *required) if field not in entry]
-    if missing:
-        raise ValueError(f"{kind} mist {', '.join(missing)}")
-    known = {"soort", "gemeente", "gemeenten", "datum", "reden", "kenmerk", "peildatum",
-             *required, *optional, *(("periode",) if "periode" in KINDS[kind][0] else ())}
-    unknown = sorted(set(entry) - known)
-    if unknown:
-        raise ValueError(f"onbekend veld {', '.join(unknown)} bij soort {kind}")
+    schema.required_keys(entry, ("datum", *required), "", f"bij soort {kind}")
+    schema.known_keys(entry, ("soort", "gemeente", "gemeenten", "datum", "reden", "kenmerk",
+                              "peildatum", *required, *optional,
+                              *(("periode",) if "periode" in KINDS[kind][0] else ())),
+                      "", f"bekend bij soort {kind}")
     if kind == "verdeling":
         _shares(entry)
         return []
-    record = {"besluit": number, "soort": kind, "reden": _text(entry["reden"], "reden"),
-              "kenmerk": _text(entry["kenmerk"], "kenmerk") if "kenmerk" in entry else ""}
+    record = {"besluit": number, "soort": kind,
+              "reden": schema.text(entry, "reden", "", MAX_TEXT["reden"]),
+              "kenmerk": schema.text(entry, "kenmerk", "", MAX_TEXT["kenmerk"], default="")}
     for field in DATES:
         if field in entry:
             record[field] = _date(entry[field], field)
@@ -204,30 +200,16 @@ def _decision(entry: object, number: int, alle: list[str], treden: tuple[str, ..
         record["trede"] = entry["trede"]
     for field in ("personen", "aantal"):
         if field in entry:
-            record[field] = _count(entry[field], field)
+            record[field] = schema.integer(entry, field, "", low=1)
     for field, allowed in (("status", STATUSES), ("uitkomst", OUTCOMES)):
         if field in entry:
-            if not isinstance(entry[field], str) or entry[field] not in allowed:
-                raise ValueError(f"{field} '{entry[field]}' onbekend (kies {', '.join(allowed)})")
-            record[field] = entry[field]
+            record[field] = schema.choice(entry, field, allowed, "")
     for field in ("resultaten", "verwijst_naar"):
         if field in entry:
-            record[field] = _text(entry[field], field)
+            record[field] = schema.text(entry, field, "", MAX_TEXT[field])
     if "zienswijze_termijn" in record and record["zienswijze_termijn"] > record["termijn"]:
         raise ValueError("de termijn voor een zienswijze valt na de termijn van het voornemen")
     return [{**record, "gemeente_code": code} for code in _municipalities(entry, alle)]
-
-
-def _text(value: object, field: str) -> str:
-    """A field that holds text: not empty, and not longer than the field needs."""
-    if not isinstance(value, str):
-        raise ValueError(f"{field}: verwacht tekst tussen aanhalingstekens, gevonden "
-                         f"{soort(value)}")
-    if not value.strip():
-        raise ValueError(f"{field} is leeg")
-    if len(value) > MAX_TEXT[field]:
-        raise ValueError(f"{field} is {len(value)} tekens lang (hoogstens {MAX_TEXT[field]})")
-    return value
 
 
 def _date(value: object, field: str) -> dt.date:
@@ -235,12 +217,6 @@ def _date(value: object, field: str) -> dt.date:
         raise ValueError(f"{field} '{value}' is geen datum (verwacht bijvoorbeeld 2024-11-19)")
     if not 1900 <= value.year <= 2200:
         raise ValueError(f"{field} {value} ligt niet tussen 1900 en 2200")
-    return value
-
-
-def _count(value: object, field: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ValueError(f"{field} is '{value}' (verwacht een geheel getal groter dan 0)")
     return value
 
 
@@ -311,11 +287,11 @@ def _shares(entry: dict) -> list[dict]:
         expected = ", ".join(sorted(gemeenten.naam(pd.Series(sorted(successors))).tolist()))
         raise ValueError(f"verdeling moet elke opvolger één keer een aandeel geven: {expected}")
     rows = []
-    for (name, weight), code in zip(shares.items(), codes, strict=True):
+    for name, code in zip(shares, codes, strict=True):
         if pd.isna(code):
             raise ValueError(f"onbekende gemeente '{name}' in de verdeling")
-        rows.append({"oud_code": split, "nieuw_code": code, "gewicht": _count(weight,
-                                                                               f"aandeel {name}")})
+        rows.append({"oud_code": split, "nieuw_code": code,
+                     "gewicht": schema.integer(shares, name, "verdeling", low=1)})
     return rows
 
 

@@ -24,14 +24,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import storage
+from analysis import schema, storage
 from analysis.domain import gemeenten
 from analysis.problems import Problem
-from analysis.tomlfile import TomlFileError, read_toml, soort
+from analysis.tomlfile import TomlFileError, read_toml
 
 MAP = "kaart"
 SETTINGS = "kaart.toml"
-KEYS = {"bestand": True, "code": False, "naam": False, "laag": False}  # key -> required
+KEYS = ("bestand", "code", "naam", "laag")
+MAX_TEXT = 300  # a file name, a property or a layer is short
 MAX_BYTES = 200_000_000
 EXTRA = "pip install 'analysis[kaart]'"
 # the valid area of RD New, and its simplification tolerance and rounding; the same for degrees
@@ -96,25 +97,22 @@ def _instellingen(path: Path, raw: Path) -> Instellingen:
         data, _ = read_toml(path)
     except TomlFileError as error:
         raise _Onleesbaar(str(error)) from None
-    unknown = sorted(set(data) - set(KEYS))
-    if unknown:
-        raise _Onleesbaar(f"onbekende sleutel {', '.join(unknown)} (bekend: {', '.join(KEYS)})")
-    for key, required in KEYS.items():
-        if required and key not in data:
-            raise _Onleesbaar(f"sleutel '{key}' ontbreekt (verwacht bijvoorbeeld "
-                              "bestand = \"gemeenten_2024.geojson\")")
-        if key in data and (not isinstance(data[key], str) or not data[key].strip()):
-            raise _Onleesbaar(f"{key}: verwacht tekst tussen aanhalingstekens, gevonden "
-                              f"{soort(data[key]) if not isinstance(data[key], str) else 'niets'}")
-    name = data["bestand"]
+    try:
+        schema.known_keys(data, KEYS, "")
+        name = schema.text(data, "bestand", "", MAX_TEXT, expected=f"{schema.TEXT}, bijvoorbeeld "
+                           "bestand = \"gemeenten_2024.geojson\"")
+        code, naam, laag = (schema.text(data, key, "", MAX_TEXT, default=default)
+                            for key, default in (("code", "statcode"), ("naam", None),
+                                                 ("laag", None)))
+    except schema.SchemaError as error:
+        raise _Onleesbaar(str(error)) from None
     if Path(name).name != name or name in (".", ".."):
         raise _Onleesbaar(f"bestand '{name}': verwacht alleen een bestandsnaam in de map {MAP}/, "
                           "zonder map ervoor")
     if Path(name).suffix.lower() not in (".geojson", ".json", ".gpkg"):
         raise _Onleesbaar(f"bestand '{name}': verwacht een GeoJSON (.geojson, .json) of "
                           "GeoPackage (.gpkg)")
-    return Instellingen(raw / MAP / name, f"{MAP}/{name}", data.get("code", "statcode"),
-                        data.get("naam"), data.get("laag"))
+    return Instellingen(raw / MAP / name, f"{MAP}/{name}", code, naam, laag)
 
 
 def _inhoud(path: Path) -> bytes:

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from analysis import schema
 from analysis.config import SPECS_DIR
 from analysis.ingest import sources
 from analysis.ingest.cells import CONVERTERS
 from analysis.problems import Refused
-from analysis.tomlfile import TomlFileError, read_toml, soort
+from analysis.tomlfile import TomlFileError, read_toml
 
 # The sources a spec may name as its 'bron': those read from spreadsheets (ingest/sources.py).
 SOURCES = tuple(source.naam for source in sources.SOURCES.values() if source.specs)
@@ -85,37 +86,14 @@ class SpecError(Refused, ValueError):
 
 TOP_KEYS = ("naam", "bron", "bestanden", "bladen", "voettekst", "kenmerken", "kolommen",
             "totaalrij")
+COLUMN_KEYS = ("labels", "type", "verplicht", "minimum")
+METADATA_KEYS = ("label", "type", "verplicht")
 MAX_TEXT = 300  # a label, a pattern or a file pattern is short
-
-
-def _get(table: dict, key: str, kind: type, where: str, default: object = None):
-    """A key's value, of the kind expected; ``default`` when absent (required when None)."""
-    if key not in table:
-        if default is None:
-            raise SpecError(f"{where}: verplichte sleutel '{key}' ontbreekt")
-        return default
-    value = table[key]
-    expected = {str: "tekst", bool: "true of false", int: "een geheel getal", list: "een lijst",
-                dict: "een tabel"}[kind]
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise SpecError(f"{where}: {key} is {soort(value)}; verwacht {expected}")
-    if kind is str and not 0 < len(value.strip()) <= MAX_TEXT:
-        raise SpecError(f"{where}: {key} moet tekst zijn van 1 tot {MAX_TEXT} tekens")
-    return value
-
-
-def _texts(table: dict, key: str, where: str) -> tuple[str, ...]:
-    """A required, non-empty list of short texts."""
-    values = _get(table, key, list, where)
-    if not values or not all(isinstance(v, str) and 0 < len(v) <= MAX_TEXT for v in values):
-        raise SpecError(f"{where}: {key} moet een lijst van teksten zijn (elk hoogstens "
-                        f"{MAX_TEXT} tekens)")
-    return tuple(values)
 
 
 def _pattern(table: dict, key: str, where: str) -> str | None:
     """An optional regular expression (a totals row, a footer)."""
-    value = _get(table, key, str, where, default="")
+    value = schema.text(table, key, where, MAX_TEXT, default="")
     try:
         re.compile(value)
     except re.error as error:
@@ -124,26 +102,19 @@ def _pattern(table: dict, key: str, where: str) -> str | None:
     return value or None
 
 
-def _known(table: dict, known: tuple[str, ...], where: str) -> None:
-    unknown = sorted(set(table) - set(known))
-    if unknown:
-        raise SpecError(f"{where}: onbekende sleutel {', '.join(unknown)} (bekend: "
-                        f"{', '.join(known)})")
-
-
 def _entries(data: dict, key: str, where: str, known: tuple[str, ...]) -> list[tuple[str, dict]]:
-    """The tables of a section (``[kolommen]``, ``[kenmerken]``), each checked for its keys."""
-    section = _get(data, key, dict, where, default={} if key == "kenmerken" else None)
+    """The tables of a section (``[kolommen]``, ``[kenmerken]``) with how a message names
+    each, each checked for its keys."""
+    section = schema.required(data, key, dict, where) if key == "kolommen" else \
+        schema.optional(data, key, dict, where, {})
     if key == "kolommen" and not section:
         raise SpecError(f"{where}: [kolommen] noemt geen enkele kolom")
     entries = []
     for name, entry in section.items():
         at = f"{where}, {key}.{name}"
-        if not isinstance(entry, dict):
-            raise SpecError(f"{at}: verwacht een tabel zoals {{ {known[0]} = ..., type = ... }}, "
-                            f"gevonden {soort(entry)}")
-        _known(entry, known, at)
-        entries.append((name, entry))
+        schema.table(entry, at, f"een tabel zoals {{ {known[0]} = ..., type = ... }}")
+        schema.known_keys(entry, known, at)
+        entries.append((at, name, entry))
     return entries
 
 
@@ -153,36 +124,39 @@ def _parse(path: Path) -> Spec:
         data, _ = read_toml(path)
     except TomlFileError as error:
         raise SpecError(f"{where}: {error}") from None
-    _known(data, TOP_KEYS, where)
+    try:
+        return _spec(data, path, where)
+    except schema.SchemaError as error:
+        raise SpecError(str(error)) from None
+
+
+def _spec(data: dict, path: Path, where: str) -> Spec:
+    schema.known_keys(data, TOP_KEYS, where)
+    types = tuple(CONVERTERS)
     columns = tuple(
-        Column(name=name, labels=_texts(c, "labels", f"{where}, kolommen.{name}"),
-               type=_get(c, "type", str, f"{where}, kolommen.{name}"),
-               required=_get(c, "verplicht", bool, f"{where}, kolommen.{name}", default=True),
-               minimum=_get(c, "minimum", int, f"{where}, kolommen.{name}")
-               if "minimum" in c else None)
-        for name, c in _entries(data, "kolommen", where,
-                                ("labels", "type", "verplicht", "minimum")))
+        Column(name=name, labels=schema.texts(c, "labels", at, MAX_TEXT),
+               type=schema.choice(c, "type", types, at),
+               required=schema.optional(c, "verplicht", bool, at, True),
+               minimum=schema.optional(c, "minimum", int, at))
+        for at, name, c in _entries(data, "kolommen", where, COLUMN_KEYS))
     metadata = tuple(
-        Metadata(name=name, label=_get(m, "label", str, f"{where}, kenmerken.{name}"),
-                 type=_get(m, "type", str, f"{where}, kenmerken.{name}"),
-                 required=_get(m, "verplicht", bool, f"{where}, kenmerken.{name}", default=True))
-        for name, m in _entries(data, "kenmerken", where, ("label", "type", "verplicht")))
-    totals = _get(data, "totaalrij", dict, where, default={})
-    _known(totals, ("patroon", "som"), f"{where}, totaalrij")
+        Metadata(name=name, label=schema.text(m, "label", at, MAX_TEXT),
+                 type=schema.choice(m, "type", types, at),
+                 required=schema.optional(m, "verplicht", bool, at, True))
+        for at, name, m in _entries(data, "kenmerken", where, METADATA_KEYS))
+    totals = schema.optional(data, "totaalrij", dict, where, {})
+    schema.known_keys(totals, ("patroon", "som"), f"{where}, totaalrij")
     spec = Spec(
-        naam=_get(data, "naam", str, where), bron=_get(data, "bron", str, where), path=path,
-        bestanden=_texts(data, "bestanden", where), bladen=_texts(data, "bladen", where),
+        naam=schema.text(data, "naam", where, MAX_TEXT),
+        bron=schema.choice(data, "bron", SOURCES, where), path=path,
+        bestanden=schema.texts(data, "bestanden", where, MAX_TEXT),
+        bladen=schema.texts(data, "bladen", where, MAX_TEXT),
         kolommen=columns, kenmerken=metadata,
         totaalrij=_pattern(totals, "patroon", f"{where}, totaalrij"),
-        totaal_som=_texts(totals, "som", f"{where}, totaalrij") if "som" in totals else (),
+        totaal_som=schema.texts(totals, "som", f"{where}, totaalrij", MAX_TEXT, default=()),
         voettekst=_pattern(data, "voettekst", where),
     )
     known = {c.name for c in spec.kolommen} | {m.name for m in spec.kenmerken}
-    if spec.bron not in SOURCES:
-        raise SpecError(f"{where}: onbekende bron '{spec.bron}' (bekend: {', '.join(SOURCES)})")
-    for kind in [c.type for c in spec.kolommen] + [m.type for m in spec.kenmerken]:
-        if kind not in CONVERTERS:
-            raise SpecError(f"{where}: onbekend type '{kind}' (bekend: {', '.join(CONVERTERS)})")
     for name in spec.totaal_som:
         if name not in known:
             raise SpecError(f"{where}: '{name}' is geen kolom of kenmerk van deze specificatie")

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.compute.kader.terms import TEXT_COLUMNS, KaderError, quote
+from analysis.compute.kader.terms import TEXT_COLUMNS, KaderError
 from analysis.compute.roll_forward import ONTWIKKELINGEN
+from analysis.schema import quote
 
 # bounds that keep a rule cheap to check
 MAX_RULE = 2_000  # characters

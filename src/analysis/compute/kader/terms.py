@@ -30,8 +30,3 @@ TEXT_COLUMNS = ("ontwikkeling", "oordeel")
 class KaderError(ValueError):
     """A beoordelingskader that does not make sense; the message is Dutch."""
 
-
-def quote(value: object) -> str:
-    """A value as a message quotes it: never longer than a line."""
-    text = repr(value)
-    return text if len(text) <= 60 else f"{text[:57]}..."
