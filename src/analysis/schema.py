@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
+from analysis.formatting import getal
 from analysis.tomlfile import soort
 
 T = TypeVar("T")
@@ -40,11 +41,6 @@ def quote(value: object) -> str:
 
 def _fail(where: str, message: str) -> SchemaError:
     return SchemaError(f"{where}: {message}" if where else message)
-
-
-def _number(value: int) -> str:
-    """``1000000000`` as ``1.000.000.000``."""
-    return f"{value:,}".replace(",", ".")
 
 
 def _or(options: Sequence[str]) -> str:
@@ -132,10 +128,10 @@ def texts(table: dict, key: str, where: str, max_len: int, default: object = REQ
 def _span(low: int | None, high: int | None) -> str:
     """'van 0 tot en met 62', 'van 1 of meer'."""
     if low is not None and high is not None:
-        return f"van {_number(low)} tot en met {_number(high)}"
+        return f"van {getal(low)} tot en met {getal(high)}"
     if low is not None:
-        return f"van {_number(low)} of meer"
-    return f"van hoogstens {_number(high)}" if high is not None else ""
+        return f"van {getal(low)} of meer"
+    return f"van hoogstens {getal(high)}" if high is not None else ""
 
 
 def integer(table: dict, key: str, where: str, low: int | None = None, high: int | None = None,
