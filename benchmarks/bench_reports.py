@@ -32,10 +32,11 @@ from analysis.compute.bereken import Invoer, bereken, bereken_en_bewaar, manifes
 from analysis.compute.kader import load_kader
 from analysis.config import TEMPLATES_DIR
 from analysis.domain import gemeenten
+from analysis.domain.briefinstellingen import Briefinstellingen
 from analysis.domain.periods import periode_start, volgende_periode
 from analysis.ingest.mirror import run_ingest
 from analysis.report import toon
-from analysis.report.brieven.write import load_letters, write_brieven
+from analysis.report.brieven.write import load_brief_settings, write_brieven
 from analysis.report.notebooks import Task, execute_all, tasks, worker_pool
 
 JOBS = os.cpu_count() or 2
@@ -228,7 +229,7 @@ def main() -> None:
 
 def letters(processed: Path, codes: list[str], folder: Path) -> None:
     """Time the letters to every municipality: the .docx files, then the PDF conversion."""
-    adressering, templates = load_letters(config.RAW_DIR)
+    adressering, templates = load_brief_settings(Briefinstellingen.read(config.RAW_DIR))
     beoordeling = storage.read_table(processed, "beoordeling")
     start = time.perf_counter()
     made = write_brieven(folder, beoordeling, "2025-H2", codes, adressering, templates,

@@ -6,6 +6,8 @@ import pytest
 
 from analysis.cli import main
 from analysis.config import RAW_DIR
+from analysis.ingest.brieven import TABLE as LETTERS_TABLE
+from analysis.ingest.brieven import read_brieven
 from analysis.ingest.register import TABLE as REGISTER_TABLE
 from analysis.ingest.register import read_register
 
@@ -40,3 +42,9 @@ def ingest_register(raw: Path, processed: Path) -> None:
     """Of an ingest of ``raw`` into ``processed``, the decisions register only: for a test that
     changes the register of a copied processed folder (none in ``raw``: no decisions)."""
     read_register(raw).to_parquet(processed / f"{REGISTER_TABLE}.parquet", index=False)
+
+
+def ingest_letters(raw: Path, processed: Path) -> None:
+    """Of an ingest of ``raw`` into ``processed``, the letters' settings only: for a test that
+    changes the settings or templates of a copied processed folder."""
+    read_brieven(raw).to_parquet(processed / f"{LETTERS_TABLE}.parquet", index=False)

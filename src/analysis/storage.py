@@ -44,7 +44,8 @@ TABLES: dict[str, dict[str, list[str]]] = {
         "key": ["gemeente_code"],
     },
 }
-INGESTED = (*TABLES, "bestanden", "validatie", "besluiten_bron")  # + the decisions file
+# + the decisions file, and the letters' settings with their templates
+INGESTED = (*TABLES, "bestanden", "validatie", "besluiten_bron", "brieven_bron")
 PROVENANCE = {"bron_bestand": "string", "bron_blad": "string", "bron_rij": "int64",
               "bestand_hash": "string"}
 _DATES = ("maand", "datum", "peildatum", "versiedatum", "aangemaakt")

@@ -1,6 +1,7 @@
 """One computation: 'bereken' writes the tables and a manifest; every product reads them, says
 which kader made them and refuses another; bad arguments are refused before anything is written."""
 
+import hashlib
 import json
 import re
 import shutil
@@ -50,6 +51,9 @@ def test_the_manifest_says_what_made_the_tables(computed):
     ingested = read_table(computed, "bestanden")
     assert manifest["invoer"] == ingested[["bron_bestand", "bestand_hash"]].to_dict("records")
     assert manifest["besluiten"]["bestand"].endswith(".toml")
+    settings = (RAW_DIR / "brieven" / "brieven.toml").read_bytes()
+    assert manifest["brieven"] == [{"rol": "instellingen", "bestand": "brieven/brieven.toml",
+                                    "sha256": hashlib.sha256(settings).hexdigest()}]
 
 
 def test_assen_reads_the_same_stand_everywhere_with_the_municipality_leading(

@@ -23,10 +23,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from analysis.compute.register import load_register
 from analysis.config import RAW_DIR
 from analysis.domain.besluiten import Register
+from analysis.domain.briefinstellingen import Briefinstellingen
 from analysis.ingest.grenzen import lees_grenzen
 from analysis.ingest.mirror import ingest
 from analysis.problems import InputError
-from analysis.report.brieven.settings import load_adressering
 
 pytestmark = pytest.mark.hostile
 
@@ -174,7 +174,7 @@ def test_a_corrupted_settings_file_is_read_or_refused_naming_it(
             load_register(Register.read(target), ["GM1680", "GM0106", "GM1690", "GM1699"],
                           ("geen", "signaleren", "bestuurlijk gesprek"))
         elif SETTINGS[source] == "brieven":
-            load_adressering(raw)
+            Briefinstellingen.read(raw)
         elif problems := lees_grenzen(raw).problemen:
             raise InputError(problems)
     except InputError as error:

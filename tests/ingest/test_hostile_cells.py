@@ -355,9 +355,12 @@ def test_every_file_not_read_is_named(tmp_path: Path, capsys: pytest.CaptureFixt
         (raw / name).parent.mkdir(exist_ok=True)
         (raw / name).write_bytes(b"x")
     for name in ["coa/~$lock.xlsx", ".DS_Store", "coa/.verborgen.xlsx",
-                 "brieven/brieven.toml", "brieven/sjabloon.docx", "coa/Thumbs.db"]:
+                 "brieven/sjabloon.docx", "coa/Thumbs.db"]:
         (raw / name).parent.mkdir(exist_ok=True)
         (raw / name).write_bytes(b"x")
+    (raw / "brieven" / "brieven.toml").write_text(  # read on ingest as the letters' settings
+        '[afzender]\nprovincie = "Drenthe"\nplaats = "Assen"\nbehandeld_door = "A"\n'
+        'sjabloon = "sjabloon.docx"\n')
     (raw / "besluiten").mkdir()  # read on ingest as the register, not as an export
     (raw / "besluiten" / "b.toml").write_text('[[besluit]]\nsoort = "verschoning"\n')
     processed = tmp_path / "processed"

@@ -23,11 +23,11 @@ from analysis.compute.kader import RULE_COLUMNS, KaderError, load_kader
 from analysis.compute.register import load_register
 from analysis.config import RAW_DIR
 from analysis.domain.besluiten import Register
+from analysis.domain.briefinstellingen import Briefinstellingen
 from analysis.ingest import mirror
 from analysis.ingest.specs import load_specs
 from analysis.problems import InputError, Refused
 from analysis.report.brieven import template as sjabloon
-from analysis.report.brieven.settings import load_adressering
 from analysis.report.brieven.template import Sjabloon, check_template, default_template, fill
 
 pytestmark = pytest.mark.hostile
@@ -116,7 +116,7 @@ def _register(folder: Path, content):
 
 def _settings(folder: Path, content):
     _write(folder / "brieven" / "brieven.toml", content)
-    load_adressering(folder)
+    Briefinstellingen.read(folder)
 
 
 def _kader(folder: Path, content):
@@ -440,12 +440,14 @@ def test_bereken_with_a_hostile_kader_exits_2(project, capsys, rule, expected):
     assert _snapshot(project / "processed") == before
 
 
-def test_brieven_with_settings_of_the_wrong_shape_exit_2(project, capsys):
+def test_letters_settings_of_the_wrong_shape_stop_the_ingest_exit_2(project, capsys):
+    # read on ingest: the letters are written from what it stored, never from the raw folder
     _write(project / "raw" / "brieven" / "brieven.toml", 'afzender = "Drenthe"\n')
-    err = _command(capsys, "brieven", "--raw", str(project / "raw"), "--processed",
-                   str(project / "processed"), "--reports", str(project / "reports"),
-                   "--periode", "2024-H1")
+    before = _snapshot(project / "processed")
+    err = _command(capsys, "ingest", "--raw", str(project / "raw"), "--processed",
+                   str(project / "processed"))
     assert "brieven/brieven.toml: afzender: verwacht een tabel [afzender]" in err
+    assert _snapshot(project / "processed") == before
     assert not (project / "reports").exists()
 
 
@@ -712,10 +714,10 @@ def test_settings_naming_a_template_that_is_no_word_document(tmp_path):
     _write(tmp_path / "brieven" / "gesprek.docx", b"geen zip")
     _write(tmp_path / "brieven" / "brieven.toml", SETTINGS.replace(
         "[alineas]", '[sjablonen]\ngesprek = "gesprek.docx"\n\n[alineas]'))
-    from analysis.report.brieven.write import load_letters
+    from analysis.report.brieven.write import load_brief_settings
 
     with pytest.raises(InputError) as caught:
-        load_letters(tmp_path)
+        load_brief_settings(Briefinstellingen.read(tmp_path))
     assert "- gesprek.docx: geen Word-document (.docx)" in caught.value.report()
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from analysis.cli import main
 from analysis.config import RAW_DIR
-from tests.conftest import ingest_register
+from tests.conftest import ingest_letters, ingest_register
 
 COA = "coa/COA_realisatie_taakstelling_2024-07-01.xlsx"
 BIJLAGE_A = "taakstelling/Bijlage_A_taakstelling_2024-H1.xlsx"
@@ -187,7 +187,7 @@ def ingested(tmp_path, computed):
     folder = tmp_path / "processed"
     folder.mkdir()
     for name in ("taakstelling", "coa_overzicht", "realisatie_dag", "gemeente_rapportage",
-                 "bestanden", "grenzen", "validatie"):
+                 "bestanden", "grenzen", "validatie", "brieven_bron"):
         shutil.copy(computed / f"{name}.parquet", folder)
     return folder
 
@@ -304,8 +304,10 @@ def test_a_named_kenmerk_that_the_schema_also_gives_is_refused(tmp_path, capsys,
     # by name, Assen is the second letter: the schema numbers it VOORBEELD/2024-H1/002
     raw = letters_with(tmp_path, '"De Wolden" = "47/4.1/2024001652"',
                        '"De Wolden" = "47/4.1/2024001652"\nMeppel = "VOORBEELD/2024-H1/002"')
-    reports = tmp_path / "reports"
-    assert main(["brieven", "--raw", str(raw), "--processed", str(computed), "--reports",
+    reports, processed = tmp_path / "reports", tmp_path / "processed"
+    shutil.copytree(computed, processed)
+    ingest_letters(raw, processed)
+    assert main(["brieven", "--raw", str(raw), "--processed", str(processed), "--reports",
                  str(reports), "--periode", "2024-H1", "--datum", "2024-11-19"]) == 2
     err = capsys.readouterr().err
     assert (f"- {LETTERS}: [kenmerken.\"2024-H1\"]: kenmerk VOORBEELD/2024-H1/002 hoort bij 2 "

@@ -11,17 +11,17 @@ from docx import Document
 
 from analysis.cli import main
 from analysis.config import RAW_DIR
+from analysis.domain.briefinstellingen import Briefinstellingen
 from analysis.report.brieven.pdf import to_pdf
-from analysis.report.brieven.settings import load_adressering
 from analysis.report.brieven.template import PLACEHOLDERS, default_template
 from analysis.report.brieven.write import (
     beoordeling_zinnen,
     ladder_gevolg,
-    load_letters,
+    load_brief_settings,
     write_brieven,
 )
 from analysis.storage import read_table
-from tests.conftest import ingest_register
+from tests.conftest import ingest_letters, ingest_register
 from tests.seed_letter import DE_WOLDEN_LINES
 
 
@@ -116,7 +116,7 @@ def test_values_are_escaped_and_missing_settings_noted(computed, tmp_path):
         'behandeld_door = "R. & D. <afdeling>"\n\n'
         '[[geadresseerde]]\ngemeente = "De Wolden"\nregels = ["Postbus 20 & 21"]\n',
         encoding="utf-8")
-    adressering, templates = load_letters(raw)
+    adressering, templates = load_brief_settings(Briefinstellingen.read(raw))
     made = write_brieven(tmp_path / "out", read_table(computed, "beoordeling"), "2024-H1",
                          ["GM1690", "GM0106"], adressering, templates, dt.date(2024, 11, 19))
     text = paragraphs(tmp_path / "out" / "Brief 2024-H1 De Wolden.docx")
@@ -166,7 +166,7 @@ def settings_report(tmp_path, text: str) -> str:
     (tmp_path / "brieven").mkdir()
     (tmp_path / "brieven" / "brieven.toml").write_text(text, encoding="utf-8")
     with pytest.raises(Exception) as caught:
-        load_adressering(tmp_path)
+        Briefinstellingen.read(tmp_path)
     return caught.value.report()
 
 
@@ -228,7 +228,10 @@ def test_an_edited_template_named_in_the_settings_is_used(computed, tmp_path, ca
     (raw / "brieven" / "brieven.toml").write_text(
         settings.replace('# sjabloon = "toezichtsbrief.docx"', 'sjabloon = "eigen.docx"'),
         encoding="utf-8")
-    code = main(["brieven", "--raw", str(raw), "--processed", str(computed), "--reports",
+    processed = tmp_path / "processed"
+    shutil.copytree(computed, processed)
+    ingest_letters(raw, processed)
+    code = main(["brieven", "--raw", str(raw), "--processed", str(processed), "--reports",
                  str(tmp_path / "reports"), "--periode", "2024-H1"])
     assert code == 0
     letter = tmp_path / "reports" / "2024-H1" / "brieven" / "Brief 2024-H1 Meppel.docx"

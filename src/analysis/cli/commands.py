@@ -12,7 +12,7 @@ import sys
 
 from analysis.cli import ExitCode
 from analysis.options import DATUM, PEILDATUM, PERIODE
-from analysis.problems import Refused
+from analysis.problems import InputError, Problem, Refused
 
 
 def ingest(args: argparse.Namespace) -> int:
@@ -169,8 +169,10 @@ def excel(args: argparse.Namespace) -> int:
 
 
 def brieven(args: argparse.Namespace) -> int:
+    from analysis import storage
     from analysis.atomic import write_atomic
     from analysis.compute.volledigheid import is_volledig
+    from analysis.domain.briefinstellingen import CONFIG, Briefinstellingen
     from analysis.domain.gemeenten import kies_provincie
     from analysis.domain.periods import datum_tekst, kies_periode
     from analysis.pipeline.run import check_datum, letters_record, record_step
@@ -178,7 +180,7 @@ def brieven(args: argparse.Namespace) -> int:
     from analysis.report.brieven.write import (
         Brieven,
         check_kenmerken,
-        load_letters,
+        load_brief_settings,
         write_brieven,
     )
     from analysis.report.publish import staged
@@ -189,7 +191,14 @@ def brieven(args: argparse.Namespace) -> int:
         print(f"Standaardsjabloon ({args.soort}) geschreven: {args.sjabloon_opslaan}")
         return ExitCode.OK
     datum = _datum(args.datum) or dt.date.today()
-    adressering, templates = load_letters(args.raw, args.sjabloon)
+    stored = Briefinstellingen.from_table(storage.read_table(args.processed, "brieven_bron"))
+    if stored is None:
+        raise InputError([Problem(str(CONFIG), "bestand ontbreekt (verwacht in de map met "
+                                               "exports, ingelezen met 'python -m analysis "
+                                               "ingest'); zie docs/letters.md voor de opbouw")])
+    # the settings as the last ingest stored them; --sjabloon, an argument and no raw input, is
+    # read from its file
+    adressering, templates = load_brief_settings(stored, args.sjabloon)
     result = _result(args)
     periode = kies_periode(args.periode, result.periodes, result.laatste_volledige)
     closing = result.kalender.peildatum(periode)

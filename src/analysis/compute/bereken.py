@@ -34,12 +34,14 @@ from analysis.compute.stromen import (
 )
 from analysis.compute.tempo import tempo
 from analysis.compute.volledigheid import laatste_volledige, volledig
+from analysis.domain import briefinstellingen
 from analysis.domain.besluiten import Register
 from analysis.domain.gemeenten import naam
 from analysis.domain.taakstelling_versies import geldende_taakstelling
 
 INPUT_TABLES = ("taakstelling", "coa_overzicht", "realisatie_dag", "gemeente_rapportage",
-                "bestanden", "besluiten_bron")
+                "bestanden", "besluiten_bron", "brieven_bron")
+SETTINGS_TABLES = ("bestanden", "besluiten_bron", "brieven_bron")  # not counted as sources
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,8 @@ class Invoer:
 
     @classmethod
     def from_folder(cls, processed: Path) -> Invoer:
-        """The ingested tables, the decisions register among them, from the processed folder."""
+        """The ingested tables, the decisions register among them, from the processed folder
+        (and the letters' settings, whose hashes the manifest records)."""
         return cls({name: storage.read_table(processed, name) for name in INPUT_TABLES})
 
     def __getitem__(self, name: str) -> pd.DataFrame:
@@ -99,6 +102,9 @@ def manifest(invoer: Invoer, kader: Kader, tables: dict[str, pd.DataFrame]) -> d
     stand, pace = tables["stand"], tables["tempo"]
     figures_until = pace["peildatum"].max().date() if len(pace) else None
     decisions = invoer.register
+    letters = invoer.tables.get("brieven_bron", briefinstellingen.empty_table())[
+        ["rol", "bron_bestand", "bestand_hash"]].rename(
+        columns={"bron_bestand": "bestand", "bestand_hash": "sha256"})  # settings, templates
     return {
         "pakket": {"naam": "analysis", "versie": __version__},
         "berekend_op": dt.datetime.now().isoformat(timespec="seconds"),
@@ -113,10 +119,11 @@ def manifest(invoer: Invoer, kader: Kader, tables: dict[str, pd.DataFrame]) -> d
         "cijfers_tot": figures_until.isoformat() if figures_until else None,
         "gemeenten": sorted(stand["gemeente_code"].unique().tolist()),
         "bronnen": {name: len(invoer[name]) for name in INPUT_TABLES
-                    if name not in ("bestanden", "besluiten_bron")},
+                    if name not in SETTINGS_TABLES},
         "invoer": invoer["bestanden"][["bron_bestand", "bestand_hash"]].to_dict("records"),
         "besluiten": ({"bestand": decisions.naam, "sha256": decisions.sha256}
                       if decisions is not None else None),
+        "brieven": letters.to_dict("records") or None,
     }
 
 

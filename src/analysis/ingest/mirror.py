@@ -10,6 +10,7 @@ import datetime as dt
 import fnmatch
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +19,8 @@ import pandas as pd
 from analysis import storage
 from analysis.domain.art29 import art29_afwijkingen
 from analysis.domain.gemeenten import naam
+from analysis.ingest.brieven import TABLE as LETTERS_TABLE
+from analysis.ingest.brieven import read_brieven
 from analysis.ingest.discover import discover
 from analysis.ingest.extract import Extracted, Layout, extract, locate_layout
 from analysis.ingest.grenzen import lees_grenzen
@@ -242,21 +245,28 @@ def vanished_sources(previous: pd.DataFrame | None, now: pd.DataFrame,
     return problems
 
 
-def _register(raw_dir: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """The decisions register's table, or the problems with its form."""
+def _settings(read: Callable[[Path], pd.DataFrame],
+              raw_dir: Path) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """A settings file's table (the decisions register, the letters'), or the problems with
+    its form."""
     try:
-        return read_register(raw_dir), []
+        return read(raw_dir), []
     except InputError as error:
         return None, error.problems
 
 
 def checked_ingest(raw_dir: Path, processed_dir: Path, engine: str = "openpyxl",
-                   bron_verdwenen_toestaan: bool = False) -> IngestResult:
+                   bron_verdwenen_toestaan: bool = False,
+                   brieven: pd.DataFrame | None = None) -> IngestResult:
     """Ingest, compared with what the last ingest into ``processed_dir`` read: a source that
     gave rows last time and none now stops the ingest unless ``bron_verdwenen_toestaan``, when
-    it is a warning. Nothing is written."""
+    it is a warning. ``brieven`` is the letters' table when already read (by
+    :func:`read_brieven`: the run checks the letters before it starts). Nothing is written."""
     previous = previous_inventory(processed_dir)
-    register, problems = _register(raw_dir)
+    register, problems = _settings(read_register, raw_dir)
+    letters, letter_problems = ((brieven, []) if brieven is not None
+                                else _settings(read_brieven, raw_dir))
+    problems += letter_problems
     try:
         result = ingest(raw_dir, engine)
     except InputError as error:
@@ -264,6 +274,7 @@ def checked_ingest(raw_dir: Path, processed_dir: Path, engine: str = "openpyxl",
     if problems:
         raise InputError(problems)
     result.tables[REGISTER_TABLE] = register
+    result.tables[LETTERS_TABLE] = letters
     vanished = vanished_sources(previous, result.bestanden, raw_dir)
     if vanished and not bron_verdwenen_toestaan:
         raise InputError(vanished)

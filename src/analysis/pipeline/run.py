@@ -1,7 +1,8 @@
 """The reporting run: ingest, compute, then every product for one period and province.
 
 Every argument is checked before anything is written: the kader, the province, the letters'
-settings and template first; the period and the province's municipalities against the data once
+settings and templates first (read as ingest reads and stores them; the letters are made from
+those bytes); the period and the province's municipalities against the data once
 it has been read and computed in memory. Only then are the processed tables written, and the
 products made from them: an HTML report per municipality and the province overview (notebooks
 executed with papermill), the GS workbook, the letters, ``index.html`` and ``run.json`` (inputs'
@@ -33,14 +34,20 @@ from analysis.compute.bereken import Invoer, bereken, manifest
 from analysis.compute.kader import load_kader
 from analysis.compute.volledigheid import is_volledig, laatste_volledige
 from analysis.domain.besluiten import vroege_besluiten
+from analysis.domain.briefinstellingen import CONFIG, Briefinstellingen
 from analysis.domain.gemeenten import kies_provincie
 from analysis.domain.periods import datum_tekst, kies_periode, periode_argument
 from analysis.domain.telkalender import Telkalender
+from analysis.ingest.brieven import read_brieven
 from analysis.ingest.mirror import checked_ingest, mirror_tables
 from analysis.problems import Refused
 from analysis.report.brieven.pdf import Note
-from analysis.report.brieven.settings import config_path
-from analysis.report.brieven.write import Brieven, check_kenmerken, load_letters, write_brieven
+from analysis.report.brieven.write import (
+    Brieven,
+    check_kenmerken,
+    load_brief_settings,
+    write_brieven,
+)
 from analysis.report.gs_samenvatting import write_summary
 from analysis.report.index import RECORD, read_record, workbook_name, write_overzicht, write_record
 from analysis.report.notebooks import Outcome, execute_all, tasks, worker_pool
@@ -87,9 +94,13 @@ def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Pa
         check_datum(periode_argument(periode), datum, kader.kalender)
     if jobs < 1:
         raise Refused(f"{options.JOBS}: verwacht minstens 1, niet {jobs}")
-    letters = load_letters(raw) if config_path(raw).is_file() else None
+    # the letters' settings as the ingest reads and stores them, checked before the lock
+    brieven = read_brieven(raw)
+    stored = Briefinstellingen.from_table(brieven)
+    letters = load_brief_settings(stored) if stored is not None else None
     with Lock(reports / ".lock"), worker_pool(jobs) as pool:
-        ingested = checked_ingest(raw, processed, bron_verdwenen_toestaan=bron_verdwenen_toestaan)
+        ingested = checked_ingest(raw, processed, bron_verdwenen_toestaan=bron_verdwenen_toestaan,
+                                  brieven=brieven)
         mirror = mirror_tables(ingested)
         timings["ingest"] = time.perf_counter() - started
         step = time.perf_counter()
@@ -247,8 +258,9 @@ def _letters(letters, folder: Path, result: berekening.Berekening, periode: str,
              codes: list[str], provincie: str, raw: Path, datum: dt.date) -> Brieven:
     """The letters of the run dated ``datum``, or a note why there are none."""
     if letters is None:
-        return Brieven(opmerkingen=[Note(f"brieven niet gemaakt: {config_path(raw).name} "
-                                         "ontbreekt", f"verwacht: {config_path(raw)}")])
+        return Brieven(opmerkingen=[Note(f"brieven niet gemaakt: {CONFIG.name} ontbreekt "
+                                         "(verwacht in de map met exports: "
+                                         f"{CONFIG.as_posix()})", f"verwacht: {raw / CONFIG}")])
     closing = result.kalender.peildatum(periode)
     if not is_volledig(result.table("stand"), periode) or datum < closing:
         return Brieven(opmerkingen=[f"brieven niet gemaakt: {periode} loopt nog (het "

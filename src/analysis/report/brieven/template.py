@@ -4,11 +4,12 @@ the province's letter, and the check that refuses a template the tool cannot fil
 A template is a Word document with placeholders such as ``{{ gemeente }}`` (docxtpl, Jinja2
 syntax); analysts edit the text around them in Word.
 
-This module reads a template (its file, or the kind's default), checks it and fills it, within
-the limits it holds: how large a template may be and unpack to, and how much and how long
+This module reads a template (its bytes, its file, or the kind's default), checks it and fills
+it, within the limits it holds: how large a template may unpack to, and how much and how long
 filling it may give and take, enforced by the sandbox Jinja2 runs in here. What a template may
 contain is in :mod:`.placeholders`, the parts docxtpl fills in :mod:`.parts`, the default
-template in :mod:`.default`; their names are importable from here as well.
+template in :mod:`.default`; their names are importable from here as well. How large a
+template file may be is checked where it is read, in :mod:`analysis.domain.briefinstellingen`.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, nodes
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
+from analysis.domain.briefinstellingen import read_template_file
 from analysis.formatting import getal
 from analysis.problems import InputError, Problem
 from analysis.report.brieven.default import (
@@ -54,13 +56,12 @@ from analysis.report.brieven.placeholders import (
 )
 
 __all__ = ["ALLOWED", "DEFAULT_NAME", "DEFAULT_TEXT", "FILTERS", "KIND_TEXT", "MAX_DEPTH",
-           "MAX_RENDERED", "MAX_SECONDS", "MAX_TEMPLATE_BYTES", "MAX_UNPACKED_BYTES", "OPERATORS",
-           "PLACEHOLDERS", "Sjabloon", "check_template", "default_template", "default_text",
-           "environment", "fill", "read_template"]
+           "MAX_RENDERED", "MAX_SECONDS", "MAX_UNPACKED_BYTES", "OPERATORS",
+           "PLACEHOLDERS", "Sjabloon", "check_template", "checked_template", "default_template",
+           "default_text", "environment", "fill", "read_template"]
 
 # The limits, read here at each use: a limit lowered here takes effect at once.
 MAX_DEPTH = 50  # nesting of a template's expressions
-MAX_TEMPLATE_BYTES = 20_000_000  # a letter with a logo is well under a megabyte
 MAX_UNPACKED_BYTES = 100_000_000  # what the .docx (a zip file) holds, unpacked
 # what filling one part of a letter (its body, a header) may give and take: a letter's body is
 # some 50,000 characters of XML; its values are bounded by the settings' checks
@@ -127,28 +128,17 @@ class Sjabloon:
 
 
 def read_template(path: Path | None, soort: str = "resultaten") -> Sjabloon:
-    """The template, checked; the kind's default template when no path is given."""
+    """The template in the file at ``path``, checked; the kind's default when no path is
+    given."""
     if path is None:
-        content, name = default_template(soort), f"{DEFAULT_NAME} ({soort})"
-    else:
-        content, name = _read(path), path.name
+        return checked_template(default_template(soort), f"{DEFAULT_NAME} ({soort})")
+    return checked_template(read_template_file(path), path.name)
+
+
+def checked_template(content: bytes, name: str) -> Sjabloon:
+    """The template of these bytes (a file's, as ingest stored it), checked."""
     check_template(content, name)
     return Sjabloon(name, content)
-
-
-def _read(path: Path) -> bytes:
-    try:
-        size = path.stat().st_size
-        if size > MAX_TEMPLATE_BYTES:
-            raise InputError([Problem(path.name, f"sjabloon is {size // 1_000_000} MB; een "
-                                                 f"briefsjabloon is hoogstens "
-                                                 f"{MAX_TEMPLATE_BYTES // 1_000_000} MB")])
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError([Problem(path.name, f"sjabloon bestaat niet: {path}")]) from None
-    except OSError as error:
-        raise InputError([Problem(path.name, f"kan niet worden gelezen ({error.strerror or error})"
-                                  )]) from None
 
 
 def _document(content: bytes, name: str) -> DocumentObject:

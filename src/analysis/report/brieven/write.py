@@ -6,20 +6,20 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pandas as pd
 from docxtpl import Listing
 
 from analysis.domain.besluiten import geldend
+from analysis.domain.briefinstellingen import CONFIG, Adressering, Briefinstellingen
 from analysis.domain.briefsoorten import KINDS
 from analysis.domain.periods import datum_tekst, periode_einde, periode_tekst, periode_voluit
 from analysis.domain.resultaten import conclusie, resultaten_regels
 from analysis.domain.taakstelling_versies import bekend_op
 from analysis.problems import InputError, Problem
 from analysis.report.brieven.pdf import to_pdf
-from analysis.report.brieven.settings import CONFIG, Adressering, load_adressering
-from analysis.report.brieven.template import Sjabloon, fill, read_template
+from analysis.report.brieven.template import Sjabloon, checked_template, fill, read_template
 
 NO_KENMERK = "(nog toe te kennen)"
 NO_SIGNERS = (("(naam ontbreekt in brieven.toml)", "voorzitter"),
@@ -56,13 +56,22 @@ class Brieven:
     soorten: dict[str, int] = field(default_factory=dict)  # letters per kind
 
 
-def load_letters(raw: Path, sjabloon: Path | None = None
-                 ) -> tuple[Adressering, dict[str, Sjabloon]]:
-    """The letters' settings and a checked template for every kind of letter: for the results
-    letter ``sjabloon`` if given, else the one the settings name; else the kind's default."""
-    adressering = load_adressering(raw)
-    chosen = {**adressering.sjablonen, **({"resultaten": sjabloon} if sjabloon else {})}
-    return adressering, {kind: read_template(chosen.get(kind), kind) for kind in KINDS}
+def load_brief_settings(stored: Briefinstellingen, sjabloon: Path | None = None
+                        ) -> tuple[Adressering, dict[str, Sjabloon]]:
+    """The letters' settings as ingest stored them and a checked template for every kind of
+    letter: for the results letter ``sjabloon`` if given, else the one the settings name; else
+    the kind's default."""
+    adressering = stored.adressering()
+
+    def template(kind: str) -> Sjabloon:
+        if kind == "resultaten" and sjabloon is not None:
+            return read_template(sjabloon)  # a command's argument, read from its file
+        name = adressering.sjablonen.get(kind)
+        if name is None:
+            return read_template(None, kind)
+        return checked_template(stored.sjablonen[name], PurePosixPath(name).name)
+
+    return adressering, {kind: template(kind) for kind in KINDS}
 
 
 # the decision behind each kind of letter other than the results letter, weightiest first

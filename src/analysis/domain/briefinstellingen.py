@@ -1,4 +1,6 @@
-"""Who the letters go to and who sends them: ``<raw>/brieven/brieven.toml``.
+"""The letters' settings, ``<raw>/brieven/brieven.toml``, and the templates it names: read and
+checked on ingest, stored with their hashes in the processed folder, and made into the
+:class:`Adressering` the letters are written from.
 
 ``[afzender]`` holds the province, the place the letters are sent from, who handles them and,
 optionally, ``sjabloon``: an own template (path relative to the file); ``[sjablonen]`` may name
@@ -13,8 +15,10 @@ prints them.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import string
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,26 +28,28 @@ from analysis.domain import gemeenten
 from analysis.domain.briefsoorten import KINDS
 from analysis.domain.periods import PeriodeError, parse_periode
 from analysis.problems import InputError, Problem
-from analysis.tomlfile import TomlFileError, read_toml, soort
+from analysis.tomlfile import TomlFileError, parse_toml, read_toml, soort
 
 CONFIG = Path("brieven") / "brieven.toml"
 SENDER_KEYS = ("provincie", "plaats", "behandeld_door")
+MAX_TEMPLATE_BYTES = 20_000_000  # a letter with a logo is well under a megabyte
+INSTELLINGEN, SJABLOON = "instellingen", "sjabloon"  # the roles of the stored files
+COLUMNS = ["rol", "bron_bestand", "bestand_hash", "inhoud"]  # the table ingest writes
 
 
 @dataclass(frozen=True)
 class Adressering:
-    """The settings of one province's letters."""
+    """The settings of one province's letters; ``sjablonen`` names each kind's own template by
+    its path relative to the raw folder (as :class:`Briefinstellingen` stores it)."""
 
-    bestand: Path
     provincie: str
     plaats: str
     behandeld_door: str
-    sjabloon: Path | None
     kenmerken: dict[str, Kenmerken]
     adressen: dict[str, list[str]]
     ondertekenaars: tuple[tuple[str, str], ...] = ()
     alineas: dict[str, list[str]] = field(default_factory=dict)
-    sjablonen: dict[str, Path] = field(default_factory=dict)  # per kind of letter
+    sjablonen: dict[str, str] = field(default_factory=dict)  # per kind of letter
 
 
 @dataclass(frozen=True)
@@ -61,9 +67,80 @@ class Kenmerken:
         return self.schema.format(nummer=self.eerste + volgnummer) if self.schema else None
 
 
-def config_path(raw: Path) -> Path:
-    """Where the letters' settings live beside the exports."""
-    return raw / CONFIG
+@dataclass(frozen=True)
+class Briefinstellingen:
+    """The settings file as read on ingest, and the templates it names, each by its path
+    relative to the raw folder: their bytes, whose SHA-256 the processed folder records. Their
+    form is checked when they are read; what a template contains, by the letters."""
+
+    inhoud: bytes
+    sjablonen: dict[str, bytes] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, raw: Path) -> Briefinstellingen:
+        """``<raw>/brieven/brieven.toml`` and its templates, checked; a Dutch problem naming the
+        file and the entry otherwise."""
+        try:
+            content, inhoud = read_toml(raw / CONFIG)
+        except TomlFileError as error:
+            raise InputError([Problem(str(CONFIG), str(error))]) from None
+        settings = _adressering(content, lambda name: None if (raw / name).is_file()
+                                else f"{raw / name} bestaat niet")
+        return cls(inhoud, {name: read_template_file(raw / name)
+                            for name in dict.fromkeys(settings.sjablonen.values())})
+
+    def adressering(self) -> Adressering:
+        """The settings, from the stored bytes."""
+        return _adressering(parse_toml(self.inhoud), lambda name: None if name in self.sjablonen
+                            else f"{name} ontbreekt in de verwerkte gegevens")
+
+    def table(self) -> pd.DataFrame:
+        """The table ingest writes to the processed folder: a row per file."""
+        files = [(INSTELLINGEN, CONFIG.as_posix(), self.inhoud)] + [
+            (SJABLOON, name, content) for name, content in self.sjablonen.items()]
+        return pd.DataFrame({"rol": [role for role, _, _ in files],
+                             "bron_bestand": [name for _, name, _ in files],
+                             "bestand_hash": [sha256(content) for _, _, content in files],
+                             "inhoud": [content for _, _, content in files]})
+
+    @classmethod
+    def from_table(cls, table: pd.DataFrame) -> Briefinstellingen | None:
+        """The settings ingest stored, None when there was no settings file."""
+        if table.empty:
+            return None
+        settings = table[table["rol"] == INSTELLINGEN].iloc[0]
+        templates = table[table["rol"] == SJABLOON]
+        return cls(bytes(settings["inhoud"]),
+                   {str(name): bytes(content) for name, content
+                    in zip(templates["bron_bestand"], templates["inhoud"], strict=True)})
+
+
+def empty_table() -> pd.DataFrame:
+    """The table ingest writes when there is no settings file."""
+    return pd.DataFrame({"rol": pd.Series(dtype="string"),
+                         "bron_bestand": pd.Series(dtype="string"),
+                         "bestand_hash": pd.Series(dtype="string"),
+                         "inhoud": pd.Series(dtype=object)})
+
+
+def sha256(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def read_template_file(path: Path) -> bytes:
+    """A template's bytes; a Dutch problem naming it when it is too large or unreadable."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_TEMPLATE_BYTES:
+            raise InputError([Problem(path.name, f"sjabloon is {size // 1_000_000} MB; een "
+                                                 f"briefsjabloon is hoogstens "
+                                                 f"{MAX_TEMPLATE_BYTES // 1_000_000} MB")])
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError([Problem(path.name, f"sjabloon bestaat niet: {path}")]) from None
+    except OSError as error:
+        raise InputError([Problem(path.name, f"kan niet worden gelezen ({error.strerror or error})"
+                                  )]) from None
 
 
 # the longest text a setting may hold: a paragraph, an address line or a name is far shorter
@@ -110,17 +187,10 @@ def _sections(content: dict, name: str, problems: list[Problem]) -> dict[str, ob
     return found
 
 
-def load_adressering(raw: Path) -> Adressering:
-    """Read and check the settings; every problem is reported at once, in Dutch."""
-    path = config_path(raw)
+def _adressering(content: dict, missing: Callable[[str], str | None]) -> Adressering:
+    """Check the settings; every problem is reported at once, in Dutch. ``missing`` says why a
+    template named (by its path relative to the raw folder) cannot be read, None if it can."""
     name = str(CONFIG)
-    if not path.is_file():
-        raise InputError([Problem(name, f"bestand ontbreekt (verwacht in {path.parent}); zie "
-                                        "docs/letters.md voor de opbouw")])
-    try:
-        content, _ = read_toml(path)
-    except TomlFileError as error:
-        raise InputError([Problem(name, str(error))]) from None
     if not content:
         raise InputError([Problem(name, "bestand is leeg of bevat alleen commentaar; verwacht "
                                         "[afzender], [kenmerken], [[ondertekenaar]] en "
@@ -136,7 +206,7 @@ def load_adressering(raw: Path) -> Adressering:
             problems.append(Problem(name, f"[afzender] {key}: {_expected(sender.get(key))}"))
     template = None
     if "sjabloon" in sender:
-        template = _template(path, sender["sjabloon"], "[afzender] sjabloon", problems)
+        template = _template(sender["sjabloon"], "[afzender] sjabloon", problems, missing)
     kenmerken = {}
     for label, rule, periode in _per_periode(sections["kenmerken"], "kenmerken", name,
                                              problems):
@@ -175,7 +245,7 @@ def load_adressering(raw: Path) -> Adressering:
             problems.append(Problem(name, f"[sjablonen] {kind}: onbekende soort brief (bekend: "
                                           f"{', '.join(KINDS)})"))
             continue
-        found = _template(path, file, f"[sjablonen] {kind}", problems)
+        found = _template(file, f"[sjablonen] {kind}", problems, missing)
         if found is not None:
             templates[kind] = found
     if template is not None:
@@ -183,8 +253,8 @@ def load_adressering(raw: Path) -> Adressering:
     adressen = _addresses(sections["geadresseerde"], name, problems)
     if problems:
         raise InputError(problems)
-    return Adressering(path, sender["provincie"], sender["plaats"], sender["behandeld_door"],
-                       template, kenmerken, adressen, tuple(signers), alineas, templates)
+    return Adressering(sender["provincie"], sender["plaats"], sender["behandeld_door"],
+                       kenmerken, adressen, tuple(signers), alineas, templates)
 
 
 def _per_periode(table: dict, section: str, name: str,
@@ -209,21 +279,24 @@ def _per_periode(table: dict, section: str, name: str,
     return entries
 
 
-def _template(path: Path, file: object, where: str, problems: list[Problem]) -> Path | None:
-    """A template named in the settings: a .docx file, relative to the settings file."""
+def _template(file: object, where: str, problems: list[Problem],
+              missing: Callable[[str], str | None]) -> str | None:
+    """A template named in the settings: a .docx file, relative to the settings file; its path
+    relative to the raw folder."""
     if not isinstance(file, str) or not file.strip() or len(file) > 500 or "\0" in file:
         problems.append(Problem(str(CONFIG), f"{where}: verwacht de naam van een .docx-bestand "
                                              "naast brieven.toml, bijvoorbeeld "
                                              "\"toezichtsbrief.docx\""))
         return None
-    found = path.parent / file
+    found = CONFIG.parent / file
+    why = missing(found.as_posix()) if found.suffix.lower() == ".docx" else None
     if found.suffix.lower() != ".docx":
         problems.append(Problem(str(CONFIG), f"{where}: {file} is geen .docx-bestand (een "
                                              "sjabloon is een Word-document)"))
-    elif not found.is_file():
-        problems.append(Problem(str(CONFIG), f"{where}: {found} bestaat niet"))
+    elif why is not None:
+        problems.append(Problem(str(CONFIG), f"{where}: {why}"))
     else:
-        return found.resolve()
+        return found.as_posix()
     return None
 
 

@@ -1,0 +1,67 @@
+"""The letters' settings on ingest: brieven.toml and the templates it names stored with their
+hashes in the processed folder; a settings file of the wrong form stops the ingest; none is no
+letters."""
+
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.cli import main
+from analysis.domain.briefinstellingen import Briefinstellingen
+from analysis.ingest.mirror import run_ingest
+from analysis.report.brieven.template import default_template
+from tests.ingest.test_hostile_cells import small_raw
+
+SETTINGS = ('[afzender]\nprovincie = "Drenthe"\nplaats = "Assen"\nbehandeld_door = "A"\n'
+            'sjabloon = "eigen.docx"\n\n[sjablonen]\ngesprek = "sjablonen/gesprek.docx"\n')
+
+
+def _sha(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def test_the_settings_and_their_templates_are_stored_with_their_hashes(tmp_path: Path) -> None:
+    raw = small_raw(tmp_path / "raw")
+    (raw / "brieven" / "sjablonen").mkdir(parents=True)
+    (raw / "brieven" / "brieven.toml").write_text(SETTINGS, encoding="utf-8")
+    (raw / "brieven" / "eigen.docx").write_bytes(default_template())
+    (raw / "brieven" / "sjablonen" / "gesprek.docx").write_bytes(default_template("gesprek"))
+    run_ingest(raw, tmp_path / "processed")
+    table = pd.read_parquet(tmp_path / "processed" / "brieven_bron.parquet")
+    files = {name: (role, digest) for role, name, digest
+             in zip(table["rol"], table["bron_bestand"], table["bestand_hash"], strict=True)}
+    assert files == {
+        "brieven/brieven.toml": ("instellingen", _sha(SETTINGS.encode())),
+        "brieven/eigen.docx": ("sjabloon", _sha(default_template())),
+        "brieven/sjablonen/gesprek.docx": ("sjabloon", _sha(default_template("gesprek")))}
+    stored = Briefinstellingen.from_table(table)
+    assert stored.adressering().sjablonen == {"gesprek": "brieven/sjablonen/gesprek.docx",
+                                              "resultaten": "brieven/eigen.docx"}
+    assert stored.sjablonen["brieven/eigen.docx"] == default_template()
+
+
+def test_without_settings_the_table_is_empty(tmp_path: Path) -> None:
+    raw = small_raw(tmp_path / "raw")
+    result = run_ingest(raw, tmp_path / "processed")
+    assert result.tables["brieven_bron"].empty
+    table = pd.read_parquet(tmp_path / "processed" / "brieven_bron.parquet")
+    assert table.empty and Briefinstellingen.from_table(table) is None
+
+
+@pytest.mark.parametrize(("settings", "expected"), [
+    ('[afzender]\nprovincie = "Drenthe"\n',
+     "- brieven/brieven.toml: [afzender] plaats: tekst verwacht"),
+    ("[afzender\n", "- brieven/brieven.toml: geen geldige TOML"),
+    (SETTINGS, "- brieven/brieven.toml: [afzender] sjabloon: {raw}/brieven/eigen.docx bestaat "
+               "niet"),
+])
+def test_settings_of_the_wrong_form_stop_the_ingest(tmp_path: Path, capsys, settings: str,
+                                                    expected: str) -> None:
+    raw = small_raw(tmp_path / "raw")
+    (raw / "brieven").mkdir()
+    (raw / "brieven" / "brieven.toml").write_text(settings, encoding="utf-8")
+    assert main(["ingest", "--raw", str(raw), "--processed", str(tmp_path / "processed")]) == 2
+    assert expected.format(raw=raw) in capsys.readouterr().err
+    assert not (tmp_path / "processed").exists()
