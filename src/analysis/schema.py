@@ -1,5 +1,5 @@
 """Checking the values of a settings file (a spec, a kader, the decisions register's entries,
-the map settings; the letters' settings next) with one Dutch wording for every way a value can
+the map settings, the letters' settings) with one Dutch wording for every way a value can
 be wrong.
 
 Each function takes a table (a dict from ``tomllib``), a key and ``where`` (how a message names

@@ -26,20 +26,21 @@ def test_the_settings_and_their_templates_are_stored_with_their_hashes(tmp_path:
     raw = small_raw(tmp_path / "raw")
     (raw / "brieven" / "sjablonen").mkdir(parents=True)
     (raw / "brieven" / "brieven.toml").write_text(SETTINGS, encoding="utf-8")
-    (raw / "brieven" / "eigen.docx").write_bytes(default_template())
-    (raw / "brieven" / "sjablonen" / "gesprek.docx").write_bytes(default_template("gesprek"))
+    own, talk = default_template(), default_template("gesprek")  # dated: made once
+    (raw / "brieven" / "eigen.docx").write_bytes(own)
+    (raw / "brieven" / "sjablonen" / "gesprek.docx").write_bytes(talk)
     run_ingest(raw, tmp_path / "processed")
     table = pd.read_parquet(tmp_path / "processed" / "brieven_bron.parquet")
     files = {name: (role, digest) for role, name, digest
              in zip(table["rol"], table["bron_bestand"], table["bestand_hash"], strict=True)}
     assert files == {
         "brieven/brieven.toml": ("instellingen", _sha(SETTINGS.encode())),
-        "brieven/eigen.docx": ("sjabloon", _sha(default_template())),
-        "brieven/sjablonen/gesprek.docx": ("sjabloon", _sha(default_template("gesprek")))}
+        "brieven/eigen.docx": ("sjabloon", _sha(own)),
+        "brieven/sjablonen/gesprek.docx": ("sjabloon", _sha(talk))}
     stored = Briefinstellingen.from_table(table)
     assert stored.adressering().sjablonen == {"gesprek": "brieven/sjablonen/gesprek.docx",
                                               "resultaten": "brieven/eigen.docx"}
-    assert stored.sjablonen["brieven/eigen.docx"] == default_template()
+    assert stored.sjablonen["brieven/eigen.docx"] == own
 
 
 def test_without_settings_the_table_is_empty(tmp_path: Path) -> None:
@@ -52,7 +53,7 @@ def test_without_settings_the_table_is_empty(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(("settings", "expected"), [
     ('[afzender]\nprovincie = "Drenthe"\n',
-     "- brieven/brieven.toml: [afzender] plaats: tekst verwacht"),
+     "- brieven/brieven.toml: [afzender]: verplichte sleutel 'plaats' ontbreekt"),
     ("[afzender\n", "- brieven/brieven.toml: geen geldige TOML"),
     (SETTINGS, "- brieven/brieven.toml: [afzender] sjabloon: {raw}/brieven/eigen.docx bestaat "
                "niet"),

@@ -239,25 +239,25 @@ SHAPES = [
                         'verdeling = { Boxtel = 1, Vught = 1 }\n',
      "gemeente '['Haaren']' is onbekend"),
     ("brieven", SETTINGS[:SETTINGS.index("[kenmerken")], '^afzender = "x"\n',
-     "afzender: verwacht een tabel [afzender], gevonden tekst"),
-    ("brieven", "[afzender]", "[[afzender]]", "afzender: verwacht een tabel [afzender], gevonden "
-                                              "een lijst"),
+     "afzender is tekst; verwacht een tabel [afzender]"),
+    ("brieven", "[afzender]", "[[afzender]]", "afzender is een lijst [...]; verwacht een "
+                                              "tabel [afzender]"),
     ("brieven", '[alineas]\n"2024-H1" = ["Een alinea."]\n', "^alineas = []\n",
-     "alineas: verwacht een tabel [alineas], gevonden een lijst"),
+     "alineas is een lijst [...]; verwacht een tabel [alineas]"),
     ("brieven", SETTINGS[SETTINGS.index("[kenmerken"):SETTINGS.index("[alineas]")],
      "^sjablonen = 5\nkenmerken = 1\n",
-     "sjablonen: verwacht een tabel [sjablonen], gevonden een geheel getal"),
-    ("brieven", "[[ondertekenaar]]", "[ondertekenaar]", "ondertekenaar: verwacht blokken "
-                                                        "[[ondertekenaar]], gevonden een tabel"),
+     "sjablonen is een geheel getal; verwacht een tabel [sjablonen]"),
+    ("brieven", "[[ondertekenaar]]", "[ondertekenaar]",
+     "ondertekenaar is een tabel [...]; verwacht blokken [[ondertekenaar]]"),
     ("brieven", SETTINGS[SETTINGS.index("[[geadresseerde]]"):], '^geadresseerde = ["x"]\n',
      "geadresseerde 1: verwacht een blok"),
     ("brieven", "[afzender]\n", "afzenders = 1\n[afzender]\n", "onbekende sleutel 'afzenders'"),
-    ("brieven", 'provincie = "Drenthe"', "provincie = 5", "[afzender] provincie: tekst verwacht, "
-                                                          "gevonden een geheel getal"),
-    ("brieven", 'plaats = "Assen"', f'plaats = "{"A" * 6000}"', "[afzender] plaats: tekst van "
-                                                                "hoogstens 5000 tekens"),
+    ("brieven", 'provincie = "Drenthe"', "provincie = 5", "[afzender]: provincie is een geheel "
+                                                          "getal; verwacht tekst"),
+    ("brieven", 'plaats = "Assen"', f'plaats = "{"A" * 6000}"',
+     "[afzender]: plaats moet tekst zijn van 1 tot 5000 tekens (nu 6000)"),
     ("brieven", 'plaats = "Assen"', 'plaats = "Assen"\nplaatje = "x"',
-     "[afzender] onbekende sleutel 'plaatje'"),
+     "[afzender]: onbekende sleutel 'plaatje'"),
     ("brieven", 'plaats = "Assen"', 'plaats = "Assen"\nsjabloon = 5',
      "[afzender] sjabloon: verwacht de naam van een .docx-bestand"),
     ("brieven", 'plaats = "Assen"', 'plaats = "Assen"\nsjabloon = "weg.docx"',
@@ -279,7 +279,7 @@ SHAPES = [
     ("brieven", 'schema = "K/{nummer:03d}"', 'schema = "K/{nummer}/{0}"',
      "schema moet {nummer} bevatten"),
     ("brieven", 'schema = "K/{nummer:03d}"', 'schema = "K/{nummer:03d}"\neerste = 1e3',
-     "eerste is '1000.0'"),
+     "eerste '1000.0' is geen geheel getal van 0 tot en met 1.000.000.000"),
     ("brieven", '"2024-H1" = ["Een alinea."]', f'"2024-H1" = ["{"x" * 6000}"]',
      "[alineas] 2024-H1: verwacht een lijst van alinea's"),
     ("brieven", 'functie = "secretaris"', 'functie = "secretaris"\nrol = "x"',
@@ -446,7 +446,7 @@ def test_letters_settings_of_the_wrong_shape_stop_the_ingest_exit_2(project, cap
     before = _snapshot(project / "processed")
     err = _command(capsys, "ingest", "--raw", str(project / "raw"), "--processed",
                    str(project / "processed"))
-    assert "brieven/brieven.toml: afzender: verwacht een tabel [afzender]" in err
+    assert "brieven/brieven.toml: afzender is tekst; verwacht een tabel [afzender]" in err
     assert _snapshot(project / "processed") == before
     assert not (project / "reports").exists()
 

@@ -174,7 +174,7 @@ def test_bad_settings_name_the_file_and_entry(tmp_path):
     report = settings_report(
         tmp_path, '[afzender]\nprovincie = "Drenthe"\n\n[kenmerken]\n"2024-H3" = "x"\n\n'
         '[[geadresseerde]]\ngemeente = "Nergenshuizen"\nregels = ["a"]\n')
-    assert "brieven/brieven.toml: [afzender] plaats: tekst verwacht" in report
+    assert "brieven/brieven.toml: [afzender]: verplichte sleutel 'plaats' ontbreekt" in report
     assert "[kenmerken]" in report
     assert "geadresseerde 1: onbekende gemeente 'Nergenshuizen'" in report
 

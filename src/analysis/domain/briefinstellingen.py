@@ -24,11 +24,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis import schema
 from analysis.domain import gemeenten
 from analysis.domain.briefsoorten import KINDS
 from analysis.domain.periods import PeriodeError, parse_periode
 from analysis.problems import InputError, Problem
-from analysis.tomlfile import TomlFileError, parse_toml, read_toml, soort
+from analysis.tomlfile import TomlFileError, parse_toml, read_toml
 
 CONFIG = Path("brieven") / "brieven.toml"
 SENDER_KEYS = ("provincie", "plaats", "behandeld_door")
@@ -155,35 +156,17 @@ def _text(value: object) -> bool:
     return isinstance(value, str) and bool(value.strip()) and len(value) <= MAX_TEXT
 
 
-def _expected(value: object) -> str:
-    """Why a value is not usable text, in Dutch."""
-    if isinstance(value, str) and len(value) > MAX_TEXT:
-        return f"tekst van hoogstens {MAX_TEXT} tekens verwacht, gevonden {len(value)}"
-    return "tekst verwacht" if isinstance(value, str) or value is None else \
-        f"tekst verwacht, gevonden {soort(value)}"
-
-
-def _sections(content: dict, name: str, problems: list[Problem]) -> dict[str, object]:
-    """The file's tables and arrays of tables, each of the shape expected (else empty, with a
-    problem); an unknown key is a problem too (a typing error would otherwise go unnoticed)."""
-    for key in sorted(set(content) - {*TABLES, *ARRAYS}):
-        problems.append(Problem(name, f"onbekende sleutel '{key}' (bekend: "
-                                      f"{', '.join((*TABLES, *ARRAYS))})"))
+def _sections(content: dict, errors: list[schema.SchemaError]) -> dict[str, object]:
+    """The file's tables and arrays of tables, each of the shape expected (else empty, with an
+    error); an unknown key is an error too (a typing error would otherwise go unnoticed)."""
+    schema.collect(errors, lambda: schema.known_keys(content, (*TABLES, *ARRAYS), ""), None)
     found: dict[str, object] = {}
     for key in TABLES:
-        value = content.get(key, {})
-        if not isinstance(value, dict):
-            problems.append(Problem(name, f"{key}: verwacht een tabel [{key}], gevonden "
-                                          f"{soort(value)}"))
-            value = {}
-        found[key] = value
+        found[key] = schema.collect(errors, lambda key=key: schema.optional(
+            content, key, dict, "", {}, f"een tabel [{key}]"), {})
     for key in ARRAYS:
-        value = content.get(key, [])
-        if not isinstance(value, list):
-            problems.append(Problem(name, f"{key}: verwacht blokken [[{key}]], gevonden "
-                                          f"{soort(value)}"))
-            value = []
-        found[key] = value
+        found[key] = schema.collect(errors, lambda key=key: schema.optional(
+            content, key, list, "", [], f"blokken [[{key}]]"), [])
     return found
 
 
@@ -195,15 +178,15 @@ def _adressering(content: dict, missing: Callable[[str], str | None]) -> Adresse
         raise InputError([Problem(name, "bestand is leeg of bevat alleen commentaar; verwacht "
                                         "[afzender], [kenmerken], [[ondertekenaar]] en "
                                         "[[geadresseerde]] (zie docs/letters.md voor de opbouw)")])
-    problems: list[Problem] = []
-    sections = _sections(content, name, problems)
+    errors: list[schema.SchemaError] = []
+    sections = _sections(content, errors)
     sender = sections["afzender"]
-    for key in sorted(set(sender) - {*SENDER_KEYS, "sjabloon"}):
-        problems.append(Problem(name, f"[afzender] onbekende sleutel '{key}' (bekend: "
-                                      f"{', '.join(SENDER_KEYS)}, sjabloon)"))
+    schema.collect(errors, lambda: schema.known_keys(sender, (*SENDER_KEYS, "sjabloon"),
+                                                     "[afzender]"), None)
     for key in SENDER_KEYS:
-        if not _text(sender.get(key)):
-            problems.append(Problem(name, f"[afzender] {key}: {_expected(sender.get(key))}"))
+        schema.collect(errors, lambda key=key: schema.text(sender, key, "[afzender]", MAX_TEXT),
+                       None)
+    problems = [Problem(name, str(error)) for error in errors]
     template = None
     if "sjabloon" in sender:
         template = _template(sender["sjabloon"], "[afzender] sjabloon", problems, missing)
@@ -307,13 +290,12 @@ def _kenmerken(rule: object) -> Kenmerken:
         raise ValueError("verwacht per gemeente een kenmerk en eventueel een schema, "
                          "bijvoorbeeld \"De Wolden\" = \"47/4.1/2024001652\" of schema = "
                          "\"47/4.1/2024{nummer:06d}\"; één kenmerk voor alle brieven kan niet")
-    schema, first = rule.get("schema"), rule.get("eerste", 1)
-    if schema is not None and not _schema(schema):
+    numbering = rule.get("schema")
+    if numbering is not None and not _numbering(numbering):
         raise ValueError("schema moet {nummer} bevatten, bijvoorbeeld "
                          "\"47/4.1/2024{nummer:06d}\" (alleen {nummer} of {nummer:0Nd}, N "
                          f"hoogstens 20; hoogstens {MAX_KENMERK} tekens)")
-    if isinstance(first, bool) or not isinstance(first, int) or not 0 <= first <= 10**9:
-        raise ValueError(f"eerste is '{first}' (verwacht een geheel getal van 0 tot een miljard)")
+    first = schema.integer(rule, "eerste", "", low=0, high=10**9, default=1)
     named = {key: value for key, value in rule.items() if key not in ("schema", "eerste")}
     codes = gemeenten.resolve(pd.Series(list(named), dtype=object))
     per_gemeente: dict[str, str] = {}
@@ -334,17 +316,17 @@ def _kenmerken(rule: object) -> Kenmerken:
         spelled[code] = key
     if len(set(per_gemeente.values())) < len(per_gemeente):
         raise ValueError("twee brieven met hetzelfde kenmerk")
-    return Kenmerken(per_gemeente, schema, first)
+    return Kenmerken(per_gemeente, numbering, first)
 
 
-def _schema(schema: object) -> bool:
+def _numbering(numbering: object) -> bool:
     """Whether a numbering schema is text with ``{nummer}``, and nothing a format string could
     do beyond it (attributes, other fields, widths that make a kenmerk of gigabytes)."""
-    if not isinstance(schema, str) or len(schema) > MAX_KENMERK:
+    if not isinstance(numbering, str) or len(numbering) > MAX_KENMERK:
         return False
     try:
         fields = [(name, spec, conversion) for _, name, spec, conversion
-                  in string.Formatter().parse(schema) if name is not None]
+                  in string.Formatter().parse(numbering) if name is not None]
     except ValueError:
         return False
     return bool(fields) and all(
