@@ -1,6 +1,7 @@
 """Numbers as the letters write them: a thousands dot (12.000), a decimal comma, a percentage
 with a space before its sign (88 %), a minus for an achterstand (-13), a plus where a change
-is shown with its sign (+18), and a blank where a figure is undefined. Every figure a user
+is shown with its sign (+18), a date in a message as 19-11-2024, and a blank where a figure is
+undefined. Every figure a user
 reads (report pages, letters, terminal text, workbooks, messages about cells) passes through
 here, so that the notation is decided in one place.
 
@@ -63,6 +64,12 @@ def procent(fractie: object, decimalen: int = 0) -> str:
         return ""
     shown = getal(float(fractie) * 100, decimalen)  # type: ignore[arg-type]
     return f"{shown} %" if shown else ""
+
+
+def datum(dag: object) -> str:
+    """A date as a message writes it: ``19-11-2024`` (a date, datetime or Timestamp); blank
+    when undefined."""
+    return "" if _missing(dag) else dag.strftime("%d-%m-%Y")  # type: ignore[attr-defined]
 
 
 def als_tekst(frame: pd.DataFrame, procenten: Iterable[str] = (),

@@ -19,6 +19,7 @@ from analysis.compute.roll_forward import RollforwardError, verdeel
 from analysis.domain.gemeenten import naam
 from analysis.domain.herindelingen import geldig_vanaf, overgangen
 from analysis.domain.periods import periode_of_dates
+from analysis.formatting import datum
 
 CROSSWALK = ["oud_code", "nieuw_code", "periode", "gewicht"]
 FOLDED = ["taakstelling", "realisatie"]
@@ -41,7 +42,7 @@ def crosswalk(codes: pd.Series, verdelingen: pd.DataFrame | None = None) -> pd.D
     if len(missing):
         row = missing.iloc[0]
         raise RollforwardError(
-            f"herindeling per {row['datum']:%d-%m-%Y}: {row['oud_naam']} ({row['oud_code']}) is "
+            f"herindeling per {datum(row['datum'])}: {row['oud_naam']} ({row['oud_code']}) is "
             "verdeeld over meerdere gemeenten, maar het aantal inwoners van het deel dat naar "
             f"{row['nieuw_naam']} ging is niet bekend; leg de verdeling vast in een besluit "
             "(soort = \"verdeling\")")
@@ -49,7 +50,7 @@ def crosswalk(codes: pd.Series, verdelingen: pd.DataFrame | None = None) -> pd.D
     if len(absent):
         row = absent.iloc[0]
         raise RollforwardError(
-            f"herindeling per {row['datum']:%d-%m-%Y}: {row['oud_naam']} ({row['oud_code']}) "
+            f"herindeling per {datum(row['datum'])}: {row['oud_naam']} ({row['oud_code']}) "
             f"gaat op in {row['nieuw_naam']} ({row['nieuw_code']}), maar van die gemeente staan "
             "geen gegevens in de invoer")
     return steps.astype({"gewicht": "int64"})[CROSSWALK].reset_index(drop=True)

@@ -38,6 +38,7 @@ from analysis.domain.herindelingen import overgangen
 from analysis.domain.periods import PeriodeError, parse_periode
 from analysis.domain.telkalender import STANDAARD, Telkalender
 from analysis.domain.values import missing, same
+from analysis.formatting import datum
 from analysis.problems import InputError, Problem
 from analysis.tomlfile import soort
 
@@ -130,7 +131,7 @@ def _repeats(register: pd.DataFrame, where: Callable[[int], str]) -> list[str]:
         subject = f" over {row['periode']}" if row["periode"] else (
             f" op {row['verwijst_naar']}" if row["verwijst_naar"] else "")
         lines.append(f"{where(number)} herhaalt {where(earlier)}: {row['soort']} voor "
-                     f"{_names(rows['gemeente_code'])}{subject} van {row['datum']:%d-%m-%Y}"
+                     f"{_names(rows['gemeente_code'])}{subject} van {datum(row['datum'])}"
                      f"{tail}")
     marked = register[register["kenmerk"] != ""].drop_duplicates(["besluit"])
     shared = marked[marked.duplicated("kenmerk", keep="first")]
@@ -157,7 +158,7 @@ def _change(field: str, value: object, original: object) -> str:
 def _shown(value: object) -> str:
     if missing(value) or value == "":
         return "niet gegeven"
-    return f"{value:%d-%m-%Y}" if isinstance(value, pd.Timestamp) else str(value)
+    return datum(value) if isinstance(value, pd.Timestamp) else str(value)
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
@@ -227,7 +228,7 @@ def _period(entry: dict, kalender: Telkalender) -> str:
         peildatum = _date(entry["peildatum"], "peildatum")
         day = pd.Series([pd.Timestamp(peildatum)])
         if not kalender.is_afsluitdatum(day).iloc[0]:
-            raise ValueError(f"peildatum {peildatum:%d-%m-%Y} sluit geen halfjaar af (verwacht "
+            raise ValueError(f"peildatum {datum(peildatum)} sluit geen halfjaar af (verwacht "
                              f"{kalender.afsluitdatum_tekst()}, de afsluitdatum van de "
                              "telling in het beoordelingskader)")
         return str(kalender.telperiode(day - pd.Timedelta(days=1)).iloc[0])

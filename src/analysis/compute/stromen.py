@@ -16,6 +16,7 @@ import pandas as pd
 
 from analysis.domain.periods import volgende_periode
 from analysis.domain.telkalender import STANDAARD, Telkalender
+from analysis.formatting import datum
 from analysis.problems import InputError, Problem
 
 MONTH_COLUMNS = ["gemeente_code", "maand", "periode", "realisatie"]
@@ -32,7 +33,7 @@ def geldende_overzichten(coa_overzicht: pd.DataFrame,
     wrong = ~(dates.dt.day.eq(1) | kalender.is_afsluitdatum(dates))
     if wrong.any():
         raise InputError([
-            Problem(str(row.bron_bestand), f"peildatum {row.peildatum:%d-%m-%Y} is geen eerste "
+            Problem(str(row.bron_bestand), f"peildatum {datum(row.peildatum)} is geen eerste "
                     "van de maand en geen afsluitdatum van de telling van het "
                     f"beoordelingskader ({kalender.afsluitdatum_tekst()})",
                     getattr(row, "bron_blad", None), _row(row), "peildatum")

@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.domain.telkalender import STANDAARD, Telkalender
+from analysis.formatting import datum
 from analysis.problems import InputError, Problem
 from analysis.tomlfile import TomlFileError, parse_toml, read_toml, soort
 
@@ -94,8 +95,8 @@ def vroege_besluiten(register: pd.DataFrame, kalender: Telkalender = STANDAARD) 
     closing = pd.to_datetime([kalender.peildatum(p) for p in about["periode"]])
     early = about[(about["datum"] < closing - EARLY).to_numpy()]
     return [f"besluit {row.besluit} ({row.soort} over {row.periode}) is gedateerd "
-            f"{row.datum:%d-%m-%Y}, meer dan een jaar voor de peildatum "
-            f"{kalender.peildatum(row.periode):%d-%m-%Y}; klopt de datum?"
+            f"{datum(row.datum)}, meer dan een jaar voor de peildatum "
+            f"{datum(kalender.peildatum(row.periode))}; klopt de datum?"
             for row in early.itertuples()]
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 
 from analysis.domain import gemeenten
 from analysis.domain.periods import PeriodeError, parse_date, parse_maand, parse_periode
-from analysis.formatting import getal
+from analysis.formatting import datum, getal
 
 FORMULE_ZONDER_WAARDE = "formule zonder opgeslagen waarde"
 
@@ -251,7 +251,7 @@ VERWACHT = {
 
 _BEREIK = {
     "datum": f"valt buiten het bereik van datums ({DATUM_MIN.year}–{DATUM_MAX.year}); verwacht "
-             f"een datum tussen {DATUM_MIN:%d-%m-%Y} en {DATUM_MAX:%d-%m-%Y}",
+             f"een datum tussen {datum(DATUM_MIN)} en {datum(DATUM_MAX)}",
     "maand": f"valt buiten het bereik van datums ({DATUM_MIN.year}–{DATUM_MAX.year}); verwacht "
              f"een maand tussen {MAAND_MIN:%m-%Y} en {DATUM_MAX:%m-%Y}",
     "periode": f"valt buiten het bereik van periodes; verwacht een periode tussen "

@@ -13,6 +13,7 @@ import pandas as pd
 from analysis.domain.gemeenten import naam
 from analysis.domain.periods import MONTHS_NL
 from analysis.domain.values import missing, same
+from analysis.formatting import datum
 from analysis.problems import Problem
 
 # Personal data: never named in a message, only that it differs.
@@ -90,7 +91,7 @@ def _show(value: object) -> str:
     if missing(value):
         return "leeg"
     if isinstance(value, pd.Timestamp):
-        return value.strftime("%d-%m-%Y")
+        return datum(value)
     if isinstance(value, bool):
         return "ja" if value else "nee"
     return str(value)

@@ -14,6 +14,7 @@ import re
 
 import pandas as pd
 
+from analysis.formatting import datum
 from analysis.problems import Problem
 
 WORD_RANK = {"concept": 1, "voorlopig": 1, "definitief": 3}
@@ -51,7 +52,7 @@ def mark_vintages(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
     tied = files[files.duplicated(order, keep=False) & files["peildatum"].notna()]
     problems = [
         Problem(first.bron_bestand, f"{len(group) - 1} ander(e) overzicht(en) voor peildatum "
-                f"{first.peildatum:%d-%m-%Y} zonder te onderscheiden versie "
+                f"{datum(first.peildatum)} zonder te onderscheiden versie "
                 f"({', '.join(group['bron_bestand'].iloc[1:])}); geef elk bestand een versie "
                 "(voorlopig/definitief of een versienummer in de naam) of 'Aangemaakt op'",
                 first.bron_blad)

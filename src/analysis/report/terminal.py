@@ -10,7 +10,7 @@ from analysis.domain import gemeenten
 from analysis.domain.besluiten import vroege_besluiten
 from analysis.domain.taakstelling_versies import nieuwste_versie
 from analysis.domain.telkalender import STANDAARD, Telkalender
-from analysis.formatting import getal
+from analysis.formatting import getal, procent
 from analysis.report.totalen import totalen
 
 
@@ -77,15 +77,17 @@ def stand_table(stand: pd.DataFrame, periode: str) -> str:
               f"{'Real.':>5} {'Stand eind':>10} {'% taakst.':>9}  Ontwikkeling")
     lines = [f"Stand per gemeente, {periode}", header, "-" * (len(header) + 22)]
     for row in rows.itertuples():
-        pct = "" if pd.isna(row.pct_taakstelling) else f"{row.pct_taakstelling:.0%}"
-        lines.append(f"{row.gemeente_naam:<16} {row.stand_begin:>11} {row.taakstelling:>7} "
-                     f"{row.opgave:>6} {row.realisatie:>5} {row.stand_eind:>10} {pct:>9}  "
+        lines.append(f"{row.gemeente_naam:<16} {getal(row.stand_begin):>11} "
+                     f"{getal(row.taakstelling):>7} {getal(row.opgave):>6} "
+                     f"{getal(row.realisatie):>5} {getal(row.stand_eind):>10} "
+                     f"{procent(row.pct_taakstelling):>9}  "
                      + (f"{'gehaald' if row.taakstelling_gehaald else 'niet gehaald'}, "
                         f"{row.ontwikkeling}" if getattr(row, "volledig", True)
                         else "loopt nog (voorlopig)"))
     totals = totalen(rows)
-    lines.append(f"{'Totaal':<16} {totals.stand_begin:>11} {totals.taakstelling:>7} "
-                 f"{totals.opgave:>6} {totals.realisatie:>5} {totals.stand_eind:>10}")
+    lines.append(f"{'Totaal':<16} {getal(totals.stand_begin):>11} "
+                 f"{getal(totals.taakstelling):>7} {getal(totals.opgave):>6} "
+                 f"{getal(totals.realisatie):>5} {getal(totals.stand_eind):>10}")
     return "\n".join(lines)
 
 
