@@ -174,9 +174,10 @@ def national(processed: Path, seed: int = 3) -> list[str]:
               "validatie": pd.DataFrame(columns=["bestand", "blad", "rij", "kolom", "melding"])}
     invoer = Invoer(mirror)
     kader = load_kader("drenthe")
-    tables = bereken(invoer, kader)
+    today = dt.date.today()
+    tables = bereken(invoer, kader, today)
     storage.write_ingested(mirror, processed)
-    storage.write_computed(tables, manifest(invoer, kader, tables), processed)
+    storage.write_computed(tables, manifest(invoer, kader, tables, today), processed)
     return codes
 
 
@@ -206,7 +207,7 @@ def main() -> None:
         with worker_pool(JOBS) as pool:
             run_ingest(config.RAW_DIR, processed)
             bereken_en_bewaar(Invoer.from_folder(processed), load_kader("drenthe"),
-                              processed)
+                              processed, dt.date.today())
             step = time.perf_counter()
             outcomes = execute_all(todo, work / "drenthe", pool)
             drenthe = time.perf_counter() - step

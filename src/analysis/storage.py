@@ -28,7 +28,7 @@ TABLES: dict[str, dict[str, list[str]]] = {
     "coa_overzicht": {  # every vintage of an overview; 'geldend' marks the one that counts
         "columns": ["gemeente_code", "peildatum", "periode", "taakstelling", "stand_begin",
                     "opgave", "gerealiseerd", "nog_te_realiseren", "versie", "aangemaakt",
-                    "geldend"],
+                    "geldend", "vintage"],
         "key": ["gemeente_code", "peildatum", "bron_bestand"],
     },
     "realisatie_dag": {  # the person-level export counted per municipality and day

@@ -83,7 +83,11 @@ def test_without_the_person_level_export_the_letter_block_is_the_seeds(zonder_tv
 def test_without_it_every_table_is_what_the_export_gave(zonder_tvs, computed):
     _, processed = zonder_tvs
     for name in ("stand", "beoordeling", "coa_verschillen", "afstemming", "tempo"):
-        assert_frame_equal(read_table(processed, name), read_table(computed, name),
+        # the same figures; only where each month's count came from differs
+        assert_frame_equal(read_table(processed, name).drop(columns="realisatie_bron",
+                                                            errors="ignore"),
+                           read_table(computed, name).drop(columns="realisatie_bron",
+                                                           errors="ignore"),
                            check_dtype=False, obj=name)
     assert read_table(computed, "telling_verschillen").empty  # the sample's sources agree
 
@@ -91,7 +95,7 @@ def test_without_it_every_table_is_what_the_export_gave(zonder_tvs, computed):
 @pytest.mark.parametrize("command", [
     ["oordeel", "--periode", "2024-H1"], ["tempo", "--peildatum", "2025-10-01"],
     ["prognose", "--landelijk", "12000"], ["ingelezen"], ["excel"],
-    ["brieven", "--periode", "2024-H1", "--datum", "2024-11-19"]])
+    ["brieven", "--periode", "2024-H1"]])
 def test_without_it_every_command_works(zonder_tvs, tmp_path, capsys, command):
     raw, processed = zonder_tvs
     code = main([*command, "--raw", str(raw), "--processed", str(processed),

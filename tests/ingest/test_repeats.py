@@ -300,12 +300,13 @@ def test_an_empty_letters_file_says_it_is_empty(tmp_path, capsys):
     assert err.count("\n- ") == 1 and "bestand is leeg of bevat alleen commentaar" in err
 
 
-def test_a_named_kenmerk_that_the_schema_also_gives_is_refused(tmp_path, capsys, computed):
+def test_a_named_kenmerk_that_the_schema_also_gives_is_refused(tmp_path, capsys,
+                                                              computed_op_briefdatum):
     # by name, Assen is the second letter: the schema numbers it VOORBEELD/2024-H1/002
     raw = letters_with(tmp_path, '"De Wolden" = "47/4.1/2024001652"',
                        '"De Wolden" = "47/4.1/2024001652"\nMeppel = "VOORBEELD/2024-H1/002"')
     reports, processed = tmp_path / "reports", tmp_path / "processed"
-    shutil.copytree(computed, processed)
+    shutil.copytree(computed_op_briefdatum, processed)
     ingest_letters(raw, processed)
     assert main(["brieven", "--raw", str(raw), "--processed", str(processed), "--reports",
                  str(reports), "--periode", "2024-H1", "--datum", "2024-11-19"]) == 2

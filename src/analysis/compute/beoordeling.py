@@ -3,6 +3,8 @@ and the reason in Dutch, following a province's beoordelingskader and its decisi
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 
@@ -137,23 +139,48 @@ def vastgelegde_trede(frame: pd.DataFrame, register: pd.DataFrame, treden: tuple
     }, index=frame.index)
 
 
-def beoordeel(stand: pd.DataFrame, kader: Kader, register: pd.DataFrame) -> pd.DataFrame:
+def kwijtgescholden(frame: pd.DataFrame, register: pd.DataFrame) -> np.ndarray:
+    """Per row (positionally) the persons of the backlog that standing kwijtscheldingen of its
+    municipality waived, about its half-year or an earlier one: they no longer count."""
+    standing = geldend(register)
+    waivers = standing.loc[standing["soort"] == "kwijtschelding",
+                           ["gemeente_code", "periode", "personen"]].rename(
+        columns={"periode": "vanaf"}).astype({"gemeente_code": str})
+    rows = pd.DataFrame({"gemeente_code": frame["gemeente_code"].astype(str).to_numpy(),
+                         "periode": frame["periode"].astype(str).to_numpy(),
+                         "_rij": np.arange(len(frame))})
+    joined = rows.merge(waivers, on="gemeente_code")
+    joined = joined[(joined["vanaf"].astype(str) <= joined["periode"]).to_numpy()]
+    total = joined.groupby("_rij")["personen"].sum()
+    return np.asarray(total.reindex(np.arange(len(frame)), fill_value=0), dtype="int64")
+
+
+def beoordeel(stand: pd.DataFrame, kader: Kader, register: pd.DataFrame,
+              kennisdatum: dt.date | None = None) -> pd.DataFrame:
     """Rating, the rung GS recorded, the kader's advice on the ladder and the reason, for every
-    municipality and period. ``register``: the decisions (:func:`load_register`)."""
+    municipality and period. ``register``: the decisions (:func:`load_register`) known on
+    ``kennisdatum``, the date of the products: ``trede`` is the rung on each half-year's
+    peildatum (from which the advice starts), ``trede_op_datum`` the rung on that date (which
+    a letter states)."""
     frame = with_history(stand, kader.norm)
     excused = frame[["gemeente_code", "periode"]].merge(
         verschoningen(register).rename(columns={"reden": "verschoning_reden"}),
         on=["gemeente_code", "periode"], how="left")
-    # a verschoning excuses a backlog, wholly or up to a number of persons; where there is no
-    # backlog, there is nothing to excuse
+    # a verschoning excuses a backlog, wholly or up to a number of persons, for its half-year;
+    # a kwijtschelding waives a number of persons for good, from its half-year on. Where there
+    # is no backlog, there is nothing to excuse
     backlog = np.maximum(-frame["stand_eind"].to_numpy(), 0)
-    limit = excused["personen"].astype("Float64").fillna(np.inf).to_numpy(float)
-    decided = excused["verschoning_reden"].notna().to_numpy() & (backlog > 0)
+    has_excuse = excused["verschoning_reden"].notna().to_numpy()
+    waived = kwijtgescholden(frame, register)
+    limit = np.where(has_excuse, excused["personen"].astype("Float64").fillna(np.inf)
+                     .to_numpy(float), 0) + waived
+    decided = (has_excuse | (waived > 0)) & (backlog > 0)
+    frame["kwijtgescholden"] = waived
     frame["verschoond_personen"] = np.where(decided, np.minimum(backlog, limit), 0).astype(
         "int64")
     frame["verschoond"] = decided & (backlog <= limit)
-    frame["verschoning_reden"] = excused["verschoning_reden"].where(decided)
-    frame["kenmerk"] = excused["kenmerk"].where(decided)
+    frame["verschoning_reden"] = excused["verschoning_reden"].where(has_excuse & (backlog > 0))
+    frame["kenmerk"] = excused["kenmerk"].where(has_excuse & (backlog > 0))
 
     frame[REGISTER_COLUMNS] = register_kolommen(frame, register, kader.kalender)
     ruled = [o for o in kader.oordelen if o.regel is not None]
@@ -174,6 +201,10 @@ def beoordeel(stand: pd.DataFrame, kader: Kader, register: pd.DataFrame) -> pd.D
 
     frame[["trede", "trede_nummer", "trede_besluit"]] = vastgelegde_trede(
         frame, register, kader.treden, kader.kalender)
+    on_date = frame.assign(peildatum_eind=pd.Timestamp(kennisdatum or dt.date.today()))
+    frame[["trede_op_datum", "trede_op_datum_nummer", "trede_op_datum_besluit"]] = \
+        vastgelegde_trede(on_date, register, kader.treden, kader.kalender).to_numpy()
+    frame["trede_op_datum_nummer"] = frame["trede_op_datum_nummer"].astype("int64")
     _advise(frame, kader, running)
     frame["volgend_meetpunt"] = frame["periode"].map(
         {p: datum_tekst(kader.kalender.peildatum(volgende_periode(p)))
@@ -235,6 +266,9 @@ def _reasons(frame: pd.DataFrame, kalender: Telkalender) -> pd.Series:
     reason[excused] += (" " + what[excused.to_numpy()]
                         + frame.loc[excused, "verschoning_reden"].astype(str)
                         + reference[excused.to_numpy()] + ".")
+    waived = (frame["kwijtgescholden"] > 0) & (frame["stand_eind"] < 0)
+    reason[waived] += (" Kwijtgescholden: " + frame.loc[waived, "kwijtgescholden"].astype(str)
+                       + " personen van de achterstand tellen niet meer mee.")
     rung = np.where(frame["trede"] != "",
                     " Trede op de interventieladder: '" + frame["trede"].astype(str) + "' ("
                     + frame["trede_besluit"].astype(str) + ").",

@@ -15,11 +15,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import __version__, storage
+from analysis import __version__, options, storage
 from analysis.compute.afstemming import gemeenten_tegen_coa
 from analysis.compute.beoordeling import beoordeel
 from analysis.compute.coa_verschillen import coa_verschillen, telling_verschillen
 from analysis.compute.kader import Kader
+from analysis.compute.kennisdatum import bekend_op, besluiten_bekend
 from analysis.compute.overgang import crosswalk, openingen, vouw
 from analysis.compute.register import load_register, load_verdelingen
 from analysis.compute.roll_forward import rollforward
@@ -29,15 +30,18 @@ from analysis.compute.stromen import (
     openingsstand,
     periode_realisatie,
     persoon_maanden,
+    realisatie_bronnen,
     realisatie_maand,
     stromen,
 )
 from analysis.compute.tempo import tempo
-from analysis.compute.volledigheid import laatste_volledige, volledig
+from analysis.compute.volledigheid import laatste_volledige, status, volledig
 from analysis.domain import briefinstellingen
 from analysis.domain.besluiten import Register
 from analysis.domain.gemeenten import naam
+from analysis.domain.periods import datum_tekst
 from analysis.domain.taakstelling_versies import geldende_taakstelling
+from analysis.problems import Refused
 
 INPUT_TABLES = ("taakstelling", "coa_overzicht", "realisatie_dag", "gemeente_rapportage",
                 "bestanden", "besluiten_bron", "brieven_bron")
@@ -66,15 +70,22 @@ class Invoer:
         return None if table is None else Register.from_table(table)
 
 
-def bereken(invoer: Invoer, kader: Kader) -> dict[str, pd.DataFrame]:
-    """Every computed table, as a pure function of the inputs and the kader."""
+def bereken(invoer: Invoer, kader: Kader, kennisdatum: dt.date) -> dict[str, pd.DataFrame]:
+    """Every computed table, as a pure function of the inputs and the kader, from what was
+    known on ``kennisdatum`` (see :mod:`analysis.compute.kennisdatum`)."""
     kalender = kader.kalender
-    overviews = geldende_overzichten(invoer["coa_overzicht"], kalender)
-    person_months = persoon_maanden(invoer["realisatie_dag"], kalender)
+    known = bekend_op(invoer.tables, kennisdatum)
+    if known["taakstelling"].empty and not invoer["taakstelling"].empty:
+        first = invoer["taakstelling"]["versiedatum"].min()
+        raise Refused(f"{options.DATUM}: op {datum_tekst(kennisdatum)} was nog geen "
+                      "taakstelling bekend (de eerste in de gegevens is gepubliceerd op "
+                      f"{datum_tekst(first.date())}); kies een latere datum")
+    overviews = geldende_overzichten(known["coa_overzicht"], kalender)
+    person_months = persoon_maanden(known["realisatie_dag"], kalender)
     counted = coa_telling(person_months, overviews, kalender)
-    months = realisatie_maand(counted, invoer["gemeente_rapportage"], kader.leidende_bron)
+    months = realisatie_maand(counted, known["gemeente_rapportage"], kader.leidende_bron)
     realised = periode_realisatie(months, overviews, kader.leidende_bron, kalender)
-    flows = geldende_taakstelling(stromen(invoer["taakstelling"], realised), kalender)
+    flows = geldende_taakstelling(stromen(known["taakstelling"], realised), kalender)
     overgang = crosswalk(flows["gemeente_code"], load_verdelingen(invoer.register))
     stand = rollforward(vouw(flows, overgang),
                         openingen(openingsstand(overviews, months, kalender), overgang), overgang)
@@ -82,22 +93,29 @@ def bereken(invoer: Invoer, kader: Kader) -> dict[str, pd.DataFrame]:
     closing = pd.DatetimeIndex(kalender.peildatum_cutoff(stand["periode"]))
     stand["peildatum_begin"], stand["peildatum_eind"] = closing - pd.DateOffset(months=6), closing
     stand["volledig"] = volledig(stand, overviews, kalender, per_dag=len(person_months) > 0)
-    register = load_register(invoer.register, sorted(stand["gemeente_code"].unique()),
-                             kader.treden, kalender)
+    stand["status"] = status(stand, overviews, kalender)
+    stand["realisatie_bron"] = realisatie_bronnen(stand, months)
+    # a running half-year that no source covers yet has no figure, not 0
+    stand["realisatie_bekend"] = stand["volledig"].to_numpy(bool) | (
+        stand["realisatie_bron"] != "").to_numpy()
+    register = besluiten_bekend(load_register(invoer.register,
+                                              sorted(stand["gemeente_code"].unique()),
+                                              kader.treden, kalender), kennisdatum)
     return {
         "realisatie_maand": months.reset_index(drop=True),
         "stand": stand,
         "coa_verschillen": coa_verschillen(stand, overviews, kalender),
         "telling_verschillen": telling_verschillen(person_months, overviews, kalender),
-        "beoordeling": beoordeel(stand, kader, register),
+        "beoordeling": beoordeel(stand, kader, register, kennisdatum),
         "besluiten": register,
-        "afstemming": gemeenten_tegen_coa(counted, invoer["gemeente_rapportage"],
+        "afstemming": gemeenten_tegen_coa(counted, known["gemeente_rapportage"],
                                           kader.leidende_bron),
         "tempo": tempo(stand, months),
     }
 
 
-def manifest(invoer: Invoer, kader: Kader, tables: dict[str, pd.DataFrame]) -> dict:
+def manifest(invoer: Invoer, kader: Kader, tables: dict[str, pd.DataFrame],
+             kennisdatum: dt.date) -> dict:
     """What made the computed tables, for every product that reads them."""
     stand, pace = tables["stand"], tables["tempo"]
     figures_until = pace["peildatum"].max().date() if len(pace) else None
@@ -108,9 +126,18 @@ def manifest(invoer: Invoer, kader: Kader, tables: dict[str, pd.DataFrame]) -> d
     return {
         "pakket": {"naam": "analysis", "versie": __version__},
         "berekend_op": dt.datetime.now().isoformat(timespec="seconds"),
+        "kennisdatum": kennisdatum.isoformat(),
         "beoordelingskader": {"naam": kader.naam, "toelichting": kader.toelichting,
                               "bestand": kader.path.name, "sha256": kader.sha256,
-                              "treden": list(kader.treden), "norm": kader.norm},
+                              "treden": list(kader.treden), "norm": kader.norm,
+                              "bij_verschoning": kader.bij_verschoning,
+                              "provincie": kader.provincie,
+                              "oordelen": {o.code: {"label": o.label, "zin": o.zin,
+                                                    "toezicht": o.toezicht}
+                                           for o in kader.oordelen},
+                              "vastgesteld": ({"datum": kader.vastgesteld.datum.isoformat(),
+                                               "kenmerk": kader.vastgesteld.kenmerk}
+                                              if kader.vastgesteld else None)},
         "leidende_bron": kader.leidende_bron,
         "uitloop_dagen": kader.kalender.uitloop_dagen,
         "periodes": {"eerste": str(stand["periode"].min()),
@@ -127,10 +154,10 @@ def manifest(invoer: Invoer, kader: Kader, tables: dict[str, pd.DataFrame]) -> d
     }
 
 
-def bereken_en_bewaar(invoer: Invoer, kader: Kader, processed: Path
-                      ) -> tuple[dict[str, pd.DataFrame], dict]:
+def bereken_en_bewaar(invoer: Invoer, kader: Kader, processed: Path,
+                      kennisdatum: dt.date) -> tuple[dict[str, pd.DataFrame], dict]:
     """Compute and save (the command ``bereken``); returns the tables and their manifest."""
-    tables = bereken(invoer, kader)
-    record = manifest(invoer, kader, tables)
+    tables = bereken(invoer, kader, kennisdatum)
+    record = manifest(invoer, kader, tables, kennisdatum)
     storage.write_computed(tables, record, processed)
     return tables, record

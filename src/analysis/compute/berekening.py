@@ -7,6 +7,7 @@ another's name. Tables whose inputs were replaced by a later ingest are refused 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +34,20 @@ class Berekening:
         return self._tables[name]
 
     @property
+    def kennisdatum(self) -> dt.date:
+        """The day whose knowledge the tables hold (see :mod:`analysis.compute.kennisdatum`):
+        the date of the letters made from them; the day of computing for an older manifest."""
+        day = self.manifest.get("kennisdatum") or self.manifest["berekend_op"][:10]
+        return dt.date.fromisoformat(day)
+
+    @property
+    def taakstelling(self) -> pd.DataFrame:
+        """Every taakstelling version published on or before the date of knowledge: what a
+        product may cite (a later revision was not yet known)."""
+        table = self.table("taakstelling")
+        return table[(table["versiedatum"] <= pd.Timestamp(self.kennisdatum)).to_numpy()]
+
+    @property
     def kader_naam(self) -> str:
         return self.manifest["beoordelingskader"]["naam"]
 
@@ -44,6 +59,31 @@ class Berekening:
     def norm(self) -> str:
         """What the kader judges: the taakstelling or the totaalopgave."""
         return str(self.manifest["beoordelingskader"].get("norm", "taakstelling"))
+
+    @property
+    def kader_provincie(self) -> str | None:
+        """The province whose kader gave the ratings (None: the kader names none)."""
+        return self.manifest["beoordelingskader"].get("provincie")
+
+    @property
+    def kader_vastgesteld(self) -> tuple[dt.date, str] | None:
+        """Date and kenmerk of the GS decision that adopted the kader, where recorded."""
+        adopted = self.manifest["beoordelingskader"].get("vastgesteld")
+        return (dt.date.fromisoformat(adopted["datum"]), adopted["kenmerk"]) if adopted \
+            else None
+
+    def oordeel_teksten(self, code: str) -> dict[str, str]:
+        """The label of a rating and the kader's sentences for it in a letter (``zin``, the
+        verdict; ``toezicht``, what it means for the supervision; empty where it has none)."""
+        texts = self.manifest["beoordelingskader"].get("oordelen", {}).get(code, {})
+        return {"label": texts.get("label", ""), "zin": texts.get("zin", ""),
+                "toezicht": texts.get("toezicht", "")}
+
+    @property
+    def bij_verschoning(self) -> str:
+        """What a verschoning does to the ladder in the kader (niet_opschalen, bevriezen,
+        doorlopen)."""
+        return str(self.manifest["beoordelingskader"].get("bij_verschoning", "niet_opschalen"))
 
     @property
     def treden(self) -> list[str]:

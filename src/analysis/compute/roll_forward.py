@@ -22,6 +22,7 @@ import pandas as pd
 from analysis.domain.periods import periode_from_index, periode_index_series
 from analysis.domain.taakstelling_versies import geldende_taakstelling
 from analysis.domain.telkalender import STANDAARD, Telkalender
+from analysis.formatting import datum
 
 COLUMNS = ["gemeente_code", "periode", "stand_begin", "overgenomen", "taakstelling", "opgave",
            "realisatie", "stand_eind", "taakstelling_gehaald", "totaalopgave_gehaald",
@@ -190,6 +191,24 @@ def verdeel(totals: np.ndarray, owners: np.ndarray, weights: np.ndarray) -> np.n
     return np.sign(totals) * (floor + (rank < short))
 
 
+def _valid_versions(stromen: pd.DataFrame, kalender: Telkalender) -> pd.DataFrame:
+    """The taakstelling version valid at each period's peildatum; a municipality and period
+    whose every version was published on or after that peildatum is refused by name (no
+    version was in force when the half-year was measured)."""
+    valid = geldende_taakstelling(stromen, kalender)
+    if "versiedatum" not in stromen or len(valid) == len(
+            stromen[["gemeente_code", "periode"]].drop_duplicates()):
+        return valid
+    key = ["gemeente_code", "periode"]
+    lost = stromen.merge(valid[key].drop_duplicates(), on=key, how="left", indicator=True)
+    row = lost[lost["_merge"] == "left_only"].sort_values(["periode", "versiedatum"]).iloc[0]
+    raise RollforwardError(
+        f"taakstelling van {row['gemeente_code']} in {row['periode']}: geen versie gepubliceerd "
+        f"vóór de peildatum {datum(kalender.peildatum(str(row['periode'])))} (de eerste is van "
+        f"{datum(pd.Timestamp(row['versiedatum']))}); een halfjaar telt met de taakstelling "
+        "die gold toen het werd gemeten")
+
+
 def rollforward(stromen: pd.DataFrame, openingsstand: pd.DataFrame,
                 herindelingen: pd.DataFrame | None = None,
                 kalender: Telkalender = STANDAARD) -> pd.DataFrame:
@@ -204,7 +223,7 @@ def rollforward(stromen: pd.DataFrame, openingsstand: pd.DataFrame,
     a successor that starts at its merger needs no opening. Other columns of ``stromen`` are
     kept.
     """
-    flows, groups = _sorted_groups(geldende_taakstelling(stromen, kalender))
+    flows, groups = _sorted_groups(_valid_versions(stromen, kalender))
     target = flows["taakstelling"].to_numpy("int64")
     realised = flows["realisatie"].to_numpy("int64")
     net = realised - target

@@ -20,6 +20,10 @@ from analysis.formatting import datum
 from analysis.problems import InputError, Problem
 
 MONTH_COLUMNS = ["gemeente_code", "maand", "periode", "realisatie"]
+# where a month's count comes from: the person-level export, COA's overviews, the municipality
+SOURCE_NAMES = {"persoonsexport": "de persoonsgegevens van het COA",
+                "coa_overzicht": "de maandoverzichten van het COA",
+                "gemeente": "de rapportage van de gemeente"}
 KEY = ["gemeente_code", "periode"]
 
 
@@ -76,23 +80,45 @@ def persoon_maanden(realisatie_dag: pd.DataFrame,
 
 def coa_telling(person_months: pd.DataFrame, coa_overzicht: pd.DataFrame,
                 kalender: Telkalender = STANDAARD) -> pd.DataFrame:
-    """COA's count per month: the person-level export's when there is one, else the overviews'."""
-    if len(person_months):
-        return person_months[MONTH_COLUMNS]
-    return coa_maanden(coa_overzicht, kalender)
+    """COA's count per month, each month from the latest source that covers it: the
+    person-level export up to the month of its last day, the overviews after it (or for every
+    month without an export). ``bron`` says which."""
+    overviews = coa_maanden(coa_overzicht, kalender).assign(bron="coa_overzicht")
+    if not len(person_months):
+        return overviews
+    covered = person_months["maand"].max()
+    later = overviews[(overviews["maand"] > covered).to_numpy()]
+    return pd.concat([person_months[MONTH_COLUMNS].assign(bron="persoonsexport"), later],
+                     ignore_index=True).sort_values(["gemeente_code", "maand"],
+                                                    ignore_index=True)
 
 
 def realisatie_maand(coa: pd.DataFrame, gemeente: pd.DataFrame,
                      leidend: str = "COA") -> pd.DataFrame:
-    """Realisation per municipality and month from the leading source."""
-    coa = coa[MONTH_COLUMNS]
+    """Realisation per municipality and month from the leading source, with its ``bron``."""
+    coa = coa[[*MONTH_COLUMNS, "bron"]]
     if leidend == "COA":
         return coa
-    own = gemeente[MONTH_COLUMNS]
+    own = gemeente[MONTH_COLUMNS].assign(bron="gemeente")
     key = ["gemeente_code", "maand"]
     rest = coa.merge(own[key], on=key, how="left", indicator=True)
     rest = rest[rest["_merge"] == "left_only"].drop(columns="_merge")
     return pd.concat([rest, own], ignore_index=True).sort_values(key, ignore_index=True)
+
+
+def realisatie_bronnen(stand: pd.DataFrame, months: pd.DataFrame) -> pd.Series:
+    """Per row of ``stand`` the sources its months come from (see ``SOURCE_NAMES``), joined
+    by '+' in the order of the months ('persoonsexport+coa_overzicht' where the export ends
+    within the half-year); empty where no source covers a month of it."""
+    ordered = months.sort_values(["gemeente_code", "maand"], kind="stable")
+    first = ordered.drop_duplicates(KEY, keep="first").set_index(KEY)["bron"]
+    last = ordered.drop_duplicates(KEY, keep="last").set_index(KEY)["bron"]
+    both = pd.DataFrame({"eerste": first, "laatste": last.reindex(first.index)})
+    joined = both["eerste"].where(both["eerste"] == both["laatste"],
+                                  both["eerste"] + "+" + both["laatste"])
+    found = stand[KEY].merge(joined.rename("bron").reset_index(), on=KEY, how="left")["bron"]
+    return pd.Series(found.fillna("").to_numpy(object), index=stand.index,
+                     name="realisatie_bron")
 
 
 def coa_afsluiting(coa_overzicht: pd.DataFrame,

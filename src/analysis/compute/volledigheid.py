@@ -6,9 +6,10 @@ the count has closed. Commands default to the latest half-year complete for ever
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from analysis.compute.stromen import gesloten
+from analysis.compute.stromen import coa_afsluiting, gesloten
 from analysis.domain.telkalender import STANDAARD, Telkalender
 
 KEY = ["gemeente_code", "periode"]
@@ -25,6 +26,35 @@ def volledig(stand: pd.DataFrame, coa_overzicht: pd.DataFrame,
                                             .max()).to_numpy()
         found = found | (latest >= kalender.peildatum_cutoff(stand["periode"]))
     return pd.Series(found, index=stand.index, name="volledig")
+
+
+# the status of a municipality's half-year, and how the products name it
+LOPEND, VOORLOPIG, DEFINITIEF = "lopend", "voorlopig", "definitief"
+PROVISIONAL = r"voorlopig|concept"
+
+
+def status(stand: pd.DataFrame, coa_overzicht: pd.DataFrame,
+           kalender: Telkalender = STANDAARD) -> pd.Series:
+    """Per row of ``stand`` (with ``volledig``): ``lopend`` while the half-year runs,
+    ``voorlopig`` when the closing overview that counts is marked voorlopig or concept,
+    otherwise ``definitief`` (COA's overview as issued, or marked definitief)."""
+    closing = coa_afsluiting(coa_overzicht, kalender)
+    marked = closing["versie"].fillna("").astype(str).str.contains(PROVISIONAL, case=False)
+    provisional = closing.loc[marked.to_numpy(), KEY].drop_duplicates().assign(_v=True)
+    found = stand[KEY].merge(provisional, on=KEY, how="left")["_v"].notna().to_numpy()
+    complete = stand["volledig"].to_numpy(bool)
+    return pd.Series(np.where(~complete, LOPEND, np.where(found, VOORLOPIG, DEFINITIEF)),
+                     index=stand.index, name="status")
+
+
+def periode_status(stand: pd.DataFrame, periode: str) -> str:
+    """The status of a half-year across its municipalities: running while one runs, else
+    voorlopig while one's closing overview is, else definitief."""
+    rows = stand.loc[stand["periode"] == periode, "status"]
+    for state in (LOPEND, VOORLOPIG):
+        if (rows == state).any():
+            return state
+    return DEFINITIEF
 
 
 def laatste_volledige(stand: pd.DataFrame) -> str | None:

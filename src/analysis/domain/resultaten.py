@@ -58,9 +58,11 @@ def resultaten_regels(stand: pd.DataFrame, gemeente_code: str, periode: str,
     row = rows.loc[periode]
     begin, end = _dates(row, periode)
     if not row.get("volledig", True):
+        so_far = (int(row["realisatie"]) if row.get("realisatie_bekend", True)
+                  else "nog niet bekend")
         return [f"Stand op {begin}: {int(row['stand_begin'])}",
                 _taakstelling_line(periode, int(row["taakstelling"]), int(row["stand_begin"])),
-                f"Realisatie {periode_tekst(periode)} tot nu toe: {int(row['realisatie'])}"]
+                f"Realisatie {periode_tekst(periode)} tot nu toe: {so_far}"]
     following = volgende_periode(periode)
     lines = [
         f"Stand op {begin}: {int(row['stand_begin'])}",
@@ -85,16 +87,33 @@ def resultaten_regels(stand: pd.DataFrame, gemeente_code: str, periode: str,
     return lines
 
 
+def _source_note(rows: pd.DataFrame, periode: str) -> str:
+    """For a running half-year whose months come from COA's overviews after the person-level
+    export ends, a sentence that says so."""
+    if "realisatie_bron" not in rows:
+        return ""
+    sources = str(rows.loc[periode, "realisatie_bron"])
+    if sources == "persoonsexport+coa_overzicht":
+        return (" De realisatie telt de persoonsgegevens van het COA en, voor de maanden "
+                "daarna, de maandoverzichten van het COA.")
+    if sources == "coa_overzicht" and rows["realisatie_bron"].str.contains(
+            "persoonsexport").any():
+        return (" De realisatie komt uit de maandoverzichten van het COA: de persoonsgegevens "
+                "van het COA lopen niet tot in dit halfjaar.")
+    return ""
+
+
 def resultaten_block(stand: pd.DataFrame, gemeente_code: str, gemeente_naam: str,
                      periode: str) -> str:
     """The block for one municipality and period: title, figure lines and conclusion."""
-    row = _rows(stand, gemeente_code, periode).loc[periode]
+    rows = _rows(stand, gemeente_code, periode)
+    row = rows.loc[periode]
     if not row.get("volledig", True):
         return "\n".join([f"Resultaten gemeente {gemeente_naam} (voorlopig)",
                           *resultaten_regels(stand, gemeente_code, periode),
                           f"De {periode_tekst(periode)} loopt nog; de stand op "
                           f"{_dates(row, periode)[1]} volgt uit het COA-overzicht van die "
-                          "datum."])
+                          f"datum.{_source_note(rows, periode)}"])
     return "\n".join([f"Resultaten gemeente {gemeente_naam}",
                       *resultaten_regels(stand, gemeente_code, periode),
                       conclusie(periode, bool(row["taakstelling_gehaald"]),

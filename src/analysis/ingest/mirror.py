@@ -39,9 +39,11 @@ SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"}
 # settings and templates, map boundaries).
 CONFIG_FILES = ("besluiten/*.toml", "brieven/*", "kaart/*")
 
-# The inventory of files read; 'doel' is the real path of a file reached through a link.
+# The inventory of files read; 'doel' is the real path of a file reached through a link,
+# 'eerst_gezien' the day an ingest first read these bytes (from when a re-issued overview
+# without its own date counts as known).
 BESTANDEN = ["bron_bestand", "bron", "specificatie", "blad", "rijen", "bestand_hash",
-             "gewijzigd", "doel"]
+             "gewijzigd", "doel", "eerst_gezien"]
 
 
 @dataclass
@@ -196,7 +198,8 @@ def ingest(raw_dir: Path, engine: str = "openpyxl") -> IngestResult:
         tables.setdefault(name, storage.empty_table(name))
     warnings.extend(_coa_consistency(tables["coa_overzicht"]))
     warnings.extend(_art29_check(tables["taakstelling"]))
-    bestanden = pd.DataFrame(inventory, columns=BESTANDEN).astype({"doel": "string"})
+    bestanden = pd.DataFrame(inventory, columns=BESTANDEN).astype(
+        {"doel": "string", "eerst_gezien": "datetime64[ns]"})
     return IngestResult(tables=tables, bestanden=bestanden, waarschuwingen=warnings,
                         overgeslagen=skipped)
 
@@ -222,6 +225,18 @@ def previous_inventory(processed_dir: Path) -> pd.DataFrame | None:
         return storage.read_table(processed_dir, "bestanden")
     except (OSError, ValueError):
         return None
+
+
+def first_seen(now: pd.DataFrame, previous: pd.DataFrame | None,
+               today: dt.date | None = None) -> pd.Series:
+    """Per file read now, the day an ingest first read the same bytes: from the last
+    inventory where it holds them, else today."""
+    day = pd.Timestamp(today or dt.date.today())
+    known: dict[str, pd.Timestamp] = {}
+    if previous is not None and {"bestand_hash", "eerst_gezien"} <= set(previous.columns):
+        known = previous.dropna(subset=["eerst_gezien"]).groupby("bestand_hash")[
+            "eerst_gezien"].min().to_dict()
+    return pd.to_datetime(now["bestand_hash"].map(known)).fillna(day).astype("datetime64[ns]")
 
 
 def vanished_sources(previous: pd.DataFrame | None, now: pd.DataFrame,
@@ -275,6 +290,7 @@ def checked_ingest(raw_dir: Path, processed_dir: Path, engine: str = "openpyxl",
         raise InputError(problems)
     result.tables[REGISTER_TABLE] = register
     result.tables[LETTERS_TABLE] = letters
+    result.bestanden["eerst_gezien"] = first_seen(result.bestanden, previous)
     vanished = vanished_sources(previous, result.bestanden, raw_dir)
     if vanished and not bron_verdwenen_toestaan:
         raise InputError(vanished)

@@ -34,9 +34,10 @@ def _marker(text: object) -> tuple[str | None, int, int]:
 
 
 def mark_vintages(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
-    """The overview rows with ``versie`` (the marker as found) and ``geldend`` (whether this
-    row's vintage counts for its municipality and peildatum), and a problem for every pair of
-    files for one peildatum whose order cannot be told."""
+    """The overview rows with ``versie`` (the marker as found), ``geldend`` (whether this
+    row's vintage counts for its municipality and peildatum, as far as the data goes) and
+    ``vintage`` (its place in the order of vintages of that peildatum, 0 first), and a
+    problem for every pair of files for one peildatum whose order cannot be told."""
     frame = frame.assign(**{c: frame.get(c)
                             for c in ("versie", "aangemaakt")})
     frame["aangemaakt"] = pd.to_datetime(frame["aangemaakt"])
@@ -63,4 +64,7 @@ def mark_vintages(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
     ranked = ranked.sort_values(["gemeente_code", *order, "bron_bestand"], kind="stable",
                                 na_position="first")
     ranked["geldend"] = ~ranked.duplicated(["gemeente_code", "peildatum"], keep="last")
+    # 0 for the first vintage of a peildatum, 1 for its first re-issue, ...: the computation
+    # takes the latest vintage that existed on its date of knowledge
+    ranked["vintage"] = ranked.groupby(["gemeente_code", "peildatum"], dropna=False).cumcount()
     return ranked.drop(columns=["_rang", "_nummer"]).sort_index(), problems
