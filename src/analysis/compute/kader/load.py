@@ -7,13 +7,15 @@ or not at all.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
+import string
 from pathlib import Path
 
 from analysis import schema
 from analysis.compute.afstemming import SOURCES
-from analysis.compute.kader.model import Kader, Oordeel
+from analysis.compute.kader.model import Kader, Oordeel, Vaststelling
 from analysis.compute.kader.probes import check_ratings
 from analysis.compute.kader.rules import parse_rule
 from analysis.compute.kader.terms import (
@@ -25,6 +27,7 @@ from analysis.compute.kader.terms import (
     KaderError,
 )
 from analysis.config import KADERS_DIR
+from analysis.domain.gemeenten import provincies
 from analysis.domain.telkalender import Telkalender
 from analysis.schema import SchemaError, quote
 from analysis.tomlfile import TomlFileError, read_toml
@@ -32,9 +35,13 @@ from analysis.tomlfile import TomlFileError, read_toml
 # bounds that keep a text fit for a report
 LENGTHS = {"naam": 100, "toelichting": 2_000, "code": 40, "label": 200, "trede": 100}
 
-TOP_KEYS = ("naam", "toelichting", "leidende_bron", "norm", "uitloop_dagen", "oordelen",
-            "ladder")
-RATING_KEYS = ("code", "label", "kleur", "regel", "bij_verschoning_van")
+TOP_KEYS = ("naam", "toelichting", "provincie", "vastgesteld", "leidende_bron", "norm",
+            "uitloop_dagen", "oordelen", "ladder")
+ADOPTION_KEYS = ("datum", "kenmerk")
+RATING_KEYS = ("code", "label", "kleur", "regel", "bij_verschoning_van", "zin", "toezicht")
+# what a rating's sentence for the letters may name: the figures of the half-year
+SENTENCE_FIELDS = ("achterstand", "voorsprong", "opgave", "taakstelling", "realisatie",
+                   "peildatum")
 LADDER_KEYS = ("treden", "opschalen", "afschalen", "bij_verschoning")
 NORM_HINT = ("taakstelling: de opgave gehuisvest; totaalopgave: de stand eindigt op 0 of "
              "hoger")
@@ -93,11 +100,40 @@ def _kader(data: dict, where: str, path: Path, sha256: str) -> Kader:
         norm=schema.choice(data, "norm", NORMS, where, default="taakstelling", hint=NORM_HINT),
         kalender=_kalender(data.get("uitloop_dagen", 0), data.get("leidende_bron", "COA"),
                            where),
-        sha256=sha256,
+        sha256=sha256, provincie=_provincie(data, where),
+        vastgesteld=_vastgesteld(data, where),
     )
     if not any(o.regel for o in oordelen):
         raise KaderError(f"{where}: geen enkel oordeel heeft een regel")
     return kader
+
+
+def _provincie(data: dict, where: str) -> str | None:
+    """The province whose kader this is, by its name as the list of municipalities spells it."""
+    if "provincie" not in data:
+        return None
+    value = schema.text(data, "provincie", where, LENGTHS["naam"])
+    known = {name.lower(): name for name in provincies()}
+    if value.strip().lower() not in known:
+        raise KaderError(f"{where}: provincie {quote(value)} is geen provincie (bekend: "
+                         f"{', '.join(provincies())})")
+    return known[value.strip().lower()]
+
+
+def _vastgesteld(data: dict, where: str) -> Vaststelling | None:
+    """The GS decision that adopted the kader ([vastgesteld] with datum and kenmerk), if any."""
+    if "vastgesteld" not in data:
+        return None
+    at = f"{where}, [vastgesteld]"
+    block = schema.required(data, "vastgesteld", dict, where,
+                            "een tabel [vastgesteld] met datum en kenmerk")
+    schema.required_keys(block, ADOPTION_KEYS, at)
+    schema.known_keys(block, ADOPTION_KEYS, at)
+    day = block["datum"]
+    if not isinstance(day, dt.date) or isinstance(day, dt.datetime):
+        raise KaderError(f"{at}: datum {quote(str(day)[:40])} is geen datum (verwacht "
+                         "bijvoorbeeld 2024-03-01)")
+    return Vaststelling(day, schema.text(block, "kenmerk", at, LENGTHS["code"] * 2))
 
 
 def _kalender(value: object, leading: object, where: str) -> Telkalender:
@@ -132,4 +168,20 @@ def _oordeel(item: dict, where: str) -> Oordeel:
         raise KaderError(f"{where} heeft óf een regel óf bij_verschoning_van nodig, niet "
                          "allebei of geen van beide")
     rule = parse_rule(item["regel"], where, RULE_COLUMNS) if "regel" in item else None
-    return Oordeel(code=code, label=label, kleur=kleur, regel=rule, bij_verschoning_van=excused)
+    return Oordeel(code=code, label=label, kleur=kleur, regel=rule, bij_verschoning_van=excused,
+                   zin=_sentence(item, "zin", where), toezicht=_sentence(item, "toezicht", where))
+
+
+def _sentence(item: dict, key: str, where: str) -> str:
+    """A rating's sentence for the letters; the fields it names in braces must be known."""
+    text = schema.text(item, key, where, LENGTHS["toelichting"], default="")
+    try:
+        named = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+    except ValueError:
+        raise KaderError(f"{where}: {key} heeft een accolade die niet sluit (velden staan "
+                         "tussen { en }, bijvoorbeeld {achterstand})") from None
+    unknown = sorted(named - set(SENTENCE_FIELDS))
+    if unknown:
+        raise KaderError(f"{where}: {key} noemt onbekend veld {', '.join(unknown)} (bekend: "
+                         f"{', '.join(SENTENCE_FIELDS)})")
+    return text

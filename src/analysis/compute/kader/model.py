@@ -7,6 +7,7 @@ has been checked.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,17 @@ class Oordeel:
     kleur: str
     regel: Rule | None
     bij_verschoning_van: tuple[str, ...] = ()
+    zin: str = ""  # the verdict in a letter's words, with {achterstand} and the like
+    toezicht: str = ""  # what the rating means for the supervision, in a letter's words
+
+
+@dataclass(frozen=True)
+class Vaststelling:
+    """The decision of Gedeputeerde Staten that adopted a kader: what gives it legal standing
+    in a letter ("het beoordelingskader dat wij op ... hebben vastgesteld")."""
+
+    datum: dt.date
+    kenmerk: str
 
 
 @dataclass(frozen=True)
@@ -41,6 +53,8 @@ class Kader:
     norm: str = "taakstelling"  # what 'gehaald' and the counters judge: see NORMS
     kalender: Telkalender = STANDAARD  # when a half-year's count closes (its uitloop_dagen)
     sha256: str = ""
+    provincie: str | None = None  # whose kader it is; another province's is a scenario
+    vastgesteld: Vaststelling | None = None  # the GS decision adopting it, where recorded
 
     def oordeel(self, code: str) -> Oordeel:
         """The rating with this code."""
