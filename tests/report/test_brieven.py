@@ -1,7 +1,7 @@
 """The letters: De Wolden's text from the default template, every municipality, escaping,
 the template check, the settings check and the PDF note."""
 
-import datetime as dt
+import json
 import re
 import shutil
 
@@ -10,25 +10,24 @@ import pytest
 from docx import Document
 
 from analysis.cli import main
+from analysis.compute import berekening
 from analysis.config import RAW_DIR
 from analysis.domain.briefinstellingen import Briefinstellingen
 from analysis.report.brieven.pdf import to_pdf
 from analysis.report.brieven.template import PLACEHOLDERS, default_template
 from analysis.report.brieven.write import (
-    beoordeling_zinnen,
     ladder_gevolg,
     load_brief_settings,
     write_brieven,
 )
-from analysis.storage import read_table
 from tests.conftest import ingest_letters, ingest_register
 from tests.seed_letter import DE_WOLDEN_LINES
 
 
 @pytest.fixture(scope="module")
-def letters(computed, tmp_path_factory):
+def letters(computed_op_briefdatum, tmp_path_factory):
     reports = tmp_path_factory.mktemp("reports")
-    code = main(["brieven", "--raw", str(RAW_DIR), "--processed", str(computed),
+    code = main(["brieven", "--raw", str(RAW_DIR), "--processed", str(computed_op_briefdatum),
                  "--reports", str(reports), "--periode", "2024-H1", "--datum", "2024-11-19"])
     assert code == 0
     return reports / "2024-H1" / "brieven"
@@ -48,11 +47,16 @@ def test_de_wolden_letter_has_the_seed_block_address_and_references(letters):
     assert "Ons kenmerk 47/4.1/2024001652" in text
     assert "Onderwerp: Toezicht huisvesting vergunninghouders eerste helft van 2024" in text
     assert "Het volgende meetpunt is 1 januari 2025." in text
-    assessment = next(p for p in text if p.startswith("In de eerste helft van 2024"))
+    assessment = next(p for p in text if p.startswith("Volgens de cijfers van het COA"))
     assert assessment.startswith(
-        "In de eerste helft van 2024 heeft uw gemeente 23 vergunninghouders gehuisvest: 88 % van "
-        "de taakstelling van 26. Volgens ons beoordelingskader luidt ons oordeel: taakstelling "
-        "niet gehaald, achterstand. Wij hebben besloten tot verschoning: eenmalig anders")
+        "Volgens de cijfers van het COA per 1 juli 2024 heeft uw gemeente in de eerste helft van "
+        "2024 23 vergunninghouders gehuisvest. De taakstelling was 26; met de achterstand van 10 "
+        "aan het begin van het halfjaar was de opgave 36. Dat is 88 % van de taakstelling en "
+        "64 % van de opgave. Daarmee heeft uw gemeente de taakstelling niet gehaald; er is een "
+        "achterstand van 13. In het beoordelingskader dat de provincie voor dit toezicht "
+        "gebruikt, valt dat in de categorie 'Taakstelling niet gehaald, achterstand'. Voor het "
+        "toezicht betekent dit dat wij de ontwikkeling van de achterstand nauwgezet volgen. Wij "
+        "hebben besloten tot verschoning: eenmalig anders")
     # the sample records no rung, so none is stated; the kader's advice never is
     assert "Uw gemeente staat" not in assessment and "dvies" not in assessment
     assert "Vanaf januari 2025 vinden de bestuurlijke IBT-gesprekken weer plaats." in text
@@ -65,15 +69,6 @@ def test_every_letter_has_its_own_kenmerk(letters):
                  for path in sorted(letters.glob("*.docx"))]
     assert len(set(kenmerken)) == 12
     assert kenmerken[0] == "Ons kenmerk VOORBEELD/2024-H1/001"  # Aa en Hunze, first by name
-
-
-def test_both_percentages_when_the_kader_judges_the_totaalopgave():
-    row = pd.Series({"periode": "2024-H1", "realisatie": 23, "taakstelling": 26, "opgave": 36,
-                     "oordeel_label": "Taakstelling gehaald, totaalopgave niet"})
-    assert beoordeling_zinnen(row, "totaalopgave") == (
-        "In de eerste helft van 2024 heeft uw gemeente 23 vergunninghouders gehuisvest: 88 % van "
-        "de taakstelling van 26 en 64 % van de totaalopgave van 36. Volgens ons "
-        "beoordelingskader luidt ons oordeel: taakstelling gehaald, totaalopgave niet.")
 
 
 def test_one_filled_letter_per_municipality(letters):
@@ -102,13 +97,14 @@ def test_example_addresses_are_marked(letters):
                              "achterstand: omdat."),
 ])
 def test_the_letter_states_recorded_decisions_only(trede, nummer, reden, verschoond, expected):
-    row = {"trede": trede, "trede_nummer": nummer,
-           "trede_besluit": "besluit van 1 maart 2024, kenmerk K", "verschoond": verschoond,
+    row = {"trede_op_datum": trede, "trede_op_datum_nummer": nummer,
+           "trede_op_datum_besluit": "besluit van 1 maart 2024, kenmerk K",
+           "verschoond": verschoond,
            "verschoond_personen": 4, "kenmerk": None, "verschoning_reden": reden}
     assert ladder_gevolg(pd.Series(row)) == expected
 
 
-def test_values_are_escaped_and_missing_settings_noted(computed, tmp_path):
+def test_values_are_escaped_and_missing_settings_noted(computed_op_briefdatum, tmp_path):
     raw = tmp_path / "raw"
     (raw / "brieven").mkdir(parents=True)
     (raw / "brieven" / "brieven.toml").write_text(
@@ -117,8 +113,8 @@ def test_values_are_escaped_and_missing_settings_noted(computed, tmp_path):
         '[[geadresseerde]]\ngemeente = "De Wolden"\nregels = ["Postbus 20 & 21"]\n',
         encoding="utf-8")
     adressering, templates = load_brief_settings(Briefinstellingen.read(raw))
-    made = write_brieven(tmp_path / "out", read_table(computed, "beoordeling"), "2024-H1",
-                         ["GM1690", "GM0106"], adressering, templates, dt.date(2024, 11, 19))
+    made = write_brieven(tmp_path / "out", berekening.load(computed_op_briefdatum), "2024-H1",
+                         ["GM1690", "GM0106"], adressering, templates)
     text = paragraphs(tmp_path / "out" / "Brief 2024-H1 De Wolden.docx")
     assert "Behandeld door R. & D. <afdeling>" in text and text[1] == "Postbus 20 & 21"
     notes = " ".join(made.opmerkingen)
@@ -259,10 +255,14 @@ def test_the_run_refuses_a_bad_template_before_it_starts(tmp_path, capsys):
 ])
 def test_the_next_taakstelling_is_the_version_known_on_the_letters_date(computed, tmp_path,
                                                                          datum, line):
-    code = main(["brieven", "--raw", str(RAW_DIR), "--processed", str(computed), "--reports",
-                 str(tmp_path), "--periode", "2024-H2", "--datum", datum])
+    processed = tmp_path / "processed"
+    shutil.copytree(computed, processed)
+    assert main(["bereken", "--processed", str(processed), "--datum", datum]) == 0
+    code = main(["brieven", "--raw", str(RAW_DIR), "--processed", str(processed), "--reports",
+                 str(tmp_path / "reports"), "--periode", "2024-H2", "--datum", datum])
     assert code == 0
-    text = paragraphs(tmp_path / "2024-H2" / "brieven" / "Brief 2024-H2 De Wolden.docx")
+    text = paragraphs(tmp_path / "reports" / "2024-H2" / "brieven" /
+                      "Brief 2024-H2 De Wolden.docx")
     assert "Stand op 1 januari 2025: -11" in text and line in text
 
 
@@ -314,17 +314,27 @@ reden = "na de datum van de brief: telt nog niet"
 '''
 
 
-def test_the_kind_of_letter_follows_the_recorded_decisions(computed, tmp_path, capsys):
-    raw, processed, reports = tmp_path / "raw", tmp_path / "processed", tmp_path / "reports"
+def with_decisions(computed, tmp_path, datum: str):
+    """The sample with DECISIONS added to its register, computed as known on ``datum``."""
+    raw, processed = tmp_path / "raw", tmp_path / "processed"
     shutil.copytree(RAW_DIR, raw)
     shutil.copytree(computed, processed)
     register = raw / "besluiten" / "toezichtsbesluiten.toml"
     register.write_text(register.read_text(encoding="utf-8") + DECISIONS, encoding="utf-8")
     ingest_register(raw, processed)
-    assert main(["bereken", "--raw", str(raw), "--processed", str(processed)]) == 0
+    assert main(["bereken", "--raw", str(raw), "--processed", str(processed), "--datum",
+                 datum]) == 0
+    return raw, processed
+
+
+def test_the_kind_of_letter_follows_the_recorded_decisions(computed, tmp_path, capsys):
+    """On 15 November 2024, before the verschoning of the 19th: a request for a plan van aanpak
+    to Assen, a voornemen to Emmen, and not yet the request to Meppel of 1 December."""
+    raw, processed = with_decisions(computed, tmp_path, "2024-11-15")
+    reports = tmp_path / "reports"
     capsys.readouterr()
     assert main(["brieven", "--raw", str(raw), "--processed", str(processed), "--reports",
-                 str(reports), "--periode", "2024-H1", "--datum", "2024-11-19"]) == 0
+                 str(reports), "--periode", "2024-H1", "--datum", "2024-11-15"]) == 0
     assert "12 .docx (1 gesprek, 10 resultaten, 1 voornemen)" in capsys.readouterr().out
     folder = reports / "2024-H1" / "brieven"
     assen = "\n".join(paragraphs(folder / "Brief 2024-H1 Assen.docx"))
@@ -350,3 +360,22 @@ def test_each_kind_has_an_editable_default_template(tmp_path, capsys):
     assert main(["brieven", "--sjabloon-opslaan", str(path), "--soort", "voornemen"]) == 0
     text = "\n".join(paragraphs(path))
     assert "Voornemen tot indeplaatsstelling" in text and "{{ zienswijze_termijn }}" in text
+
+
+def test_a_letter_the_verschoning_contradicts_is_not_written(computed, tmp_path, capsys):
+    """On 19 November 2024 the verschoning of that day stops escalation: the voornemen to Emmen
+    and the request to Assen would contradict it, so they are not written (exit 1); the other
+    letters are."""
+    raw, processed = with_decisions(computed, tmp_path, "2024-11-19")
+    reports = tmp_path / "reports"
+    capsys.readouterr()
+    assert main(["brieven", "--raw", str(raw), "--processed", str(processed), "--reports",
+                 str(reports), "--periode", "2024-H1", "--datum", "2024-11-19"]) == 1
+    out, err = capsys.readouterr()
+    assert "10 .docx (10 resultaten)" in out
+    assert ("Brief aan Emmen niet geschreven: een voornemen tot indeplaatsstelling spreekt de "
+            "verschoning over deze periode tegen") in err
+    assert "Brief aan Assen niet geschreven: een verzoek om een plan van aanpak" in err
+    assert not (reports / "2024-H1" / "brieven" / "Brief 2024-H1 Emmen.docx").exists()
+    record = json.loads((reports / "2024-H1" / "run.json").read_text(encoding="utf-8"))
+    assert [item["gemeente"] for item in record["brieven"]["geweigerd"]] == ["Assen", "Emmen"]

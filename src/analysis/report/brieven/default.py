@@ -39,7 +39,7 @@ DEFAULT_TEXT: list[tuple[str, str]] = [
                "gemeenten en woningcorporaties. Wij waarderen de inzet van uw gemeente hiervoor "
                "en de samenwerking met de provincie."),
     ("Kop", "IBT-gevolg"),
-    ("Normal", "{{ beoordeling }} {{ ladder_gevolg }}"),
+    ("Normal", "{{ beoordeling }} {{ toezicht }} {{ ladder_gevolg }}"),
     ("Normal", "Het volgende meetpunt is {{ volgend_meetpunt }}."),
     ("Normal", "{%p if alineas %}"),
     ("Normal", "{{ alineas }}"),

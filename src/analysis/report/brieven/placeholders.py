@@ -26,9 +26,11 @@ PLACEHOLDERS: dict[str, str] = {
     "conclusie": "de conclusiezin: Taakstelling 1e helft 2024 niet gehaald, achterstand "
                  "toegenomen.",
     "oordeel": "het oordeel volgens het beoordelingskader, als label",
-    "beoordeling": "het oordeel in zinnen: wat er gehuisvest is, in procenten van de "
-                   "taakstelling (en van de totaalopgave als het kader die beoordeelt), en het "
-                   "oordeel",
+    "beoordeling": "het oordeel in zinnen: de bron van de cijfers, wat er gehuisvest is tegen "
+                   "de taakstelling en de opgave (met een achterstand of voorsprong), en het "
+                   "oordeel in de woorden van het beoordelingskader",
+    "toezicht": "wat het oordeel betekent voor het toezicht, in de woorden van het "
+                "beoordelingskader",
     "alineas": "de vrije alinea's voor de periode (brieven.toml, [alineas])",
     "ondertekening": "naam en functie van elke ondertekenaar (brieven.toml, [[ondertekenaar]])",
     "ladder_gevolg": "een verschoning en de trede op de interventieladder zoals Gedeputeerde "

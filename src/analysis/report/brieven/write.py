@@ -11,39 +11,22 @@ from pathlib import Path, PurePosixPath
 import pandas as pd
 from docxtpl import Listing
 
+from analysis.compute.berekening import Berekening
 from analysis.domain.besluiten import geldend
 from analysis.domain.briefinstellingen import CONFIG, Adressering, Briefinstellingen
 from analysis.domain.briefsoorten import KINDS
-from analysis.domain.periods import datum_tekst, periode_einde, periode_tekst, periode_voluit
+from analysis.domain.periods import datum_tekst, periode_tekst, periode_voluit
 from analysis.domain.resultaten import conclusie, resultaten_regels
 from analysis.domain.taakstelling_versies import bekend_op
 from analysis.problems import InputError, Problem
+from analysis.report.brieven.controle import bezwaren
 from analysis.report.brieven.pdf import to_pdf
 from analysis.report.brieven.template import Sjabloon, checked_template, fill, read_template
+from analysis.report.brieven.zinnen import oordeel_zin, realisatie_zinnen
 
 NO_KENMERK = "(nog toe te kennen)"
 NO_SIGNERS = (("(naam ontbreekt in brieven.toml)", "voorzitter"),
               ("(naam ontbreekt in brieven.toml)", "secretaris"))
-
-
-def _percent(share: float) -> str:
-    return f"{round(share * 100)} %"
-
-
-def beoordeling_zinnen(row: pd.Series, norm: str = "taakstelling") -> str:
-    """The judgement in sentences: what was housed, against the taakstelling and, where the
-    kader judges the totaalopgave, against that too; then the rating the kader gives."""
-    realised, target, opgave = int(row["realisatie"]), int(row["taakstelling"]), int(row["opgave"])
-    text = (f"In de {periode_voluit(str(row['periode']))} heeft uw gemeente {realised} "
-            f"vergunninghouder{'s' if realised != 1 else ''} gehuisvest")
-    parts = []
-    if target > 0:
-        parts.append(f"{_percent(realised / target)} van de taakstelling van {target}")
-    if norm == "totaalopgave" and opgave > 0:
-        parts.append(f"{_percent(realised / opgave)} van de totaalopgave van {opgave}")
-    text += (": " + " en ".join(parts) if parts else "") + "."
-    return (f"{text} Volgens ons beoordelingskader luidt ons oordeel: "
-            f"{str(row['oordeel_label']).lower()}.")
 
 
 @dataclass
@@ -54,6 +37,8 @@ class Brieven:
     pdf: list[Path] = field(default_factory=list)
     opmerkingen: list[str] = field(default_factory=list)
     soorten: dict[str, int] = field(default_factory=dict)  # letters per kind
+    # the letters not written because they failed the check, per municipality: why
+    geweigerd: dict[str, list[str]] = field(default_factory=dict)
 
 
 def load_brief_settings(stored: Briefinstellingen, sjabloon: Path | None = None
@@ -125,26 +110,30 @@ def ladder_gevolg(row: pd.Series) -> str:
                 f" van {int(row['verschoond_personen'])} personen van de achterstand")
         sentences.append(f"Wij hebben besloten tot verschoning{part}{kenmerk}: "
                          f"{row['verschoning_reden']}.")
-    if row["trede"]:
+    # the rung that stands on the letter's date, the computation's date of knowledge
+    rung, number, decided = (str(row["trede_op_datum"]), int(row["trede_op_datum_nummer"]),
+                             str(row["trede_op_datum_besluit"]))
+    if rung:
         sentences.append(
-            f"Uw gemeente staat op de trede '{row['trede']}' van de interventieladder "
-            f"({row['trede_besluit']})." if int(row["trede_nummer"]) > 0 else
-            f"Uw gemeente staat niet op de interventieladder ({row['trede_besluit']}).")
+            f"Uw gemeente staat op de trede '{rung}' van de interventieladder "
+            f"({decided})." if number > 0 else
+            f"Uw gemeente staat niet op de interventieladder ({decided}).")
     return " ".join(sentences)
 
 
-def context(beoordeling: pd.DataFrame, code: str, periode: str, adressering: Adressering,
-            datum: dt.date, bekend: pd.DataFrame | None = None, kenmerk: str | None = None,
-            norm: str = "taakstelling", decision: pd.Series | None = None) -> dict[str, object]:
-    """Every placeholder's value for one municipality's letter; ``bekend`` is the taakstelling
-    as known on the letter's date (its next-period line cites that version); ``norm`` is the
-    kader's (both percentages are given when it judges the totaalopgave)."""
-    row = beoordeling[(beoordeling["gemeente_code"] == code)
-                      & (beoordeling["periode"] == periode)].iloc[0]
-    naam = str(row["gemeente_naam"])
+def context(result: Berekening, row: pd.Series, adressering: Adressering,
+            bekend: pd.DataFrame | None = None, kenmerk: str | None = None,
+            decision: pd.Series | None = None) -> dict[str, object]:
+    """Every placeholder's value for the letter about ``row`` (a municipality's assessment of
+    the period), dated the computation's date of knowledge; ``bekend`` is the taakstelling as
+    known on it (its next-period line cites that version)."""
+    code, periode, naam = str(row["gemeente_code"]), str(row["periode"]), str(row["gemeente_naam"])
+    datum = result.kennisdatum
+    texts = result.oordeel_teksten(str(row["oordeel"]))
     address = adressering.adressen.get(
         code, [f"het college van burgemeester en wethouders van {naam}",
                f"(adres ontbreekt in {CONFIG.name})"])
+    beoordeling = result.table("beoordeling")
     return {
         "geadresseerde": Listing("\n".join(address)),
         "plaats": adressering.plaats,
@@ -155,13 +144,16 @@ def context(beoordeling: pd.DataFrame, code: str, periode: str, adressering: Adr
         "gemeente": naam,
         "periode": periode_tekst(periode),
         "periode_voluit": periode_voluit(periode),
-        "peildatum": datum_tekst(pd.Timestamp(row["peildatum_eind"]).date()
-                                 if "peildatum_eind" in row else periode_einde(periode)),
+        "peildatum": datum_tekst(pd.Timestamp(row["peildatum_eind"]).date()),
         "resultaten": Listing("\a".join(resultaten_regels(beoordeling, code, periode, bekend))),
         "conclusie": conclusie(periode, bool(row["taakstelling_gehaald"]),
                                str(row["ontwikkeling"])),
         "oordeel": str(row["oordeel_label"]),
-        "beoordeling": beoordeling_zinnen(row, norm),
+        "beoordeling": " ".join([
+            realisatie_zinnen(row, result.norm, result.leidende_bron),
+            oordeel_zin(row, texts["zin"], str(row["oordeel_label"]),
+                        result.kader_vastgesteld)]),
+        "toezicht": texts["toezicht"],
         "alineas": Listing("\a".join(adressering.alineas.get(periode, []))),
         "ondertekening": Listing("\n\n\n".join(
             f"{name}, {role}" for name, role in adressering.ondertekenaars or NO_SIGNERS)),
@@ -219,46 +211,48 @@ def check_kenmerken(beoordeling: pd.DataFrame, periode: str, codes: list[str],
     return given
 
 
-def write_brieven(folder: Path, beoordeling: pd.DataFrame, periode: str, codes: list[str],
-                  adressering: Adressering, templates: dict[str, Sjabloon], datum: dt.date,
-                  taakstelling: pd.DataFrame | None = None, norm: str = "taakstelling",
-                  register: pd.DataFrame | None = None) -> Brieven:
+def write_brieven(folder: Path, result: Berekening, periode: str, codes: list[str],
+                  adressering: Adressering, templates: dict[str, Sjabloon]) -> Brieven:
     """Write one letter per municipality into ``folder`` (a fresh folder, published by the
-    caller) and convert them to PDF where LibreOffice is installed. With ``taakstelling`` (every
-    version), the next period's taakstelling is the version known on the letter's date."""
-    result = Brieven()
+    caller), dated the computation's date of knowledge, and convert them to PDF where
+    LibreOffice is installed. The next period's taakstelling is the version known on that date.
+    A letter that fails the check (:func:`bezwaren`) is not written, and listed with why."""
+    made = Brieven()
+    datum = result.kennisdatum
+    beoordeling = result.table("beoordeling")
     kenmerken = check_kenmerken(beoordeling, periode, codes, adressering)
-    bekend = bekend_op(taakstelling, datum) if taakstelling is not None else None
+    bekend = bekend_op(result.taakstelling, datum)
     rows = beoordeling[(beoordeling["periode"] == periode)
                        & beoordeling["gemeente_code"].isin(codes)]
+    register = result.table("besluiten")
     folder.mkdir(parents=True, exist_ok=True)
-    for code, naam in sorted(zip(rows["gemeente_code"], rows["gemeente_naam"], strict=True),
-                             key=lambda pair: pair[1]):
-        path = folder / file_name(periode, naam)
-        kenmerk = kenmerken[code]
-        row = rows[rows["gemeente_code"] == code].iloc[0]
-        closing = (pd.Timestamp(row["peildatum_eind"]).date() if "peildatum_eind" in row
-                   else periode_einde(periode))
+    for _, row in rows.sort_values("gemeente_naam", kind="stable").iterrows():
+        code, naam = str(row["gemeente_code"]), str(row["gemeente_naam"])
+        closing = pd.Timestamp(row["peildatum_eind"]).date()
         kind, decision = brief_soort(register, code, closing, datum)
-        values = context(beoordeling, code, periode, adressering, datum, bekend, kenmerk, norm,
-                         decision)
+        wrong = bezwaren(kind, row, decision, datum, result.bij_verschoning)
+        if wrong:
+            made.geweigerd[naam] = wrong
+            continue
+        values = context(result, row, adressering, bekend, kenmerken[code], decision)
+        path = folder / file_name(periode, naam)
         path.write_bytes(render(templates[kind], values, datum))
-        result.soorten[kind] = result.soorten.get(kind, 0) + 1
-        result.bestanden.append(path)
+        made.soorten[kind] = made.soorten.get(kind, 0) + 1
+        made.bestanden.append(path)
     missing = sorted(rows.loc[~rows["gemeente_code"].isin(adressering.adressen),
                               "gemeente_naam"])
     if missing:
-        result.opmerkingen.append(f"geen adres in {CONFIG.name} voor: {', '.join(missing)}")
+        made.opmerkingen.append(f"geen adres in {CONFIG.name} voor: {', '.join(missing)}")
     lacking = sorted(rows.loc[rows["gemeente_code"].map(kenmerken).isna().to_numpy(),
                               "gemeente_naam"])
     if lacking:
-        result.opmerkingen.append(f"geen kenmerk voor {periode} in {CONFIG.name} voor: "
+        made.opmerkingen.append(f"geen kenmerk voor {periode} in {CONFIG.name} voor: "
                                   f"{', '.join(lacking)}; die brieven noemen '{NO_KENMERK}'")
     if not adressering.ondertekenaars:
-        result.opmerkingen.append(f"geen ondertekenaars in {CONFIG.name}; de brieven noemen "
+        made.opmerkingen.append(f"geen ondertekenaars in {CONFIG.name}; de brieven noemen "
                                   "'(naam ontbreekt in brieven.toml)'")
-    pdf, note = to_pdf(result.bestanden, folder)
-    result.pdf = pdf
+    pdf, note = to_pdf(made.bestanden, folder)
+    made.pdf = pdf
     if note:
-        result.opmerkingen.append(note)
-    return result
+        made.opmerkingen.append(note)
+    return made
