@@ -1,5 +1,6 @@
 """Fixtures shared by several test modules: the sample computed once, and run once."""
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,16 @@ def computed(tmp_path_factory):
     folder = tmp_path_factory.mktemp("processed")
     assert main(["ingest", "--raw", str(RAW_DIR), "--processed", str(folder)]) == 0
     assert main(["bereken", "--raw", str(RAW_DIR), "--processed", str(folder)]) == 0
+    return folder
+
+
+@pytest.fixture(scope="session")
+def computed_op_briefdatum(computed, tmp_path_factory):
+    """The sample computed as known on the De Wolden letter's date, 19 November 2024: what a
+    letter of that date is made from. Read it, never change it."""
+    folder = tmp_path_factory.mktemp("processed-briefdatum")
+    shutil.copytree(computed, folder, dirs_exist_ok=True)
+    assert main(["bereken", "--processed", str(folder), "--datum", SAMPLE_DATUM]) == 0
     return folder
 
 

@@ -152,8 +152,9 @@ def test_a_plain_table_as_jupyter_shows_it_escapes_too():
 
 
 def test_the_views_put_bold_only_around_the_rating_and_the_rung():
-    row = pd.Series({"oordeel_label": planted("label"), "trede": planted("trede"),
-                     "trede_besluit": planted("besluit"), "advies_tekst": planted("advies"),
+    row = pd.Series({"oordeel_label": planted("label"), "trede_op_datum": planted("trede"),
+                     "trede_op_datum_besluit": planted("besluit"),
+                     "advies_tekst": planted("advies"),
                      "reden": planted("reden"), "volledig": False})
     page = views.Gemeente(code="GM1690", naam=NAAM, periode=PERIODE, historie=pd.DataFrame(),
                           beoordeling=row, blok=planted("blok"), maanden=pd.DataFrame(),

@@ -134,11 +134,13 @@ def test_a_period_index_gives_date_figures_status_province_and_kader(project):
     assert_accessible(page)
     assert ("<title>Drenthe, 1e helft 2024 — toezicht huisvesting vergunninghouders</title>"
             in source)
-    assert f"Gemaakt op {TODAY}; cijfers t/m juni 2024; definitief." in page.shown
+    assert (f"Gemaakt op {TODAY}, met wat bekend was op 19 november 2024; cijfers t/m juni "
+            "2024; definitief.") in page.shown
     assert "beoordelingskader Drenthe" in page.shown
     assert "<h1>Drenthe, 1e helft 2024</h1>" in source
     assert ["De Wolden", "Taakstelling niet gehaald, achterstand"] in page.rows
     assert "2024-H2" not in page.shown and "2025" not in page.shown.replace(TODAY, "")
+    assert "2026" not in page.shown.replace(TODAY, "")
 
 
 def test_run_datum_dates_the_letters_and_is_recorded(project):
@@ -167,7 +169,8 @@ def test_run_without_a_period_refuses_a_date_before_the_default_ones_peildatum(t
                                                                                capsys):
     code = cli(*args(tmp_path, "run", "--datum", "2020-01-01"))
     assert code == ExitCode.INVOER
-    assert capsys.readouterr().err.startswith("--datum: een brief over ")
+    assert capsys.readouterr().err.startswith("--datum: op 1 januari 2020 was nog geen "
+                                              "taakstelling bekend")
     assert not list((tmp_path / "processed").glob("*.parquet"))
     assert not [p for p in (tmp_path / "reports").rglob("*") if p.is_file()]
 
@@ -181,6 +184,12 @@ def test_excel_on_its_own_updates_the_record_and_both_indexes(copy, capsys):
     assert "GS-samenvatting" not in " ".join(read(folder / "index.html").links())
     assert "2024-H1/GS-samenvatting-2024-H1.xlsx" not in read(copy / "reports" / "index.html"
                                                                ).links()
+    # the folder holds what was known on 19 November 2024; the processed folder was last
+    # computed for the 2025-H1 run, today
+    assert cli(*args(copy, "excel", "--periode", "2024-H1")) == ExitCode.INVOER
+    assert "de rapportages hierin geven wat bekend was op 19 november 2024" in \
+        capsys.readouterr().err
+    assert cli("bereken", "--processed", str(copy / "processed"), "--datum", "2024-11-19") == 0
     assert cli(*args(copy, "excel", "--periode", "2024-H1")) == 0
     assert "index.html bijgewerkt" in capsys.readouterr().out
     after = json.loads((folder / "run.json").read_text())
@@ -201,15 +210,20 @@ def test_brieven_on_their_own_update_the_record_and_the_index(copy):
     shutil.rmtree(folder / "brieven")
     write_record(folder, json.loads((folder / "run.json").read_text()))
     assert "Geen brieven gemaakt." in read(folder / "index.html").shown
-    assert cli(*args(copy, "brieven", "--periode", "2024-H1", "--datum", "2024-12-02")) == 0
+    # letters of another date than the folder's pages are refused
+    assert cli("bereken", "--processed", str(copy / "processed"), "--datum", "2024-12-02") == 0
+    assert cli(*args(copy, "brieven", "--periode", "2024-H1")) == ExitCode.INVOER
+    assert not (folder / "brieven").exists()
+    assert cli("bereken", "--processed", str(copy / "processed"), "--datum", "2024-11-19") == 0
+    assert cli(*args(copy, "brieven", "--periode", "2024-H1", "--datum", "2024-11-19")) == 0
     record = json.loads((folder / "run.json").read_text())
-    assert record["brieven"]["datum"] == "2024-12-02" and record["brieven"]["docx"] == 12
+    assert record["brieven"]["datum"] == "2024-11-19" and record["brieven"]["docx"] == 12
     assert record["bijgewerkt"][-1]["onderdeel"] == "brieven"
-    assert record["bijgewerkt"][-1]["datum"] == "2024-12-02"
+    assert record["bijgewerkt"][-1]["datum"] == "2024-11-19"
     page = read(folder / "index.html")
     docx = [link for link in page.links() if link.endswith(".docx")]
     assert len(docx) == 12 and "brieven/Brief%202024-H1%20Assen.docx" in docx
-    assert "gedateerd 2 december 2024" in page.shown
+    assert "gedateerd 19 november 2024" in page.shown
     assert_links_resolve(folder / "index.html")
     assert not list(folder.glob(".*")) and not list((copy / "reports").glob(".*"))
 

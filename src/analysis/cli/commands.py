@@ -11,7 +11,7 @@ import datetime as dt
 import sys
 
 from analysis.cli import ExitCode
-from analysis.options import DATUM, PEILDATUM, PERIODE
+from analysis.options import DATUM, KADER, PEILDATUM, PERIODE
 from analysis.problems import InputError, Problem, Refused
 
 
@@ -40,9 +40,11 @@ def bereken(args: argparse.Namespace) -> int:
     from analysis.report.terminal import bereken_summary
 
     kader = load_kader(args.kader)
-    tables, _ = bereken_en_bewaar(Invoer.from_folder(args.processed), kader, args.processed)
+    kennisdatum = _datum(args.datum) or dt.date.today()
+    tables, _ = bereken_en_bewaar(Invoer.from_folder(args.processed), kader, args.processed,
+                                  kennisdatum)
     print(bereken_summary(tables, kader.naam, kader.leidende_bron, args.processed,
-                          kader.kalender))
+                          kader.kalender, kennisdatum))
     return ExitCode.OK
 
 
@@ -108,7 +110,7 @@ def prognose(args: argparse.Namespace) -> int:
     result = _result(args)
     latest = max(result.periodes)
     periode = periode_argument(args.periode) or volgende_periode(latest)
-    made = forecast(args.landelijk, result.table("taakstelling"), result.table("stand"), periode)
+    made = forecast(args.landelijk, result.taakstelling, result.table("stand"), periode)
     print(prognose_table(made.tabel, periode, args.landelijk, made.bron, made.stand_periode))
     return ExitCode.OK
 
@@ -137,7 +139,7 @@ def run(args: argparse.Namespace) -> int:
     for warning in result.waarschuwingen:
         print(f"Let op: {warning}")
     if result.gepubliceerd:
-        return ExitCode.OK
+        return _refused_letters(result.brieven)
     for outcome in failed:
         print(f"  - mislukt: {outcome.naam}", file=sys.stderr)
     for step in result.stappen_mislukt:
@@ -175,7 +177,7 @@ def brieven(args: argparse.Namespace) -> int:
     from analysis.domain.briefinstellingen import CONFIG, Briefinstellingen
     from analysis.domain.gemeenten import kies_provincie
     from analysis.domain.periods import datum_tekst, kies_periode
-    from analysis.pipeline.run import check_datum, letters_record, record_step
+    from analysis.pipeline.run import check_datum, check_kennisdatum, letters_record, record_step
     from analysis.report.brieven.template import default_template
     from analysis.report.brieven.write import (
         Brieven,
@@ -184,13 +186,13 @@ def brieven(args: argparse.Namespace) -> int:
         write_brieven,
     )
     from analysis.report.publish import staged
+    from analysis.report.scenario import scenario
 
     if args.sjabloon_opslaan:
         content = default_template(args.soort)
         write_atomic(args.sjabloon_opslaan, lambda path: path.write_bytes(content))
         print(f"Standaardsjabloon ({args.soort}) geschreven: {args.sjabloon_opslaan}")
         return ExitCode.OK
-    datum = _datum(args.datum) or dt.date.today()
     stored = Briefinstellingen.from_table(storage.read_table(args.processed, "brieven_bron"))
     if stored is None:
         raise InputError([Problem(str(CONFIG), "bestand ontbreekt (verwacht in de map met "
@@ -200,22 +202,27 @@ def brieven(args: argparse.Namespace) -> int:
     # read from its file
     adressering, templates = load_brief_settings(stored, args.sjabloon)
     result = _result(args)
+    datum = _datum(args.datum) or result.kennisdatum
     periode = kies_periode(args.periode, result.periodes, result.laatste_volledige)
+    check_datum(periode, datum, result.kalender)
+    check_kennisdatum(result, datum)
     closing = result.kalender.peildatum(periode)
     if not is_volledig(result.table("stand"), periode):
         raise Refused(f"{PERIODE}: {periode} loopt nog: het COA-overzicht van de peildatum "
                       f"{datum_tekst(closing)} ontbreekt; een brief volgt als de "
                       "afsluitende cijfers er zijn")
-    check_datum(periode, datum, result.kalender)
     provincie, codes = kies_provincie(adressering.provincie, result.gemeenten)
+    marked = scenario(result, provincie)
+    if marked:
+        raise Refused(f"{KADER}: {marked} Kies het beoordelingskader van {provincie}, of laat "
+                      f"{KADER} weg bij 'bereken'")
     check_kenmerken(result.table("beoordeling"), periode, codes, adressering)
     final = args.reports / periode / "brieven"
 
     def write() -> Brieven:
         with staged(final) as attempt:
-            return write_brieven(attempt.folder, result.table("beoordeling"), periode, codes,
-                                 adressering, templates, datum, result.table("taakstelling"),
-                                 result.norm, result.table("besluiten"))
+            return write_brieven(attempt.folder, result, periode, codes, adressering,
+                                 templates)
 
     made = record_step(args.reports, periode, provincie, result, "brieven", write,
                        lambda made: {"brieven": letters_record(made, datum)})
@@ -227,7 +234,14 @@ def brieven(args: argparse.Namespace) -> int:
         print(f"  - let op: {note}")
         if getattr(note, "detail", None):
             print(f"    technische melding: {note.detail}", file=sys.stderr)
-    return ExitCode.OK
+    return _refused_letters(made)
+
+
+def _refused_letters(made) -> int:
+    """Name every letter the check stopped, with why (exit 1); OK when there is none."""
+    for naam, why in sorted(made.geweigerd.items()):
+        print(f"Brief aan {naam} niet geschreven: {'; '.join(why)}", file=sys.stderr)
+    return ExitCode.MISLUKT if made.geweigerd else ExitCode.OK
 
 
 def voorbeelddata(args: argparse.Namespace) -> int:

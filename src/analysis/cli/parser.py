@@ -89,9 +89,13 @@ def build_parser() -> argparse.ArgumentParser:
     allows_vanished(ingest)
     add("ingelezen", "Toon per gemeente de ingelezen periodes, taakstelling en realisatie.",
         commands.ingelezen, oude_naam="samenvatting")
-    computes(add("bereken", "Bereken stand, oordeel, afstemming met gemeenten en tempo, en "
-                            "schrijf ze met een manifest naar de verwerkte gegevens.",
-                 commands.bereken))
+    bereken = add("bereken", "Bereken stand, oordeel, afstemming met gemeenten en tempo, en "
+                             "schrijf ze met een manifest naar de verwerkte gegevens.",
+                  commands.bereken)
+    bereken.add_argument(DATUM, help="kennisdatum: bereken met wat op die dag bekend was "
+                                     "(cijfers, taakstellingen, besluiten), bijvoorbeeld "
+                                     "2024-11-19; de datum van de brieven (standaard: vandaag)")
+    computes(bereken)
 
     oordeel = add("oordeel", "Toon per gemeente het oordeel, de trede op de interventieladder en "
                              "de reden (na 'bereken').", commands.oordeel)
@@ -126,8 +130,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(PROVINCIE, default="Drenthe", help="standaard: Drenthe")
     run.add_argument(JOBS, type=int, default=os.cpu_count() or 1,
                      help="aantal notebooks tegelijk (standaard: aantal processorkernen)")
-    run.add_argument(DATUM, help="datum van de brieven, bijvoorbeeld 2024-11-19; niet vóór "
-                                 "de peildatum van de periode (standaard: vandaag)")
+    run.add_argument(DATUM, help="datum van de brieven en kennisdatum van alle rapportages: "
+                                 "alleen wat op die dag bekend was telt, bijvoorbeeld "
+                                 "2024-11-19; niet vóór de peildatum van de periode "
+                                 "(standaard: vandaag)")
     writes_reports(run)
     computes(run)
     allows_vanished(run)
@@ -142,8 +148,9 @@ def build_parser() -> argparse.ArgumentParser:
     brieven = add("brieven", "Schrijf per gemeente de brief (.docx, en PDF als LibreOffice er "
                              "is) uit het sjabloon (na 'bereken').", commands.brieven)
     brieven.add_argument(PERIODE, help=PERIODE_HELP)
-    brieven.add_argument(DATUM, help="datum van de brieven, bijvoorbeeld 2024-11-19 "
-                                     "(standaard: vandaag)")
+    brieven.add_argument(DATUM, help="datum van de brieven, bijvoorbeeld 2024-11-19; moet de "
+                                     "kennisdatum van de berekening zijn (standaard: die "
+                                     "kennisdatum)")
     brieven.add_argument(SJABLOON, type=Path, help="eigen sjabloon (.docx); standaard het "
                                                    "sjabloon uit brieven.toml of het "
                                                    "standaardsjabloon")

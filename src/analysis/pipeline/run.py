@@ -32,7 +32,7 @@ from analysis.atomic import WriteFailed, writing
 from analysis.compute import berekening
 from analysis.compute.bereken import Invoer, bereken, manifest
 from analysis.compute.kader import load_kader
-from analysis.compute.volledigheid import is_volledig, laatste_volledige
+from analysis.compute.volledigheid import is_volledig, laatste_volledige, periode_status
 from analysis.domain.besluiten import vroege_besluiten
 from analysis.domain.briefinstellingen import CONFIG, Briefinstellingen
 from analysis.domain.gemeenten import kies_provincie
@@ -52,6 +52,7 @@ from analysis.report.gs_samenvatting import write_summary
 from analysis.report.index import RECORD, read_record, workbook_name, write_overzicht, write_record
 from analysis.report.notebooks import Outcome, execute_all, tasks, worker_pool
 from analysis.report.publish import Lock, clear_leftovers, staged
+from analysis.report.scenario import scenario
 
 T = TypeVar("T")
 PACKAGES = ["analysis", "pandas", "numpy", "pyarrow", "openpyxl", "matplotlib", "papermill",
@@ -105,18 +106,18 @@ def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Pa
         timings["ingest"] = time.perf_counter() - started
         step = time.perf_counter()
         invoer = Invoer(mirror)
-        tables = bereken(invoer, kader)
+        letters_date = datum or dt.date.today()
+        tables = bereken(invoer, kader, letters_date)
         stand = tables["stand"]
         periode = kies_periode(periode, sorted(stand["periode"].unique()),
                                laatste_volledige(stand))
         provincie, codes = kies_provincie(provincie, stand["gemeente_code"].unique().tolist())
-        letters_date = datum or dt.date.today()
         if datum is not None:
             check_datum(periode, datum, kader.kalender)
         if letters is not None:
             check_kenmerken(tables["beoordeling"], periode, codes, letters[0])
         storage.write_ingested(mirror, processed)
-        storage.write_computed(tables, manifest(invoer, kader, tables), processed)
+        storage.write_computed(tables, manifest(invoer, kader, tables, letters_date), processed)
         result = berekening.load(processed)
         timings["berekenen"] = time.perf_counter() - step
         clear_leftovers(reports)
@@ -144,6 +145,8 @@ def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Pa
                 "periode": periode, "provincie": provincie, "beoordelingskader": kader.naam,
                 "gemaakt_op": made_on.isoformat(timespec="seconds"),
                 "volledig": is_volledig(stand, periode),
+                "status": periode_status(stand, periode),
+                "kennisdatum": letters_date.isoformat(),
                 "gepubliceerd": not attempt.mislukt,
                 "mislukt": [{"onderdeel": outcome.naam, "fout": outcome.fout}
                             for outcome in outcomes if outcome.status != "gelukt"]
@@ -176,6 +179,19 @@ def check_datum(periode: str, datum: dt.date, kalender: Telkalender) -> None:
                       f"peildatum {datum_tekst(closing)}")
 
 
+def check_kennisdatum(result: berekening.Berekening, datum: dt.date) -> None:
+    """Refuse letters dated another day than the computation's date of knowledge: a letter
+    states what was known on its date, no more and no less."""
+    known = result.kennisdatum
+    if datum != known:
+        raise Refused(f"{options.DATUM}: de berekende gegevens geven wat bekend was op "
+                      f"{datum_tekst(known)}; een brief van {datum_tekst(datum)} noemt alleen "
+                      "wat toen bekend was (cijfers, taakstellingen, besluiten). Voer eerst "
+                      f"'python -m analysis bereken {options.DATUM} {datum.isoformat()}' uit, "
+                      f"of maak alles in één keer met 'python -m analysis run {options.DATUM} "
+                      f"{datum.isoformat()}'")
+
+
 def _rating(ratings: pd.DataFrame, naam: str) -> dict[str, str]:
     """The rating a report shows, for the index page."""
     if naam not in ratings.index:
@@ -191,6 +207,8 @@ def letters_record(made: Brieven, datum: dt.date) -> dict:
             "datum": datum.isoformat() if made.bestanden else None,
             "opmerkingen": [f"{note}; zie run.json" if getattr(note, "detail", None)
                             else str(note) for note in made.opmerkingen],
+            "geweigerd": [{"gemeente": naam, "waarom": why}
+                          for naam, why in sorted(made.geweigerd.items())],
             "details": [note.detail for note in made.opmerkingen
                         if getattr(note, "detail", None)]}
 
@@ -219,6 +237,15 @@ def record_step(reports: Path, periode: str, provincie: str, result: berekening.
         if record.get("provincie") != provincie:
             raise Refused(f"{folder}: hierin staan de rapportages van {record.get('provincie')}"
                           f", niet van {provincie}; kies een andere map met {options.REPORTS}")
+        known = record.get("kennisdatum")
+        if known and known != result.kennisdatum.isoformat():
+            day = dt.date.fromisoformat(known)
+            raise Refused(f"{folder}: de rapportages hierin geven wat bekend was op "
+                          f"{datum_tekst(day)}, de berekende gegevens wat bekend was op "
+                          f"{datum_tekst(result.kennisdatum)}; maak de periode opnieuw met "
+                          f"'python -m analysis run {options.DATUM} "
+                          f"{result.kennisdatum.isoformat()}', of kies een andere map met "
+                          f"{options.REPORTS}")
         made = make()
         changed = changes(made)
         record |= changed
@@ -238,7 +265,9 @@ def _minimal(periode: str, provincie: str, result: berekening.Berekening) -> dic
     return {"periode": periode, "provincie": provincie,
             "beoordelingskader": result.kader_naam,
             "gemaakt_op": dt.datetime.now().isoformat(timespec="seconds"),
-            "volledig": is_volledig(result.table("stand"), periode), "gepubliceerd": True,
+            "volledig": is_volledig(result.table("stand"), periode),
+            "status": periode_status(result.table("stand"), periode),
+            "kennisdatum": result.kennisdatum.isoformat(), "gepubliceerd": True,
             "mislukt": [], "berekening": result.manifest, "notebooks": []}
 
 
@@ -261,14 +290,15 @@ def _letters(letters, folder: Path, result: berekening.Berekening, periode: str,
         return Brieven(opmerkingen=[Note(f"brieven niet gemaakt: {CONFIG.name} ontbreekt "
                                          "(verwacht in de map met exports: "
                                          f"{CONFIG.as_posix()})", f"verwacht: {raw / CONFIG}")])
+    marked = scenario(result, provincie)
+    if marked:
+        return Brieven(opmerkingen=[f"brieven niet gemaakt: {marked}"])
     closing = result.kalender.peildatum(periode)
     if not is_volledig(result.table("stand"), periode) or datum < closing:
         return Brieven(opmerkingen=[f"brieven niet gemaakt: {periode} loopt nog (het "
                                     f"COA-overzicht van de peildatum {datum_tekst(closing)} "
                                     "ontbreekt)"])
-    made = write_brieven(folder / "brieven", result.table("beoordeling"), periode, codes,
-                         *letters, datum, result.table("taakstelling"), result.norm,
-                         result.table("besluiten"))
+    made = write_brieven(folder / "brieven", result, periode, codes, *letters)
     if letters[0].provincie != provincie:
         made.opmerkingen.append(f"brieven.toml is van provincie {letters[0].provincie}, "
                                 f"de run van {provincie}; controleer afzender en adressen")

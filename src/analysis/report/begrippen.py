@@ -26,7 +26,8 @@ BEGRIPPEN: dict[str, str] = {
     "Interventieladder": "De stappen van het interbestuurlijk toezicht, van signaleren tot "
                          "ingrijpen, die de provincie zet als een gemeente achterblijft.",
     "Trede": "Een stap op de interventieladder. De vastgelegde trede is die waartoe "
-             "Gedeputeerde Staten besloten.",
+             "Gedeputeerde Staten besloten, zoals die vastlag op de datum van de rapportage; "
+             "in de historie die op de peildatum van elk halfjaar.",
     "Advies": "De stap op de interventieladder die het beoordelingskader voorstelt; een "
               "voorstel aan Gedeputeerde Staten, geen besluit.",
 }

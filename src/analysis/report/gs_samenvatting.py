@@ -17,10 +17,11 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from analysis.atomic import write_atomic
 from analysis.compute.berekening import Berekening
-from analysis.compute.volledigheid import is_volledig
+from analysis.compute.volledigheid import periode_status
 from analysis.domain.periods import datum_tekst, volgende_periode
 from analysis.report.bronnen import MAAND, bron_datums
 from analysis.report.kerncijfers import besluiten_van, kerncijfers
+from analysis.report.scenario import scenario
 from analysis.report.totalen import Totalen, totalen
 
 DEFINITIONS = {
@@ -39,8 +40,8 @@ DEFINITIONS = {
                                      "bekend.",
     "Opgave volgend halfjaar": "Taakstelling volgend halfjaar min de stand eind.",
     "Oordeel": "Volgens het beoordelingskader van de provincie.",
-    "Trede": "Trede op de interventieladder zoals Gedeputeerde Staten die vastlegden (leeg: "
-             "geen besluit vastgelegd).",
+    "Trede": "Trede op de interventieladder zoals Gedeputeerde Staten die vastlegden, op de "
+             "kennisdatum van deze samenvatting (leeg: geen besluit vastgelegd).",
     "Advies": "Advies volgens de regels van het beoordelingskader over de volgende stap op de "
               "interventieladder; een voorstel aan Gedeputeerde Staten, geen besluit.",
     "Reden": "Waarom: de conclusie, het oordeel, een verschoning, de vastgelegde trede en het "
@@ -100,7 +101,7 @@ def overview_rows(beoordeling: pd.DataFrame, periode: str) -> pd.DataFrame:
         "% totaalopgave": current["pct_totaalopgave"],
         "Taakstelling volgend halfjaar": current["gemeente_code"].map(nxt["taakstelling"])
         if len(nxt) else pd.NA,
-        "Oordeel": current["oordeel_label"], "Trede": current["trede"],
+        "Oordeel": current["oordeel_label"], "Trede": current["trede_op_datum"],
         "Advies": current["advies_tekst"],
         "Reden": current["reden"], "_kleur": current["kleur"],
     })
@@ -165,6 +166,12 @@ def write_summary(path: Path, result: Berekening, periode: str, provincie: str) 
     return path
 
 
+STATUS = {"definitief": "definitief: de afsluitende cijfers van COA zijn er",
+          "voorlopig": "voorlopig: het afsluitende overzicht van het COA is voorlopig; de "
+                       "cijfers kunnen nog wijzigen",
+          "lopend": "voorlopig: het halfjaar loopt nog; geen stand eind en geen oordeel"}
+
+
 def _toelichting(sheet, result: Berekening, periode: str, provincie: str) -> None:
     sheet.title = "Toelichting"
     sheet["A1"] = f"Toezicht huisvesting vergunninghouders {provincie}: samenvatting"
@@ -173,9 +180,10 @@ def _toelichting(sheet, result: Berekening, periode: str, provincie: str) -> Non
              ("Peildatum", datum_tekst(result.kalender.peildatum(periode))),
              ("Beoordelingskader", f"{result.kader_naam}: {result.kader_toelichting}"),
              ("Leidende bron", result.leidende_bron),
-             ("Status", "definitief: de afsluitende cijfers van COA zijn er"
-              if is_volledig(result.table("stand"), periode) else
-              "voorlopig: het halfjaar loopt nog; geen stand eind en geen oordeel"),
+             ("Status", STATUS[periode_status(result.table("stand"), periode)]),
+             ("Kennisdatum", f"{datum_tekst(result.kennisdatum)}: alleen cijfers, "
+              "taakstellingen en besluiten die op die dag bekend waren"),
+             *((("Scenario", marked),) if (marked := scenario(result, provincie)) else ()),
              ("Gemaakt op", datum_tekst(dt.date.today())),
              ("Bronnen", "elk bronbestand met de datum die het zelf noemt: blad Bronnen")]
     row = 3

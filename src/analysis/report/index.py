@@ -59,12 +59,20 @@ def _made_on(record: dict, folder: Path) -> dt.datetime:
             or dt.datetime.fromtimestamp((folder / RECORD).stat().st_mtime))
 
 
-def _definitief(record: dict) -> bool:
-    """Whether the period's closing figures were in the data the folder was made from."""
+STATUS_TEXT = {"definitief": "definitief",
+               "voorlopig": "voorlopig: het afsluitende overzicht van het COA is voorlopig",
+               "lopend": "voorlopig: het halfjaar loopt nog"}
+
+
+def _status(record: dict) -> str:
+    """definitief, voorlopig (the closing overview is) or lopend: of the data the folder was
+    made from (for a record from before the status was noted, from its completeness)."""
+    if "status" in record:
+        return str(record["status"])
     if "volledig" in record:
-        return bool(record["volledig"])
+        return "definitief" if record["volledig"] else "lopend"
     latest = (record.get("berekening") or {}).get("periodes", {}).get("laatste_volledige")
-    return bool(latest) and str(record["periode"]) <= str(latest)
+    return "definitief" if latest and str(record["periode"]) <= str(latest) else "lopend"
 
 
 def _cijfers_tot(record: dict) -> str:
@@ -128,7 +136,10 @@ def index_html(record: dict, folder: Path) -> str:
         provincie=record["provincie"], periode=periode_tekst(periode),
         kader=record.get("beoordelingskader", ""),
         gemaakt_op=datum_tekst(_made_on(record, folder).date()),
-        cijfers_tot=_cijfers_tot(record), definitief=_definitief(record), rapporten=reports,
+        cijfers_tot=_cijfers_tot(record), status=STATUS_TEXT[_status(record)],
+        kennisdatum=datum_tekst(dt.date.fromisoformat(record["kennisdatum"]))
+        if record.get("kennisdatum") else "",
+        rapporten=reports,
         samenvatting=_link(workbook, folder) if workbook.is_file() else "", brieven=letters,
         opmerkingen=[str(note) for note in made.get("opmerkingen", [])],
         bijgewerkt=_later_steps(record), mislukt=_banner(record))
@@ -172,7 +183,8 @@ def _row(folder: Path, record: dict) -> _Period:
     workbook = folder / (record.get("samenvatting") or workbook_name(periode))
     link = quote(periode)
     return _Period(
-        periode=periode, tekst=periode_tekst(periode), definitief=_definitief(record),
+        periode=periode, tekst=periode_tekst(periode),
+        definitief=_status(record) == "definitief",
         gemaakt_op=datum_tekst(_made_on(record, folder).date()),
         provincie=str(record.get("provincie", "")), kader=str(record.get("beoordelingskader", "")),
         rapporten=sum(entry.get("status") == "gelukt" for entry in record.get("notebooks", [])),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.domain.periods import periode_einde, periode_start
+from analysis.domain.periods import periode_start
 from analysis.report.totalen import totalen
 
 
@@ -26,7 +26,7 @@ def kerncijfers(beoordeling: pd.DataFrame, periode: str, treden: list[str] | Non
         ]
     for label, count in rows["oordeel_label"].value_counts(sort=False).items():
         figures.append((f"Oordeel: {label}", int(count)))
-    recorded = rows["trede"].replace("", pd.NA).dropna()
+    recorded = rows["trede_op_datum"].replace("", pd.NA).dropna()
     order = treden or sorted(recorded.unique())
     for rung in order:
         if (recorded == rung).any():
@@ -39,8 +39,11 @@ def kerncijfers(beoordeling: pd.DataFrame, periode: str, treden: list[str] | Non
 
 
 def besluiten_van(register: pd.DataFrame, periode: str) -> pd.DataFrame:
-    """The decisions about ``periode`` or dated within it, oldest first."""
-    start, end = pd.Timestamp(periode_start(periode)), pd.Timestamp(periode_einde(periode))
-    chosen = register[(register["periode"] == periode)
-                      | ((register["datum"] >= start) & (register["datum"] < end))]
+    """The decisions about ``periode``, or dated from its start on (up to the date of
+    knowledge, the last in the register) and not about a later half-year: every decision a
+    product about the period relies on, oldest first."""
+    start = pd.Timestamp(periode_start(periode))
+    about = register["periode"].fillna("")
+    chosen = register[((about == periode)
+                       | ((register["datum"] >= start) & (about <= periode))).to_numpy()]
     return chosen.sort_values(["datum", "besluit", "gemeente_code"]).reset_index(drop=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pandas as pd
@@ -10,7 +11,7 @@ from analysis.domain import gemeenten
 from analysis.domain.besluiten import vroege_besluiten
 from analysis.domain.taakstelling_versies import nieuwste_versie
 from analysis.domain.telkalender import STANDAARD, Telkalender
-from analysis.formatting import getal, procent
+from analysis.formatting import datum, getal, procent
 from analysis.report.totalen import totalen
 
 
@@ -36,12 +37,14 @@ def municipality_summary(taakstelling: pd.DataFrame, realisatie: pd.DataFrame) -
 
 
 def bereken_summary(tables: dict[str, pd.DataFrame], kader_naam: str, leidend: str,
-                    processed: Path, kalender: Telkalender = STANDAARD) -> str:
+                    processed: Path, kalender: Telkalender = STANDAARD,
+                    kennisdatum: dt.date | None = None) -> str:
     """What 'bereken' computed, and the differences to follow up."""
     stand, verschillen = tables["stand"], tables["coa_verschillen"]
+    known = f"; met wat bekend was op {datum(kennisdatum)}" if kennisdatum else ""
     lines = [f"Stand berekend: {stand['gemeente_code'].nunique()} gemeenten, "
              f"{stand['periode'].nunique()} periodes ({len(stand)} rijen); beoordeeld met het "
-             f"kader {kader_naam}; geschreven naar {processed}"]
+             f"kader {kader_naam}{known}; geschreven naar {processed}"]
     if kalender.heeft_uitloop:
         lines.append("Geen vergelijking met de standen van het COA: het beoordelingskader telt "
                      f"tot {kalender.afsluitdatum_tekst()}, het COA tot 1 januari en 1 juli.")
@@ -120,7 +123,8 @@ def oordeel_table(beoordeling: pd.DataFrame, periode: str, kader_naam: str) -> s
     rows = beoordeling[beoordeling["periode"] == periode].sort_values("gemeente_naam")
     lines = [f"Oordeel per gemeente, {periode} (beoordelingskader {kader_naam})"]
     for row in rows.itertuples():
-        rung = f"trede '{row.trede}'" if row.trede else "geen trede vastgelegd"
+        rung = (f"trede '{row.trede_op_datum}'" if row.trede_op_datum
+                else "geen trede vastgelegd")
         advice = f"; advies: {row.advies_tekst}" if row.advies_tekst else ""
         lines.append(f"{row.gemeente_naam}: {row.oordeel_label}; {rung}{advice}")
         lines.append(f"    {row.reden}")

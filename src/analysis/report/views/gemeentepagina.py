@@ -11,13 +11,14 @@ import numpy as np
 import pandas as pd
 from IPython.display import HTML
 
-from analysis.domain.gemeenten import kies_gemeente
+from analysis.domain.gemeenten import kies_gemeente, provincie
 from analysis.domain.periods import datum_tekst, periode_einde, periode_tekst, volgende_periode
 from analysis.domain.resultaten import resultaten_block
 from analysis.domain.taakstelling_versies import volgende_taakstelling
 from analysis.formatting import als_tekst, getal
 from analysis.problems import Refused
 from analysis.report import begrippen, toon
+from analysis.report.scenario import scenario
 from analysis.report.tabellen import Tabel, excel, koppeling, navigatie
 from analysis.report.views.gedeeld import (
     TABLE_COLUMNS,
@@ -50,6 +51,7 @@ class Gemeente:
     besluiten: pd.DataFrame = field(default_factory=pd.DataFrame)  # the register, up to now
     coa_verschillen: pd.DataFrame = field(default_factory=pd.DataFrame)
     volgende: pd.Series | None = None  # the next taakstelling as known, and its version
+    scenario: str | None = None  # why the ratings are a scenario (another province's kader)
 
     @property
     def _bestand(self) -> str:
@@ -59,7 +61,8 @@ class Gemeente:
     def kop(self) -> HTML:
         """The report's heading; for a half-year still running, with the 'voorlopig' banner."""
         return toon.samen(toon.kop(f"{self.naam}, {periode_tekst(self.periode)}"), banner(
-            not self.beoordeling.get("volledig", True), self.tempo))
+            not self.beoordeling.get("volledig", True), self.tempo),
+            toon.alinea(toon.vet(self.scenario)) if self.scenario else None)
 
     @property
     def navigatie(self) -> HTML:
@@ -72,8 +75,8 @@ class Gemeente:
         """The rating, the rung GS recorded and the kader's advice (named as advice), then the
         reason; rating and rung in bold."""
         row = self.beoordeling
-        rung = (("trede op de interventieladder: ", toon.vet(row["trede"]),
-                 f" ({row['trede_besluit']})") if row["trede"]
+        rung = (("trede op de interventieladder: ", toon.vet(row["trede_op_datum"]),
+                 f" ({row['trede_op_datum_besluit']})") if row["trede_op_datum"]
                 else ("geen trede op de interventieladder vastgelegd",))
         advice = ((f"; advies volgens het beoordelingskader: {row['advies_tekst']}",)
                   if row["advies_tekst"] else ())
@@ -185,10 +188,10 @@ def gemeente(code: str, periode: str, processed: str | Path | None = None) -> Ge
     differences = differences[(differences["gemeente_code"] == code)
                               & (differences["periode"] <= periode)]
     register = result.table("besluiten")
-    closing = pd.Timestamp(row["peildatum_eind"]) if pd.notna(row.get("peildatum_eind")) \
-        else pd.Timestamp(periode_einde(periode))
+    # every decision known on the date of knowledge, but those about a later half-year
+    about = register["periode"].fillna("")
     decided = register[(register["gemeente_code"] == code)
-                       & ((register["datum"] <= closing) | (register["periode"] <= periode))]
+                       & ((about == "") | (about <= periode)).to_numpy()]
     coa = result.table("coa_verschillen")
     coa = coa[(coa["gemeente_code"] == code) & (coa["periode"] <= periode)]
     return Gemeente(
@@ -200,10 +203,11 @@ def gemeente(code: str, periode: str, processed: str | Path | None = None) -> Ge
             columns={"maand": "Maand", "coa": "COA", "gemeente": "Gemeente",
                      "verschil": "Verschil", "opvolgen": "Opvolgen"}),
         kader=result.kader_naam,
+        scenario=scenario(result, str(provincie(pd.Series([code])).iloc[0])),
         besluiten=decided.sort_values(["datum", "besluit"], kind="stable"),
         coa_verschillen=coa,
         # the next half-year's taakstelling as the letter's block knows it, in the version
-        # known at this half-year's closing date
-        volgende=volgende_taakstelling(history, result.table("taakstelling"), code, periode,
-                                       closing),
+        # known on the date of knowledge
+        volgende=volgende_taakstelling(history, result.taakstelling, code, periode,
+                                       result.kennisdatum),
     )

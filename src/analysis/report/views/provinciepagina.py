@@ -20,6 +20,7 @@ from analysis.formatting import als_tekst, getal, procent
 from analysis.report import begrippen, charts, toon
 from analysis.report.kaart import grenzen, stand_kaart
 from analysis.report.kerncijfers import besluiten_van, kerncijfers
+from analysis.report.scenario import scenario
 from analysis.report.tabellen import Tabel, excel, koppeling, navigatie
 from analysis.report.totalen import FIGURES, totalen
 from analysis.report.views.gedeeld import (
@@ -53,6 +54,7 @@ class Provincie:
     coa_verschillen: pd.DataFrame = field(default_factory=pd.DataFrame)
     landelijk: pd.Series | None = None  # the national figures the data has for the period
     grenzen: pd.DataFrame = field(default_factory=pd.DataFrame)  # municipality boundaries
+    scenario: str | None = None  # why the ratings are a scenario (another province's kader)
 
     @property
     def _bestand(self) -> str:
@@ -69,6 +71,7 @@ class Provincie:
         running = "volledig" in rows and not rows["volledig"].all()
         return toon.samen(toon.kop(f"{self.naam}, {periode_tekst(self.periode)}"),
                           banner(running, self.tempo),
+                          toon.alinea(toon.vet(self.scenario)) if self.scenario else None,
                           toon.alinea(f"Oordelen volgens het beoordelingskader {self.kader}."))
 
     @property
@@ -88,6 +91,7 @@ class Provincie:
         and verschoning, each name linking to its page, and the province's totals (no end
         stand or percentages while a municipality's half-year runs)."""
         rows = self._rows.sort_values("gemeente_naam")
+        rows = rows.assign(trede=rows["trede_op_datum"])  # the rung on the report's date
         data = cijfers(rows, ["gemeente_naam", *[c for c in TABLE_COLUMNS if c != "periode"],
                               "volledig"]).drop(columns=["volledig"], errors="ignore")
         data = data.rename(columns={"gemeente_naam": "Gemeente"})
@@ -230,7 +234,7 @@ def provincie(naam: str, periode: str, processed: str | Path | None = None) -> P
     beoordeling = result.table("beoordeling")
     beoordeling = beoordeling[beoordeling["gemeente_code"].isin(codes)
                               & (beoordeling["periode"] <= periode)]
-    taakstelling = result.table("taakstelling")
+    taakstelling = result.taakstelling
     known = nieuwste_versie(taakstelling[taakstelling["periode"] <= periode])
     inwoners = known.groupby("gemeente_code")["inwoners"].last()
     pace = result.table("tempo")
@@ -245,7 +249,7 @@ def provincie(naam: str, periode: str, processed: str | Path | None = None) -> P
                      coa_verschillen=coa[coa["gemeente_code"].isin(codes)
                                          & (coa["periode"] <= periode)],
                      landelijk=_landelijk(result, known, periode),
-                     grenzen=grenzen(result.folder))
+                     grenzen=grenzen(result.folder), scenario=scenario(result, naam))
 
 
 def _landelijk(result: Berekening, known: pd.DataFrame, periode: str) -> pd.Series | None:

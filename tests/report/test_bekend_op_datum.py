@@ -1,0 +1,115 @@
+"""Products state what was known on their date: the De Wolden letters and pages of the sample at
+several dates, a closing overview marked voorlopig, and another province's kader as a scenario.
+"""
+
+import shutil
+
+import openpyxl
+from docx import Document
+
+from analysis.cli import main
+from analysis.config import RAW_DIR
+from analysis.report.views import gemeente
+from analysis.storage import read_table
+
+
+def known_on(computed, tmp_path, datum: str, *extra: str):
+    """A copy of the sample's processed folder computed as known on ``datum``."""
+    processed = tmp_path / f"processed-{datum}"
+    shutil.copytree(computed, processed)
+    assert main(["bereken", "--processed", str(processed), "--datum", datum, *extra]) == 0
+    return processed
+
+
+def letter(processed, tmp_path, periode: str, datum: str, naam: str = "De Wolden") -> str:
+    reports = tmp_path / f"reports-{datum}"
+    assert main(["brieven", "--processed", str(processed), "--reports", str(reports),
+                 "--periode", periode, "--datum", datum]) == 0
+    path = reports / periode / "brieven" / f"Brief {periode} {naam}.docx"
+    return "\n".join(p.text for p in Document(path).paragraphs)
+
+
+def test_a_letter_dated_before_the_verschoning_does_not_mention_it(computed, tmp_path):
+    text = letter(known_on(computed, tmp_path, "2024-07-15"), tmp_path, "2024-H1",
+                  "2024-07-15")
+    assert "Assen, 15 juli 2024" in text and "Realisatie 1e helft 2024: 23" in text
+    assert "verschoning" not in text.lower()
+    later = letter(known_on(computed, tmp_path, "2024-11-19"), tmp_path, "2024-H1",
+                   "2024-11-19")
+    assert "Wij hebben besloten tot verschoning" in later
+
+
+def test_letters_for_another_date_than_the_computation_are_refused(computed, tmp_path, capsys):
+    processed = known_on(computed, tmp_path, "2024-07-15")
+    code = main(["brieven", "--processed", str(processed), "--reports", str(tmp_path / "r"),
+                 "--periode", "2024-H1", "--datum", "2024-11-19"])
+    assert code == 2 and not (tmp_path / "r").exists()
+    assert ("de berekende gegevens geven wat bekend was op 15 juli 2024; een brief van 19 "
+            "november 2024 noemt alleen wat toen bekend was") in capsys.readouterr().err
+
+
+def test_page_and_letter_of_one_date_cite_the_same_taakstelling(computed, tmp_path):
+    """On 1 February 2025 the 2025-H1 taakstelling was 25; it was revised to 21 on 14 March."""
+    processed = known_on(computed, tmp_path, "2025-02-01")
+    line = "Taakstelling 1e helft 2025: 25 (+achterstand 11) =36"
+    assert line in gemeente("De Wolden", "2024-H2", processed).blok.splitlines()
+    assert line in letter(processed, tmp_path, "2024-H2", "2025-02-01").splitlines()
+    assert read_table(processed, "stand").query("periode == '2025-H1'")["taakstelling"].sum() \
+        > 0
+
+
+def test_no_letter_pastes_a_label_into_a_sentence(computed, tmp_path):
+    processed = known_on(computed, tmp_path, "2024-11-19")
+    reports = tmp_path / "reports"
+    assert main(["brieven", "--processed", str(processed), "--reports", str(reports),
+                 "--periode", "2024-H1", "--datum", "2024-11-19"]) == 0
+    for path in sorted((reports / "2024-H1" / "brieven").glob("*.docx")):
+        text = "\n".join(p.text for p in Document(path).paragraphs)
+        assert "luidt ons oordeel" not in text and "Voor het toezicht betekent dit" in text
+        assert "Volgens de cijfers van het COA per 1 juli 2024" in text
+
+
+def test_a_closing_overview_marked_voorlopig_makes_the_period_voorlopig(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW_DIR, raw)
+    closing = raw / "coa" / "COA_realisatie_taakstelling_2024-07-01.xlsx"
+    closing.rename(closing.with_name("COA_realisatie_taakstelling_2024-07-01_voorlopig.xlsx"))
+    processed, reports = tmp_path / "processed", tmp_path / "reports"
+    assert main(["ingest", "--raw", str(raw), "--processed", str(processed)]) == 0
+    assert main(["bereken", "--processed", str(processed), "--datum", "2024-11-19"]) == 0
+    stand = read_table(processed, "stand")
+    assert set(stand.loc[stand["periode"] == "2024-H1", "status"]) == {"voorlopig"}
+    assert set(stand.loc[stand["periode"] == "2023-H2", "status"]) == {"definitief"}
+    text = letter(processed, tmp_path, "2024-H1", "2024-11-19")
+    assert "Volgens de voorlopige cijfers van het COA per 1 juli 2024" in text
+    assert main(["excel", "--processed", str(processed), "--reports", str(reports),
+                 "--periode", "2024-H1"]) == 0
+    sheet = openpyxl.load_workbook(reports / "2024-H1" / "GS-samenvatting-2024-H1.xlsx")[
+        "Toelichting"]
+    cells = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row[0]}
+    assert cells["Status"].startswith("voorlopig: het afsluitende overzicht van het COA")
+    assert cells["Kennisdatum"].startswith("19 november 2024")
+    index = (reports / "2024-H1" / "index.html").read_text(encoding="utf-8")
+    assert "voorlopig: het afsluitende overzicht van het COA is voorlopig" in index
+
+
+def test_another_provinces_kader_is_a_scenario_without_letters(computed, tmp_path, capsys):
+    processed = known_on(computed, tmp_path, "2024-11-19", "--kader", "zuid-holland")
+    code = main(["brieven", "--processed", str(processed), "--reports", str(tmp_path / "r"),
+                 "--periode", "2024-H1", "--datum", "2024-11-19"])
+    assert code == 2 and not (tmp_path / "r").exists()
+    assert "Scenario: beoordeeld met het beoordelingskader van Zuid-Holland, niet met dat van " \
+           "Drenthe" in capsys.readouterr().err
+    page = gemeente("De Wolden", "2024-H1", processed)
+    assert page.scenario.startswith("Scenario: beoordeeld met het beoordelingskader van "
+                                    "Zuid-Holland")
+
+
+def test_a_run_with_another_provinces_kader_writes_no_letters(tmp_path):
+    reports = tmp_path / "reports"
+    assert main(["run", "--periode", "2024-H1", "--datum", "2024-11-19", "--kader",
+                 "zuid-holland", "--processed", str(tmp_path / "processed"), "--reports",
+                 str(reports), "--jobs", "2"]) == 0
+    assert not list((reports / "2024-H1").glob("brieven/*.docx"))
+    overview = (reports / "2024-H1" / "overzicht.html").read_text(encoding="utf-8")
+    assert "Scenario: beoordeeld met het beoordelingskader van Zuid-Holland" in overview
