@@ -9,7 +9,7 @@ from docx import Document
 
 from analysis.cli import main
 from analysis.config import RAW_DIR
-from analysis.report.views import gemeente
+from analysis.report.views import gemeente, provincie
 from analysis.storage import read_table
 
 
@@ -91,6 +91,10 @@ def test_a_closing_overview_marked_voorlopig_makes_the_period_voorlopig(tmp_path
     assert cells["Kennisdatum"].startswith("19 november 2024")
     index = (reports / "2024-H1" / "index.html").read_text(encoding="utf-8")
     assert "voorlopig: het afsluitende overzicht van het COA is voorlopig" in index
+    banner = "<strong>Voorlopig.</strong> Het afsluitende overzicht van het COA is voorlopig"
+    assert banner in gemeente("De Wolden", "2024-H1", processed).kop.data
+    assert banner in provincie("Drenthe", "2024-H1", processed).kop.data
+    assert "Voorlopig" not in gemeente("De Wolden", "2023-H2", processed).kop.data
 
 
 def test_another_provinces_kader_is_a_scenario_without_letters(computed, tmp_path, capsys):

@@ -1,6 +1,7 @@
 """What the municipality page and the province overview share: the computed result read once
 per kernel, the notebook parameters chosen as the CLI chooses them, the 'voorlopig' banner of
-a running half-year, and the stand, decision and COA tables in the same columns on both pages.
+a running or provisional half-year, and the stand, decision and COA tables in the same columns on
+both pages.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from IPython.display import HTML
 
 from analysis import config, storage
 from analysis.compute.berekening import Berekening, load
+from analysis.compute.volledigheid import LOPEND, VOORLOPIG
 from analysis.domain import gemeenten
 from analysis.domain.gemeenten import kies_gemeente
 from analysis.domain.periods import MONTHS_NL, kies_periode, periode_tekst
@@ -71,10 +73,14 @@ def kies_gemeente_van(result: Berekening, gemeente: str) -> str:
     return kies("gemeente", kies_gemeente, gemeente, result.gemeenten)
 
 
-def banner(running: bool, pace: pd.Series | None) -> HTML | None:
+def banner(status: str, pace: pd.Series | None) -> HTML | None:
     """'**Voorlopig, cijfers t/m september 2025.** Het halfjaar loopt nog ...' for a half-year
-    still running, else nothing."""
-    if not running:
+    still running (status ``lopend``), '**Voorlopig.** Het afsluitende overzicht ...' when COA's
+    closing overview is marked voorlopig; nothing for a definitive half-year."""
+    if status == VOORLOPIG:
+        return toon.alinea(toon.vet("Voorlopig."), " Het afsluitende overzicht van het COA is "
+                           "voorlopig: de cijfers en het oordeel kunnen nog wijzigen.")
+    if status != LOPEND:
         return None
     until = ""
     if pace is not None:

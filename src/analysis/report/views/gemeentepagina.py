@@ -59,9 +59,9 @@ class Gemeente:
 
     @property
     def kop(self) -> HTML:
-        """The report's heading; for a half-year still running, with the 'voorlopig' banner."""
+        """The report's heading; for a running or provisional half-year, the 'voorlopig' banner."""
         return toon.samen(toon.kop(f"{self.naam}, {periode_tekst(self.periode)}"), banner(
-            not self.beoordeling.get("volledig", True), self.tempo),
+            str(self.beoordeling["status"]), self.tempo),
             toon.alinea(toon.vet(self.scenario)) if self.scenario else None)
 
     @property

@@ -12,6 +12,7 @@ import pandas as pd
 from IPython.display import HTML
 
 from analysis.compute.berekening import Berekening
+from analysis.compute.volledigheid import periode_status
 from analysis.domain import gemeenten
 from analysis.domain.gemeenten import kies_provincie, provincie_codes
 from analysis.domain.periods import periode_tekst
@@ -66,11 +67,10 @@ class Provincie:
 
     @property
     def kop(self) -> HTML:
-        """The overview's heading with the kader; for a running half-year the banner."""
-        rows = self._rows
-        running = "volledig" in rows and not rows["volledig"].all()
+        """The overview's heading with the kader; for a running or provisional half-year the
+        banner."""
         return toon.samen(toon.kop(f"{self.naam}, {periode_tekst(self.periode)}"),
-                          banner(running, self.tempo),
+                          banner(periode_status(self._rows, self.periode), self.tempo),
                           toon.alinea(toon.vet(self.scenario)) if self.scenario else None,
                           toon.alinea(f"Oordelen volgens het beoordelingskader {self.kader}."))
 
