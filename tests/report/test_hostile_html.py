@@ -155,7 +155,7 @@ def test_the_views_put_bold_only_around_the_rating_and_the_rung():
     row = pd.Series({"oordeel_label": planted("label"), "trede_op_datum": planted("trede"),
                      "trede_op_datum_besluit": planted("besluit"),
                      "advies_tekst": planted("advies"),
-                     "reden": planted("reden"), "volledig": False})
+                     "reden": planted("reden"), "volledig": False, "status": "lopend"})
     page = views.Gemeente(code="GM1690", naam=NAAM, periode=PERIODE, historie=pd.DataFrame(),
                           beoordeling=row, blok=planted("blok"), maanden=pd.DataFrame(),
                           tempo=pd.Series({"peildatum": pd.Timestamp("2024-04-01")}),
