@@ -31,7 +31,8 @@ def workbook(processed, tmp_path_factory):
 
 def test_sheets_and_the_de_wolden_row(workbook):
     assert workbook.sheetnames == ["Toelichting", "Overzicht", "Kerncijfers", "Besluiten",
-                                   "Historie", "Verschillen", "Validatie", "Bronnen"]
+                                   "Historie", "Verschillen", "Validatie", "Verantwoording",
+                                   "Bronnen"]
     sheet = workbook["Overzicht"]
     header = [c.value for c in sheet[1]]
     assert header == OVERVIEW

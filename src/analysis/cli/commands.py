@@ -102,6 +102,23 @@ def stand(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
+def herkomst(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from analysis.domain.gemeenten import kies_gemeente, naam
+    from analysis.domain.periods import datum_tekst, kies_periode, periode_tekst
+    from analysis.report.verantwoording import verantwoording, zinnen
+
+    result = _result(args)
+    periode = kies_periode(args.periode, result.periodes, result.laatste_volledige)
+    code = kies_gemeente(args.gemeente, result.gemeenten)
+    print(f"Verantwoording {naam(pd.Series([code])).iloc[0]}, {periode_tekst(periode)} "
+          f"(met wat bekend was op {datum_tekst(result.kennisdatum)})")
+    for line in zinnen(verantwoording(result, periode, [code])):
+        print(f"  - {line}")
+    return ExitCode.OK
+
+
 def prognose(args: argparse.Namespace) -> int:
     from analysis.compute.prognose import prognose as forecast
     from analysis.domain.periods import periode_argument, volgende_periode

@@ -115,6 +115,14 @@ def build_parser() -> argparse.ArgumentParser:
     stand.add_argument(PERIODE, help=PERIODE_HELP)
     reads_result(stand)
 
+    herkomst = add("herkomst", "Toon waar elk cijfer van het blok 'Resultaten gemeente' en elk "
+                               "besluit vandaan komt: bestand, blad, rij, versie (na "
+                               "'bereken').", commands.herkomst)
+    herkomst.add_argument(GEMEENTE, required=True,
+                          help="naam of CBS-code, bijvoorbeeld 'De Wolden' of GM1690")
+    herkomst.add_argument(PERIODE, help=PERIODE_HELP)
+    reads_result(herkomst)
+
     prognose = add("prognose", "Voorspel de taakstelling en opgave per gemeente uit een "
                                "aangekondigd landelijk totaal (art. 29; na 'bereken').",
                    commands.prognose)

@@ -19,6 +19,7 @@ from analysis import __version__, options, storage
 from analysis.compute.afstemming import gemeenten_tegen_coa
 from analysis.compute.beoordeling import beoordeel
 from analysis.compute.coa_verschillen import coa_verschillen, telling_verschillen
+from analysis.compute.herkomst import herkomst
 from analysis.compute.kader import Kader
 from analysis.compute.kennisdatum import bekend_op, besluiten_bekend
 from analysis.compute.overgang import crosswalk, openingen, vouw
@@ -87,8 +88,8 @@ def bereken(invoer: Invoer, kader: Kader, kennisdatum: dt.date) -> dict[str, pd.
     realised = periode_realisatie(months, overviews, kader.leidende_bron, kalender)
     flows = geldende_taakstelling(stromen(known["taakstelling"], realised), kalender)
     overgang = crosswalk(flows["gemeente_code"], load_verdelingen(invoer.register))
-    stand = rollforward(vouw(flows, overgang),
-                        openingen(openingsstand(overviews, months, kalender), overgang), overgang)
+    opening = openingen(openingsstand(overviews, months, kalender), overgang)
+    stand = rollforward(vouw(flows, overgang), opening, overgang)
     stand.insert(1, "gemeente_naam", naam(stand["gemeente_code"]))
     closing = pd.DatetimeIndex(kalender.peildatum_cutoff(stand["periode"]))
     stand["peildatum_begin"], stand["peildatum_eind"] = closing - pd.DateOffset(months=6), closing
@@ -111,6 +112,9 @@ def bereken(invoer: Invoer, kader: Kader, kennisdatum: dt.date) -> dict[str, pd.
         "afstemming": gemeenten_tegen_coa(counted, known["gemeente_rapportage"],
                                           kader.leidende_bron),
         "tempo": tempo(stand, months),
+        "herkomst": herkomst(stand, known["taakstelling"], overviews, months,
+                             known["realisatie_dag"], known["gemeente_rapportage"], opening,
+                             kader.leidende_bron, kalender),
     }
 
 

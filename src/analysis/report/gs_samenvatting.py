@@ -23,6 +23,7 @@ from analysis.report.bronnen import MAAND, bron_datums
 from analysis.report.kerncijfers import besluiten_van, kerncijfers
 from analysis.report.scenario import scenario
 from analysis.report.totalen import Totalen, totalen
+from analysis.report.verantwoording import verantwoording, werkblad
 
 DEFINITIONS = {
     "Stand begin": "Voorsprong (positief) of achterstand (negatief) aan het begin van het "
@@ -149,6 +150,13 @@ def write_summary(path: Path, result: Berekening, periode: str, provincie: str) 
     validatie = result.table("validatie")
     _plain(book.create_sheet("Validatie"), validatie,
            ["Bestand", "Blad", "Rij", "Kolom", "Melding"])
+    trace = werkblad(verantwoording(result, periode, rows["Code"].tolist()))
+    _plain(book.create_sheet("Verantwoording"), trace, list(trace.columns),
+           widths=[9, 18, 26, 9, 70, 40, 22, 10, 10, 12, 8, 12, 12, 12, 10, 12, 18, 16])
+    for row in book["Verantwoording"].iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, dt.date):
+                cell.number_format = "DD-MM-YYYY"
     sources = bron_datums(result).merge(result.table("bestanden")[["bron_bestand",
                                                                     "bestand_hash"]])
     _plain(book.create_sheet("Bronnen"),

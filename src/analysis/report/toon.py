@@ -52,6 +52,11 @@ def alinea(*delen: object) -> HTML:
     return HTML(f"<p>{_samengesteld(delen)}</p>")
 
 
+def lijst(regels: list[object]) -> HTML:
+    """A bulleted list, one escaped line per item."""
+    return HTML("<ul>" + "".join(f"<li>{tekst(regel)}</li>" for regel in regels) + "</ul>")
+
+
 def blok(waarde: object) -> HTML:
     """Preformatted text, line breaks and spacing kept: the letter's block of results."""
     return HTML(f"<pre>{tekst(waarde)}</pre>")

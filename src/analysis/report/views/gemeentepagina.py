@@ -20,6 +20,7 @@ from analysis.problems import Refused
 from analysis.report import begrippen, toon
 from analysis.report.scenario import scenario
 from analysis.report.tabellen import Tabel, excel, koppeling, navigatie
+from analysis.report.verantwoording import verantwoording, zinnen
 from analysis.report.views.gedeeld import (
     TABLE_COLUMNS,
     banner,
@@ -52,6 +53,7 @@ class Gemeente:
     coa_verschillen: pd.DataFrame = field(default_factory=pd.DataFrame)
     volgende: pd.Series | None = None  # the next taakstelling as known, and its version
     scenario: str | None = None  # why the ratings are a scenario (another province's kader)
+    herkomst: list[str] = field(default_factory=list)  # where each figure comes from
 
     @property
     def _bestand(self) -> str:
@@ -152,6 +154,11 @@ class Gemeente:
                                      "eind van dit halfjaar."))
         return toon.samen(*parts)
 
+    @property
+    def verantwoording(self) -> HTML:
+        """Where each figure of the block and each decision cited comes from, in words."""
+        return toon.lijst(self.herkomst)
+
     def begrippen(self) -> Tabel:
         """The short glossary."""
         data = begrippen.begrippen(kort=True)
@@ -210,4 +217,5 @@ def gemeente(code: str, periode: str, processed: str | Path | None = None) -> Ge
         # known on the date of knowledge
         volgende=volgende_taakstelling(history, result.taakstelling, code, periode,
                                        result.kennisdatum),
+        herkomst=zinnen(verantwoording(result, periode, [code]), bestanden=False),
     )
