@@ -38,7 +38,11 @@ lab: $(INSTALLED)
 test: $(INSTALLED)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not zwaar"
+
+## The heavy and exhaustive cases that make test leaves out (more refused writes, a large export)
+test-zwaar: $(INSTALLED)
+	$(BIN)/python -m pytest -n 2 --dist loadfile -m zwaar
 
 ## Corrupt the sample's sources at random, many times over (the property test; FOUT_VOORBEELDEN=N)
 fuzz: $(INSTALLED)
@@ -59,4 +63,4 @@ sample: $(INSTALLED)
 clean:
 	find data/processed reports -mindepth 1 ! -name .gitkeep -delete
 
-.PHONY: help install report stand lab test fuzz sample bench clean
+.PHONY: help install report stand lab test test-zwaar fuzz sample bench clean

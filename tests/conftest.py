@@ -1,6 +1,9 @@
-"""Fixtures shared by several test modules: the sample computed once, and run once."""
+"""Fixtures shared by several test modules: the sample computed once, and run once, per test
+run (the workers of ``pytest -n`` share them)."""
 
+import fcntl
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,36 +19,59 @@ SAMPLE_PERIODE = "2024-H1"
 SAMPLE_DATUM = "2024-11-19"  # the De Wolden letter's date
 
 
-@pytest.fixture(scope="session")
-def computed(tmp_path_factory):
-    """The sample ingested and computed once: processed tables with the assessment."""
-    folder = tmp_path_factory.mktemp("processed")
-    assert main(["ingest", "--raw", str(RAW_DIR), "--processed", str(folder)]) == 0
-    assert main(["bereken", "--raw", str(RAW_DIR), "--processed", str(folder)]) == 0
+def made_once(tmp_path_factory, worker_id: str, name: str,
+              make: Callable[[Path], None]) -> Path:
+    """The folder ``name``, filled by ``make`` once per test run: the first worker of
+    ``pytest -n`` to ask makes it, under a lock, and the others read the same folder."""
+    if worker_id == "master":
+        folder = tmp_path_factory.mktemp(name)
+        make(folder)
+        return folder
+    root = tmp_path_factory.getbasetemp().parent
+    folder, done = root / name, root / f"{name}.klaar"
+    with (root / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            make(folder)
+            done.touch()
     return folder
 
 
 @pytest.fixture(scope="session")
-def computed_op_briefdatum(computed, tmp_path_factory):
+def computed(tmp_path_factory, worker_id):
+    """The sample ingested and computed once: processed tables with the assessment."""
+    def make(folder: Path) -> None:
+        assert main(["ingest", "--raw", str(RAW_DIR), "--processed", str(folder)]) == 0
+        assert main(["bereken", "--raw", str(RAW_DIR), "--processed", str(folder)]) == 0
+
+    return made_once(tmp_path_factory, worker_id, "processed", make)
+
+
+@pytest.fixture(scope="session")
+def computed_op_briefdatum(computed, tmp_path_factory, worker_id):
     """The sample computed as known on the De Wolden letter's date, 19 November 2024: what a
     letter of that date is made from. Read it, never change it."""
-    folder = tmp_path_factory.mktemp("processed-briefdatum")
-    shutil.copytree(computed, folder, dirs_exist_ok=True)
-    assert main(["bereken", "--processed", str(folder), "--datum", SAMPLE_DATUM]) == 0
-    return folder
+    def make(folder: Path) -> None:
+        shutil.copytree(computed, folder, dirs_exist_ok=True)
+        assert main(["bereken", "--processed", str(folder), "--datum", SAMPLE_DATUM]) == 0
+
+    return made_once(tmp_path_factory, worker_id, "processed-briefdatum", make)
 
 
 @pytest.fixture(scope="session")
-def sample_run(tmp_path_factory) -> Path:
-    """The whole run on the sample once per test session: 2024-H1 with the letters dated 19
+def sample_run(tmp_path_factory, worker_id) -> Path:
+    """The whole run on the sample once per test run: 2024-H1 with the letters dated 19
     November 2024, into ``processed/`` and ``reports/`` of the returned folder. Read it, never
     change it: a test that changes it works on a copy."""
-    folder = tmp_path_factory.mktemp("run")
-    code = main(["run", "--periode", SAMPLE_PERIODE, "--datum", SAMPLE_DATUM,
-                 "--raw", str(RAW_DIR), "--processed", str(folder / "processed"),
-                 "--reports", str(folder / "reports"), "--jobs", "2"])
-    assert code == 0
-    return folder
+    def make(folder: Path) -> None:
+        code = main(["run", "--periode", SAMPLE_PERIODE, "--datum", SAMPLE_DATUM,
+                     "--raw", str(RAW_DIR), "--processed", str(folder / "processed"),
+                     "--reports", str(folder / "reports"), "--jobs", "2"])
+        assert code == 0
+
+    return made_once(tmp_path_factory, worker_id, "run", make)
 
 
 

@@ -114,17 +114,6 @@ def test_without_it_the_summary_counts_what_coa_counted(zonder_tvs, computed, ca
     assert "GM1690  De Wolden        2022-H1 t/m 2025-H2          175        176" in without
 
 
-def test_without_it_the_whole_run_makes_every_report(zonder_tvs, tmp_path, capsys):
-    raw, _ = zonder_tvs
-    code = main(["run", "--raw", str(raw), "--processed", str(tmp_path / "processed"),
-                 "--reports", str(tmp_path / "reports"), "--periode", "2024-H1", "--jobs", "2"])
-    assert code == 0, capsys.readouterr().err
-    published = tmp_path / "reports" / "2024-H1"
-    assert len(list(published.glob("gemeente-GM*.html"))) == 12
-    page = (published / "gemeente-GM1690.html").read_text(encoding="utf-8")
-    assert "Stand op 1 juli 2024: -13" in page and page.count("<img") == 3
-
-
 def test_the_default_period_is_the_latest_complete_one(tmp_path, capsys):
     """Exports up to September 2025: 2025-H2 is still running, so commands default to 2025-H1."""
     raw = tmp_path / "raw"

@@ -434,6 +434,7 @@ def test_an_unreadable_file_is_refused(tmp_path: Path, monkeypatch: pytest.Monke
         "coa.xlsx", f"bestand is niet leesbaar ({reason}); niet gelezen")
 
 
+@pytest.mark.zwaar
 def test_a_large_genuine_export_passes_the_measurement_in_bounded_memory(
         tmp_path: Path) -> None:
     rows, columns = 100_000, 10

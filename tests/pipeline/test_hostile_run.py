@@ -470,10 +470,11 @@ def _refuse(error: int, when):
 
 
 @pytest.mark.parametrize(("what", "error", "reason"), [
-    ("index", errno.ENOSPC, "schijf vol"),
-    ("workbook", errno.ENOSPC, "schijf vol"),
+    pytest.param("index", errno.ENOSPC, "schijf vol", marks=pytest.mark.zwaar),
+    pytest.param("workbook", errno.ENOSPC, "schijf vol", marks=pytest.mark.zwaar),
     ("brief", errno.EDQUOT, "schijfquotum vol"),
-    ("run.json", errno.EROFS, "de schijf is alleen-lezen"),
+    pytest.param("run.json", errno.EROFS, "de schijf is alleen-lezen",
+                 marks=pytest.mark.zwaar),
     ("publiceren", errno.EACCES, "geen schrijfrechten"),
 ])
 def test_a_refused_write_publishes_nothing_and_leaves_no_staging(quick_run, monkeypatch, what,

@@ -154,7 +154,19 @@ def test_the_default_template_uses_every_placeholder_but_the_spare_ones(tmp_path
     used = set(re.findall(r"\{\{ (\w+) \}\}", text))
     decision = {"besluit_datum", "besluit_kenmerk", "termijn", "aantal", "besluit_resultaten",
                 "zienswijze_termijn"}  # in the letters of the other kinds
-    assert used == PLACEHOLDERS.keys() - {"periode", "peildatum", "oordeel"} - decision
+    revision = {"vorige_datum", "vorig_kenmerk", "wijzigingen"}  # in a herziene brief
+    assert used == PLACEHOLDERS.keys() - {"periode", "peildatum", "oordeel"} - decision - revision
+
+
+def test_the_herziene_brief_uses_the_revision_placeholders_and_the_whole_block(tmp_path):
+    path = tmp_path / "herzien.docx"
+    assert main(["brieven", "--sjabloon-opslaan", str(path), "--soort", "herzien"]) == 0
+    text = "\n".join(p.text for p in Document(path).paragraphs)
+    for name in ("vorige_datum", "vorig_kenmerk", "wijzigingen", "resultaten", "conclusie",
+                 "beoordeling", "ladder_gevolg"):
+        assert f"{{{{ {name} }}}}" in text
+    assert "Onderwerp: Toezicht huisvesting vergunninghouders {{ periode_voluit }}: herziene " \
+           "brief" in text
 
 
 def settings_report(tmp_path, text: str) -> str:

@@ -146,6 +146,11 @@ def run(args: argparse.Namespace) -> int:
 
     result = run_all(args.periode, args.provincie, args.jobs, args.raw, args.processed,
                      args.reports, args.kader, args.bron_verdwenen_toestaan, _datum(args.datum))
+    if result.ongewijzigd:
+        print(f"Niets gewijzigd: versie {result.versie} van {result.provincie} {result.periode} "
+              f"zegt al hetzelfde (cijfers, oordelen, treden, besluiten, brieven); geen nieuwe "
+              f"versie gepubliceerd ({result.folder / 'index.html'}).")
+        return ExitCode.OK
     failed = result.mislukt
     print(f"Rapportages {result.provincie} {result.periode}: "
           f"{len(result.outcomes) - len(failed)} gelukt, {len(failed)} mislukt; "
@@ -155,6 +160,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"  - let op: {note}")
     for warning in result.waarschuwingen:
         print(f"Let op: {warning}")
+    if result.gepubliceerd and result.bewaard_als is not None:
+        what = (f"{result.wijzigingen} wijziging(en), zie {result.folder / 'wijzigingen.html'}"
+                if result.wijzigingen is not None else "de vorige versie noemt haar cijfers niet")
+        print(f"Versie {result.versie} gepubliceerd: {what}; versie {result.versie - 1} blijft "
+              f"ongewijzigd in {result.bewaard_als}.")
     if result.gepubliceerd:
         return _refused_letters(result.brieven)
     for outcome in failed:
@@ -234,6 +244,12 @@ def brieven(args: argparse.Namespace) -> int:
         raise Refused(f"{KADER}: {marked} Kies het beoordelingskader van {provincie}, of laat "
                       f"{KADER} weg bij 'bereken'")
     check_kenmerken(result.table("beoordeling"), periode, codes, adressering)
+    if periode in adressering.verzonden:
+        raise Refused(f"{PERIODE}: de brieven over {periode} zijn verzonden op "
+                      f"{datum_tekst(adressering.verzonden[periode])} ({CONFIG.name}, "
+                      "[verzonden]); een verzonden brief wordt niet opnieuw gemaakt. Een "
+                      "herziene brief voor wie andere cijfers heeft, maakt 'python -m analysis "
+                      "run' in een nieuwe versie van de periode")
     final = args.reports / periode / "brieven"
 
     def write() -> Brieven:

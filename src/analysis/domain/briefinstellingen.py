@@ -10,11 +10,14 @@ gives each letter of a period its own kenmerk: per municipality (``"De Wolden" =
 ``eerste`` in the order of the municipalities' names. ``[[ondertekenaar]]`` gives the names and
 functions that sign; ``[alineas]`` free paragraphs per period (``"2024-H1" = ["..."]``). Each
 ``[[geadresseerde]]`` names a ``gemeente`` (name or code) and the address ``regels`` as the letter
-prints them.
+prints them. ``[verzonden]`` records the day a period's letters went out (``"2024-H1" =
+2024-11-19``): from then on a changed figure gives a *herziene brief* (numbered by
+``[herziene_kenmerken.<periode>]``, as ``[kenmerken]``) instead of a new letter.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 import string
@@ -51,6 +54,8 @@ class Adressering:
     ondertekenaars: tuple[tuple[str, str], ...] = ()
     alineas: dict[str, list[str]] = field(default_factory=dict)
     sjablonen: dict[str, str] = field(default_factory=dict)  # per kind of letter
+    verzonden: dict[str, dt.date] = field(default_factory=dict)  # per period: sent on
+    herziene_kenmerken: dict[str, Kenmerken] = field(default_factory=dict)  # per period
 
 
 @dataclass(frozen=True)
@@ -148,7 +153,7 @@ def read_template_file(path: Path) -> bytes:
 MAX_TEXT = 5_000
 MAX_KENMERK = 100
 MAX_LINES = 12  # address lines
-TABLES = ("afzender", "kenmerken", "alineas", "sjablonen")
+TABLES = ("afzender", "kenmerken", "herziene_kenmerken", "alineas", "sjablonen", "verzonden")
 ARRAYS = ("ondertekenaar", "geadresseerde")
 
 
@@ -190,13 +195,23 @@ def _adressering(content: dict, missing: Callable[[str], str | None]) -> Adresse
     template = None
     if "sjabloon" in sender:
         template = _template(sender["sjabloon"], "[afzender] sjabloon", problems, missing)
-    kenmerken = {}
-    for label, rule, periode in _per_periode(sections["kenmerken"], "kenmerken", name,
-                                             problems):
-        try:
-            kenmerken[periode] = _kenmerken(rule)
-        except ValueError as error:
-            problems.append(Problem(name, f"[kenmerken] {label}: {error}"))
+    kenmerken: dict[str, Kenmerken] = {}
+    herzien: dict[str, Kenmerken] = {}
+    for section, found in (("kenmerken", kenmerken), ("herziene_kenmerken", herzien)):
+        for label, rule, periode in _per_periode(sections[section], section, name, problems):
+            try:
+                found[periode] = _kenmerken(rule)
+            except ValueError as error:
+                problems.append(Problem(name, f"[{section}] {label}: {error}"))
+    verzonden: dict[str, dt.date] = {}
+    for label, day, periode in _per_periode(sections["verzonden"], "verzonden", name, problems):
+        if isinstance(day, dt.date) and not isinstance(day, dt.datetime):
+            verzonden[periode] = day
+        else:
+            problems.append(Problem(name, f"[verzonden] {label}: verwacht de dag waarop de "
+                                          "brieven zijn verzonden als datum zonder "
+                                          f"aanhalingstekens, bijvoorbeeld \"{label}\" = "
+                                          f"2024-11-19, niet {schema.quote(day)}"))
     alineas = {}
     for label, paragraphs, periode in _per_periode(sections["alineas"], "alineas", name,
                                                    problems):
@@ -237,7 +252,8 @@ def _adressering(content: dict, missing: Callable[[str], str | None]) -> Adresse
     if problems:
         raise InputError(problems)
     return Adressering(sender["provincie"], sender["plaats"], sender["behandeld_door"],
-                       kenmerken, adressen, tuple(signers), alineas, templates)
+                       kenmerken, adressen, tuple(signers), alineas, templates, verzonden,
+                       herzien)
 
 
 def _per_periode(table: dict, section: str, name: str,

@@ -17,6 +17,7 @@ reports folder.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sys
 import time
 from collections.abc import Callable
@@ -28,7 +29,7 @@ from typing import TypeVar
 import pandas as pd
 
 from analysis import options, storage
-from analysis.atomic import WriteFailed, writing
+from analysis.atomic import WriteFailed, write_atomic, writing
 from analysis.compute import berekening
 from analysis.compute.bereken import Invoer, bereken, manifest
 from analysis.compute.kader import load_kader
@@ -40,6 +41,7 @@ from analysis.domain.periods import datum_tekst, kies_periode, periode_argument
 from analysis.domain.telkalender import Telkalender
 from analysis.ingest.brieven import read_brieven
 from analysis.ingest.mirror import checked_ingest, mirror_tables
+from analysis.pipeline.publicatie import Publicatie, letters_due, plan
 from analysis.problems import Refused
 from analysis.report.brieven.pdf import Note
 from analysis.report.brieven.write import (
@@ -49,10 +51,18 @@ from analysis.report.brieven.write import (
     write_brieven,
 )
 from analysis.report.gs_samenvatting import write_summary
-from analysis.report.index import RECORD, read_record, workbook_name, write_overzicht, write_record
+from analysis.report.index import (
+    RECORD,
+    WIJZIGINGEN,
+    read_record,
+    wijzigingen_html,
+    workbook_name,
+    write_overzicht,
+    write_record,
+)
 from analysis.report.notebooks import Outcome, execute_all, tasks, worker_pool
 from analysis.report.publish import Lock, clear_leftovers, staged
-from analysis.report.scenario import scenario
+from analysis.report.versies import INHOUD
 
 T = TypeVar("T")
 PACKAGES = ["analysis", "pandas", "numpy", "pyarrow", "openpyxl", "matplotlib", "papermill",
@@ -73,6 +83,10 @@ class RunResult:
     gepubliceerd: bool = True
     vorige: Path | None = None  # the published folder a failed attempt left in place
     waarschuwingen: list[str] = field(default_factory=list)  # about the decisions register
+    versie: int | None = None  # the version published, or the one that stays (ongewijzigd)
+    ongewijzigd: bool = False  # the published version says the same: nothing new published
+    wijzigingen: int | None = None  # changes against the previous version
+    bewaard_als: Path | None = None  # where the previous version is kept
 
     @property
     def mislukt(self) -> list[Outcome]:
@@ -121,20 +135,28 @@ def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Pa
         result = berekening.load(processed)
         timings["berekenen"] = time.perf_counter() - step
         clear_leftovers(reports)
-        with staged(reports / periode) as attempt:
+        final = reports / periode
+        publicatie = plan(final, result, periode, codes, provincie,
+                          periode_status(stand, periode), letters[0] if letters else None)
+        if publicatie.versie is None:
+            return RunResult(periode, provincie, final, time.perf_counter() - started,
+                             gepubliceerd=False, ongewijzigd=True,
+                             versie=int((publicatie.vorige or {}).get("versie") or 1))
+        with staged(final, publicatie.bewaar_als) as attempt:
             folder = attempt.folder
             failures: dict[str, str] = {}  # what was not made, with the error, for run.json
             step = time.perf_counter()
             outcomes = execute_all(tasks(periode, provincie, codes, processed), folder, pool)
             timings["notebooks"] = time.perf_counter() - step
             workbook = workbook_name(periode)
-            if not _made(failures, "Excel-samenvatting",
-                         lambda: write_summary(folder / workbook, result, periode, provincie)):
+            if not _made(failures, "Excel-samenvatting", lambda: write_summary(
+                    folder / workbook, result, periode, provincie, publicatie.versie,
+                    publicatie.wijzigingen)):
                 workbook = None
             step = time.perf_counter()
             made = _made(failures, "brieven", lambda: _letters(
-                letters, folder, result, periode, codes, provincie, raw, letters_date)) \
-                or Brieven()
+                letters, folder, result, periode, codes, provincie, raw, letters_date,
+                publicatie)) or Brieven()
             timings["brieven"] = time.perf_counter() - step
             attempt.mislukt = [outcome.naam for outcome in outcomes
                                if outcome.status != "gelukt"] + list(failures)
@@ -143,6 +165,9 @@ def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Pa
                 .set_index("gemeente_naam")
             record = {
                 "periode": periode, "provincie": provincie, "beoordelingskader": kader.naam,
+                "versie": publicatie.versie, "vorige_versies": publicatie.vorige_versies,
+                "wijzigingen": None if publicatie.wijzigingen is None
+                else len(publicatie.wijzigingen),
                 "gemaakt_op": made_on.isoformat(timespec="seconds"),
                 "volledig": is_volledig(stand, periode),
                 "status": periode_status(stand, periode),
@@ -162,13 +187,16 @@ def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Pa
                 "samenvatting": workbook,
                 "brieven": letters_record(made, letters_date),
             }
+            write_versie(folder, record, publicatie)
             write_record(folder, record)
         _refresh_overview(reports)
-    final = reports / periode
     return RunResult(periode, provincie, attempt.bewaard or final, timings["totaal"], outcomes,
                      made, list(failures), not attempt.mislukt,
                      final if attempt.bewaard and final.is_dir() else None,
-                     vroege_besluiten(tables["besluiten"], kader.kalender))
+                     vroege_besluiten(tables["besluiten"], kader.kalender),
+                     versie=publicatie.versie, wijzigingen=None if publicatie.wijzigingen is None
+                     else len(publicatie.wijzigingen),
+                     bewaard_als=None if attempt.bewaard else publicatie.bewaar_als)
 
 
 def check_datum(periode: str, datum: dt.date, kalender: Telkalender) -> None:
@@ -283,22 +311,41 @@ def _made(failures: dict[str, str], name: str, make: Callable[[], T]) -> T | Non
         return None
 
 
+def write_versie(folder: Path, record: dict, publicatie: Publicatie) -> None:
+    """What the version says (``inhoud.json``) and, from version 2 on, the page of what
+    changed against the previous one."""
+    text = json.dumps(publicatie.inhoud, indent=1, ensure_ascii=False, sort_keys=True)
+    write_atomic(folder / INHOUD, lambda path: path.write_text(text, encoding="utf-8"))
+    if publicatie.versie == 1:
+        return
+    changes = publicatie.wijzigingen
+    page = wijzigingen_html(record, [] if changes is None else changes.to_dict("records"),
+                            "De vorige versie is gemaakt voordat versies werden bijgehouden; "
+                            "welke cijfers zijn gewijzigd, is daarom niet vast te stellen. "
+                            "Vergelijk de twee versies zelf.")
+    write_atomic(folder / WIJZIGINGEN, lambda path: path.write_text(page, encoding="utf-8"))
+
+
 def _letters(letters, folder: Path, result: berekening.Berekening, periode: str,
-             codes: list[str], provincie: str, raw: Path, datum: dt.date) -> Brieven:
-    """The letters of the run dated ``datum``, or a note why there are none."""
+             codes: list[str], provincie: str, raw: Path, datum: dt.date,
+             publicatie: Publicatie) -> Brieven:
+    """The letters of the run dated ``datum``, or a note why there are none; once the
+    period's letters were sent, only the herziene brieven."""
     if letters is None:
         return Brieven(opmerkingen=[Note(f"brieven niet gemaakt: {CONFIG.name} ontbreekt "
                                          "(verwacht in de map met exports: "
                                          f"{CONFIG.as_posix()})", f"verwacht: {raw / CONFIG}")])
-    marked = scenario(result, provincie)
-    if marked:
-        return Brieven(opmerkingen=[f"brieven niet gemaakt: {marked}"])
-    closing = result.kalender.peildatum(periode)
-    if not is_volledig(result.table("stand"), periode) or datum < closing:
-        return Brieven(opmerkingen=[f"brieven niet gemaakt: {periode} loopt nog (het "
-                                    f"COA-overzicht van de peildatum {datum_tekst(closing)} "
-                                    "ontbreekt)"])
-    made = write_brieven(folder / "brieven", result, periode, codes, *letters)
+    why_not = letters_due(result, periode, provincie, datum)
+    if why_not:
+        return Brieven(opmerkingen=[why_not])
+    made = write_brieven(folder / "brieven", result, periode, codes, *letters,
+                         herzien=publicatie.herzien)
+    if publicatie.herzien is not None:
+        made.opmerkingen.insert(0, f"de brieven over {periode} zijn verzonden op "
+                                   f"{datum_tekst(publicatie.verzonden)}; alleen wie sindsdien "
+                                   "andere cijfers, een ander oordeel of andere besluiten heeft, "
+                                   f"krijgt een herziene brief ({len(publicatie.herzien)}); de "
+                                   "verzonden brieven staan in de vorige versies")
     if letters[0].provincie != provincie:
         made.opmerkingen.append(f"brieven.toml is van provincie {letters[0].provincie}, "
                                 f"de run van {provincie}; controleer afzender en adressen")

@@ -19,6 +19,7 @@ from analysis.atomic import write_atomic
 from analysis.compute.berekening import Berekening
 from analysis.compute.volledigheid import periode_status
 from analysis.domain.periods import datum_tekst, volgende_periode
+from analysis.report import versies
 from analysis.report.bronnen import MAAND, bron_datums
 from analysis.report.kerncijfers import besluiten_van, kerncijfers
 from analysis.report.scenario import scenario
@@ -114,14 +115,21 @@ def overview_rows(beoordeling: pd.DataFrame, periode: str) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def write_summary(path: Path, result: Berekening, periode: str, provincie: str) -> Path:
-    """Write ``GS-samenvatting-<periode>.xlsx`` from the computed result."""
+def write_summary(path: Path, result: Berekening, periode: str, provincie: str,
+                  versie: int | None = None, wijzigingen: pd.DataFrame | None = None) -> Path:
+    """Write ``GS-samenvatting-<periode>.xlsx`` from the computed result; as version
+    ``versie`` of the period, with the sheet Wijzigingen where ``wijzigingen`` lists what
+    changed against the previous version."""
     beoordeling = result.table("beoordeling")
     rows = overview_rows(beoordeling, periode)
     book = Workbook()
-    _toelichting(book.active, result, periode, provincie)
+    _toelichting(book.active, result, periode, provincie, versie, wijzigingen is not None)
     _overzicht(book.create_sheet("Overzicht"), rows,
                totalen(beoordeling[beoordeling["periode"] == periode]))
+    if wijzigingen is not None:
+        changes = versies.werkblad(wijzigingen)
+        _plain(book.create_sheet("Wijzigingen"), changes, list(changes.columns),
+               widths=[18, 30, 14, 14, 80])
     _plain(book.create_sheet("Kerncijfers"), kerncijfers(beoordeling, periode, result.treden),
            ["Onderwerp", "Aantal"], widths=[70, 12])
     decided = besluiten_van(result.table("besluiten"), periode)
@@ -180,7 +188,8 @@ STATUS = {"definitief": "definitief: de afsluitende cijfers van COA zijn er",
           "lopend": "voorlopig: het halfjaar loopt nog; geen stand eind en geen oordeel"}
 
 
-def _toelichting(sheet, result: Berekening, periode: str, provincie: str) -> None:
+def _toelichting(sheet, result: Berekening, periode: str, provincie: str,
+                 versie: int | None, changed: bool) -> None:
     sheet.title = "Toelichting"
     sheet["A1"] = f"Toezicht huisvesting vergunninghouders {provincie}: samenvatting"
     sheet["A1"].font = Font(bold=True, size=14)
@@ -193,6 +202,9 @@ def _toelichting(sheet, result: Berekening, periode: str, provincie: str) -> Non
               "taakstellingen en besluiten die op die dag bekend waren"),
              *((("Scenario", marked),) if (marked := scenario(result, provincie)) else ()),
              ("Gemaakt op", datum_tekst(dt.date.today())),
+             *((("Versie", f"{versie}" + (f"; wat gewijzigd is ten opzichte van versie "
+                                          f"{versie - 1}: blad Wijzigingen" if changed else "")
+                 ),) if versie else ()),
              ("Bronnen", "elk bronbestand met de datum die het zelf noemt: blad Bronnen")]
     row = 3
     for label, value in lines:

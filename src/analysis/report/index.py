@@ -24,6 +24,7 @@ from analysis.domain.periods import MONTHS_NL, datum_tekst, periode_einde, perio
 INDEX = "index.html"
 RECORD = "run.json"
 OVERVIEW = "overzicht.html"
+WIJZIGINGEN = "wijzigingen.html"
 ABOUT = "toezicht huisvesting vergunninghouders"
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 _PERIOD = re.compile(r"(?:19|20)\d{2}-H[12]")
@@ -142,7 +143,35 @@ def index_html(record: dict, folder: Path) -> str:
         rapporten=reports,
         samenvatting=_link(workbook, folder) if workbook.is_file() else "", brieven=letters,
         opmerkingen=[str(note) for note in made.get("opmerkingen", [])],
-        bijgewerkt=_later_steps(record), mislukt=_banner(record))
+        bijgewerkt=_later_steps(record), mislukt=_banner(record), versies=_versions(record))
+
+
+def _versions(record: dict) -> list[dict]:
+    """The versions of the period the index links, newest first: this one and each kept."""
+    if "versie" not in record:
+        return []
+    def known(value: object) -> str:
+        return datum_tekst(dt.date.fromisoformat(str(value))) if value else "onbekend"
+
+    this = {"versie": record["versie"], "index": "", "kennisdatum": known(
+        record.get("kennisdatum")), "wijzigingen": WIJZIGINGEN if record.get(
+        "vorige_versies") else ""}
+    return [this] + [{"versie": kept["versie"], "index": f"../{quote(kept['map'])}/{INDEX}",
+                      "kennisdatum": known(kept.get("kennisdatum")), "wijzigingen": ""}
+                     for kept in record.get("vorige_versies", [])]
+
+
+def wijzigingen_html(record: dict, regels: list[dict], zonder_lijst: str = "") -> str:
+    """The page that lists what changed in this version of the period against the previous."""
+    periode = periode_tekst(str(record["periode"]))
+    previous = record["vorige_versies"][0]
+    return _environment().get_template("wijzigingen.html.j2").render(
+        titel=f"Wijzigingen, {record['provincie']}, {periode} — {ABOUT}",
+        provincie=record["provincie"], periode=periode, versie=record["versie"],
+        kennisdatum=datum_tekst(dt.date.fromisoformat(record["kennisdatum"])),
+        vorige=previous["versie"], vorige_kennisdatum=datum_tekst(dt.date.fromisoformat(
+            previous["kennisdatum"])) if previous.get("kennisdatum") else "onbekend",
+        regels=regels, zonder_lijst=zonder_lijst)
 
 
 def read_record(folder: Path) -> dict | None:
@@ -169,6 +198,7 @@ class _Period:
     periode: str
     tekst: str
     definitief: bool
+    versie: int
     gemaakt_op: str
     provincie: str
     kader: str
@@ -184,7 +214,7 @@ def _row(folder: Path, record: dict) -> _Period:
     link = quote(periode)
     return _Period(
         periode=periode, tekst=periode_tekst(periode),
-        definitief=_status(record) == "definitief",
+        definitief=_status(record) == "definitief", versie=int(record.get("versie") or 1),
         gemaakt_op=datum_tekst(_made_on(record, folder).date()),
         provincie=str(record.get("provincie", "")), kader=str(record.get("beoordelingskader", "")),
         rapporten=sum(entry.get("status") == "gelukt" for entry in record.get("notebooks", [])),

@@ -5,7 +5,8 @@ An attempt that did not make everything is kept beside the published folder as
 ``<periode>.mislukt-<tijd>`` (the last ``KEEP_FAILED``), so the last good output stays in place.
 A run stopped by a signal removes its staging folder itself (the signal takes effect between
 the renames that publish, not amid them); what a killed run leaves (``.<periode>.bezig-<pid>``,
-``.<periode>.oud-<pid>``) is cleared by the next run."""
+``.<periode>.oud-<pid>``) is cleared by the next run, and a version set aside for a successor
+that never arrived is current again."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from analysis.atomic import WriteFailed, writing
 
 KEEP_FAILED = 3  # failed attempts kept per period; older ones are removed
 _LEFTOVER = re.compile(r"\.(?P<naam>.+)\.(?P<soort>bezig|oud)-(?P<pid>\d+)")
+_KEPT = re.compile(r"(?P<naam>[^.].*)\.versie-\d+")
 
 
 class RunLocked(Exception):
@@ -80,6 +82,14 @@ def clear_leftovers(reports: Path) -> None:
     no longer run, and a previous output set aside for replacement, which is put back if its
     replacement never arrived."""
     for entry in sorted(reports.iterdir()) if reports.is_dir() else []:
+        kept = _KEPT.fullmatch(entry.name)
+        if kept and not reports.joinpath(kept["naam"]).exists():
+            # a version set aside for its successor, which never arrived: it is still current
+            with writing(reports):
+                newest = max(reports.glob(f"{kept['naam']}.versie-*"),
+                             key=lambda path: int(path.name.rsplit("-", 1)[1]))
+                newest.rename(reports / kept["naam"])
+            continue
         found = _LEFTOVER.fullmatch(entry.name)
         if not found or not entry.is_dir() or alive(int(found["pid"])):
             continue
@@ -91,10 +101,11 @@ def clear_leftovers(reports: Path) -> None:
                 shutil.rmtree(entry)
 
 
-def publish_folder(staging: Path, final: Path) -> None:
+def publish_folder(staging: Path, final: Path, keep_as: Path | None = None) -> None:
     """Replace the folder ``final`` by the finished ``staging`` folder beside it; if that fails
-    halfway, ``final`` is put back. An interrupt takes effect once the previous folder is gone."""
-    old = final.with_name(f".{final.name}.oud-{os.getpid()}")
+    halfway, ``final`` is put back. With ``keep_as``, the previous folder is kept there as it
+    is (an earlier version), else removed. An interrupt takes effect once both are in place."""
+    old = keep_as or final.with_name(f".{final.name}.oud-{os.getpid()}")
     with interrupt.deferred():
         if final.exists():
             final.rename(old)
@@ -106,7 +117,8 @@ def publish_folder(staging: Path, final: Path) -> None:
             raise
         interrupt.forget(staging)
         interrupt.note(final)
-        shutil.rmtree(old, ignore_errors=True)
+        if keep_as is None:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def keep_failed(staging: Path, final: Path) -> Path:
@@ -136,10 +148,11 @@ class Attempt:
 
 
 @contextmanager
-def staged(final: Path) -> Iterator[Attempt]:
+def staged(final: Path, keep_as: Path | None = None) -> Iterator[Attempt]:
     """A fresh folder beside ``final`` to write into. When the block ends, it replaces
-    ``final`` as a whole if nothing is marked ``mislukt``, else it is kept as a failed attempt
-    and ``final`` stays as it was; on an error or an interrupt it is removed. A write the system
+    ``final`` as a whole if nothing is marked ``mislukt`` (the previous ``final`` kept as
+    ``keep_as`` where given), else it is kept as a failed attempt and ``final`` stays as it was;
+    on an error or an interrupt it is removed. A write the system
     refuses is a ``WriteFailed`` naming ``final``, never the staging folder."""
     staging = final.with_name(f".{final.name}.bezig-{os.getpid()}")
     try:
@@ -151,7 +164,7 @@ def staged(final: Path) -> Iterator[Attempt]:
         if attempt.mislukt:
             attempt.bewaard = keep_failed(staging, final)
         else:
-            publish_folder(staging, final)
+            publish_folder(staging, final, keep_as)
     except WriteFailed as error:
         raise WriteFailed(final, error.error) from error.error
     except OSError as error:

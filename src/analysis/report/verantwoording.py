@@ -137,13 +137,18 @@ def verantwoording(result: Berekening, periode: str, codes: list[str]) -> pd.Dat
         "gemeente_code", key=lambda c: c.map(order), kind="stable", ignore_index=True)
 
 
+def bron_teksten(frame: pd.DataFrame, bestanden: bool = True) -> pd.Series:
+    """Where each row comes from, in words: 'COA-overzicht per 1 juli 2024, blad 'Realisatie
+    per gemeente', rij 10', with the file and its hash unless ``bestanden`` is False."""
+    return frame.assign(_bestanden=bestanden).apply(_source, axis=1)
+
+
 def zinnen(frame: pd.DataFrame, bestanden: bool = True) -> list[str]:
     """One line per row: 'Realisatie 1e helft 2024 23: COA-overzicht per 1 juli 2024, blad
     'Realisatie per gemeente', rij 10', with the file and its hash unless ``bestanden`` is
     False (the page; the workbook and ``herkomst`` name them)."""
     value = frame["waarde"].map(lambda v: "" if pd.isna(v) else f" {getal(int(v))}")
-    text = frame.assign(_bestanden=bestanden).apply(_source, axis=1)
-    return (frame["onderdeel_tekst"] + value + ": " + text).tolist()
+    return (frame["onderdeel_tekst"] + value + ": " + bron_teksten(frame, bestanden)).tolist()
 
 
 def werkblad(frame: pd.DataFrame) -> pd.DataFrame:

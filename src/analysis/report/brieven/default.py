@@ -90,14 +90,35 @@ KIND_TEXT: dict[str, list[tuple[str, str]]] = {
 }
 
 
+# What a herziene brief says before the section "IBT-gevolg" of the results letter, instead of
+# its introduction: which letter it revises, and what changed.
+REVISION_TEXT: list[tuple[str, str]] = [
+    ("Normal", "Op {{ vorige_datum }} schreven wij u hoe de realisatie van de taakstelling in de "
+               "{{ periode_voluit }} in uw gemeente is verlopen (ons kenmerk "
+               "{{ vorig_kenmerk }}). Sindsdien zijn cijfers gewijzigd waarop die brief berust. "
+               "Met deze brief herzien wij die brief: de cijfers, het oordeel en het gevolg "
+               "voor het toezicht hieronder vervangen die uit onze brief van "
+               "{{ vorige_datum }}."),
+    ("Kop", "Wat is gewijzigd"),
+    ("Resultaat", "{{ wijzigingen }}"),
+]
+
+
 def default_text(soort: str = "resultaten") -> list[tuple[str, str]]:
     """The default letter of a kind: the results letter with its section "IBT-gevolg" replaced
-    by the kind's own section."""
+    by the kind's own section; a herziene brief is the results letter with the revision in
+    place of its introduction."""
     if soort == "resultaten":
         return DEFAULT_TEXT
+    subject = ("Adres", "Onderwerp: Toezicht huisvesting vergunninghouders {{ periode_voluit }}")
+    if soort == "herzien":
+        start = DEFAULT_TEXT.index(("Normal", "Geacht college,")) + 1
+        end = DEFAULT_TEXT.index(("Kop", "Waardering voor uw inzet"))
+        text = [item if item != subject else ("Adres", f"{subject[1]}: herziene brief")
+                for item in DEFAULT_TEXT]
+        return [*text[:start], *REVISION_TEXT, *text[end:]]
     start = DEFAULT_TEXT.index(("Kop", "IBT-gevolg"))
     end = DEFAULT_TEXT.index(("Kop", "Resultaten gemeente {{ gemeente }}"))
-    subject = ("Adres", "Onderwerp: Toezicht huisvesting vergunninghouders {{ periode_voluit }}")
     text = [item if item != subject else ("Adres", f"{subject[1]}: {KINDS[soort]}")
             for item in DEFAULT_TEXT]
     return [*text[:start], *KIND_TEXT[soort], *text[end:]]

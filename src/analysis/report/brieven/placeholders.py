@@ -42,6 +42,10 @@ PLACEHOLDERS: dict[str, str] = {
     "aantal": "het aantal te huisvesten vergunninghouders uit het voornemen",
     "besluit_resultaten": "de resultaten die het voornemen vraagt",
     "zienswijze_termijn": "tot wanneer het college een zienswijze kan geven",
+    "vorige_datum": "herziene brief: datum van de brief die deze herziet",
+    "vorig_kenmerk": "herziene brief: kenmerk van de brief die deze herziet",
+    "wijzigingen": "herziene brief: per gewijzigd cijfer of oordeel een alinea met de oude en "
+                   "de nieuwe waarde en de bron die de wijziging bracht",
 }
 
 

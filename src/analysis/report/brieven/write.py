@@ -160,6 +160,7 @@ def context(result: Berekening, row: pd.Series, adressering: Adressering,
         "ladder_gevolg": ladder_gevolg(row),
         "volgend_meetpunt": str(row["volgend_meetpunt"]),
         **_decision_values(decision),
+        "vorige_datum": "", "vorig_kenmerk": "", "wijzigingen": "",
     }
 
 
@@ -173,18 +174,22 @@ def render(template: Sjabloon, values: dict[str, object], datum: dt.date) -> byt
     return buffer.getvalue()
 
 
-def file_name(periode: str, naam: str) -> str:
-    """``Brief 2024-H1 De Wolden.docx``: sorted by period, then municipality."""
-    return f"Brief {periode} {naam}.docx"
+def file_name(periode: str, naam: str, soort: str = "resultaten") -> str:
+    """``Brief 2024-H1 De Wolden.docx`` (``Herziene brief ...`` for a herziene brief): sorted
+    by period, then municipality."""
+    return f"{'Herziene brief' if soort == 'herzien' else 'Brief'} {periode} {naam}.docx"
 
 
 def kenmerken_per_brief(beoordeling: pd.DataFrame, periode: str, codes: list[str],
-                        adressering: Adressering) -> dict[str, str | None]:
+                        adressering: Adressering, herzien: bool = False
+                        ) -> dict[str, str | None]:
     """The kenmerk of every letter of ``periode`` to ``codes`` (None where the settings give
-    none): named, or numbered in the order of the municipalities' names."""
+    none): named, or numbered in the order of the municipalities' names; of the herziene
+    brieven with ``herzien``."""
     rows = beoordeling[(beoordeling["periode"] == periode)
                        & beoordeling["gemeente_code"].isin(codes)]
-    numbering = adressering.kenmerken.get(periode)
+    numbering = (adressering.herziene_kenmerken if herzien else adressering.kenmerken).get(
+        periode)
     ordered = rows.sort_values("gemeente_naam", kind="stable")["gemeente_code"]
     return {code: numbering.voor(code, number) if numbering else None
             for number, code in enumerate(ordered)}
@@ -211,43 +216,98 @@ def check_kenmerken(beoordeling: pd.DataFrame, periode: str, codes: list[str],
     return given
 
 
-def write_brieven(folder: Path, result: Berekening, periode: str, codes: list[str],
-                  adressering: Adressering, templates: dict[str, Sjabloon]) -> Brieven:
-    """Write one letter per municipality into ``folder`` (a fresh folder, published by the
-    caller), dated the computation's date of knowledge, and convert them to PDF where
-    LibreOffice is installed. The next period's taakstelling is the version known on that date.
-    A letter that fails the check (:func:`bezwaren`) is not written, and listed with why."""
-    made = Brieven()
+@dataclass(frozen=True)
+class Herziening:
+    """What a herziene brief to one municipality revises: the letter that was sent (its date
+    and kenmerk) and one line per change since."""
+
+    vorige_datum: dt.date
+    vorig_kenmerk: str
+    wijzigingen: tuple[str, ...]
+
+
+@dataclass
+class Brief:
+    """One municipality's letter as planned: its kind, the decision behind it, and either the
+    placeholders' values or why it cannot be signed."""
+
+    code: str
+    naam: str
+    soort: str
+    kenmerk: str | None
+    bezwaren: list[str]
+    waarden: dict[str, object] = field(default_factory=dict)
+
+
+# the placeholders whose text is what a letter says (not how it is addressed, dated or signed)
+SENTENCES = ("conclusie", "oordeel", "beoordeling", "toezicht", "ladder_gevolg",
+             "volgend_meetpunt", "besluit_datum", "besluit_kenmerk", "termijn", "aantal",
+             "besluit_resultaten", "zienswijze_termijn")
+
+
+def plan_brieven(result: Berekening, periode: str, codes: list[str], adressering: Adressering,
+                 herzien: dict[str, Herziening] | None = None) -> list[Brief]:
+    """Every letter of ``periode`` to ``codes`` in the order of the municipalities' names,
+    dated the computation's date of knowledge, each checked (:func:`bezwaren`). With
+    ``herzien``, only the herziene brieven to the municipalities it names."""
     datum = result.kennisdatum
     beoordeling = result.table("beoordeling")
     kenmerken = check_kenmerken(beoordeling, periode, codes, adressering)
+    if herzien is not None:
+        codes = [code for code in codes if code in herzien]
+        kenmerken = kenmerken_per_brief(beoordeling, periode, codes, adressering, herzien=True)
     bekend = bekend_op(result.taakstelling, datum)
     rows = beoordeling[(beoordeling["periode"] == periode)
                        & beoordeling["gemeente_code"].isin(codes)]
     register = result.table("besluiten")
-    folder.mkdir(parents=True, exist_ok=True)
+    planned = []
     for _, row in rows.sort_values("gemeente_naam", kind="stable").iterrows():
         code, naam = str(row["gemeente_code"]), str(row["gemeente_naam"])
         closing = pd.Timestamp(row["peildatum_eind"]).date()
         kind, decision = brief_soort(register, code, closing, datum)
         wrong = bezwaren(kind, row, decision, datum, result.bij_verschoning)
-        if wrong:
-            made.geweigerd[naam] = wrong
+        letter = Brief(code, naam, kind, kenmerken[code], wrong)
+        if not wrong:
+            letter.waarden = context(result, row, adressering, bekend, kenmerken[code], decision)
+        if herzien is not None:
+            revision = herzien[code]
+            letter.soort = "herzien"
+            letter.waarden |= {"vorige_datum": datum_tekst(revision.vorige_datum),
+                               "vorig_kenmerk": revision.vorig_kenmerk,
+                               "wijzigingen": Listing("\a".join(revision.wijzigingen))}
+        planned.append(letter)
+    return planned
+
+
+def write_brieven(folder: Path, result: Berekening, periode: str, codes: list[str],
+                  adressering: Adressering, templates: dict[str, Sjabloon],
+                  herzien: dict[str, Herziening] | None = None) -> Brieven:
+    """Write one letter per municipality into ``folder`` (a fresh folder, published by the
+    caller), dated the computation's date of knowledge, and convert them to PDF where
+    LibreOffice is installed. The next period's taakstelling is the version known on that date.
+    A letter that fails the check (:func:`bezwaren`) is not written, and listed with why. With
+    ``herzien``, only a herziene brief to each municipality it names."""
+    made = Brieven()
+    datum = result.kennisdatum
+    folder.mkdir(parents=True, exist_ok=True)
+    planned = plan_brieven(result, periode, codes, adressering, herzien)
+    for letter in planned:
+        if letter.bezwaren:
+            made.geweigerd[letter.naam] = letter.bezwaren
             continue
-        values = context(result, row, adressering, bekend, kenmerken[code], decision)
-        path = folder / file_name(periode, naam)
-        path.write_bytes(render(templates[kind], values, datum))
-        made.soorten[kind] = made.soorten.get(kind, 0) + 1
+        path = folder / file_name(periode, letter.naam, letter.soort)
+        path.write_bytes(render(templates[letter.soort], letter.waarden, datum))
+        made.soorten[letter.soort] = made.soorten.get(letter.soort, 0) + 1
         made.bestanden.append(path)
-    missing = sorted(rows.loc[~rows["gemeente_code"].isin(adressering.adressen),
-                              "gemeente_naam"])
+    missing = sorted(letter.naam for letter in planned if letter.code not in adressering.adressen)
     if missing:
         made.opmerkingen.append(f"geen adres in {CONFIG.name} voor: {', '.join(missing)}")
-    lacking = sorted(rows.loc[rows["gemeente_code"].map(kenmerken).isna().to_numpy(),
-                              "gemeente_naam"])
+    lacking = sorted(letter.naam for letter in planned if letter.kenmerk is None)
     if lacking:
-        made.opmerkingen.append(f"geen kenmerk voor {periode} in {CONFIG.name} voor: "
-                                  f"{', '.join(lacking)}; die brieven noemen '{NO_KENMERK}'")
+        table = "herziene_kenmerken" if herzien is not None else "kenmerken"
+        made.opmerkingen.append(f"geen kenmerk voor {periode} in {CONFIG.name} ([{table}]) "
+                                f"voor: {', '.join(lacking)}; die brieven noemen "
+                                f"'{NO_KENMERK}'")
     if not adressering.ondertekenaars:
         made.opmerkingen.append(f"geen ondertekenaars in {CONFIG.name}; de brieven noemen "
                                   "'(naam ontbreekt in brieven.toml)'")
