@@ -472,7 +472,7 @@ def _refuse(error: int, when):
 @pytest.mark.parametrize(("what", "error", "reason"), [
     pytest.param("index", errno.ENOSPC, "schijf vol", marks=pytest.mark.zwaar),
     pytest.param("workbook", errno.ENOSPC, "schijf vol", marks=pytest.mark.zwaar),
-    ("brief", errno.EDQUOT, "schijfquotum vol"),
+    pytest.param("brief", errno.EDQUOT, "schijfquotum vol", marks=pytest.mark.zwaar),
     pytest.param("run.json", errno.EROFS, "de schijf is alleen-lezen",
                  marks=pytest.mark.zwaar),
     ("publiceren", errno.EACCES, "geen schrijfrechten"),

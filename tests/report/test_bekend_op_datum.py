@@ -2,13 +2,17 @@
 several dates, a closing overview marked voorlopig, and another province's kader as a scenario.
 """
 
+import datetime as dt
 import shutil
 
 import openpyxl
+import pytest
 from docx import Document
 
 from analysis.cli import main
+from analysis.compute import berekening
 from analysis.config import RAW_DIR
+from analysis.pipeline.publicatie import letters_due
 from analysis.report.views import gemeente, provincie
 from analysis.storage import read_table
 
@@ -109,6 +113,18 @@ def test_another_provinces_kader_is_a_scenario_without_letters(computed, tmp_pat
                                     "Zuid-Holland")
 
 
+def test_another_provinces_kader_gives_the_run_no_letters(computed, computed_op_briefdatum,
+                                                         tmp_path):
+    """What the run asks before it writes letters (the whole run: the heavy case below)."""
+    processed = known_on(computed, tmp_path, "2024-11-19", "--kader", "zuid-holland")
+    why = letters_due(berekening.load(processed), "2024-H1", "Drenthe", dt.date(2024, 11, 19))
+    assert why.startswith("brieven niet gemaakt: Scenario: beoordeeld met het "
+                          "beoordelingskader van Zuid-Holland, niet met dat van Drenthe")
+    own = berekening.load(computed_op_briefdatum)
+    assert letters_due(own, "2024-H1", "Drenthe", dt.date(2024, 11, 19)) is None
+
+
+@pytest.mark.zwaar
 def test_a_run_with_another_provinces_kader_writes_no_letters(tmp_path):
     reports = tmp_path / "reports"
     assert main(["run", "--periode", "2024-H1", "--datum", "2024-11-19", "--kader",
