@@ -33,11 +33,12 @@ KIND = "application/vnd.openxmlformats-officedocument.spreadsheetml"
 
 
 def people(rows: int = ROWS, seed: int = 7) -> pd.DataFrame:
-    """Synthetic person-level rows in the sample's TVS layout."""
+    """Synthetic person-level rows in the sample's TVS layout, each a different person (a
+    person housed twice is refused unless the second row is a correction)."""
     rng = np.random.default_rng(seed)
     days = rng.integers(0, 4 * 365, rows)
     return pd.DataFrame({
-        "persoon_id": [f"V{n}" for n in rng.integers(10**9, 10**10, rows)],
+        "persoon_id": [f"V{n}" for n in rng.choice(9 * 10**9, rows, replace=False) + 10**9],
         "huishouden": [f"HH{n:08X}" for n in rng.integers(0, 16**8, rows)],
         "relatie": "Referent", "geboortejaar": rng.integers(1960, 2024, rows),
         "land": "Syrië",
