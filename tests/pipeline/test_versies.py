@@ -11,6 +11,7 @@ import hashlib
 import html
 import io
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -158,3 +159,45 @@ def test_a_version_set_aside_for_a_successor_that_never_came_is_current_again(tm
     clear_leftovers(tmp_path)
     assert (tmp_path / "2024-H1" / "run.json").is_file()
     assert not (tmp_path / "2024-H1.versie-1").exists()
+
+
+def test_the_new_pages_pass_axe_core_in_chromium_and_print(versions, tmp_path):
+    """wijzigingen.html and the index with its versions, as a reader's browser shows them."""
+    from tests.report.test_pages_browser import ARGS, CHROMIUM
+
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium ontbreekt ({CHROMIUM}) onder CI")
+        pytest.skip(f"Chromium ontbreekt ({CHROMIUM})")
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import sync_playwright
+
+    folder = versions[0] / "reports" / "2024-H1"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 390, "height": 844})
+            for name in ("wijzigingen.html", "index.html"):
+                page.goto((folder / name).as_uri(), wait_until="load")
+                violations = Axe().run(page).response["violations"]
+                assert violations == [], [(v["id"], v["help"]) for v in violations]
+                assert page.evaluate("document.documentElement.lang") == "nl"
+                page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
+                assert page.pdf(format="A4").startswith(b"%PDF")
+        finally:
+            browser.close()
+    print(f"schermafdrukken: {tmp_path}")
+
+
+def test_the_workbook_made_again_on_its_own_keeps_its_version_and_changes(versions, tmp_path):
+    folder = tmp_path / "p"
+    shutil.copytree(versions[0], folder)
+    workbook = folder / "reports" / "2024-H1" / "GS-samenvatting-2024-H1.xlsx"
+    workbook.unlink()
+    assert main(["excel", "--periode", "2024-H1", "--processed", str(folder / "processed"),
+                 "--reports", str(folder / "reports")]) == 0
+    book = openpyxl.load_workbook(workbook)
+    assert ("De Wolden", "Realisatie 1e helft 2024", "23", "24") in [
+        row[:4] for row in book["Wijzigingen"].iter_rows(values_only=True)]
+    assert ("Versie", "2; wat gewijzigd is ten opzichte van versie 1: blad Wijzigingen") in [
+        row[:2] for row in book["Toelichting"].iter_rows(values_only=True)]

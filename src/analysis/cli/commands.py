@@ -184,13 +184,16 @@ def excel(args: argparse.Namespace) -> int:
     from analysis.pipeline.run import record_step
     from analysis.report.gs_samenvatting import write_summary
     from analysis.report.index import workbook_name
+    from analysis.report.versies import read_changes
 
     result = _result(args)
     periode = kies_periode(args.periode, result.periodes, result.laatste_volledige)
     provincie, _ = kies_provincie(args.provincie, result.gemeenten)
+    # the version the folder holds, with its list of changes: the workbook keeps saying so
+    versie, changes = read_changes(args.reports / periode)
     path = record_step(args.reports, periode, provincie, result, "excel",
                        lambda: write_summary(args.reports / periode / workbook_name(periode),
-                                             result, periode, provincie),
+                                             result, periode, provincie, versie, changes),
                        lambda written: {"samenvatting": written.name})
     print(f"Excel-samenvatting geschreven: {path} (beoordelingskader {result.kader_naam}); "
           f"{args.reports / periode / 'index.html'} bijgewerkt")

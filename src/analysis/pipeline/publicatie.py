@@ -81,7 +81,8 @@ def plan(final: Path, result: Berekening, periode: str, codes: list[str], provin
                                                        "herziening": True}
     kept = [{"versie": previous, "map": versies.version_folder(final, previous).name,
              "kennisdatum": (record or {}).get("kennisdatum")}]
-    return Publicatie(previous + 1, new | {"versie": previous + 1}, record,
+    listed = None if changes is None else changes.to_dict("records")
+    return Publicatie(previous + 1, new | {"versie": previous + 1, "wijzigingen": listed}, record,
                       versies.version_folder(final, previous), changes, herzien, sent,
                       kept + list((record or {}).get("vorige_versies", [])))
 

@@ -190,6 +190,17 @@ def _judgements(municipality: dict) -> dict[str, str | None]:
             "soort_brief": (municipality["brief"] or {}).get("soort")}
 
 
+def read_changes(folder: Path) -> tuple[int | None, pd.DataFrame | None]:
+    """The version a period folder holds and what changed in it against the previous one
+    (None for version 1, or a folder made before versions were kept)."""
+    found = read_inhoud(folder)
+    if found is None:
+        return None, None
+    listed = found.get("wijzigingen")
+    return found.get("versie"), None if listed is None else pd.DataFrame(listed,
+                                                                          columns=COLUMNS)
+
+
 def per_gemeente(changes: pd.DataFrame) -> dict[str, tuple[str, ...]]:
     """One line per change of each municipality, as a herziene brief lists them: 'Realisatie
     1e helft 2024: was 23, is nu 24 (COA-overzicht per 1 juli 2024 (heruitgave 1))'."""
