@@ -40,7 +40,7 @@ test: $(INSTALLED)
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not zwaar"
 
-## The heavy and exhaustive cases that make test leaves out (more refused writes, a large export)
+## The heavy and exhaustive cases that make test leaves out (a killed run, more refused writes, a large export, a whole run on another kader)
 test-zwaar: $(INSTALLED)
 	$(BIN)/python -m pytest -n 2 --dist loadfile -m zwaar
 

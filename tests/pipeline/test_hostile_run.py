@@ -363,6 +363,7 @@ def test_a_forked_process_does_not_inherit_the_handler_in_effect():
     assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGTERM
 
 
+@pytest.mark.zwaar  # a run killed with SIGKILL, then another run: heavy
 def test_a_killed_run_leaves_no_process_behind(killed):
     project, _, tree, kernels = killed
     assert len(kernels) == 2 and len(tree) >= 4, tree  # two workers, each with its kernel
@@ -400,6 +401,7 @@ def failed_after_kill(killed):
     return project, killed_pid, before, code, out, err
 
 
+@pytest.mark.zwaar  # a run killed with SIGKILL, then another run: heavy
 def test_a_following_run_clears_what_the_killed_run_left(failed_after_kill):
     project, killed_pid, *_ = failed_after_kill
     reports = project / "reports"
@@ -407,12 +409,14 @@ def test_a_following_run_clears_what_the_killed_run_left(failed_after_kill):
     assert sorted(p.name for p in reports.glob(".*")) == []  # no staging, no lock
 
 
+@pytest.mark.zwaar  # a run killed with SIGKILL, then another run: heavy
 def test_a_following_run_clears_the_killed_workers_kernel_sockets(killed, failed_after_kill):
     _, _, tree, _ = killed
     temp = Path(tempfile.gettempdir())
     assert [folder for pid in tree for folder in temp.glob(f"analysis-kernel-{pid}-*")] == []
 
 
+@pytest.mark.zwaar  # a run killed with SIGKILL, then another run: heavy
 def test_a_failed_run_keeps_the_previous_output_and_the_attempt(failed_after_kill):
     project, _, before, code, _, err = failed_after_kill
     reports = project / "reports"
@@ -431,6 +435,7 @@ def test_a_failed_run_keeps_the_previous_output_and_the_attempt(failed_after_kil
     assert "Overzicht Drenthe" in err and record["mislukt"][0]["fout"] not in err
 
 
+@pytest.mark.zwaar  # a run killed with SIGKILL, then another run: heavy
 def test_the_failed_attempts_page_speaks_dutch_and_names_no_error(failed_after_kill):
     project, *_ = failed_after_kill
     kept = next((project / "reports").glob(f"{PERIODE}.mislukt-*"))
