@@ -114,6 +114,14 @@ def test_version_2_is_published_and_version_1_stays_byte_identical(versions):
     index = (reports / "2024-H1" / "index.html").read_text(encoding="utf-8")
     assert '<a href="../2024-H1.versie-1/index.html">Versie 1</a>' in index
     assert '<a href="wijzigingen.html">wat is gewijzigd</a>' in index
+    # each version keeps the register and the letters' settings it was made with
+    settings = (RAW_DIR / "brieven" / "brieven.toml").read_bytes()
+    assert (reports / "2024-H1.versie-1" / "instellingen" / "brieven.toml").read_bytes() == \
+        settings
+    assert (reports / "2024-H1" / "instellingen" / "brieven.toml").read_bytes().startswith(
+        settings) and b"[verzonden]" not in settings
+    assert (reports / "2024-H1" / "instellingen" / "toezichtsbesluiten.toml").read_bytes() == \
+        (RAW_DIR / "besluiten" / "toezichtsbesluiten.toml").read_bytes()
     assert "definitief, versie 2" in (reports / "index.html").read_text(encoding="utf-8")
 
 

@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from importlib.metadata import version
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
 import pandas as pd
@@ -188,6 +188,7 @@ def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Pa
                 "brieven": letters_record(made, letters_date),
             }
             write_versie(folder, record, publicatie)
+            write_settings(folder, result)
             write_record(folder, record)
         _refresh_overview(reports)
     return RunResult(periode, provincie, attempt.bewaard or final, timings["totaal"], outcomes,
@@ -324,6 +325,21 @@ def write_versie(folder: Path, record: dict, publicatie: Publicatie) -> None:
                             "welke cijfers zijn gewijzigd, is daarom niet vast te stellen. "
                             "Vergelijk de twee versies zelf.")
     write_atomic(folder / WIJZIGINGEN, lambda path: path.write_text(page, encoding="utf-8"))
+
+
+SETTINGS = "instellingen"  # the decisions register and letters' settings a version used
+
+
+def write_settings(folder: Path, result: berekening.Berekening) -> None:
+    """The decisions register and the letters' settings and templates as ingest stored them
+    (their bytes, whose hashes ``run.json`` records), so that each version keeps what it was
+    made with; no export, and never the person-level one, is copied."""
+    for table in ("besluiten_bron", "brieven_bron"):
+        stored = result.table(table)
+        for name, content in zip(stored["bron_bestand"], stored["inhoud"], strict=True):
+            data = bytes(content)
+            write_atomic(folder / SETTINGS / PurePosixPath(str(name)).name,
+                         lambda path, data=data: path.write_bytes(data))
 
 
 def _letters(letters, folder: Path, result: berekening.Berekening, periode: str,
