@@ -154,13 +154,6 @@ def test_only_de_wolden_gets_a_herziene_brief_citing_the_letter_that_was_sent(ve
     assert "Realisatie 1e helft 2024: 24" in text and "Stand op 1 juli 2024: -12" in text
 
 
-def test_no_person_level_figure_or_id_reaches_either_version(versions):
-    reports = versions[0] / "reports"
-    for path in reports.rglob("*"):
-        if path.suffix in (".html", ".json"):
-            assert "persoonsgegevens" not in path.read_text(encoding="utf-8"), path
-
-
 def test_a_version_set_aside_for_a_successor_that_never_came_is_current_again(tmp_path):
     (tmp_path / "2024-H1.versie-1").mkdir()
     (tmp_path / "2024-H1.versie-1" / "run.json").write_text("{}")
