@@ -18,7 +18,7 @@ from analysis.config import KADERS_DIR, RAW_DIR
 from analysis.domain.periods import datum_tekst
 from analysis.report import notebooks
 from analysis.report.index import index_html, write_overzicht, write_record
-from analysis.report.notebooks import Outcome
+from tests.conftest import instant_page
 
 TODAY = datum_tekst(dt.date.today())
 SCRIPT = "<script>alert(1)</script>"
@@ -76,16 +76,6 @@ def assert_links_resolve(page_path: Path) -> None:
 
 def cli(*args: str) -> int:
     return main(list(args))
-
-
-def instant_page(task, folder: str) -> Outcome:
-    """A report page made at once, without a kernel: this module tests the index pages, which
-    link the pages but do not read them (the session's run made the real 2024-H1 pages)."""
-    (Path(folder) / task.html).write_text(
-        f'<!DOCTYPE html><html lang="nl"><head><meta charset="utf-8"><title>{task.naam}'
-        f'</title></head><body><main><h1>{task.naam}</h1></main></body></html>',
-        encoding="utf-8")
-    return Outcome(task.naam, task.html, "gelukt", 0.0)
 
 
 @pytest.fixture(scope="module")
