@@ -142,6 +142,7 @@ def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Pa
             return RunResult(periode, provincie, final, time.perf_counter() - started,
                              gepubliceerd=False, ongewijzigd=True,
                              versie=int((publicatie.vorige or {}).get("versie") or 1))
+        changed = None if publicatie.wijzigingen is None else len(publicatie.wijzigingen)
         with staged(final, publicatie.bewaar_als) as attempt:
             folder = attempt.folder
             failures: dict[str, str] = {}  # what was not made, with the error, for run.json
@@ -166,8 +167,7 @@ def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Pa
             record = {
                 "periode": periode, "provincie": provincie, "beoordelingskader": kader.naam,
                 "versie": publicatie.versie, "vorige_versies": publicatie.vorige_versies,
-                "wijzigingen": None if publicatie.wijzigingen is None
-                else len(publicatie.wijzigingen),
+                "wijzigingen": changed,
                 "gemaakt_op": made_on.isoformat(timespec="seconds"),
                 "volledig": is_volledig(stand, periode),
                 "status": periode_status(stand, periode),
@@ -195,8 +195,7 @@ def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Pa
                      made, list(failures), not attempt.mislukt,
                      final if attempt.bewaard and final.is_dir() else None,
                      vroege_besluiten(tables["besluiten"], kader.kalender),
-                     versie=publicatie.versie, wijzigingen=None if publicatie.wijzigingen is None
-                     else len(publicatie.wijzigingen),
+                     versie=publicatie.versie, wijzigingen=changed,
                      bewaard_als=None if attempt.bewaard else publicatie.bewaar_als)
 
 

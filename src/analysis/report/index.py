@@ -146,18 +146,20 @@ def index_html(record: dict, folder: Path) -> str:
         bijgewerkt=_later_steps(record), mislukt=_banner(record), versies=_versions(record))
 
 
+def _known_on(value: object) -> str:
+    """A version's date of knowledge in words; 'onbekend' where its record gives none."""
+    return datum_tekst(dt.date.fromisoformat(str(value))) if value else "onbekend"
+
+
 def _versions(record: dict) -> list[dict]:
     """The versions of the period the index links, newest first: this one and each kept."""
     if "versie" not in record:
         return []
-    def known(value: object) -> str:
-        return datum_tekst(dt.date.fromisoformat(str(value))) if value else "onbekend"
-
-    this = {"versie": record["versie"], "index": "", "kennisdatum": known(
-        record.get("kennisdatum")), "wijzigingen": WIJZIGINGEN if record.get(
-        "vorige_versies") else ""}
+    this = {"versie": record["versie"], "index": "",
+            "kennisdatum": _known_on(record.get("kennisdatum")),
+            "wijzigingen": WIJZIGINGEN if record.get("vorige_versies") else ""}
     return [this] + [{"versie": kept["versie"], "index": f"../{quote(kept['map'])}/{INDEX}",
-                      "kennisdatum": known(kept.get("kennisdatum")), "wijzigingen": ""}
+                      "kennisdatum": _known_on(kept.get("kennisdatum")), "wijzigingen": ""}
                      for kept in record.get("vorige_versies", [])]
 
 
@@ -168,9 +170,8 @@ def wijzigingen_html(record: dict, regels: list[dict], zonder_lijst: str = "") -
     return _environment().get_template("wijzigingen.html.j2").render(
         titel=f"Wijzigingen, {record['provincie']}, {periode} — {ABOUT}",
         provincie=record["provincie"], periode=periode, versie=record["versie"],
-        kennisdatum=datum_tekst(dt.date.fromisoformat(record["kennisdatum"])),
-        vorige=previous["versie"], vorige_kennisdatum=datum_tekst(dt.date.fromisoformat(
-            previous["kennisdatum"])) if previous.get("kennisdatum") else "onbekend",
+        kennisdatum=_known_on(record.get("kennisdatum")), vorige=previous["versie"],
+        vorige_kennisdatum=_known_on(previous.get("kennisdatum")),
         regels=regels, zonder_lijst=zonder_lijst)
 
 

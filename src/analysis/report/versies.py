@@ -12,7 +12,6 @@ that brought the change.
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pandas as pd
@@ -26,7 +25,6 @@ ALLE = "(alle gemeenten)"  # how the list names a change of the whole period
 COLUMNS = ["gemeente_code", "gemeente", "onderdeel", "was", "wordt", "oorzaak"]
 HEADERS = {"gemeente": "Gemeente", "onderdeel": "Onderdeel", "was": "Was", "wordt": "Wordt",
            "oorzaak": "Oorzaak"}
-_FOLDER = re.compile(r"(?P<periode>.+)\.versie-(?P<versie>\d+)")
 NONE = "—"
 # what the list calls each judgement of a municipality, in the order it lists them
 JUDGEMENTS = {"oordeel": "Oordeel", "trede": "Trede op de interventieladder",
@@ -37,14 +35,6 @@ def version_folder(final: Path, versie: int) -> Path:
     """Where version ``versie`` of the period folder ``final`` is kept once a later one is
     published: ``2024-H1.versie-1`` beside ``2024-H1``."""
     return final.with_name(f"{final.name}.versie-{versie}")
-
-
-def kept_versions(final: Path) -> list[tuple[int, Path]]:
-    """The earlier versions kept beside ``final``, newest first."""
-    found = [(int(match["versie"]), entry) for entry in final.parent.glob(f"{final.name}.versie-*")
-             if (match := _FOLDER.fullmatch(entry.name)) and match["periode"] == final.name
-             and entry.is_dir()]
-    return sorted(found, reverse=True)
 
 
 def read_inhoud(folder: Path) -> dict | None:
