@@ -229,3 +229,13 @@ def kies_periode(value: str | None, beschikbaar: list[str], standaard: str | Non
         raise Refused(f"{options.PERIODE}: geen gegevens voor {periode} (beschikbaar: "
                       f"{min(beschikbaar)} t/m {max(beschikbaar)})")
     return periode
+
+
+def cijfers_tot_tekst(until: dt.date | None, periode: str) -> str:
+    """'juni 2024': the last month with figures for ``periode`` when the data runs to
+    ``until`` (the latest peildatum of the monthly counts); an ended period, its last month.
+    Empty when the data has no date."""
+    if until is None:
+        return ""
+    last = min(until, periode_einde(periode)) - dt.timedelta(days=1)
+    return f"{MONTHS_NL[last.month - 1]} {last.year}"

@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from analysis.atomic import write_atomic
 from analysis.config import TEMPLATES_DIR
-from analysis.domain.periods import MONTHS_NL, datum_tekst, periode_einde, periode_tekst
+from analysis.domain.periods import cijfers_tot_tekst, datum_tekst, periode_tekst
 
 INDEX = "index.html"
 RECORD = "run.json"
@@ -80,10 +80,7 @@ def _cijfers_tot(record: dict) -> str:
     """'juni 2024': the last month with figures for the period (of the data it was made from;
     a period that has ended, its last month)."""
     until = _moment((record.get("berekening") or {}).get("cijfers_tot"))
-    if until is None:
-        return ""
-    last = min(until.date(), periode_einde(record["periode"])) - dt.timedelta(days=1)
-    return f"{MONTHS_NL[last.month - 1]} {last.year}"
+    return cijfers_tot_tekst(until.date() if until else None, str(record["periode"]))
 
 
 def _later_steps(record: dict) -> list[str]:
@@ -131,7 +128,6 @@ def index_html(record: dict, folder: Path) -> str:
                 "pdf": _link(path.with_suffix(".pdf"), folder)
                 if path.with_suffix(".pdf").is_file() else ""}
                for path in sorted((folder / "brieven").glob("*.docx"))]
-    made = record.get("brieven") or {}
     return _environment().get_template("index.html.j2").render(
         titel=f"{record['provincie']}, {periode_tekst(periode)} — {ABOUT}",
         provincie=record["provincie"], periode=periode_tekst(periode),
@@ -142,7 +138,6 @@ def index_html(record: dict, folder: Path) -> str:
         if record.get("kennisdatum") else "",
         rapporten=reports,
         samenvatting=_link(workbook, folder) if workbook.is_file() else "", brieven=letters,
-        opmerkingen=[str(note) for note in made.get("opmerkingen", [])],
         bijgewerkt=_later_steps(record), mislukt=_banner(record), versies=_versions(record))
 
 

@@ -57,9 +57,15 @@ def lijst(regels: list[object]) -> HTML:
     return HTML("<ul>" + "".join(f"<li>{tekst(regel)}</li>" for regel in regels) + "</ul>")
 
 
-def blok(waarde: object) -> HTML:
-    """Preformatted text, line breaks and spacing kept: the letter's block of results."""
-    return HTML(f"<pre>{tekst(waarde)}</pre>")
+def resultaten(blok: str) -> HTML:
+    """The letter's block of results in its own words as a table: its first line the caption,
+    each 'label: figure' line a row, a line without a figure (the conclusion) under it."""
+    kop, *regels = blok.splitlines()
+    rows = "".join(f'<tr><th scope="row">{tekst(label)}</th><td>{tekst(waarde)}</td></tr>'
+                   for label, waarde in (r.split(": ", 1) for r in regels if ": " in r))
+    rest = "".join(f"<p>{tekst(r)}</p>" for r in regels if ": " not in r and r.strip())
+    return HTML(f'<table class="resultaten"><caption>{tekst(kop)}</caption>'
+                f"<tbody>{rows}</tbody></table>{rest}")
 
 
 def samen(*stukken: HTML | None) -> HTML:

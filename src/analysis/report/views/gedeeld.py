@@ -6,18 +6,27 @@ both pages.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from IPython.display import HTML
 
 from analysis import config, storage
 from analysis.compute.berekening import Berekening, load
-from analysis.compute.volledigheid import LOPEND, VOORLOPIG
+from analysis.compute.volledigheid import DEFINITIEF, LOPEND, VOORLOPIG
 from analysis.domain import gemeenten
 from analysis.domain.gemeenten import kies_gemeente
-from analysis.domain.periods import MONTHS_NL, kies_periode, periode_tekst
+from analysis.domain.periods import (
+    MONTHS_NL,
+    cijfers_tot_tekst,
+    datum_tekst,
+    kies_periode,
+    periode_tekst,
+)
 from analysis.formatting import als_tekst
 from analysis.problems import Refused
 from analysis.report import toon
@@ -90,6 +99,34 @@ def banner(status: str, pace: pd.Series | None) -> HTML | None:
                        "tempo tot nu toe, geen oordeel.")
 
 
+STATUS = {DEFINITIEF: "definitief", VOORLOPIG: "voorlopig",
+          LOPEND: "voorlopig, het halfjaar loopt nog"}
+
+
+def identificatie(result: Berekening, provincie: str, periode: str, status: str,
+                  onderwerp: str | None = None) -> HTML:
+    """The line that dates and identifies a page, on screen under its heading and in print at
+    the foot of every sheet: province, period, the last month with figures, status, the day it
+    was made and the day whose knowledge it shows. ``onderwerp`` (a municipality) leads the
+    printed line, which stands without the page's heading."""
+    until = result.manifest.get("cijfers_tot")
+    parts = [f"Provincie {provincie}", periode_tekst(periode)]
+    month = cijfers_tot_tekst(dt.date.fromisoformat(until) if until else None, periode)
+    parts += [f"cijfers t/m {month}"] if month else []
+    parts += [STATUS[status], f"gemaakt op {datum_tekst(dt.date.today())}, met wat bekend was "
+                              f"op {datum_tekst(result.kennisdatum)}"]
+    line = " · ".join(parts)
+    printed = " · ".join([onderwerp, line]) if onderwerp else line
+    return HTML(f'<p class="identificatie">{toon.tekst(line)}</p>'
+                f"<style>@page {{ @bottom-left {{ content: {_css_string(printed)}; }} }}</style>")
+
+
+def _css_string(text: str) -> str:
+    """``text`` as a CSS string that nothing in it can end (nor the style element around it):
+    every character but letters, digits and spaces as a CSS escape."""
+    return '"' + re.sub(r"[^0-9A-Za-z ]", lambda m: f"\\{ord(m[0]):06x}", text) + '"'
+
+
 def cijfers(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """The stand columns with Dutch names, percentages as whole numbers (88 for 88 %), periods
     as the letter writes them; a running half-year has no end stand, percentages or
@@ -129,13 +166,31 @@ def maand(stamp: pd.Timestamp) -> str:
     return f"{MONTHS_NL[stamp.month - 1]} {stamp.year}"
 
 
+ALLE_GEMEENTEN = "alle gemeenten"
+
+
+def met_reikwijdte(register: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
+    """The register with ``alle_gemeenten``: whether the entry a row comes from (``besluit``)
+    holds every municipality of ``codes`` (a province's), as a decision for "alle" does."""
+    held = register[register["gemeente_code"].isin(codes)].groupby("besluit")[
+        "gemeente_code"].nunique()
+    everyone = held[held >= len(set(codes))].index
+    return register.assign(alle_gemeenten=register["besluit"].isin(everyone).to_numpy())
+
+
 def besluiten_tabel(decided: pd.DataFrame, naam: str, bijschrift: str, bestand: str,
                     met_gemeente: bool) -> Tabel:
-    """Decisions with date, soort, kenmerk, trede and reden in full."""
-    decided = decided.assign(gemeente=gemeenten.naam(decided["gemeente_code"])).sort_values(
-        ["datum", "gemeente"] if met_gemeente else ["datum"], kind="stable")
-    columns = [c for c in DECISION_COLUMNS if met_gemeente or c != "gemeente"]
-    data = decided[columns].rename(columns=DECISION_COLUMNS).reset_index(drop=True)
+    """Decisions with date, soort, kenmerk, trede and reden in full, and whom each is for: a
+    decision for every municipality of the province is one row for "alle gemeenten"."""
+    everyone = (decided["alle_gemeenten"].to_numpy(bool) if "alle_gemeenten" in decided
+                else np.zeros(len(decided), bool))
+    decided = decided.assign(gemeente=np.where(everyone, ALLE_GEMEENTEN,
+                                               gemeenten.naam(decided["gemeente_code"])))
+    decided = decided[~(everyone & decided.duplicated(["besluit", "soort", "datum"]))
+                      ] if "besluit" in decided else decided
+    decided = decided.sort_values(["datum", "gemeente"], kind="stable")
+    names = {**DECISION_COLUMNS, "gemeente": "Gemeente" if met_gemeente else "Geldt voor"}
+    data = decided[list(DECISION_COLUMNS)].rename(columns=names).reset_index(drop=True)
     data = data.astype(object).where(data.notna(), None)
     data["Datum"] = pd.to_datetime(data["Datum"])
     return Tabel(naam, bijschrift, data, als_tekst(data), bestand)

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from IPython.display import HTML
 
-from analysis.domain.gemeenten import kies_gemeente, provincie
+from analysis.domain.gemeenten import kies_gemeente, kies_provincie, provincie
 from analysis.domain.periods import datum_tekst, periode_einde, periode_tekst, volgende_periode
 from analysis.domain.resultaten import resultaten_block
 from analysis.domain.taakstelling_versies import volgende_taakstelling
@@ -28,9 +28,11 @@ from analysis.report.views.gedeeld import (
     besluiten_tabel,
     cijfers,
     coa_tabel,
+    identificatie,
     kies,
     kies_periode_van,
     maand,
+    met_reikwijdte,
     weergave,
 )
 
@@ -54,6 +56,7 @@ class Gemeente:
     volgende: pd.Series | None = None  # the next taakstelling as known, and its version
     scenario: str | None = None  # why the ratings are a scenario (another province's kader)
     herkomst: list[str] = field(default_factory=list)  # where each figure comes from
+    identificatie: HTML | None = None  # the line that dates and identifies the page
 
     @property
     def _bestand(self) -> str:
@@ -62,8 +65,9 @@ class Gemeente:
     @property
     def kop(self) -> HTML:
         """The report's heading; for a running or provisional half-year, the 'voorlopig' banner."""
-        return toon.samen(toon.kop(f"{self.naam}, {periode_tekst(self.periode)}"), banner(
-            str(self.beoordeling["status"]), self.tempo),
+        return toon.samen(toon.kop(f"{self.naam}, {periode_tekst(self.periode)}"),
+                          self.identificatie,
+                          banner(str(self.beoordeling["status"]), self.tempo),
             toon.alinea(toon.vet(self.scenario)) if self.scenario else None)
 
     @property
@@ -194,7 +198,9 @@ def gemeente(code: str, periode: str, processed: str | Path | None = None) -> Ge
     differences = result.table("afstemming")
     differences = differences[(differences["gemeente_code"] == code)
                               & (differences["periode"] <= periode)]
-    register = result.table("besluiten")
+    province = str(provincie(pd.Series([code])).iloc[0])
+    register = met_reikwijdte(result.table("besluiten"),
+                              kies_provincie(province, result.gemeenten)[1])
     # every decision known on the date of knowledge, but those about a later half-year
     about = register["periode"].fillna("")
     decided = register[(register["gemeente_code"] == code)
@@ -210,7 +216,8 @@ def gemeente(code: str, periode: str, processed: str | Path | None = None) -> Ge
             columns={"maand": "Maand", "coa": "COA", "gemeente": "Gemeente",
                      "verschil": "Verschil", "opvolgen": "Opvolgen"}),
         kader=result.kader_naam,
-        scenario=scenario(result, str(provincie(pd.Series([code])).iloc[0])),
+        scenario=scenario(result, province),
+        identificatie=identificatie(result, province, periode, str(row["status"]), naam),
         besluiten=decided.sort_values(["datum", "besluit"], kind="stable"),
         coa_verschillen=coa,
         # the next half-year's taakstelling as the letter's block knows it, in the version

@@ -32,9 +32,11 @@ from analysis.report.views.gedeeld import (
     besluiten_tabel,
     cijfers,
     coa_tabel,
+    identificatie,
     kies,
     kies_periode_van,
     maand,
+    met_reikwijdte,
     weergave,
 )
 
@@ -56,6 +58,7 @@ class Provincie:
     landelijk: pd.Series | None = None  # the national figures the data has for the period
     grenzen: pd.DataFrame = field(default_factory=pd.DataFrame)  # municipality boundaries
     scenario: str | None = None  # why the ratings are a scenario (another province's kader)
+    identificatie: HTML | None = None  # the line that dates and identifies the page
 
     @property
     def _bestand(self) -> str:
@@ -70,6 +73,7 @@ class Provincie:
         """The overview's heading with the kader; for a running or provisional half-year the
         banner."""
         return toon.samen(toon.kop(f"{self.naam}, {periode_tekst(self.periode)}"),
+                          self.identificatie,
                           banner(periode_status(self._rows, self.periode), self.tempo),
                           toon.alinea(toon.vet(self.scenario)) if self.scenario else None,
                           toon.alinea(f"Oordelen volgens het beoordelingskader {self.kader}."))
@@ -244,12 +248,14 @@ def provincie(naam: str, periode: str, processed: str | Path | None = None) -> P
     return Provincie(naam=naam, periode=periode, beoordeling=beoordeling, inwoners=inwoners,
                      kader=result.kader_naam, tempo=pace.iloc[-1] if len(pace) else None,
                      kerncijfers=kerncijfers(beoordeling, periode, result.treden).set_index(
-                         "Onderwerp"), besluiten=_besluiten(result, naam, periode),
+                         "Onderwerp"), besluiten=_besluiten(result, codes, periode),
                      tempo_per_gemeente=latest[latest["gemeente_code"].isin(codes)],
                      coa_verschillen=coa[coa["gemeente_code"].isin(codes)
                                          & (coa["periode"] <= periode)],
                      landelijk=_landelijk(result, known, periode),
-                     grenzen=grenzen(result.folder), scenario=scenario(result, naam))
+                     grenzen=grenzen(result.folder), scenario=scenario(result, naam),
+                     identificatie=identificatie(
+                         result, naam, periode, periode_status(beoordeling, periode)))
 
 
 def _landelijk(result: Berekening, known: pd.DataFrame, periode: str) -> pd.Series | None:
@@ -272,7 +278,7 @@ def _landelijk(result: Berekening, known: pd.DataFrame, periode: str) -> pd.Seri
                       "volledig": data.volledig})
 
 
-def _besluiten(result: Berekening, provincie: str, periode: str) -> pd.DataFrame:
-    """The period's decisions for the province's municipalities, oldest first."""
-    decided = besluiten_van(result.table("besluiten"), periode)
-    return decided[decided["gemeente_code"].isin(provincie_codes(provincie))]
+def _besluiten(result: Berekening, codes: list[str], periode: str) -> pd.DataFrame:
+    """The period's decisions for the province's municipalities (``codes``), oldest first."""
+    decided = besluiten_van(met_reikwijdte(result.table("besluiten"), codes), periode)
+    return decided[decided["gemeente_code"].isin(codes)]
