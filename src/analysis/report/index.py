@@ -16,10 +16,12 @@ from pathlib import Path
 from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from analysis.atomic import write_atomic
 from analysis.config import TEMPLATES_DIR
 from analysis.domain.periods import cijfers_tot_tekst, datum_tekst, periode_tekst
+from analysis.report.paginavoet import STATUS, voet
 
 INDEX = "index.html"
 RECORD = "run.json"
@@ -128,12 +130,16 @@ def index_html(record: dict, folder: Path) -> str:
                 "pdf": _link(path.with_suffix(".pdf"), folder)
                 if path.with_suffix(".pdf").is_file() else ""}
                for path in sorted((folder / "brieven").glob("*.docx"))]
+    made_on = datum_tekst(_made_on(record, folder).date())
+    foot = [f"Provincie {record['provincie']}", periode_tekst(periode), "rapportages"]
+    foot += [f"cijfers t/m {_cijfers_tot(record)}"] if _cijfers_tot(record) else []
+    foot += [STATUS[_status(record)], f"gemaakt op {made_on}"]
     return _environment().get_template("index.html.j2").render(
         titel=f"{record['provincie']}, {periode_tekst(periode)} — {ABOUT}",
+        voet=Markup(voet(" · ".join(foot))),
         provincie=record["provincie"], periode=periode_tekst(periode),
         kader=record.get("beoordelingskader", ""),
-        gemaakt_op=datum_tekst(_made_on(record, folder).date()),
-        cijfers_tot=_cijfers_tot(record), status=STATUS_TEXT[_status(record)],
+        gemaakt_op=made_on, cijfers_tot=_cijfers_tot(record), status=STATUS_TEXT[_status(record)],
         kennisdatum=datum_tekst(dt.date.fromisoformat(record["kennisdatum"]))
         if record.get("kennisdatum") else "",
         rapporten=reports,
@@ -162,8 +168,11 @@ def wijzigingen_html(record: dict, regels: list[dict], zonder_lijst: str = "") -
     """The page that lists what changed in this version of the period against the previous."""
     periode = periode_tekst(str(record["periode"]))
     previous = record["vorige_versies"][0]
+    foot = (f"Provincie {record['provincie']} · {periode} · wijzigingen in versie "
+            f"{record['versie']} · gemaakt op {datum_tekst(dt.date.today())}")
     return _environment().get_template("wijzigingen.html.j2").render(
         titel=f"Wijzigingen, {record['provincie']}, {periode} — {ABOUT}",
+        voet=Markup(voet(foot)),
         provincie=record["provincie"], periode=periode, versie=record["versie"],
         kennisdatum=_known_on(record.get("kennisdatum")), vorige=previous["versie"],
         vorige_kennisdatum=_known_on(previous.get("kennisdatum")),
@@ -196,6 +205,7 @@ class _Period:
     definitief: bool
     versie: int
     gemaakt_op: str
+    cijfers_tot: str
     provincie: str
     kader: str
     rapporten: int
@@ -212,6 +222,7 @@ def _row(folder: Path, record: dict) -> _Period:
         periode=periode, tekst=periode_tekst(periode),
         definitief=_status(record) == "definitief", versie=int(record.get("versie") or 1),
         gemaakt_op=datum_tekst(_made_on(record, folder).date()),
+        cijfers_tot=_cijfers_tot(record),
         provincie=str(record.get("provincie", "")), kader=str(record.get("beoordelingskader", "")),
         rapporten=sum(entry.get("status") == "gelukt" for entry in record.get("notebooks", [])),
         index=f"{link}/{INDEX}",
@@ -255,8 +266,11 @@ def overzicht_html(reports: Path) -> str:
         if record is not None and record.get("periode") == folder.name:
             rows.append(_row(folder, record))
             published[folder.name] = _made_on(record, folder)
+    today = datum_tekst(dt.date.today())
     return _environment().get_template("overzicht_perioden.html.j2").render(
-        titel=f"Alle perioden — {ABOUT}", perioden=rows,
+        titel=f"Alle perioden — {ABOUT}", perioden=rows, bijgewerkt=today,
+        voet=Markup(voet(f"Toezicht huisvesting vergunninghouders · alle perioden · "
+                         f"bijgewerkt op {today}")),
         pogingen=_failed_attempts(reports, published) if reports.is_dir() else [])
 
 

@@ -64,7 +64,7 @@ def resultaten(blok: str) -> HTML:
     rows = "".join(f'<tr><th scope="row">{tekst(label)}</th><td>{tekst(waarde)}</td></tr>'
                    for label, waarde in (r.split(": ", 1) for r in regels if ": " in r))
     rest = "".join(f"<p>{tekst(r)}</p>" for r in regels if ": " not in r and r.strip())
-    return HTML(f'<table class="resultaten"><caption>{tekst(kop)}</caption>'
+    return HTML(f'<table class="resultaten smal"><caption>{tekst(kop)}</caption>'
                 f"<tbody>{rows}</tbody></table>{rest}")
 
 
@@ -113,7 +113,30 @@ def _scoped(table: str) -> str:
         return f'<th {match["id"] or ""}class="{kind}{match["rest"]}" scope="{scope}" >'
 
     table = _HEADER.sub(header, table)
-    return re.sub(r'(<td class="blank[^"]*" >)&nbsp;</th>', r"\1</td>", table)
+    table = re.sub(r'(<td class="blank[^"]*" >)&nbsp;</th>', r"\1</td>", table)
+    return _labelled(table)
+
+
+_HEADING = re.compile(r'<th [^>]*class="col_heading level\d+ col(?P<col>\d+)"[^>]*>(?P<text>.*?)'
+                      r"</th>", re.S)
+_CELL = re.compile(r'<td (?P<id>id="[^"]*" )?class="(?P<cls>data row\d+ col(?P<col>\d+)[^"]*)" >')
+WIDE, NARROW = 9, 3  # columns from which a table is wide, up to which it is narrow
+SHORT = 20  # rows up to which a table is printed on one sheet
+
+
+def _labelled(table: str) -> str:
+    """Every data cell with its column's heading as ``data-label`` (shown beside the cell when
+    a narrow screen lays a row out as a card) and the table classed by its size: ``breed``
+    from nine columns, ``smal`` up to three, ``kort`` up to twenty rows (printed whole, its
+    total with it). The headings are escaped text already."""
+    labels = {match["col"]: re.sub(r"<[^>]*>", "", match["text"]).strip()
+              for match in _HEADING.finditer(table)}
+    table = _CELL.sub(lambda m: f'<td {m["id"] or ""}class="{m["cls"]}" '
+                                f'data-label="{labels.get(m["col"], "")}" >', table)
+    classes = " ".join(
+        (["breed"] if len(labels) >= WIDE else ["smal"] if len(labels) <= NARROW else [])
+        + (["kort"] if table.count("<tr") <= SHORT + 1 else []))
+    return re.sub(r"<table ", f'<table class="{classes}" ', table, count=1) if classes else table
 
 
 class ScopedStyler(Styler):

@@ -7,7 +7,6 @@ both pages.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from IPython.display import HTML
 
 from analysis import config, storage
 from analysis.compute.berekening import Berekening, load
-from analysis.compute.volledigheid import DEFINITIEF, LOPEND, VOORLOPIG
+from analysis.compute.volledigheid import LOPEND, VOORLOPIG
 from analysis.domain import gemeenten
 from analysis.domain.gemeenten import kies_gemeente
 from analysis.domain.periods import (
@@ -30,6 +29,7 @@ from analysis.domain.periods import (
 from analysis.formatting import als_tekst
 from analysis.problems import Refused
 from analysis.report import toon
+from analysis.report.paginavoet import STATUS, voet
 from analysis.report.tabellen import Tabel
 
 TABLE_COLUMNS = {
@@ -99,10 +99,6 @@ def banner(status: str, pace: pd.Series | None) -> HTML | None:
                        "tempo tot nu toe, geen oordeel.")
 
 
-STATUS = {DEFINITIEF: "definitief", VOORLOPIG: "voorlopig",
-          LOPEND: "voorlopig, het halfjaar loopt nog"}
-
-
 def identificatie(result: Berekening, provincie: str, periode: str, status: str,
                   onderwerp: str | None = None) -> HTML:
     """The line that dates and identifies a page, on screen under its heading and in print at
@@ -113,18 +109,11 @@ def identificatie(result: Berekening, provincie: str, periode: str, status: str,
     parts = [f"Provincie {provincie}", periode_tekst(periode)]
     month = cijfers_tot_tekst(dt.date.fromisoformat(until) if until else None, periode)
     parts += [f"cijfers t/m {month}"] if month else []
-    parts += [STATUS[status], f"gemaakt op {datum_tekst(dt.date.today())}, met wat bekend was "
-                              f"op {datum_tekst(result.kennisdatum)}"]
-    line = " · ".join(parts)
-    printed = " · ".join([onderwerp, line]) if onderwerp else line
+    parts += [STATUS[status], f"gemaakt op {datum_tekst(dt.date.today())}"]
+    line = f"{' · '.join(parts)}, met wat bekend was op {datum_tekst(result.kennisdatum)}"
+    printed = " · ".join([onderwerp, *parts] if onderwerp else parts)
     return HTML(f'<p class="identificatie">{toon.tekst(line)}</p>'
-                f"<style>@page {{ @bottom-left {{ content: {_css_string(printed)}; }} }}</style>")
-
-
-def _css_string(text: str) -> str:
-    """``text`` as a CSS string that nothing in it can end (nor the style element around it):
-    every character but letters, digits and spaces as a CSS escape."""
-    return '"' + re.sub(r"[^0-9A-Za-z ]", lambda m: f"\\{ord(m[0]):06x}", text) + '"'
+                f"<style>{voet(printed)}</style>")
 
 
 def cijfers(rows: pd.DataFrame, columns: list[str]) -> pd.DataFrame:

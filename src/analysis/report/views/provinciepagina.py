@@ -123,8 +123,10 @@ class Provincie:
         return Tabel("Gemeenten", f"Alle gemeenten van {self.naam}, "
                      f"{periode_tekst(self.periode)}", data, shown,
                      f"gemeenten-{self._bestand}.csv",
-                     lambda styler: styler.apply(lambda column: np.where(
-                         np.arange(len(column)) == last, "font-weight: bold", ""), axis=0))
+                     lambda styler: styler.set_td_classes(pd.DataFrame(
+                         np.where(np.arange(len(shown)) == last, "totaal", "")[:, None].repeat(
+                             shown.shape[1], axis=1), index=shown.index,
+                         columns=shown.columns)))
 
     def kerncijfers_tabel(self) -> Tabel:
         data = self.kerncijfers.reset_index() if self.kerncijfers is not None else pd.DataFrame()
