@@ -103,13 +103,15 @@ def pages_of(reports: Path) -> list[Path]:
 
 
 # What the browser made of each page: read in the page after loading, once.
-READ = """() => {
+READ = r"""() => {
   const text = e => (e.innerText || e.textContent || '').trim();
   const width = document.documentElement.clientWidth;
   return {
     lang: document.documentElement.lang,
     title: document.title.trim(),
-    images: [...document.images].map(i => ({alt: i.getAttribute('alt'), loaded: i.naturalWidth})),
+    images: [...document.images].map(i => ({alt: i.getAttribute('alt'), loaded: i.naturalWidth,
+                                            shown: i.clientWidth,
+                                            narrow: i.currentSrc !== i.src})),
     headings: [...document.querySelectorAll('h1, h2, h3')].map(text).filter(t => t),
     headers: [...document.querySelectorAll('th')].map(text).filter(t => t),
     overflow: document.documentElement.scrollWidth - width,
@@ -117,8 +119,49 @@ READ = """() => {
       right: t.getBoundingClientRect().right - width,
       scroll: t.scrollWidth - t.parentElement.clientWidth,
       parent: t.parentElement.scrollWidth - t.parentElement.clientWidth,
-      first: text(t.querySelector('th, td') || t)}))};
+      first: text(t.querySelector('th, td') || t)})),
+    text: document.body.innerText,
+    oordeel: oordeel(),
+    broken: broken()};
+
+  // every cell of a column headed 'Oordeel': where it is on the screen
+  function oordeel() {
+    const found = [];
+    for (const table of document.querySelectorAll('table')) {
+      const heads = [...table.querySelectorAll('thead th')].map(th => th.textContent.trim());
+      const column = heads.indexOf('Oordeel');
+      if (column < 0) continue;
+      for (const row of table.querySelectorAll('tbody tr')) {
+        const cell = row.children[column];
+        if (!cell || !cell.textContent.trim()) continue;
+        const box = cell.getBoundingClientRect();
+        found.push({text: text(cell), left: box.left, right: box.right});
+      }
+    }
+    return found;
+  }
+
+  // words wider than the box they stand in: broken mid-word, or cut off
+  function broken() {
+    const measure = document.createElement('canvas').getContext('2d');
+    const found = [];
+    for (const box of document.querySelectorAll('th, td, li, p, h1, h2, h3, caption')) {
+      const style = getComputedStyle(box);
+      const hidden = box.closest('thead, .verborgen');  // kept for a screen reader only
+      if (hidden && getComputedStyle(hidden).position === 'absolute') continue;
+      if (!box.innerText || style.display === 'none' || box.clientWidth === 0) continue;
+      // from the longhands: the shorthand is empty where tabular figures are set
+      measure.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      const room = box.clientWidth - parseFloat(style.paddingLeft)
+                   - parseFloat(style.paddingRight) + 1;
+      for (const word of box.innerText.split(/\s+/)) {
+        if (measure.measureText(word).width > room) found.push(word);
+      }
+    }
+    return found;
+  }
 }"""
+WIDTHS = (390, 1280)  # a phone and a desktop screen, in CSS pixels
 
 
 @pytest.fixture(scope="module")
@@ -153,6 +196,12 @@ def seen(reports, tmp_path_factory):
                 page.goto(path.as_uri(), wait_until="load")
                 found = {"requests": list(requested), "screen": page.evaluate(READ),
                          "axe": axe.run(page).response["violations"]}
+                for width in WIDTHS:
+                    page.set_viewport_size({"width": width, "height": 900})
+                    found[width] = page.evaluate(READ)
+                    if kind(path) not in {kind(Path(name)) for name in result}:
+                        page.screenshot(path=str(shots / f"{kind(path)}-{width}.png"),
+                                        full_page=True)
                 if kind(path) not in {kind(Path(name)) for name in result}:
                     shot = shots / f"{kind(path)}.png"
                     page.screenshot(path=str(shot), full_page=True)
@@ -276,6 +325,43 @@ def test_every_page_is_dutch_titled_and_describes_its_charts(seen):
             assert image["loaded"] > 0, name
     charts = {name: len(page["screen"]["images"]) for name, page in seen.items()}
     assert charts["2024-H1/gemeente-GM1690.html"] == 3 and charts["2024-H1/overzicht.html"] >= 4
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_page_fits_the_screen_with_every_rating_in_view(seen, width):
+    """Nothing wider than the screen, no table scrolling sideways, every rating inside the
+    screen, no word broken or cut."""
+    for name, page in seen.items():
+        shown = page[width]
+        assert shown["overflow"] <= 1, (name, width, "de pagina is breder dan het scherm")
+        for table in shown["tables"]:
+            assert table["parent"] <= 1 and table["right"] <= 1, (name, width, table)
+        assert all(cell["left"] >= 0 and cell["right"] <= width + 1
+                   for cell in shown["oordeel"]), (name, width, shown["oordeel"])
+        assert not shown["broken"], (name, width, shown["broken"])
+    rated = [name for name, page in seen.items() if page[width]["oordeel"]]
+    assert f"{PERIODE}/overzicht.html" in rated and f"{PERIODE}/gemeente-GM1690.html" in rated
+
+
+def test_every_page_is_dated_on_screen_and_on_every_printed_sheet(seen):
+    for name, page in seen.items():
+        text = page["screen"]["text"]
+        assert "ijfers t/m" in text and re.search(r"\b[a-z]+ \d{4}\b", text), name
+        assert re.search(r"(Gemaakt|gemaakt|Bijgewerkt) op \d{1,2} \w+ \d{4}", text), name
+        printed = pdf_pages(page["pdf"])
+        for number, sheet in enumerate(printed, start=1):
+            lines = " ".join(line for _, line in sheet["lines"])
+            assert f"pagina {number} van {len(printed)}" in lines, (name, number)
+            if kind(Path(name)) != "index" or "/" in name:
+                assert "cijfers t/m" in lines and "gemaakt op" in lines, (name, number)
+
+
+def test_no_page_shows_folders_files_packages_or_staff_notes(seen):
+    for name, page in seen.items():
+        text = page["screen"]["text"]
+        for word in ("data/processed", "brieven.toml", "kaart/", "pakket analysis", ".toml",
+                     "run.json", "geen kenmerk"):
+            assert word not in text, (name, word)
 
 
 def test_every_table_fits_the_paper_width(seen):

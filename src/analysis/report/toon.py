@@ -120,14 +120,16 @@ def _scoped(table: str) -> str:
 _HEADING = re.compile(r'<th [^>]*class="col_heading level\d+ col(?P<col>\d+)"[^>]*>(?P<text>.*?)'
                       r"</th>", re.S)
 _CELL = re.compile(r'<td (?P<id>id="[^"]*" )?class="(?P<cls>data row\d+ col(?P<col>\d+)[^"]*)" >')
-WIDE, NARROW = 9, 3  # columns from which a table is wide, up to which it is narrow
+# columns from which a table is wide (the history of a municipality), wider (the overview), and
+# up to which it is narrow
+WIDE, WIDER, NARROW = 9, 13, 3
 SHORT = 20  # rows up to which a table is printed on one sheet
 
 
 def _labelled(table: str) -> str:
     """Every data cell with its column's heading as ``data-label`` (shown beside the cell when
     a narrow screen lays a row out as a card) and the table classed by its size: ``breed``
-    from nine columns, ``smal`` up to three, ``kort`` up to twenty rows (printed whole, its
+    from nine columns, ``breder`` from thirteen, ``smal`` up to three, ``kort`` up to twenty rows (printed whole, its
     total with it). The headings are escaped text already."""
     labels = {match["col"]: re.sub(r"<[^>]*>", "", match["text"]).strip()
               for match in _HEADING.finditer(table)}
@@ -135,6 +137,7 @@ def _labelled(table: str) -> str:
                                 f'data-label="{labels.get(m["col"], "")}" >', table)
     classes = " ".join(
         (["breed"] if len(labels) >= WIDE else ["smal"] if len(labels) <= NARROW else [])
+        + (["breder"] if len(labels) >= WIDER else [])
         + (["kort"] if table.count("<tr") <= SHORT + 1 else []))
     return re.sub(r"<table ", f'<table class="{classes}" ', table, count=1) if classes else table
 
