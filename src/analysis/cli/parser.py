@@ -12,6 +12,7 @@ from pathlib import Path
 
 from analysis import config
 from analysis.cli import commands
+from analysis.cli.nederlands import Parser, integer
 from analysis.domain.briefsoorten import KINDS
 from analysis.options import (
     BRON_VERDWENEN_TOESTAAN,
@@ -49,7 +50,7 @@ def allows_vanished(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The parser with every subcommand."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="analysis",
         description="Toezicht op de taakstelling huisvesting vergunninghouders. De projectmap "
                     f"is {config.PROJECT_DIR} (in te stellen met {config.ROOT_VARIABLE}).")
@@ -126,7 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     prognose = add("prognose", "Voorspel de taakstelling en opgave per gemeente uit een "
                                "aangekondigd landelijk totaal (art. 29; na 'bereken').",
                    commands.prognose)
-    prognose.add_argument(LANDELIJK, type=int, required=True,
+    prognose.add_argument(LANDELIJK, type=integer, required=True,
                           help="aangekondigde landelijke taakstelling, bijvoorbeeld 12000")
     prognose.add_argument(PERIODE, help="de periode van de prognose (standaard: de periode "
                                         "na de laatste met gegevens)")
@@ -136,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
                      "Excel-samenvatting en brieven.", commands.run)
     run.add_argument(PERIODE, help=PERIODE_HELP)
     run.add_argument(PROVINCIE, default="Drenthe", help="standaard: Drenthe")
-    run.add_argument(JOBS, type=int, default=os.cpu_count() or 1,
+    run.add_argument(JOBS, type=integer, default=os.cpu_count() or 1,
                      help="aantal notebooks tegelijk (standaard: aantal processorkernen)")
     run.add_argument(DATUM, help="datum van de brieven en kennisdatum van alle rapportages: "
                                  "alleen wat op die dag bekend was telt, bijvoorbeeld "

@@ -1,0 +1,82 @@
+"""The command line's own texts (argparse's usage, errors and help) read in Dutch."""
+
+import argparse
+import re
+import subprocess
+import sys
+
+import pytest
+
+from analysis.cli import ExitCode, main
+from analysis.cli.parser import build_parser
+
+# argparse's English, as it shows in a usage line, an error or a help text
+ENGLISH = re.compile(r"\b(usage|error|warning|unrecognized|invalid|choose|required|expected|"
+                     r"arguments?|options|optional|positional|show|message|exit|ambiguous|"
+                     r"allowed|ignored)\b", re.IGNORECASE)
+
+
+def said(capsys, argv: list[str]) -> tuple[int, str]:
+    """The exit code of a command the parser stops, and everything it printed."""
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    out, err = capsys.readouterr()
+    return stop.value.code, out + err
+
+
+def english(text: str) -> list[str]:
+    """argparse's English words in ``text``, the option names aside (``--help``)."""
+    return ENGLISH.findall(re.sub(r"--?[a-z][a-z-]*", "", text))
+
+
+def test_an_unknown_option_is_refused_in_dutch():
+    done = subprocess.run([sys.executable, "-m", "analysis", "run", "--onbekend"],
+                          capture_output=True, text=True)
+    assert done.returncode == ExitCode.INVOER
+    assert done.stdout == ""
+    assert done.stderr.splitlines()[0].startswith("gebruik: analysis ")
+    assert done.stderr.splitlines()[-1] == "analysis: fout: onbekende opties: --onbekend"
+    assert english(done.stderr) == []
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["ingest", "--engine", "x"],
+     "analysis ingest: fout: --engine: ongeldige keuze: 'x' (kies uit "),
+    (["verzin"], "analysis: fout: opdracht: ongeldige keuze: 'verzin' (kies uit "),
+    ([], "analysis: fout: verplicht, maar niet opgegeven: opdracht"),
+    (["herkomst"], "analysis herkomst: fout: verplicht, maar niet opgegeven: --gemeente"),
+    (["stand", "--periode"], "analysis stand: fout: --periode: verwacht een waarde"),
+    (["prognose", "--landelijk", "veel"],
+     "analysis prognose: fout: --landelijk: 'veel' is geen geheel getal"),
+    (["run", "--jobs", "2,5"], "analysis run: fout: --jobs: '2,5' is geen geheel getal"),
+    (["ingest", "--bron-verdwenen-toestaan=ja"],
+     "analysis ingest: fout: --bron-verdwenen-toestaan: deze optie krijgt geen waarde"),
+])
+def test_the_parsers_refusals_are_dutch(capsys, argv, message):
+    code, text = said(capsys, argv)
+    assert code == ExitCode.INVOER
+    assert text.startswith("gebruik: analysis")
+    assert message in text, text
+    assert english(text) == []
+
+
+def _commands() -> list[str]:
+    parser = build_parser()
+    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return sorted(action.choices)
+
+
+@pytest.mark.parametrize("argv", [[], *([name] for name in _commands())])
+def test_every_help_text_is_dutch(capsys, argv):
+    code, text = said(capsys, [*argv, "--help"])
+    assert code == 0
+    assert text.startswith("gebruik: analysis")
+    assert "toon deze hulp en stop" in text and "opties:" in text
+    assert english(text) == [], text
+
+
+def test_the_translation_stays_with_the_tools_parser(capsys):
+    """argparse elsewhere in the process (pytest, a notebook) keeps its own texts."""
+    said(capsys, ["run", "--onbekend"])
+    assert argparse._("usage: ") == "usage: "
+    assert argparse.ArgumentParser(prog="ander").format_usage().startswith("usage: ander")
