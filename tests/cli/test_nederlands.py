@@ -1,4 +1,5 @@
-"""The command line's own texts (argparse's usage, errors and help) read in Dutch."""
+"""The command line's own texts (argparse's usage, errors and help) read in Dutch; the
+``--kader`` help names every kader shipped."""
 
 import argparse
 import re
@@ -7,8 +8,9 @@ import sys
 
 import pytest
 
+from analysis import config
 from analysis.cli import ExitCode, main
-from analysis.cli.parser import build_parser
+from analysis.cli.parser import build_parser, kader_help
 
 # argparse's English, as it shows in a usage line, an error or a help text
 ENGLISH = re.compile(r"\b(usage|error|warning|unrecognized|invalid|choose|required|expected|"
@@ -80,3 +82,22 @@ def test_the_translation_stays_with_the_tools_parser(capsys):
     said(capsys, ["run", "--onbekend"])
     assert argparse._("usage: ") == "usage: "
     assert argparse.ArgumentParser(prog="ander").format_usage().startswith("usage: ander")
+
+
+def test_the_kader_help_names_every_kader_shipped():
+    shipped = sorted(path.stem for path in config.KADERS_DIR.glob("*.toml"))
+    assert len(shipped) >= 7
+    assert kader_help() == (f"beoordelingskader: {', '.join(shipped)} of een pad naar een "
+                            "eigen .toml")
+    parser = build_parser()
+    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for name in ("run", "bereken", "stand", "brieven"):
+        kader = next(a for a in action.choices[name]._actions if "--kader" in a.option_strings)
+        assert kader_help() in kader.help
+
+
+def test_the_kader_help_is_read_from_the_files_when_the_help_is_made(tmp_path, monkeypatch):
+    for name in ("friesland", "groningen"):
+        (tmp_path / f"{name}.toml").write_text("", encoding="utf-8")
+    monkeypatch.setattr(config, "KADERS_DIR", tmp_path)
+    assert kader_help().startswith("beoordelingskader: friesland, groningen of een pad")

@@ -35,9 +35,14 @@ from analysis.options import (
     SOORT,
 )
 
-KADER_HELP = "beoordelingskader: drenthe, zuid-holland, brabant of een pad naar een eigen .toml"
 PERIODE_HELP = ("bijvoorbeeld 2024-H1 of '1e helft 2024' (standaard: het laatste volledige "
                 "halfjaar, waarvan het afsluitende COA-overzicht in de gegevens zit)")
+
+
+def kader_help() -> str:
+    """The help of ``--kader``: every kader shipped, read from the file names (nothing loaded)."""
+    shipped = sorted(path.stem for path in config.KADERS_DIR.glob("*.toml"))
+    return f"beoordelingskader: {', '.join(shipped)} of een pad naar een eigen .toml"
 
 
 def allows_vanished(parser: argparse.ArgumentParser) -> None:
@@ -55,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Toezicht op de taakstelling huisvesting vergunninghouders. De projectmap "
                     f"is {config.PROJECT_DIR} (in te stellen met {config.ROOT_VARIABLE}).")
     subcommands = parser.add_subparsers(dest="opdracht", required=True, metavar="opdracht")
+    kader_text = kader_help()
 
     def add(name: str, help_text: str, handler, oude_naam: str | None = None
             ) -> argparse.ArgumentParser:
@@ -72,10 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     def computes(command: argparse.ArgumentParser) -> None:
         command.add_argument(KADER, default="drenthe",
-                             help=f"{KADER_HELP} (standaard: drenthe)")
+                             help=f"{kader_text} (standaard: drenthe)")
 
     def reads_result(command: argparse.ArgumentParser) -> None:
-        command.add_argument(KADER, help=f"{KADER_HELP}; weigert als de berekende gegevens "
+        command.add_argument(KADER, help=f"{kader_text}; weigert als de berekende gegevens "
                                          "met een ander kader zijn gemaakt (standaard: het "
                                          "kader van de laatste 'bereken')")
 
