@@ -1,7 +1,8 @@
 """The command line's own texts (argparse's usage, errors and help) read in Dutch; the
-``--kader`` help names every kader shipped."""
+``--kader`` help names every kader shipped; the date options take the Dutch forms."""
 
 import argparse
+import datetime as dt
 import re
 import subprocess
 import sys
@@ -9,7 +10,7 @@ import sys
 import pytest
 
 from analysis import config
-from analysis.cli import ExitCode, main
+from analysis.cli import ExitCode, commands, main
 from analysis.cli.parser import build_parser, kader_help
 
 # argparse's English, as it shows in a usage line, an error or a help text
@@ -101,3 +102,9 @@ def test_the_kader_help_is_read_from_the_files_when_the_help_is_made(tmp_path, m
         (tmp_path / f"{name}.toml").write_text("", encoding="utf-8")
     monkeypatch.setattr(config, "KADERS_DIR", tmp_path)
     assert kader_help().startswith("beoordelingskader: friesland, groningen of een pad")
+
+
+@pytest.mark.parametrize("text", ["2024-11-19", "19-11-2024", "19 november 2024",
+                                  "19 Nov 2024"])
+def test_the_date_options_take_the_three_forms(text):
+    assert commands._datum(text) == dt.date(2024, 11, 19)

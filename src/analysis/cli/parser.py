@@ -101,7 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
                   commands.bereken)
     bereken.add_argument(DATUM, help="kennisdatum: bereken met wat op die dag bekend was "
                                      "(cijfers, taakstellingen, besluiten), bijvoorbeeld "
-                                     "2024-11-19; de datum van de brieven (standaard: vandaag)")
+                                     "2024-11-19 of 19 november 2024; de datum van de brieven "
+                                     "(standaard: vandaag)")
     computes(bereken)
 
     oordeel = add("oordeel", "Toon per gemeente het oordeel, de trede op de interventieladder en "
@@ -112,8 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
     tempo = add("tempo", "Toon het tempo binnen het halfjaar: realisatie tegen het lineaire pad "
                          "(na 'bereken').", commands.tempo)
     tempo.add_argument(PEILDATUM, help="eerste dag na de laatste meegetelde maand, "
-                                       "bijvoorbeeld 2025-10-01 (standaard: na de laatste "
-                                       "maand met gegevens)")
+                                       "bijvoorbeeld 2025-10-01 of 1 oktober 2025 "
+                                       "(standaard: na de laatste maand met gegevens)")
     reads_result(tempo)
 
     stand = add("stand", "Toon de stand: het blok 'Resultaten gemeente' of een tabel per periode "
@@ -147,8 +148,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="aantal notebooks tegelijk (standaard: aantal processorkernen)")
     run.add_argument(DATUM, help="datum van de brieven en kennisdatum van alle rapportages: "
                                  "alleen wat op die dag bekend was telt, bijvoorbeeld "
-                                 "2024-11-19; niet vóór de peildatum van de periode "
-                                 "(standaard: vandaag)")
+                                 "2024-11-19 of 19-11-2024; niet vóór de peildatum van de "
+                                 "periode (standaard: vandaag)")
     writes_reports(run)
     computes(run)
     allows_vanished(run)
@@ -163,9 +164,9 @@ def build_parser() -> argparse.ArgumentParser:
     brieven = add("brieven", "Schrijf per gemeente de brief (.docx, en PDF als LibreOffice er "
                              "is) uit het sjabloon (na 'bereken').", commands.brieven)
     brieven.add_argument(PERIODE, help=PERIODE_HELP)
-    brieven.add_argument(DATUM, help="datum van de brieven, bijvoorbeeld 2024-11-19; moet de "
-                                     "kennisdatum van de berekening zijn (standaard: die "
-                                     "kennisdatum)")
+    brieven.add_argument(DATUM, help="datum van de brieven, bijvoorbeeld 19 november 2024; "
+                                     "moet de kennisdatum van de berekening zijn (standaard: "
+                                     "die kennisdatum)")
     brieven.add_argument(SJABLOON, type=Path, help="eigen sjabloon (.docx); standaard het "
                                                    "sjabloon uit brieven.toml of het "
                                                    "standaardsjabloon")
