@@ -144,6 +144,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"Niets gewijzigd: versie {result.versie} van {result.provincie} {result.periode} "
               f"zegt al hetzelfde (cijfers, oordelen, treden, besluiten, brieven); geen nieuwe "
               f"versie gepubliceerd ({result.folder / 'index.html'}).")
+        for warning in result.waarschuwingen:
+            print(f"Let op: {warning}")
         return ExitCode.OK
     failed = result.mislukt
     print(f"Rapportages {result.provincie} {result.periode}: "

@@ -22,6 +22,7 @@ from analysis.domain.art29 import art29_afwijkingen
 from analysis.domain.gemeenten import naam
 from analysis.ingest.brieven import TABLE as LETTERS_TABLE
 from analysis.ingest.brieven import read_brieven
+from analysis.ingest.dekking import taakstelling_folder, zonder_taakstelling
 from analysis.ingest.discover import Gevonden, discover
 from analysis.ingest.extract import Extracted, Layout, extract, locate_layout
 from analysis.ingest.grenzen import lees_grenzen
@@ -56,6 +57,8 @@ class IngestResult:
     bestanden: pd.DataFrame
     waarschuwingen: list[Problem] = field(default_factory=list)
     overgeslagen: int = 0  # files under the raw folder not read (the first warnings say why)
+    # files with figures for a half-year without a taakstelling (among the warnings too)
+    let_op: list[Problem] = field(default_factory=list)
 
 
 def file_hash(path: Path) -> str:
@@ -233,10 +236,13 @@ def ingest(raw_dir: Path, engine: str = "openpyxl") -> IngestResult:
         tables.setdefault(name, storage.empty_table(name))
     warnings.extend(_coa_consistency(tables["coa_overzicht"]))
     warnings.extend(_art29_check(tables["taakstelling"]))
+    notes = zonder_taakstelling(combined, tables["taakstelling"],
+                                taakstelling_folder(specs, raw_dir))
+    warnings.extend(notes)
     bestanden = pd.DataFrame(inventory, columns=BESTANDEN).astype(
         {"doel": "string", "eerst_gezien": "datetime64[ns]"})
     return IngestResult(tables=tables, bestanden=bestanden, waarschuwingen=warnings,
-                        overgeslagen=skipped)
+                        overgeslagen=skipped, let_op=notes)
 
 
 def warnings_frame(warnings: list[Problem]) -> pd.DataFrame:
