@@ -176,7 +176,7 @@ def test_help_loads_neither_pandas_nor_the_layers(argv):
                           check=True)
     *shown, last = done.stdout.strip().splitlines()
     loaded = json.loads(last)
-    assert loaded["code"] == 0 and shown[0].startswith("usage: analysis"), done.stdout
+    assert loaded["code"] == 0 and shown[0].startswith("gebruik: analysis"), done.stdout
     heavy = [module for module in loaded["modules"]
              if any(module == name or module.startswith(f"{name}.") for name in HEAVY)]
     assert heavy == [], f"{' '.join(argv)} loads {heavy}"

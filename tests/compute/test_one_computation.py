@@ -171,7 +171,9 @@ def test_the_run_refuses_bad_arguments_before_writing_anything(computed, tmp_pat
     ("excel", ["--periode", "2030-H1"], "--periode: geen gegevens voor 2030-H1"),
     ("excel", ["--provincie", "Drente"], "--provincie: 'Drente' is geen provincie"),
     ("brieven", ["--periode", "2030-H1"], "--periode: geen gegevens voor 2030-H1"),
-    ("brieven", ["--datum", "19-11-2024"], "--datum: '19-11-2024' is geen datum"),
+    ("brieven", ["--datum", "31-11-2024"], "--datum: '31-11-2024' is geen datum; schrijf "
+                                          "bijvoorbeeld 2024-11-19, 19-11-2024 of 19 november "
+                                          "2024"),
     ("brieven", ["--kader", "flevoland"], "beoordelingskader flevoland.toml niet gevonden"),
     ("bereken", ["--kader", "flevoland"], "beoordelingskader flevoland.toml niet gevonden"),
     ("prognose", ["--landelijk", "0"], "--landelijk: verwacht een positief getal"),

@@ -295,7 +295,8 @@ def test_a_linked_source_folder_is_read_and_its_target_recorded(tmp_path: Path) 
     assert files.loc["gemeenten/assen_koppeling.xlsx", "doel"] == str(
         (RAW_DIR / "gemeenten" / "Assen_rapportage_statushouders_2024-2025.xlsx").resolve())
     assert pd.isna(files.loc[BIJLAGE_A, "doel"])
-    assert not result.waarschuwingen
+    # no warning but the half-years this small folder has no Bijlage A for
+    assert [w for w in result.waarschuwingen if w not in result.let_op] == []
 
 
 def test_a_linked_raw_folder_is_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -368,6 +369,8 @@ def test_every_file_not_read_is_named(tmp_path: Path, capsys: pytest.CaptureFixt
     out = capsys.readouterr().out
     assert out.startswith("Ingelezen: 4 bestanden; niet ingelezen: 4 (zie de waarschuwingen);")
     validatie = pd.read_parquet(processed / "validatie.parquet").set_index("bestand")["melding"]
+    # the small folder lacks the Bijlage A of some half-years: those notes aside
+    validatie = validatie[~validatie.str.contains("geen taakstelling ingelezen")]
     assert sorted(validatie.index) == ["coa/overzicht.csv", "notities.pdf",
                                        "overig/Bijlage_A_2026-H1.ods", "overig/oud.xls"]
     assert validatie["coa/overzicht.csv"].startswith("overgeslagen: geen spreadsheet")

@@ -11,6 +11,7 @@ import datetime as dt
 import sys
 
 from analysis.cli import ExitCode
+from analysis.domain.datums import datum_argument
 from analysis.options import DATUM, KADER, PEILDATUM, PERIODE
 from analysis.problems import InputError, Problem, Refused
 
@@ -70,11 +71,8 @@ def tempo(args: argparse.Namespace) -> int:
     from analysis.compute.tempo import op_peildatum
     from analysis.report.terminal import tempo_table
 
-    try:
-        peildatum = pd.Timestamp(args.peildatum) if args.peildatum else None
-    except ValueError:
-        raise Refused(f"{PEILDATUM}: '{args.peildatum}' is geen datum (bijvoorbeeld "
-                      "2025-10-01)") from None
+    day = datum_argument(PEILDATUM, args.peildatum)
+    peildatum = pd.Timestamp(day) if day else None
     pace = op_peildatum(_result(args).table("tempo"), peildatum)
     if pace.empty:
         raise Refused(f"{PEILDATUM}: geen tempo voor die peildatum; er zijn cijfers per maand "
@@ -133,12 +131,8 @@ def prognose(args: argparse.Namespace) -> int:
 
 
 def _datum(value: str | None) -> dt.date | None:
-    """The date of a ``--datum`` argument; None when not given."""
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        raise Refused(f"{DATUM}: '{value}' is geen datum (verwacht bijvoorbeeld "
-                      "2024-11-19)") from None
+    """The date of a ``--datum`` argument in any accepted form; None when not given."""
+    return datum_argument(DATUM, value)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -150,6 +144,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"Niets gewijzigd: versie {result.versie} van {result.provincie} {result.periode} "
               f"zegt al hetzelfde (cijfers, oordelen, treden, besluiten, brieven); geen nieuwe "
               f"versie gepubliceerd ({result.folder / 'index.html'}).")
+        for warning in result.waarschuwingen:
+            print(f"Let op: {warning}")
         return ExitCode.OK
     failed = result.mislukt
     print(f"Rapportages {result.provincie} {result.periode}: "

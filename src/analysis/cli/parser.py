@@ -12,6 +12,7 @@ from pathlib import Path
 
 from analysis import config
 from analysis.cli import commands
+from analysis.cli.nederlands import Parser, integer
 from analysis.domain.briefsoorten import KINDS
 from analysis.options import (
     BRON_VERDWENEN_TOESTAAN,
@@ -34,9 +35,14 @@ from analysis.options import (
     SOORT,
 )
 
-KADER_HELP = "beoordelingskader: drenthe, zuid-holland, brabant of een pad naar een eigen .toml"
 PERIODE_HELP = ("bijvoorbeeld 2024-H1 of '1e helft 2024' (standaard: het laatste volledige "
                 "halfjaar, waarvan het afsluitende COA-overzicht in de gegevens zit)")
+
+
+def kader_help() -> str:
+    """The help of ``--kader``: every kader shipped, read from the file names (nothing loaded)."""
+    shipped = sorted(path.stem for path in config.KADERS_DIR.glob("*.toml"))
+    return f"beoordelingskader: {', '.join(shipped)} of een pad naar een eigen .toml"
 
 
 def allows_vanished(parser: argparse.ArgumentParser) -> None:
@@ -49,11 +55,12 @@ def allows_vanished(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The parser with every subcommand."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="analysis",
         description="Toezicht op de taakstelling huisvesting vergunninghouders. De projectmap "
                     f"is {config.PROJECT_DIR} (in te stellen met {config.ROOT_VARIABLE}).")
     subcommands = parser.add_subparsers(dest="opdracht", required=True, metavar="opdracht")
+    kader_text = kader_help()
 
     def add(name: str, help_text: str, handler, oude_naam: str | None = None
             ) -> argparse.ArgumentParser:
@@ -71,10 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     def computes(command: argparse.ArgumentParser) -> None:
         command.add_argument(KADER, default="drenthe",
-                             help=f"{KADER_HELP} (standaard: drenthe)")
+                             help=f"{kader_text} (standaard: drenthe)")
 
     def reads_result(command: argparse.ArgumentParser) -> None:
-        command.add_argument(KADER, help=f"{KADER_HELP}; weigert als de berekende gegevens "
+        command.add_argument(KADER, help=f"{kader_text}; weigert als de berekende gegevens "
                                          "met een ander kader zijn gemaakt (standaard: het "
                                          "kader van de laatste 'bereken')")
 
@@ -94,7 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
                   commands.bereken)
     bereken.add_argument(DATUM, help="kennisdatum: bereken met wat op die dag bekend was "
                                      "(cijfers, taakstellingen, besluiten), bijvoorbeeld "
-                                     "2024-11-19; de datum van de brieven (standaard: vandaag)")
+                                     "2024-11-19 of 19 november 2024; de datum van de brieven "
+                                     "(standaard: vandaag)")
     computes(bereken)
 
     oordeel = add("oordeel", "Toon per gemeente het oordeel, de trede op de interventieladder en "
@@ -105,8 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
     tempo = add("tempo", "Toon het tempo binnen het halfjaar: realisatie tegen het lineaire pad "
                          "(na 'bereken').", commands.tempo)
     tempo.add_argument(PEILDATUM, help="eerste dag na de laatste meegetelde maand, "
-                                       "bijvoorbeeld 2025-10-01 (standaard: na de laatste "
-                                       "maand met gegevens)")
+                                       "bijvoorbeeld 2025-10-01 of 1 oktober 2025 "
+                                       "(standaard: na de laatste maand met gegevens)")
     reads_result(tempo)
 
     stand = add("stand", "Toon de stand: het blok 'Resultaten gemeente' of een tabel per periode "
@@ -126,7 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     prognose = add("prognose", "Voorspel de taakstelling en opgave per gemeente uit een "
                                "aangekondigd landelijk totaal (art. 29; na 'bereken').",
                    commands.prognose)
-    prognose.add_argument(LANDELIJK, type=int, required=True,
+    prognose.add_argument(LANDELIJK, type=integer, required=True,
                           help="aangekondigde landelijke taakstelling, bijvoorbeeld 12000")
     prognose.add_argument(PERIODE, help="de periode van de prognose (standaard: de periode "
                                         "na de laatste met gegevens)")
@@ -136,12 +144,12 @@ def build_parser() -> argparse.ArgumentParser:
                      "Excel-samenvatting en brieven.", commands.run)
     run.add_argument(PERIODE, help=PERIODE_HELP)
     run.add_argument(PROVINCIE, default="Drenthe", help="standaard: Drenthe")
-    run.add_argument(JOBS, type=int, default=os.cpu_count() or 1,
+    run.add_argument(JOBS, type=integer, default=os.cpu_count() or 1,
                      help="aantal notebooks tegelijk (standaard: aantal processorkernen)")
     run.add_argument(DATUM, help="datum van de brieven en kennisdatum van alle rapportages: "
                                  "alleen wat op die dag bekend was telt, bijvoorbeeld "
-                                 "2024-11-19; niet vóór de peildatum van de periode "
-                                 "(standaard: vandaag)")
+                                 "2024-11-19 of 19-11-2024; niet vóór de peildatum van de "
+                                 "periode (standaard: vandaag)")
     writes_reports(run)
     computes(run)
     allows_vanished(run)
@@ -156,9 +164,9 @@ def build_parser() -> argparse.ArgumentParser:
     brieven = add("brieven", "Schrijf per gemeente de brief (.docx, en PDF als LibreOffice er "
                              "is) uit het sjabloon (na 'bereken').", commands.brieven)
     brieven.add_argument(PERIODE, help=PERIODE_HELP)
-    brieven.add_argument(DATUM, help="datum van de brieven, bijvoorbeeld 2024-11-19; moet de "
-                                     "kennisdatum van de berekening zijn (standaard: die "
-                                     "kennisdatum)")
+    brieven.add_argument(DATUM, help="datum van de brieven, bijvoorbeeld 19 november 2024; "
+                                     "moet de kennisdatum van de berekening zijn (standaard: "
+                                     "die kennisdatum)")
     brieven.add_argument(SJABLOON, type=Path, help="eigen sjabloon (.docx); standaard het "
                                                    "sjabloon uit brieven.toml of het "
                                                    "standaardsjabloon")

@@ -13,14 +13,8 @@ import numpy as np
 import pandas as pd
 
 from analysis import options
+from analysis.domain.datums import MONTH_ABBREVIATIONS, MONTHS_NL
 from analysis.problems import Refused
-
-MONTHS_NL = (
-    "januari", "februari", "maart", "april", "mei", "juni",
-    "juli", "augustus", "september", "oktober", "november", "december",
-)
-_MONTH_ABBREVIATIONS = {name[:3]: number for number, name in enumerate(MONTHS_NL, start=1)}
-_MONTH_ABBREVIATIONS["mrt"] = 3
 
 _HALF_WORDS = {
     "1": 1, "i": 1, "1e": 1, "1ste": 1, "eerste": 1, "h1": 1, "hj1": 1,
@@ -97,7 +91,7 @@ def parse_date(value: object) -> dt.date | None:
 def _month_number(word: str) -> int | None:
     if word in MONTHS_NL:
         return MONTHS_NL.index(word) + 1
-    return _MONTH_ABBREVIATIONS.get(word[:3]) if len(word) >= 3 else None
+    return MONTH_ABBREVIATIONS.get(word[:3]) if len(word) >= 3 else None
 
 
 def parse_maand(value: object) -> dt.date | None:

@@ -10,6 +10,7 @@ import datetime as dt
 import fnmatch
 import hashlib
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,8 @@ from analysis.domain.art29 import art29_afwijkingen
 from analysis.domain.gemeenten import naam
 from analysis.ingest.brieven import TABLE as LETTERS_TABLE
 from analysis.ingest.brieven import read_brieven
-from analysis.ingest.discover import discover
+from analysis.ingest.dekking import taakstelling_folder, zonder_taakstelling
+from analysis.ingest.discover import Gevonden, discover
 from analysis.ingest.extract import Extracted, Layout, extract, locate_layout
 from analysis.ingest.grenzen import lees_grenzen
 from analysis.ingest.opvolgers import naar_opvolgers
@@ -31,6 +33,7 @@ from analysis.ingest.repeats import repeated_rows
 from analysis.ingest.sources import SOURCES, Source
 from analysis.ingest.specs import Spec, load_specs
 from analysis.ingest.spreadsheet import Book, WorkbookError
+from analysis.ingest.voortgang import meld_bron
 from analysis.options import BRON_VERDWENEN_TOESTAAN
 from analysis.problems import InputError, Problem
 
@@ -54,6 +57,8 @@ class IngestResult:
     bestanden: pd.DataFrame
     waarschuwingen: list[Problem] = field(default_factory=list)
     overgeslagen: int = 0  # files under the raw folder not read (the first warnings say why)
+    # files with figures for a half-year without a taakstelling (among the warnings too)
+    let_op: list[Problem] = field(default_factory=list)
 
 
 def file_hash(path: Path) -> str:
@@ -127,6 +132,42 @@ def _boundaries_inventory(grenzen: pd.DataFrame, raw_dir: Path) -> list[dict]:
             for name, rows in grenzen.groupby("bron_bestand")]
 
 
+def _readable(files: list[Gevonden], specs: list[Spec],
+              warnings: list[Problem]) -> list[tuple[Gevonden, list[Spec]]]:
+    """Each spreadsheet with the specs its name matches; a warning for every other file."""
+    readable = []
+    for item in files:
+        if item.path.suffix.lower() not in SPREADSHEET_SUFFIXES:
+            warnings.append(Problem(item.name, "overgeslagen: geen spreadsheet; gelezen worden "
+                                               f"{', '.join(sorted(SPREADSHEET_SUFFIXES))}"))
+            continue
+        matching = [spec for spec in specs if spec.matches(item.name)]
+        if not matching:
+            warnings.append(Problem(item.name, "overgeslagen: geen bekende bron voor dit "
+                                               "bestand"))
+            continue
+        readable.append((item, matching))
+    return readable
+
+
+def _read_by_source(readable: list[tuple[Gevonden, list[Spec]]],
+                    engine: str) -> dict[str, Extracted | list[Problem]]:
+    """Every file read, source by source (the source of the first spec its name matches),
+    with a progress line per source on a terminal; by file name."""
+    groups: dict[str, list[tuple[Gevonden, list[Spec]]]] = {}
+    for item, matching in readable:
+        groups.setdefault(matching[0].bron, []).append((item, matching))
+    order = {bron: index for index, bron in enumerate(SOURCES)}
+    results: dict[str, Extracted | list[Problem]] = {}
+    for bron in sorted(groups, key=lambda bron: (order.get(bron, len(order)), bron)):
+        started = time.perf_counter()
+        for item, matching in groups[bron]:
+            results[item.name] = read_file(item.path, item.name, matching, engine)
+        label = SOURCES[bron].label if bron in SOURCES else bron
+        meld_bron(label, len(groups[bron]), time.perf_counter() - started)
+    return results
+
+
 def ingest(raw_dir: Path, engine: str = "openpyxl") -> IngestResult:
     """Read, type and validate every known export under ``raw_dir``; raise InputError listing
     every problem of every file when anything is wrong."""
@@ -142,17 +183,10 @@ def ingest(raw_dir: Path, engine: str = "openpyxl") -> IngestResult:
     files = [item for item in found.files if not _is_config(item.name)]
     if not any(item.path.suffix.lower() in SPREADSHEET_SUFFIXES for item in files):
         raise InputError(problems or [Problem(str(raw_dir), "map bevat geen Excel-bestanden")])
-    for item in files:
-        name, path = item.name, item.path
-        if path.suffix.lower() not in SPREADSHEET_SUFFIXES:
-            warnings.append(Problem(name, "overgeslagen: geen spreadsheet; gelezen worden "
-                                          f"{', '.join(sorted(SPREADSHEET_SUFFIXES))}"))
-            continue
-        matching = [spec for spec in specs if spec.matches(name)]
-        if not matching:
-            warnings.append(Problem(name, "overgeslagen: geen bekende bron voor dit bestand"))
-            continue
-        result = read_file(path, name, matching, engine)
+    readable = _readable(files, specs, warnings)
+    results = _read_by_source(readable, engine)
+    for item, _ in readable:  # in the order of the files' names, whatever the reading order
+        name, path, result = item.name, item.path, results[item.name]
         if isinstance(result, list):
             problems.extend(result)
             continue
@@ -168,7 +202,11 @@ def ingest(raw_dir: Path, engine: str = "openpyxl") -> IngestResult:
                 "gewijzigd": dt.datetime.fromtimestamp(path.stat().st_mtime),
                 "doel": item.doel,
             })
+    started = time.perf_counter()
     grenzen = lees_grenzen(raw_dir)
+    if len(grenzen.tabel):
+        meld_bron(SOURCES["grenzen"].label, grenzen.tabel["bron_bestand"].nunique(),
+                  time.perf_counter() - started)
     problems.extend(grenzen.problemen)
     warnings.extend(grenzen.waarschuwingen)
     inventory.extend(_boundaries_inventory(grenzen.tabel, raw_dir))
@@ -198,10 +236,13 @@ def ingest(raw_dir: Path, engine: str = "openpyxl") -> IngestResult:
         tables.setdefault(name, storage.empty_table(name))
     warnings.extend(_coa_consistency(tables["coa_overzicht"]))
     warnings.extend(_art29_check(tables["taakstelling"]))
+    notes = zonder_taakstelling(combined, tables["taakstelling"],
+                                taakstelling_folder(specs, raw_dir))
+    warnings.extend(notes)
     bestanden = pd.DataFrame(inventory, columns=BESTANDEN).astype(
         {"doel": "string", "eerst_gezien": "datetime64[ns]"})
     return IngestResult(tables=tables, bestanden=bestanden, waarschuwingen=warnings,
-                        overgeslagen=skipped)
+                        overgeslagen=skipped, let_op=notes)
 
 
 def warnings_frame(warnings: list[Problem]) -> pd.DataFrame:

@@ -17,7 +17,9 @@ def ingest_summary(result: IngestResult, processed: Path) -> str:
              f"{processed}:"]
     for name, frame in result.tables.items():
         lines.append(f"  {name}.parquet: {len(frame)} rijen")
-    if result.waarschuwingen:
-        lines.append(f"Waarschuwingen ({len(result.waarschuwingen)}):")
-        lines.extend(f"  - {warning}" for warning in result.waarschuwingen)
+    warnings = [warning for warning in result.waarschuwingen if warning not in result.let_op]
+    if warnings:
+        lines.append(f"Waarschuwingen ({len(warnings)}):")
+        lines.extend(f"  - {warning}" for warning in warnings)
+    lines.extend(f"Let op: {note}" for note in result.let_op)
     return "\n".join(lines)

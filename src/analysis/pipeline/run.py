@@ -82,7 +82,8 @@ class RunResult:
     stappen_mislukt: list[str] = field(default_factory=list)  # workbook, letters
     gepubliceerd: bool = True
     vorige: Path | None = None  # the published folder a failed attempt left in place
-    waarschuwingen: list[str] = field(default_factory=list)  # about the decisions register
+    # files with figures for a half-year without a taakstelling; the decisions register
+    waarschuwingen: list[str] = field(default_factory=list)
     versie: int | None = None  # the version published, or the one that stays (ongewijzigd)
     ongewijzigd: bool = False  # the published version says the same: nothing new published
     wijzigingen: int | None = None  # changes against the previous version
@@ -141,7 +142,8 @@ def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Pa
         if publicatie.versie is None:
             return RunResult(periode, provincie, final, time.perf_counter() - started,
                              gepubliceerd=False, ongewijzigd=True,
-                             versie=int((publicatie.vorige or {}).get("versie") or 1))
+                             versie=int((publicatie.vorige or {}).get("versie") or 1),
+                             waarschuwingen=[str(note) for note in ingested.let_op])
         changed = None if publicatie.wijzigingen is None else len(publicatie.wijzigingen)
         with staged(final, publicatie.bewaar_als) as attempt:
             folder = attempt.folder
@@ -194,7 +196,8 @@ def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Pa
     return RunResult(periode, provincie, attempt.bewaard or final, timings["totaal"], outcomes,
                      made, list(failures), not attempt.mislukt,
                      final if attempt.bewaard and final.is_dir() else None,
-                     vroege_besluiten(tables["besluiten"], kader.kalender),
+                     [str(note) for note in ingested.let_op]
+                     + vroege_besluiten(tables["besluiten"], kader.kalender),
                      versie=publicatie.versie, wijzigingen=changed,
                      bewaard_als=None if attempt.bewaard else publicatie.bewaar_als)
 
