@@ -129,8 +129,8 @@ SHORT = 20  # rows up to which a table is printed on one sheet
 def _labelled(table: str) -> str:
     """Every data cell with its column's heading as ``data-label`` (shown beside the cell when
     a narrow screen lays a row out as a card) and the table classed by its size: ``breed``
-    from nine columns, ``breder`` from thirteen, ``smal`` up to three, ``kort`` up to twenty rows (printed whole, its
-    total with it). The headings are escaped text already."""
+    from nine columns, ``breder`` from thirteen, ``smal`` up to three, ``kort`` up to twenty
+    rows (printed whole when it has a total). The headings are escaped text already."""
     labels = {match["col"]: re.sub(r"<[^>]*>", "", match["text"]).strip()
               for match in _HEADING.finditer(table)}
     table = _CELL.sub(lambda m: f'<td {m["id"] or ""}class="{m["cls"]}" '
