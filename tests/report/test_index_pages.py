@@ -169,7 +169,7 @@ def test_run_datum_dates_the_letters_and_is_recorded(project):
 
 
 @pytest.mark.parametrize("datum", ["2024-06-30", "2024-01-01", "morgen", "2024-13-01",
-                                   "19-11-2024", "2024-11-19<script>"])
+                                   "31-11-2024", "2024-11-19<script>"])
 def test_run_refuses_a_letters_date_before_the_peildatum_or_no_date(tmp_path, capsys, datum):
     code = cli(*args(tmp_path, "run", "--periode", "2024-H1", "--datum", datum))
     assert code == ExitCode.INVOER

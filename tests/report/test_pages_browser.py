@@ -154,7 +154,7 @@ READ = r"""() => {
       measure.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
       const room = box.clientWidth - parseFloat(style.paddingLeft)
                    - parseFloat(style.paddingRight) + 1;
-      for (const word of box.innerText.split(/\s+/)) {
+      for (const word of box.innerText.split(/\s+|(?<=-)(?=\D)/)) {  // a hyphen may break
         if (measure.measureText(word).width > room) found.push(word);
       }
     }

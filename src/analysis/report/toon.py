@@ -120,6 +120,7 @@ def _scoped(table: str) -> str:
 _HEADING = re.compile(r'<th [^>]*class="col_heading level\d+ col(?P<col>\d+)"[^>]*>(?P<text>.*?)'
                       r"</th>", re.S)
 _CELL = re.compile(r'<td (?P<id>id="[^"]*" )?class="(?P<cls>data row\d+ col(?P<col>\d+)[^"]*)" >')
+_DATE = re.compile(r'(<td [^>]*class="[^"]*)("[^>]*>\d{2}-\d{2}-\d{4}</td>)')
 # columns from which a table is wide (the history of a municipality), wider (the overview), and
 # up to which it is narrow
 WIDE, WIDER, NARROW = 9, 13, 3
@@ -135,6 +136,7 @@ def _labelled(table: str) -> str:
               for match in _HEADING.finditer(table)}
     table = _CELL.sub(lambda m: f'<td {m["id"] or ""}class="{m["cls"]}" '
                                 f'data-label="{labels.get(m["col"], "")}" >', table)
+    table = _DATE.sub(r'\1 datum\2', table)  # a date is not broken at its hyphens
     classes = " ".join(
         (["breed"] if len(labels) >= WIDE else ["smal"] if len(labels) <= NARROW else [])
         + (["breder"] if len(labels) >= WIDER else [])
