@@ -50,6 +50,26 @@ def test_sheets_and_the_de_wolden_row(workbook):
     assert totals["Stand eind"] == sum(r["Stand eind"] for r in municipalities)
 
 
+def _records(sheet) -> list[dict]:
+    """The sheet's rows under its header, as dicts."""
+    header = [c.value for c in sheet[1]]
+    return [dict(zip(header, row, strict=True))
+            for row in sheet.iter_rows(min_row=2, values_only=True)]
+
+
+def test_the_total_row_has_both_percentages_of_its_own_figures(workbook):
+    *municipalities, total = _records(workbook["Overzicht"])
+    assert total["Gemeente"] == "Totaal" and len(municipalities) == 12
+    housed = sum(max(row["Opgave"], 0) for row in municipalities)  # the totaalopgave
+    assert total["% taakstelling"] == pytest.approx(total["Realisatie"] / total["Taakstelling"],
+                                                    abs=0.0005)
+    assert total["% totaalopgave"] == pytest.approx(total["Realisatie"] / housed, abs=0.0005)
+    assert 0 < total["% totaalopgave"] < 1 < total["% taakstelling"]  # not swapped
+    cells = workbook["Overzicht"][workbook["Overzicht"].max_row]
+    for cell in cells[7:9]:
+        assert cell.data_type == "n" and cell.number_format == "0%"
+
+
 def test_the_history_ends_at_the_period(workbook):
     periods = {row[2] for row in workbook["Historie"].iter_rows(min_row=2, values_only=True)}
     assert max(periods) == "2024-H1" and "2022-H1" in periods

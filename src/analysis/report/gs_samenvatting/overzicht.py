@@ -43,6 +43,20 @@ def overview_rows(beoordeling: pd.DataFrame, periode: str) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+def total_row(rows: pd.DataFrame, sums: Totalen) -> list[object]:
+    """The 'Totaal' row: the province's figures and its two percentages as the overview page
+    computes them (:meth:`Totalen.percentages`), as fractions for the cells' % format."""
+    if not len(rows):
+        return ["", "Totaal", *[None] * (len(OVERVIEW) - 2)]
+    percentages = [None if value is None else round(value / 100, 3)
+                   for value in sums.percentages()]
+    return ["", "Totaal", sums.stand_begin, sums.taakstelling, sums.opgave, sums.realisatie,
+            sums.stand_eind_afgesloten, *percentages,
+            pd.to_numeric(rows["Taakstelling volgend halfjaar"]).sum(min_count=1),
+            pd.to_numeric(rows["Opgave volgend halfjaar"]).sum(min_count=1), None, None, None,
+            None]
+
+
 def overzicht(sheet: Worksheet, rows: pd.DataFrame, sums: Totalen) -> None:
     """The overview sheet: a row per municipality and the province's totals (the end stand
     over the municipalities whose half-year is complete)."""
@@ -57,13 +71,7 @@ def overzicht(sheet: Worksheet, rows: pd.DataFrame, sums: Totalen) -> None:
             sheet.cell(row=number, column=column).alignment = Alignment(
                 wrap_text=name in ("Oordeel", "Trede", "Advies", "Reden"), vertical="top")
     last = len(rows) + 1
-    figures = ([sums.stand_begin, sums.taakstelling, sums.opgave, sums.realisatie,
-                sums.stand_eind_afgesloten] if len(rows) else [None] * 5)
-    totals = ["", "Totaal", *figures, None, None,
-              pd.to_numeric(rows["Taakstelling volgend halfjaar"]).sum(min_count=1),
-              pd.to_numeric(rows["Opgave volgend halfjaar"]).sum(min_count=1), None, None, None,
-              None]
-    write_row(sheet, last + 1, totals)
+    write_row(sheet, last + 1, total_row(rows, sums))
     for column in range(1, len(OVERVIEW) + 1):
         sheet.cell(row=last + 1, column=column).font = Font(bold=True)
     for column, name in enumerate(OVERVIEW, start=1):
