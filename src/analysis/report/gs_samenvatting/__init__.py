@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from analysis.atomic import write_atomic
 from analysis.compute.berekening import Berekening
 from analysis.report.gs_samenvatting import bladen
+from analysis.report.gs_samenvatting.besluiten import besluiten
 from analysis.report.gs_samenvatting.opmaak import fit_rows, page_setup
 from analysis.report.gs_samenvatting.overzicht import OVERVIEW, overview_rows, overzicht
 from analysis.report.gs_samenvatting.toelichting import toelichting
@@ -37,7 +38,7 @@ def write_summary(path: Path, result: Berekening, periode: str, provincie: str,
     if wijzigingen is not None:
         bladen.wijzigingen(book, wijzigingen)
     bladen.kerncijfers_blad(book, result, periode)
-    bladen.besluiten(book, result, periode)
+    besluiten(book, result, periode)
     bladen.historie(book, result, periode)
     bladen.verschillen(book, result, periode)
     bladen.validatie(book, result)

@@ -17,7 +17,6 @@ HEADER_FILL = PatternFill("solid", fgColor="DDDDDD")
 HIGHLIGHT_FILL = PatternFill("solid", fgColor="FFF2CC")
 HIGHLIGHT_FONT = Font(bold=True)
 LINE_HEIGHT = 15  # points per line of 11-point text
-EMPTY = "Geen meldingen."
 
 
 def safe(value: object) -> object:
@@ -58,11 +57,11 @@ def date(value: object) -> dt.date | None:
     return None if pd.isna(value) else pd.Timestamp(value).date()
 
 
-def plain(sheet: Worksheet, frame: pd.DataFrame, names: list[str],
+def plain(sheet: Worksheet, frame: pd.DataFrame, names: list[str], *, empty: str,
           highlight: tuple[str, object] | None = None,
           column_widths: list[float] | None = None) -> None:
     """A table sheet; rows whose ``highlight`` column holds its value (the report's own
-    half-year) in bold on a light fill; 'Geen meldingen.' when there are no rows."""
+    half-year) in bold on a light fill; the sentence ``empty`` when there are no rows."""
     header(sheet, 1, names)
     marked = (frame[highlight[0]] == highlight[1]).to_numpy() if highlight else None
     for number, record in enumerate(frame.itertuples(index=False), start=2):
@@ -71,13 +70,13 @@ def plain(sheet: Worksheet, frame: pd.DataFrame, names: list[str],
             for cell in sheet[number]:
                 cell.font, cell.fill = HIGHLIGHT_FONT, HIGHLIGHT_FILL
     sheet.freeze_panes = "A2"
-    if len(frame):
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(names))}{len(frame) + 1}"
-    else:
-        sheet.cell(row=2, column=1, value=EMPTY)
     column_widths = column_widths or [16] * (len(names) - 1) + [70]
     for column, width in enumerate(column_widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
+    if not len(frame):
+        sheet.cell(row=2, column=1, value=empty)  # on one line, over the empty cells beside it
+        return
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(names))}{len(frame) + 1}"
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             if isinstance(cell.value, str) and len(cell.value) > column_widths[cell.column - 1]:
