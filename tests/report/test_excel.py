@@ -81,6 +81,21 @@ def test_the_total_row_has_both_percentages_of_its_own_figures(workbook):
         assert cell.data_type == "n" and cell.number_format == "0%"
 
 
+def test_a_next_taakstelling_not_yet_known_says_so_and_a_known_one_is_a_number(
+        workbook, processed, tmp_path):
+    result = berekening.load(processed)
+    latest = result.periodes[-1]  # nothing after it is known
+    path = write_summary(tmp_path / "gs.xlsx", result, latest, "Drenthe")
+    unknown = _records(openpyxl.load_workbook(path)["Overzicht"])
+    known = _records(workbook["Overzicht"])
+    assert len(unknown) == len(known) == 13  # the municipalities and Totaal
+    for name in ("Taakstelling volgend halfjaar", "Opgave volgend halfjaar"):
+        assert {row[name] for row in unknown} == {"nog niet bekend"}, name
+        assert all(isinstance(row[name], int) for row in known), name
+    assert known[-1]["Taakstelling volgend halfjaar"] == sum(
+        row["Taakstelling volgend halfjaar"] for row in known[:-1])
+
+
 def test_the_history_ends_at_the_period(workbook):
     periods = {row[2] for row in workbook["Historie"].iter_rows(min_row=2, values_only=True)}
     assert max(periods) == "2024-H1" and "2022-H1" in periods

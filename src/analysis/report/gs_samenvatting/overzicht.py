@@ -16,10 +16,13 @@ OVERVIEW = ["Code", "Gemeente", "Stand begin", "Taakstelling", "Opgave", "Realis
             "Stand eind", "% taakstelling", "% totaalopgave", "Taakstelling volgend halfjaar",
             "Opgave volgend halfjaar", "Oordeel", "Trede", "Advies", "Reden"]
 PERCENT = {"% taakstelling", "% totaalopgave"}
+NEXT = ["Taakstelling volgend halfjaar", "Opgave volgend halfjaar"]
+NOG_NIET_BEKEND = "nog niet bekend"  # a next taakstelling not yet known, as the page says it
 
 
 def overview_rows(beoordeling: pd.DataFrame, periode: str) -> pd.DataFrame:
-    """One row per municipality for the period, with next half-year's taakstelling and opgave."""
+    """One row per municipality for the period, with next half-year's taakstelling and opgave
+    ('nog niet bekend' while that taakstelling is not known)."""
     current = beoordeling[beoordeling["periode"] == periode].sort_values("gemeente_naam")
     following = volgende_periode(periode)
     nxt = beoordeling[beoordeling["periode"] == following].set_index("gemeente_code")
@@ -40,7 +43,16 @@ def overview_rows(beoordeling: pd.DataFrame, periode: str) -> pd.DataFrame:
         running = ~current["volledig"].astype(bool)
         ended = ["Stand eind", "% taakstelling", "% totaalopgave", "Opgave volgend halfjaar"]
         frame[ended] = frame[ended].astype(object).where(~running, None)
+    unknown = frame["Taakstelling volgend halfjaar"].isna()
+    frame[NEXT] = frame[NEXT].astype(object).where(~unknown, NOG_NIET_BEKEND)
     return frame.reset_index(drop=True)
+
+
+def _next_total(values: pd.Series) -> object:
+    """The sum of a next half-year's figures; 'nog niet bekend' when one of them is."""
+    if (values == NOG_NIET_BEKEND).any():
+        return NOG_NIET_BEKEND
+    return pd.to_numeric(values).sum(min_count=1)
 
 
 def total_row(rows: pd.DataFrame, sums: Totalen) -> list[object]:
@@ -51,10 +63,8 @@ def total_row(rows: pd.DataFrame, sums: Totalen) -> list[object]:
     percentages = [None if value is None else round(value / 100, 3)
                    for value in sums.percentages()]
     return ["", "Totaal", sums.stand_begin, sums.taakstelling, sums.opgave, sums.realisatie,
-            sums.stand_eind_afgesloten, *percentages,
-            pd.to_numeric(rows["Taakstelling volgend halfjaar"]).sum(min_count=1),
-            pd.to_numeric(rows["Opgave volgend halfjaar"]).sum(min_count=1), None, None, None,
-            None]
+            sums.stand_eind_afgesloten, *percentages, *(_next_total(rows[name]) for name in NEXT),
+            None, None, None, None]
 
 
 def overzicht(sheet: Worksheet, rows: pd.DataFrame, sums: Totalen) -> None:

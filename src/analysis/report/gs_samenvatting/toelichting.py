@@ -26,7 +26,7 @@ DEFINITIONS = {
     "% taakstelling": "Realisatie gedeeld door taakstelling.",
     "% totaalopgave": "Realisatie gedeeld door opgave.",
     "Taakstelling volgend halfjaar": "De taakstelling van het volgende halfjaar, voor zover "
-                                     "bekend.",
+                                     "bekend; anders 'nog niet bekend'.",
     "Opgave volgend halfjaar": "Taakstelling volgend halfjaar min de stand eind.",
     "Oordeel": "Volgens het beoordelingskader van de provincie.",
     "Trede": "Trede op de interventieladder zoals Gedeputeerde Staten die vastlegden, op de "
