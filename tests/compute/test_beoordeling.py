@@ -109,6 +109,9 @@ def test_a_verschoning_for_all_excuses_every_backlog_and_nothing_else(tmp_path):
                        history("GM0106", -5, [(10, 8)] * 5),
                        history("GM1699", 5, [(10, 12)] * 5)])
     assert len(decisions) == 3 and set(decisions["periode"]) == {"2024-H1"}
+    assert decisions["alle_gemeenten"].all()  # marked as the register wrote it
+    named = register(tmp_path, entry("verschoning", periode="2024-H1"))
+    assert not named["alle_gemeenten"].any()
     result = beoordeel(stand, DRENTHE, decisions)
     at = result[result["periode"] == "2024-H1"].set_index("gemeente_code")
     assert at["verschoond"].to_dict() == {"GM0106": True, "GM1690": True, "GM1699": False}

@@ -158,6 +158,8 @@ def test_the_default_period_is_the_latest_complete_one(tmp_path, capsys):
     assert labels["Status"].startswith("voorlopig: het halfjaar loopt nog")
     overview = list(book["Overzicht"].iter_rows(min_row=2, max_row=13, values_only=True))
     assert {row[6] for row in overview} == {None}  # no stand eind
+    total = next(row for row in book["Overzicht"].iter_rows(min_row=14, values_only=True))
+    assert total[1] == "Totaal" and total[6:9] == (None, None, None)  # nor percentages
     reports = tmp_path / "reports"
     assert main(["brieven", "--raw", str(raw), "--processed", str(processed), "--reports",
                  str(reports), "--periode", "2025-H2"]) == 2

@@ -11,10 +11,21 @@ import pytest
 from analysis.cli import main
 from analysis.compute import berekening
 from analysis.compute.kader import load_kader
-from analysis.config import RAW_DIR
+from analysis.config import NOTEBOOKS_DIR, RAW_DIR
+from analysis.domain import gemeenten
 from analysis.report.gs_samenvatting import OVERVIEW, write_summary
+from tests.conftest import ingest_register
 
 INJECTION = '=HYPERLINK("http://example.invalid","klik hier")'
+ASSEN = """
+[[besluit]]
+soort = "plan_van_aanpak"
+gemeente = "Assen"
+status = "gevraagd"
+datum = 2024-09-02
+kenmerk = "PVA-1"
+reden = "achterstand"
+"""
 
 
 @pytest.fixture(scope="module")
@@ -50,11 +61,86 @@ def test_sheets_and_the_de_wolden_row(workbook):
     assert totals["Stand eind"] == sum(r["Stand eind"] for r in municipalities)
 
 
+def _records(sheet) -> list[dict]:
+    """The sheet's rows under its header, as dicts."""
+    header = [c.value for c in sheet[1]]
+    return [dict(zip(header, row, strict=True))
+            for row in sheet.iter_rows(min_row=2, values_only=True)]
+
+
+def test_the_total_row_has_both_percentages_of_its_own_figures(workbook):
+    *municipalities, total = _records(workbook["Overzicht"])
+    assert total["Gemeente"] == "Totaal" and len(municipalities) == 12
+    housed = sum(max(row["Opgave"], 0) for row in municipalities)  # the totaalopgave
+    assert total["% taakstelling"] == pytest.approx(total["Realisatie"] / total["Taakstelling"],
+                                                    abs=0.0005)
+    assert total["% totaalopgave"] == pytest.approx(total["Realisatie"] / housed, abs=0.0005)
+    assert 0 < total["% totaalopgave"] < 1 < total["% taakstelling"]  # not swapped
+    cells = workbook["Overzicht"][workbook["Overzicht"].max_row]
+    for cell in cells[7:9]:
+        assert cell.data_type == "n" and cell.number_format == "0%"
+
+
+def test_a_next_taakstelling_not_yet_known_says_so_and_a_known_one_is_a_number(
+        workbook, processed, tmp_path):
+    result = berekening.load(processed)
+    latest = result.periodes[-1]  # nothing after it is known
+    path = write_summary(tmp_path / "gs.xlsx", result, latest, "Drenthe")
+    unknown = _records(openpyxl.load_workbook(path)["Overzicht"])
+    known = _records(workbook["Overzicht"])
+    assert len(unknown) == len(known) == 13  # the municipalities and Totaal
+    for name in ("Taakstelling volgend halfjaar", "Opgave volgend halfjaar"):
+        assert {row[name] for row in unknown} == {"nog niet bekend"}, name
+        assert all(isinstance(row[name], int) for row in known), name
+    assert known[-1]["Taakstelling volgend halfjaar"] == sum(
+        row["Taakstelling volgend halfjaar"] for row in known[:-1])
+
+
 def test_the_history_ends_at_the_period(workbook):
     periods = {row[2] for row in workbook["Historie"].iter_rows(min_row=2, values_only=True)}
     assert max(periods) == "2024-H1" and "2022-H1" in periods
-    months = {row[1] for row in workbook["Verschillen"].iter_rows(min_row=2, values_only=True)}
+    months = {row["Periode"] for row in _records(workbook["Verschillen"])}
     assert months and max(months) <= "2024-H1"
+
+
+@pytest.fixture(scope="module")
+def decided(processed, tmp_path_factory):
+    """The workbook of a register with, beside the sample's verschoning for every municipality,
+    a request to Assen for a plan van aanpak."""
+    folder = tmp_path_factory.mktemp("besluiten")
+    raw, copy = folder / "raw", folder / "processed"
+    shutil.copytree(RAW_DIR / "besluiten", raw / "besluiten")
+    shutil.copytree(processed, copy)
+    register = raw / "besluiten" / "toezichtsbesluiten.toml"
+    register.write_text(register.read_text(encoding="utf-8") + ASSEN, encoding="utf-8")
+    ingest_register(raw, copy)
+    assert main(["bereken", "--processed", str(copy)]) == 0
+    path = write_summary(folder / "gs.xlsx", berekening.load(copy), "2024-H1", "Drenthe")
+    return openpyxl.load_workbook(path)
+
+
+def test_a_decision_for_every_municipality_is_one_row(decided):
+    rows = _records(decided["Besluiten"])
+    assert [(r["Code"], r["Gemeente"], r["Soort"]) for r in rows] == [
+        ("GM0106", "Assen", "plan_van_aanpak"), (None, "alle gemeenten", "verschoning")]
+    assert rows[1]["Datum"].date() == dt.date(2024, 11, 19)
+    assert decided["Besluiten"]["A2"].number_format == "DD-MM-YYYY"
+
+
+def test_every_code_has_its_name_beside_it(workbook, decided):
+    names = gemeenten.reference().set_index("gemeente_code")["gemeente_naam"]
+    for book in (workbook, decided):
+        for sheet in book.worksheets:
+            header = [c.value for c in sheet[1]]
+            if "Code" not in header:
+                continue
+            assert header[header.index("Code") + 1] == "Gemeente", sheet.title
+            rows = [r for r in _records(sheet) if r["Code"]]
+            assert rows or (sheet.title == "Besluiten" and book is workbook), sheet.title
+            assert all(r["Gemeente"] == names[r["Code"]] for r in rows), sheet.title
+    differences = _records(workbook["Verschillen"])
+    assert {(r["Code"], r["Gemeente"]) for r in differences} == {("GM0106", "Assen"),
+                                                                ("GM0114", "Emmen")}
 
 
 def test_formats_colours_layout_and_no_formulas(workbook):
@@ -106,8 +192,18 @@ def test_a_sheet_without_rows_says_so_and_the_file_is_readable_by_all(processed,
     shutil.copytree(processed, folder)
     pd.DataFrame(columns=["bestand", "blad", "rij", "kolom", "melding"]).to_parquet(
         folder / "validatie.parquet")
+    for table in ("besluiten", "afstemming"):  # no decisions, no differences
+        parquet = folder / f"{table}.parquet"
+        pd.read_parquet(parquet).iloc[0:0].to_parquet(parquet)
     path = write_summary(tmp_path / "gs.xlsx", berekening.load(folder), "2024-H1", "Drenthe")
-    assert openpyxl.load_workbook(path)["Validatie"]["A2"].value == "Geen meldingen."
+    book = openpyxl.load_workbook(path)
+    said = {sheet: book[sheet]["A2"].value for sheet in ("Validatie", "Besluiten", "Verschillen")}
+    assert said == {"Validatie": "Geen meldingen.", "Besluiten": "Geen besluiten vastgelegd.",
+                    "Verschillen": "Geen verschillen, of de gemeenten leveren geen eigen "
+                                   "rapportage."}
+    for page in ("provincie", "gemeente"):  # the pages say the same of no decisions
+        assert said["Besluiten"] in (NOTEBOOKS_DIR / f"{page}.ipynb").read_text(encoding="utf-8")
+    assert all(book[sheet].max_row == 2 for sheet in said)
     assert path.stat().st_mode & 0o777 == 0o666 & ~_umask()
 
 

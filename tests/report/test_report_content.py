@@ -220,6 +220,8 @@ def test_every_product_shows_the_same_province_total(computed, tmp_path):
     assert (page["Stand eind"] == figures["Stand van de provincie (personen)"]
             == excel_total[6] == int(text[5]))
     assert page["Taakstelling"] == excel_total[3] == int(text[2])
+    assert (page["% taakstelling"], page["% totaalopgave"]) == pytest.approx(
+        (100 * excel_total[7], 100 * excel_total[8]))
 
 
 def test_the_overview_shows_the_share_of_the_national_taakstelling(computed):

@@ -63,7 +63,8 @@ KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 DATES = ("datum", "termijn", "uiterlijk", "zienswijze_termijn")
 COLUMNS = ["besluit", "soort", "gemeente_code", "datum", "kenmerk", "reden", "periode", "trede",
            "personen", "aantal", "uiterlijk", "termijn", "zienswijze_termijn", "status",
-           "resultaten", "verwijst_naar", "uitkomst"]
+           "resultaten", "verwijst_naar", "uitkomst", "alle_gemeenten"]
+ALLE = "alle"  # gemeenten = "alle": the decision is about every municipality
 SHARES = ["oud_code", "nieuw_code", "gewicht"]
 # the longest text a field may hold: a reason is a sentence or two, a kenmerk a short code
 MAX_TEXT = {"reden": 2_000, "resultaten": 2_000, "kenmerk": 100, "verwijst_naar": 100}
@@ -73,6 +74,8 @@ def load_register(source: Register | None, alle_gemeenten: list[str],
                   treden: tuple[str, ...] = (),
                   kalender: Telkalender = STANDAARD) -> pd.DataFrame:
     """One row per decision and municipality, every entry checked; empty without a register.
+    ``alle_gemeenten`` marks the rows of an entry about every municipality (``gemeenten =
+    "alle"``), which a product may show as one row.
     ``treden`` are the kader's rungs (a rung must be one of them); ``kalender`` its
     counting calendar (a peildatum must close a half-year)."""
     if source is None:
@@ -124,7 +127,7 @@ def _repeats(register: pd.DataFrame, where: Callable[[int], str]) -> list[str]:
         first = register[register["besluit"] == earlier].iloc[0]
         row = rows.iloc[0]
         changed = [_change(field, row[field], first[field]) for field in COLUMNS
-                   if field not in (*SAME_DECISION, "besluit")
+                   if field not in (*SAME_DECISION, "besluit", "alle_gemeenten")
                    and not same(row[field], first[field])]
         tail = (f", met {' en '.join(changed)}; welke geldt? herstel of verwijder een van beide"
                 if changed else " met dezelfde inhoud; verwijder een van beide")
@@ -163,7 +166,7 @@ def _shown(value: object) -> str:
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     types = {column: "datetime64[ns]" for column in DATES} | {
-        "besluit": "int64", "personen": "Int64", "aantal": "Int64"}
+        "besluit": "int64", "personen": "Int64", "aantal": "Int64", "alle_gemeenten": "bool"}
     types |= {column: "string" for column in COLUMNS if column not in types}
     return frame.astype(types)
 
@@ -210,7 +213,9 @@ def _decision(entry: object, number: int, alle: list[str], treden: tuple[str, ..
             record[field] = schema.text(entry, field, "", MAX_TEXT[field])
     if "zienswijze_termijn" in record and record["zienswijze_termijn"] > record["termijn"]:
         raise ValueError("de termijn voor een zienswijze valt na de termijn van het voornemen")
-    return [{**record, "gemeente_code": code} for code in _municipalities(entry, alle)]
+    everyone = entry.get("gemeenten", entry.get("gemeente")) == ALLE
+    return [{**record, "gemeente_code": code, "alle_gemeenten": everyone}
+            for code in _municipalities(entry, alle)]
 
 
 def _date(value: object, field: str) -> dt.date:
@@ -245,7 +250,7 @@ def _municipalities(entry: dict, alle: list[str]) -> list[str]:
     if "gemeente" in entry and "gemeenten" in entry:
         raise ValueError("geef 'gemeente' of 'gemeenten', niet allebei")
     value = entry.get("gemeenten", entry.get("gemeente"))
-    if value == "alle":
+    if value == ALLE:
         return list(alle)
     values = value if isinstance(value, list) else [value]
     if not values or not all(_municipality(v) for v in values):

@@ -64,6 +64,14 @@ class Totalen:
         """Realisation as a percentage of the totaalopgave, to one decimal; None without one."""
         return _percentage(self.realisatie, self.totaalopgave)
 
+    def percentages(self) -> tuple[float | None, float | None]:
+        """The total row's % taakstelling and % totaalopgave (106.6 for 106,6 %), as the
+        overview page and the GS workbook show them: None while a municipality's half-year
+        runs, or without a taakstelling or opgave."""
+        if not self.volledig:
+            return None, None
+        return self.pct_taakstelling(), self.pct_totaalopgave()
+
 
 def _percentage(deel: int, geheel: int) -> float | None:
     """``100 × deel / geheel`` rounded to one decimal as numpy rounds (as the tables always

@@ -26,6 +26,7 @@ from analysis.report.tabellen import Tabel, excel, koppeling, navigatie
 from analysis.report.totalen import FIGURES, totalen
 from analysis.report.views.gedeeld import (
     DECISION_COLUMNS,
+    PERCENT,
     TABLE_COLUMNS,
     banner,
     berekening,
@@ -108,10 +109,9 @@ class Provincie:
             name = TABLE_COLUMNS[column]
             if name in data and (sums.volledig or column != "stand_eind"):
                 total[name] = getattr(sums, column)
-        if sums.volledig and sums.pct_taakstelling() is not None:
-            total["% taakstelling"] = sums.pct_taakstelling()
-        if sums.volledig and sums.pct_totaalopgave() is not None:
-            total["% totaalopgave"] = sums.pct_totaalopgave()
+        for name, value in zip(PERCENT, sums.percentages(), strict=True):
+            if value is not None:
+                total[name] = value
         data = pd.concat([data, pd.DataFrame([total])], ignore_index=True)
         data = data.astype(object).where(data.notna(), None)
         shown = weergave(data)
