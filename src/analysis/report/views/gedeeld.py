@@ -158,25 +158,14 @@ def maand(stamp: pd.Timestamp) -> str:
 ALLE_GEMEENTEN = "alle gemeenten"
 
 
-def met_reikwijdte(register: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
-    """The register with ``alle_gemeenten``: whether the entry a row comes from (``besluit``)
-    holds every municipality of ``codes`` (a province's), as a decision for "alle" does."""
-    held = register[register["gemeente_code"].isin(codes)].groupby("besluit")[
-        "gemeente_code"].nunique()
-    everyone = held[held >= len(set(codes))].index
-    return register.assign(alle_gemeenten=register["besluit"].isin(everyone).to_numpy())
-
-
 def besluiten_tabel(decided: pd.DataFrame, naam: str, bijschrift: str, bestand: str,
                     met_gemeente: bool) -> Tabel:
     """Decisions with date, soort, kenmerk, trede and reden in full, and whom each is for: a
     decision for every municipality of the province is one row for "alle gemeenten"."""
-    everyone = (decided["alle_gemeenten"].to_numpy(bool) if "alle_gemeenten" in decided
-                else np.zeros(len(decided), bool))
+    everyone = decided["alle_gemeenten"].to_numpy(bool)  # an entry for "alle"
     decided = decided.assign(gemeente=np.where(everyone, ALLE_GEMEENTEN,
                                                gemeenten.naam(decided["gemeente_code"])))
-    decided = decided[~(everyone & decided.duplicated(["besluit", "soort", "datum"]))
-                      ] if "besluit" in decided else decided
+    decided = decided[~(everyone & decided.duplicated("besluit"))]
     decided = decided.sort_values(["datum", "gemeente"], kind="stable")
     names = {**DECISION_COLUMNS, "gemeente": "Gemeente" if met_gemeente else "Geldt voor"}
     data = decided[list(DECISION_COLUMNS)].rename(columns=names).reset_index(drop=True)

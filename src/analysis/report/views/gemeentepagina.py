@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from IPython.display import HTML
 
-from analysis.domain.gemeenten import kies_gemeente, kies_provincie, provincie
+from analysis.domain.gemeenten import kies_gemeente, provincie
 from analysis.domain.periods import datum_tekst, periode_einde, periode_tekst, volgende_periode
 from analysis.domain.resultaten import resultaten_block
 from analysis.domain.taakstelling_versies import volgende_taakstelling
@@ -32,7 +32,6 @@ from analysis.report.views.gedeeld import (
     kies,
     kies_periode_van,
     maand,
-    met_reikwijdte,
     weergave,
 )
 
@@ -199,8 +198,7 @@ def gemeente(code: str, periode: str, processed: str | Path | None = None) -> Ge
     differences = differences[(differences["gemeente_code"] == code)
                               & (differences["periode"] <= periode)]
     province = str(provincie(pd.Series([code])).iloc[0])
-    register = met_reikwijdte(result.table("besluiten"),
-                              kies_provincie(province, result.gemeenten)[1])
+    register = result.table("besluiten")
     # every decision known on the date of knowledge, but those about a later half-year
     about = register["periode"].fillna("")
     decided = register[(register["gemeente_code"] == code)

@@ -37,7 +37,6 @@ from analysis.report.views.gedeeld import (
     kies,
     kies_periode_van,
     maand,
-    met_reikwijdte,
     weergave,
 )
 
@@ -136,7 +135,8 @@ class Provincie:
 
     def besluiten_tabel(self) -> Tabel:
         return besluiten_tabel(self.besluiten if self.besluiten is not None else
-                               pd.DataFrame(columns=["gemeente_code", *DECISION_COLUMNS]),
+                               pd.DataFrame(columns=["gemeente_code", "besluit", "alle_gemeenten",
+                                                       *DECISION_COLUMNS]),
                                "Besluiten", f"Besluiten over of in de "
                                f"{periode_tekst(self.periode)}",
                                f"besluiten-{self._bestand}.csv", met_gemeente=True)
@@ -282,5 +282,5 @@ def _landelijk(result: Berekening, known: pd.DataFrame, periode: str) -> pd.Seri
 
 def _besluiten(result: Berekening, codes: list[str], periode: str) -> pd.DataFrame:
     """The period's decisions for the province's municipalities (``codes``), oldest first."""
-    decided = besluiten_van(met_reikwijdte(result.table("besluiten"), codes), periode)
+    decided = besluiten_van(result.table("besluiten"), periode)
     return decided[decided["gemeente_code"].isin(codes)]
