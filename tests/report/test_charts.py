@@ -33,12 +33,26 @@ WIDE = {"stand_verloop": (8, 4), "taakstelling_realisatie": (8, 4), "tempo_verlo
         "ranking": (7, 0.3 * 3 + 1.5), "tegels": (7, 6)}
 
 
-def smallest_text_shown(figure: Figure, shown: float = PHONE) -> float:
-    """The smallest visible text of ``figure`` in CSS px when its picture is shown at most
-    ``shown`` px wide (never enlarged)."""
+def drawn_texts(figure: Figure) -> list[Text]:
+    """Every text ``figure`` draws: visible, not empty, and no label of a tick outside its
+    axis's limits or of axes switched off (matplotlib keeps those, undrawn)."""
     figure.draw_without_rendering()
-    sizes = [text.get_fontsize() for text in figure.findobj(Text)
-             if text.get_visible() and text.get_text().strip()]
+    undrawn = set()
+    for axes in figure.axes:
+        for axis in axes.xaxis, axes.yaxis:
+            low, high = sorted(axis.get_view_interval())
+            margin = 1e-9 * (high - low)
+            undrawn |= {id(label) for tick in axis.get_major_ticks() + axis.get_minor_ticks()
+                        if not (axes.axison and low - margin <= tick.get_loc() <= high + margin)
+                        for label in (tick.label1, tick.label2)}
+    return [text for text in figure.findobj(Text) if text.get_visible()
+            and text.get_text().strip() and id(text) not in undrawn]
+
+
+def smallest_text_shown(figure: Figure, shown: float = PHONE) -> float:
+    """The smallest text ``figure`` draws in CSS px when its picture is shown at most ``shown``
+    px wide (never enlarged)."""
+    sizes = [text.get_fontsize() for text in drawn_texts(figure)]
     width = figure.get_figwidth() * figure.dpi
     return min(sizes) * figure.dpi / 72 * min(1.0, shown / width)
 
@@ -138,10 +152,19 @@ def test_the_wide_variant_keeps_its_size(every_chart):
         assert chart.figure.dpi == 100, name
 
 
+def text_outside(figure: Figure) -> list[str]:
+    """Every text ``figure`` draws that is not wholly on it (cut off by its edge)."""
+    page = figure.bbox.padded(1)
+    boxes = {text.get_text(): text.get_window_extent() for text in drawn_texts(figure)}
+    return [text for text, box in boxes.items()
+            if not (page.contains(*box.p0) and page.contains(*box.p1))]
+
+
 def test_the_narrow_variant_is_legible_on_a_phone(every_chart):
     for name, chart in every_chart.items():
         assert chart.smal.get_figwidth() * chart.smal.dpi <= 2 * PHONE, name
         assert smallest_text_shown(chart.smal) >= LEGIBLE, name
+        assert not text_outside(chart.smal), name
 
 
 def _drawn_data(figure: Figure) -> tuple[list[str], list[tuple[float, float]]]:
@@ -152,6 +175,19 @@ def _drawn_data(figure: Figure) -> tuple[list[str], list[tuple[float, float]]]:
     bars = [(round(patch.get_width(), 6), round(patch.get_height(), 6))
             for axes in figure.axes for patch in axes.patches]
     return sorted(texts), sorted(bars)
+
+
+def test_the_overviews_narrow_charts_fit_the_sample(computed):
+    """With the sample's twelve municipalities: long names beside the heatmap and the bars."""
+    from analysis.report import views
+
+    overzicht = views.provincie("Drenthe", "2024-H1", computed)
+    for chart in (charts.heatmap(overzicht.beoordeling, "2024-H1"),
+                  charts.ranking(overzicht.beoordeling, overzicht.inwoners, "2024-H1"),
+                  charts.provincie_totaal(overzicht.beoordeling, "Drenthe", "2024-H1"),
+                  charts.tegels(overzicht.beoordeling, "2024-H1", "Drenthe")):
+        assert smallest_text_shown(chart.smal) >= LEGIBLE, chart.alt
+        assert not text_outside(chart.smal), chart.alt
 
 
 def test_the_narrow_variant_shows_the_same_data(every_chart):

@@ -25,7 +25,7 @@ from analysis.config import RAW_DIR
 from analysis.domain.gemeenten import provincie_codes
 from analysis.ingest.grenzen import lees_grenzen
 from analysis.report import kaart
-from tests.report.test_charts import LEGIBLE, smallest_text_shown
+from tests.report.test_charts import LEGIBLE, smallest_text_shown, text_outside
 
 GOOD = "gemeenten/Emmen_huisvesting_vergunninghouders_2024-2025.xlsx"
 FILE = "grenzen.geojson"
@@ -525,10 +525,12 @@ def test_the_narrow_map_is_legible_on_a_phone(computed: Path, tmp_path: Path) ->
                               "Drenthe")
     assert tuple(chart.figure.get_size_inches()) == (7, 6.5) and chart.figure.dpi == 100
     assert smallest_text_shown(chart.smal) >= LEGIBLE
+    assert not text_outside(chart.smal)
     table = lees_grenzen(raw_with(tmp_path, RD)).tabel  # a note under it and a legend
     stand = _stand({"GM0106": -1, "GM0109": 30, "GM0114": 0, "GM0118": -12})
     chart = kaart.stand_kaart(stand, table, "2024-H1", "Drenthe")
     assert chart.smal.legends and chart.smal._supxlabel.get_text()
     assert smallest_text_shown(chart.smal) >= LEGIBLE
+    assert not text_outside(chart.smal)
     assert sorted(t.get_text() for t in chart.smal.axes[0].texts) == sorted(
         t.get_text() for t in chart.figure.axes[0].texts)

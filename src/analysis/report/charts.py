@@ -82,6 +82,11 @@ BREED = Vorm(None, tekst=10, titel=12, klein=8, kleinst=7, regel=None, halfjaren
 SMAL = Vorm(4, tekst=10, titel=11, klein=9.5, kleinst=9.5, regel=38, halfjaren=5)
 
 
+# Characters on a line of a narrow title over bars or cells beside the municipalities' names: a
+# title is centred over its axes, and constrained layout does not keep a wider one on the figure.
+NAAST_NAMEN = 28
+
+
 def _grafiek(draw: Callable[[Vorm], Figure], alt: str) -> Grafiek:
     """The chart drawn in both shapes, with its alt text."""
     return Grafiek(draw(BREED), alt, smal=draw(SMAL))
@@ -311,8 +316,8 @@ def _heatmap(table: pd.DataFrame, periode: str | None, vorm: Vorm) -> Figure:
         image = _heatmap_vakken(axes, table[columns], periode, norm, vorm)
     figure.colorbar(image, ax=panels, location="bottom" if vorm.smal else "right",
                     label="Stand (negatief = achterstand)")
-    panels[0].set_title(vorm.regels("Stand per gemeente aan het eind van elk halfjaar"),
-                        fontsize=vorm.titel)
+    panels[0].set_title(vorm.regels("Stand per gemeente aan het eind van elk halfjaar",
+                                    NAAST_NAMEN), fontsize=vorm.titel)
     return figure
 
 
@@ -411,11 +416,10 @@ def _ranking(order: pd.Series, names: pd.Series, periode: str, vorm: Vorm) -> Fi
     figure, axes = _figure(vorm, 7, 0.3 * len(order) + 1.5, 0.3 * len(order) + 1.9)
     axes.barh(names, order, color=[ACHTERSTAND if v < 0 else VOORSPRONG for v in order])
     axes.axvline(0, color="black", linewidth=0.8)
-    # the names take a third of the width: title and label wrapped to the bars' width
-    axes.set_xlabel(vorm.regels("Stand per 10.000 inwoners (onder nul = achterstand)", 28),
-                    fontsize=vorm.tekst)
-    axes.set_title(vorm.regels(f"Stand per 10.000 inwoners, eind {periode_tekst(periode)}", 28),
-                   fontsize=vorm.titel)
+    axes.set_xlabel(vorm.regels("Stand per 10.000 inwoners (onder nul = achterstand)",
+                                NAAST_NAMEN), fontsize=vorm.tekst)
+    axes.set_title(vorm.regels(f"Stand per 10.000 inwoners, eind {periode_tekst(periode)}",
+                               NAAST_NAMEN), fontsize=vorm.titel)
     axes.tick_params(labelsize=vorm.tekst)
     axes.grid(axis="x", color="#dddddd", linewidth=0.6)
     if order.empty:
