@@ -1,5 +1,6 @@
 """Every chart renders a non-empty PNG from hand-built tables and shows as a figure whose alt
-text says what it shows and its key figure; tables show with captions and header scopes."""
+text says what it shows and its key figure, in a wide variant and a narrow one for a phone whose
+text is legible; tables show with captions and header scopes."""
 
 import base64
 import io
@@ -11,6 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.colors import to_hex
+from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 from analysis.compute.beoordeling import beoordeel
 from analysis.compute.kader import load_kader
@@ -21,6 +24,37 @@ from analysis.report import charts, toon
 
 CODES = ["GM1690", "GM1699", "GM0106"]
 NAMES = {"GM1690": "De Wolden", "GM1699": "Noordenveld", "GM0106": "Assen"}
+PHONE = 345  # CSS px a chart is shown on a 390 px wide phone: the page's padding left and right
+LEGIBLE = 11  # CSS px: the smallest text legible on a phone
+NARROW = "(max-width: 40em)"
+# The wide variant's size in inches (at 100 dpi), with the three municipalities of ``stand``.
+WIDE = {"stand_verloop": (8, 4), "taakstelling_realisatie": (8, 4), "tempo_verloop": (7, 4),
+        "heatmap": (9, 0.35 * 3 + 1.5), "provincie_totaal": (8, 4),
+        "ranking": (7, 0.3 * 3 + 1.5), "tegels": (7, 6)}
+
+
+def drawn_texts(figure: Figure) -> list[Text]:
+    """Every text ``figure`` draws: visible, not empty, and no label of a tick outside its
+    axis's limits or of axes switched off (matplotlib keeps those, undrawn)."""
+    figure.draw_without_rendering()
+    undrawn = set()
+    for axes in figure.axes:
+        for axis in axes.xaxis, axes.yaxis:
+            low, high = sorted(axis.get_view_interval())
+            margin = 1e-9 * (high - low)
+            undrawn |= {id(label) for tick in axis.get_major_ticks() + axis.get_minor_ticks()
+                        if not (axes.axison and low - margin <= tick.get_loc() <= high + margin)
+                        for label in (tick.label1, tick.label2)}
+    return [text for text in figure.findobj(Text) if text.get_visible()
+            and text.get_text().strip() and id(text) not in undrawn]
+
+
+def smallest_text_shown(figure: Figure, shown: float = PHONE) -> float:
+    """The smallest text ``figure`` draws in CSS px when its picture is shown at most ``shown``
+    px wide (never enlarged)."""
+    sizes = [text.get_fontsize() for text in drawn_texts(figure)]
+    width = figure.get_figwidth() * figure.dpi
+    return min(sizes) * figure.dpi / 72 * min(1.0, shown / width)
 
 
 @pytest.fixture(scope="module")
@@ -88,20 +122,77 @@ def _png(figure) -> np.ndarray:
 def test_every_chart_renders(every_chart):
     for chart in every_chart.values():
         _png(chart.figure)
+        _png(chart.smal)
+
+
+def _shown(address: str, attributes: dict, figure: Figure) -> None:
+    """The picture at ``address`` is ``figure`` as drawn (not cropped; matplotlib leaves out a
+    fraction of a pixel), its size stated."""
+    data = address.removeprefix("data:image/png;base64,")
+    height, width = mpimg.imread(io.BytesIO(base64.b64decode(data))).shape[:2]
+    assert figure.get_size_inches() * figure.dpi == pytest.approx((width, height), abs=1)
+    assert (attributes["width"], attributes["height"]) == (str(width), str(height))
 
 
 def test_every_chart_shows_as_a_figure_with_its_alt_text(every_chart):
     for name, chart in every_chart.items():
         page = Tags(chart._repr_html_())
-        assert [tag for tag, _ in page.tags] == ["figure", "img"], name
-        image = page.named("img")[0]
+        assert [tag for tag, _ in page.tags] == ["figure", "picture", "source", "img"], name
+        image, source = page.named("img")[0], page.named("source")[0]
         assert image["alt"] == chart.alt and len(chart.alt) > 60, name
         assert chart.alt.endswith(".") and "No description" not in chart.alt
-        data = image["src"].removeprefix("data:image/png;base64,")
-        pixels = mpimg.imread(io.BytesIO(base64.b64decode(data)))
-        width, height = chart.figure.get_size_inches() * chart.figure.dpi
-        assert pixels.shape[:2] == (round(height), round(width)), name  # as drawn, not cropped
-        assert (image["width"], image["height"]) == (str(round(width)), str(round(height)))
+        _shown(image["src"], image, chart.figure)
+        assert source["media"] == NARROW and " " not in source["srcset"], name
+        _shown(source["srcset"], source, chart.smal)
+
+
+def test_the_wide_variant_keeps_its_size(every_chart):
+    for name, chart in every_chart.items():
+        assert tuple(chart.figure.get_size_inches()) == pytest.approx(WIDE[name]), name
+        assert chart.figure.dpi == 100, name
+
+
+def text_outside(figure: Figure) -> list[str]:
+    """Every text ``figure`` draws that is not wholly on it (cut off by its edge)."""
+    page = figure.bbox.padded(1)
+    boxes = {text.get_text(): text.get_window_extent() for text in drawn_texts(figure)}
+    return [text for text, box in boxes.items()
+            if not (page.contains(*box.p0) and page.contains(*box.p1))]
+
+
+def test_the_narrow_variant_is_legible_on_a_phone(every_chart):
+    for name, chart in every_chart.items():
+        assert chart.smal.get_figwidth() * chart.smal.dpi <= 2 * PHONE, name
+        assert smallest_text_shown(chart.smal) >= LEGIBLE, name
+        assert not text_outside(chart.smal), name
+
+
+def _drawn_data(figure: Figure) -> tuple[list[str], list[tuple[float, float]]]:
+    """The words of every title and text drawn in the chart's axes (numbers on bars and in
+    cells, names on tiles), and the size of every bar or tile."""
+    texts = [" ".join(text.get_text().split()) for axes in figure.axes
+             for text in [axes.title, *axes.texts] if text.get_text()]
+    bars = [(round(patch.get_width(), 6), round(patch.get_height(), 6))
+            for axes in figure.axes for patch in axes.patches]
+    return sorted(texts), sorted(bars)
+
+
+def test_the_overviews_narrow_charts_fit_the_sample(computed):
+    """With the sample's twelve municipalities: long names beside the heatmap and the bars."""
+    from analysis.report import views
+
+    overzicht = views.provincie("Drenthe", "2024-H1", computed)
+    for chart in (charts.heatmap(overzicht.beoordeling, "2024-H1"),
+                  charts.ranking(overzicht.beoordeling, overzicht.inwoners, "2024-H1"),
+                  charts.provincie_totaal(overzicht.beoordeling, "Drenthe", "2024-H1"),
+                  charts.tegels(overzicht.beoordeling, "2024-H1", "Drenthe")):
+        assert smallest_text_shown(chart.smal) >= LEGIBLE, chart.alt
+        assert not text_outside(chart.smal), chart.alt
+
+
+def test_the_narrow_variant_shows_the_same_data(every_chart):
+    for name, chart in every_chart.items():
+        assert _drawn_data(chart.smal) == _drawn_data(chart.figure), name
 
 
 def test_the_alt_text_states_the_key_figure(stand, every_chart):
@@ -158,7 +249,7 @@ def test_a_name_in_the_alt_text_stays_text(stand, naam):
     one = stand[stand["gemeente_code"] == "GM1690"].assign(gemeente_naam=naam)
     shown = charts.stand_verloop(one, naam)._repr_html_()
     page = Tags(shown)
-    assert [tag for tag, _ in page.tags] == ["figure", "img"]
+    assert [tag for tag, _ in page.tags] == ["figure", "picture", "source", "img"]
     assert [set(attrs) for attrs in page.named("img")] == [{"src", "alt", "width", "height"}]
     assert page.named("img")[0]["alt"].startswith(f"Staafdiagram: stand van {naam} aan")
     assert not page.text  # nothing outside the attribute

@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgb
+from matplotlib.figure import Figure
 
 from analysis import storage
 from analysis.cli import main
@@ -24,6 +25,7 @@ from analysis.config import RAW_DIR
 from analysis.domain.gemeenten import provincie_codes
 from analysis.ingest.grenzen import lees_grenzen
 from analysis.report import kaart
+from tests.report.test_charts import LEGIBLE, smallest_text_shown, text_outside
 
 GOOD = "gemeenten/Emmen_huisvesting_vergunninghouders_2024-2025.xlsx"
 FILE = "grenzen.geojson"
@@ -380,6 +382,12 @@ def _stand(eind: dict[str, float], begin: dict[str, float] | None = None,
         "volledig": volledig})
 
 
+def _drawn(*args) -> tuple[Figure, str]:
+    """The map's wide figure and its alt text."""
+    chart = kaart.stand_kaart(*args)
+    return chart.figure, chart.alt
+
+
 def _colour(figure, code: str) -> tuple[float, float, float]:
     patches = [p for p in figure.axes[0].patches if p.get_gid() == code]
     assert len(patches) == 1, code
@@ -396,7 +404,7 @@ def _kind(rgb: tuple[float, float, float]) -> str:
 def test_the_map_colours_each_municipality_by_the_sign_of_its_stand(tmp_path: Path) -> None:
     table = lees_grenzen(raw_with(tmp_path, RD)).tabel
     stand = _stand({"GM0106": -1, "GM0109": 30, "GM0114": 0, "GM0118": -12})
-    figure, alt = kaart.stand_kaart(stand, table, "2024-H1", "Drenthe")
+    figure, alt = _drawn(stand, table, "2024-H1", "Drenthe")
     assert {code: _kind(_colour(figure, code)) for code in ("GM0106", "GM0109", "GM0114")} == {
         "GM0106": "achterstand", "GM0109": "voorsprong", "GM0114": "nul"}
     # a small stand is as clearly coloured as its sign says, a large one darker
@@ -423,7 +431,7 @@ def test_a_running_half_year_shows_the_stand_at_its_start(tmp_path: Path) -> Non
     table = lees_grenzen(raw_with(tmp_path, RD)).tabel
     stand = _stand({"GM0106": 5, "GM0109": -5, "GM0114": 1}, begin={
         "GM0106": -7, "GM0109": 4, "GM0114": -1}, volledig=False)
-    figure, alt = kaart.stand_kaart(stand, table, "2024-H1", "Drenthe")
+    figure, alt = _drawn(stand, table, "2024-H1", "Drenthe")
     assert [_kind(_colour(figure, c)) for c in ("GM0106", "GM0109", "GM0114")] == [
         "achterstand", "voorsprong", "achterstand"]
     title = figure.axes[0].get_title()
@@ -436,10 +444,10 @@ def test_a_municipality_without_a_stand_is_grey_and_named(tmp_path: Path) -> Non
     table = lees_grenzen(raw_with(tmp_path, RD)).tabel
     stand = _stand({"GM0106": -2, "GM0109": 3, "GM0114": 0})
     stand["stand_eind"] = stand["stand_eind"].where(stand["gemeente_code"] != "GM0114")
-    figure, alt = kaart.stand_kaart(stand, table, "2024-H1", "Drenthe")
+    figure, alt = _drawn(stand, table, "2024-H1", "Drenthe")
     assert _colour(figure, "GM0114") == to_rgb(kaart.GEEN_STAND)
     assert [t.get_text() for t in figure.legends[0].get_texts()] == ["geen stand"]
-    figure, _ = kaart.stand_kaart(_stand({"GM0106": -2, "GM0109": 0}), table, "2024-H1", "X")
+    figure, _ = _drawn(_stand({"GM0106": -2, "GM0109": 0}), table, "2024-H1", "X")
     assert [t.get_text() for t in figure.legends[0].get_texts()] == [
         "0: geen achterstand of voorsprong"]
     assert "Zonder stand: Emmen." in alt
@@ -448,7 +456,7 @@ def test_a_municipality_without_a_stand_is_grey_and_named(tmp_path: Path) -> Non
 def test_holes_stay_empty_whatever_their_orientation(tmp_path: Path) -> None:
     outer, hole = square(230_000, 550_000, 10_000), square(233_000, 553_000, 4_000)
     table = lees_grenzen(raw_with(tmp_path, [feature("GM0106", polygon(outer, hole))])).tabel
-    figure, _ = kaart.stand_kaart(_stand({"GM0106": -4}), table, "2024-H1", "Drenthe")
+    figure, _ = _drawn(_stand({"GM0106": -4}), table, "2024-H1", "Drenthe")
     canvas = FigureCanvasAgg(figure)
     canvas.draw()
     pixels = np.asarray(canvas.buffer_rgba())
@@ -465,7 +473,7 @@ def test_wgs84_is_drawn_with_the_aspect_of_its_latitude(tmp_path: Path) -> None:
     features = [feature("GM0106", polygon(square(6.5, 52.9, 0.1))),
                 feature("GM0109", polygon(square(6.6, 52.9, 0.1)))]
     table = lees_grenzen(raw_with(tmp_path, features)).tabel
-    figure, _ = kaart.stand_kaart(_stand({"GM0106": -4, "GM0109": 2}), table, "2024-H1",
+    figure, _ = _drawn(_stand({"GM0106": -4, "GM0109": 2}), table, "2024-H1",
                                   "Drenthe")
     assert figure.axes[0].get_aspect() == pytest.approx(1 / math.cos(math.radians(52.95)),
                                                         rel=1e-3)
@@ -474,7 +482,7 @@ def test_wgs84_is_drawn_with_the_aspect_of_its_latitude(tmp_path: Path) -> None:
 def test_names_from_files_are_drawn_literally(tmp_path: Path) -> None:
     table = lees_grenzen(raw_with(tmp_path, RD[:1])).tabel
     stand = _stand({"GM0106": -4}).assign(gemeente_naam="$x$ Assen")
-    figure, alt = kaart.stand_kaart(stand, table, "2024-H1", "Drenthe")
+    figure, alt = _drawn(stand, table, "2024-H1", "Drenthe")
     figure.savefig(tmp_path / "kaart.png")
     assert figure.axes[0].texts[0].get_text() == "\\$x\\$ Assen\n-4"
     assert "$x$ Assen (-4)" in alt
@@ -496,7 +504,7 @@ def test_the_sample_has_drenthes_twelve_municipalities(computed: Path) -> None:
 def test_the_sample_map(computed: Path, tmp_path: Path) -> None:
     from analysis.report import views
     overview = views.provincie("Drenthe", "2024-H1", computed)
-    figure, alt = kaart.stand_kaart(overview.beoordeling, kaart.grenzen(computed), "2024-H1",
+    figure, alt = _drawn(overview.beoordeling, kaart.grenzen(computed), "2024-H1",
                                     "Drenthe")
     rows = overview.beoordeling.query("periode == '2024-H1'").set_index("gemeente_code")
     assert len(figure.axes[0].patches) == 12
@@ -508,3 +516,21 @@ def test_the_sample_map(computed: Path, tmp_path: Path) -> None:
            f"({int(rows.at[worst, 'stand_eind'])})." in alt
     assert "Niet op de kaart" not in alt
     figure.savefig(tmp_path / "kaart.png", dpi=80)
+
+
+def test_the_narrow_map_is_legible_on_a_phone(computed: Path, tmp_path: Path) -> None:
+    from analysis.report import views
+    overview = views.provincie("Drenthe", "2024-H1", computed)
+    chart = kaart.stand_kaart(overview.beoordeling, kaart.grenzen(computed), "2024-H1",
+                              "Drenthe")
+    assert tuple(chart.figure.get_size_inches()) == (7, 6.5) and chart.figure.dpi == 100
+    assert smallest_text_shown(chart.smal) >= LEGIBLE
+    assert not text_outside(chart.smal)
+    table = lees_grenzen(raw_with(tmp_path, RD)).tabel  # a note under it and a legend
+    stand = _stand({"GM0106": -1, "GM0109": 30, "GM0114": 0, "GM0118": -12})
+    chart = kaart.stand_kaart(stand, table, "2024-H1", "Drenthe")
+    assert chart.smal.legends and chart.smal._supxlabel.get_text()
+    assert smallest_text_shown(chart.smal) >= LEGIBLE
+    assert not text_outside(chart.smal)
+    assert sorted(t.get_text() for t in chart.smal.axes[0].texts) == sorted(
+        t.get_text() for t in chart.figure.axes[0].texts)

@@ -26,6 +26,8 @@ MM = 96 / 25.4  # CSS pixels per millimetre
 # The printable width of each kind of page: A4 less the margins of rapport.css's @page rules.
 PAPER_WIDTH_PX = {"overzicht": (297 - 20) * MM, "gemeente": (210 - 24) * MM,
                   "index": (210 - 24) * MM}
+PHONE_PX = 390  # a phone's viewport
+NARROW_CHART_PX = 400  # a chart's narrow variant; the wide ones are 700 px or more
 MAX_PAGES = {"gemeente": 3}
 DUTCH = re.compile(r"\b(van|per|het|een|de|en|tot en met)\b")
 
@@ -37,6 +39,27 @@ if not CHROMIUM.exists() and not os.environ.get("CI"):
 def kind(path: Path) -> str:
     return ("gemeente" if path.name.startswith("gemeente-") else
             "overzicht" if path.name == "overzicht.html" else "index")
+
+
+SRCSET_ADDRESS = re.compile(r"[\s,]*(\S+)")
+
+
+def srcset_addresses(value: str) -> list[str]:
+    """The address of every candidate in a srcset, as HTML reads one: an address runs to the
+    next whitespace (a comma in it, as in a data URI, is part of it; a comma ending it ends the
+    candidate), its descriptors ('2x', '400w') to the next comma."""
+    addresses, at = [], 0
+    while match := SRCSET_ADDRESS.match(value, at):
+        address = match[1]
+        addresses.append(address.rstrip(","))
+        if address.endswith(","):
+            at = match.end()
+            continue
+        comma = value.find(",", match.end())
+        if comma < 0:
+            break
+        at = comma + 1
+    return addresses
 
 
 class Links(HTMLParser):
@@ -57,8 +80,7 @@ class Links(HTMLParser):
             if name in ("src", "href", "action", "formaction", "poster", "data"):
                 self.addresses.append(value)
             elif name in ("srcset", "imagesrcset"):
-                self.addresses += [part.strip().split()[0] for part in value.split(",")
-                                   if part.strip()]
+                self.addresses += srcset_addresses(value)
             elif name == "style":
                 self.css(value)
 
@@ -161,7 +183,7 @@ READ = r"""() => {
     return found;
   }
 }"""
-WIDTHS = (390, 1280)  # a phone and a desktop screen, in CSS pixels
+WIDTHS = (PHONE_PX, 1280)  # a phone and a desktop screen, in CSS pixels
 
 
 @pytest.fixture(scope="module")
@@ -190,22 +212,20 @@ def seen(reports, tmp_path_factory):
             context.route("**/*", only_local)
             page = context.new_page()
             for path in pages_of(reports):
+                first = kind(path) not in {kind(Path(name)) for name in result}
                 requested.clear()
                 page.set_viewport_size({"width": 1280, "height": 900})
                 page.emulate_media(media="screen")
                 page.goto(path.as_uri(), wait_until="load")
                 found = {"requests": list(requested), "screen": page.evaluate(READ),
                          "axe": axe.run(page).response["violations"]}
-                for width in WIDTHS:
+                for width in WIDTHS:  # loaded at each width: a picture picks its drawing
                     page.set_viewport_size({"width": width, "height": 900})
+                    page.goto(path.as_uri(), wait_until="load")
                     found[width] = page.evaluate(READ)
-                    if kind(path) not in {kind(Path(name)) for name in result}:
+                    if first:
                         page.screenshot(path=str(shots / f"{kind(path)}-{width}.png"),
                                         full_page=True)
-                if kind(path) not in {kind(Path(name)) for name in result}:
-                    shot = shots / f"{kind(path)}.png"
-                    page.screenshot(path=str(shot), full_page=True)
-                    print(f"schermafdruk {path.name}: {shot}")
                 page.emulate_media(media="print")
                 page.set_viewport_size({"width": round(PAPER_WIDTH_PX[kind(path)]),
                                         "height": 1000})
@@ -216,8 +236,16 @@ def seen(reports, tmp_path_factory):
                 result[str(path.relative_to(reports))] = found
         finally:
             browser.close()
-    print(f"PDF's: {shots}")
+    print(f"schermafdrukken en PDF's: {shots}")
     return result
+
+
+def pdf_image_widths(data: bytes) -> list[int]:
+    """The width in pixels of every image in a PDF."""
+    from pypdf import PdfReader
+
+    return [image.image.width for page in PdfReader(io.BytesIO(data)).pages
+            for image in page.images]
 
 
 def pdf_pages(data: bytes) -> list[dict]:
@@ -292,6 +320,19 @@ def test_the_parser_finds_addresses_in_attributes_and_css():
     assert sorted(found) == ["a.png", "b.png", "c.png", "d.html", "e.png", "f.css", "g.png"]
 
 
+@pytest.mark.parametrize(("srcset", "addresses"), [
+    ("a.png 1x, b.png 2x", ["a.png", "b.png"]), ("a.png,b.png 2x", ["a.png,b.png"]),
+    ("a.png, b.png", ["a.png", "b.png"]), ("  a.png  ,  ", ["a.png"]), ("", []),
+    ("data:image/png;base64,iVBOR+w== 1x, data:image/png;base64,AB/C== 2x",
+     ["data:image/png;base64,iVBOR+w==", "data:image/png;base64,AB/C=="]),
+    ("data:image/png;base64,iVBOR+w==", ["data:image/png;base64,iVBOR+w=="]),
+    ("https://cdn.example/a.png 400w, data:image/png;base64,AA",
+     ["https://cdn.example/a.png", "data:image/png;base64,AA"])])
+def test_a_srcset_gives_each_candidates_whole_address(srcset, addresses):
+    assert srcset_addresses(srcset) == addresses
+    assert Links(f'<picture><source srcset="{srcset}"></picture>').addresses == addresses
+
+
 def test_no_page_requests_anything_from_elsewhere(seen):
     for name, page in seen.items():
         assert all(url.startswith(("file:", "data:")) for url in page["requests"]), name
@@ -362,6 +403,18 @@ def test_no_page_shows_folders_files_packages_or_staff_notes(seen):
         for word in ("data/processed", "brieven.toml", "kaart/", "pakket analysis", ".toml",
                      "run.json", "geen kenmerk"):
             assert word not in text, (name, word)
+
+
+def test_a_phone_shows_the_narrow_charts_and_print_the_wide(seen):
+    for name, page in seen.items():
+        phone = page[PHONE_PX]
+        assert [image["loaded"] for image in phone["images"]] == [NARROW_CHART_PX] * len(
+            phone["images"]), name
+        assert phone["overflow"] <= 1, (name, "de pagina is breder dan de telefoon")
+    for name, page in seen.items():
+        assert all(image["loaded"] >= 700 for image in page["print"]["images"]), name
+    printed = pdf_image_widths(seen[f"{PERIODE}/gemeente-GM1690.html"]["pdf"])
+    assert len(printed) == 3 and min(printed) >= 700
 
 
 def test_every_table_fits_the_paper_width(seen):

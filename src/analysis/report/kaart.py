@@ -5,13 +5,15 @@ Achterstand is vermillion and voorsprong blue, on a scale centred at 0, as in ev
 For a half-year still running there is no end stand yet: the map then shows the stand at the
 start of the half-year (the closing stand of the one before, a figure that no longer changes)
 and says so in its title. Municipalities without an outline in the file are named under the
-map and in the alt text. Without boundaries there is no map (the tile layout stays).
+map and in the alt text. Without boundaries there is no map (the tile layout stays). Like every
+chart it is drawn wide and narrow (:class:`charts.Vorm`).
 """
 
 from __future__ import annotations
 
 import json
 import math
+from itertools import combinations
 from pathlib import Path
 from typing import NamedTuple
 
@@ -27,7 +29,8 @@ from matplotlib.path import Path as Contour
 from analysis import storage
 from analysis.domain.periods import periode_tekst
 from analysis.formatting import getal
-from analysis.report.charts import STAND_COLOURS
+from analysis.report.charts import BREED, SMAL, STAND_COLOURS, Vorm, vlaknaam
+from analysis.report.toon import Grafiek
 
 GEEN_STAND = "#DDDDDD"
 NUL = "#FFFFFF"
@@ -35,13 +38,6 @@ NUL = "#FFFFFF"
 # +1 visibly blue (only 0 is white), so the sign can be read on every municipality.
 SCHAAL = ListedColormap(
     STAND_COLOURS(np.r_[np.linspace(0, 0.35, 128), np.linspace(0.65, 1, 128)]), name="stand_kaart")
-
-
-class Kaart(NamedTuple):
-    """The map and its Dutch alt text (unpacks as ``figure, alt``)."""
-
-    figuur: Figure
-    alt: str
 
 
 def grenzen(processed: Path) -> pd.DataFrame:
@@ -107,7 +103,7 @@ def _labelpunt(polygons: list[list[np.ndarray]]) -> tuple[float, float]:
 
 
 def stand_kaart(beoordeling: pd.DataFrame, grenzen: pd.DataFrame, periode: str,
-                provincie: str) -> Kaart | None:
+                provincie: str) -> Grafiek | None:
     """The choropleth of the stand per municipality in ``periode``: at its end, or at its start
     while it runs. ``beoordeling`` holds the province's municipalities (gemeente_code,
     gemeente_naam, periode, stand_begin, stand_eind, volledig), ``grenzen`` the ingested table.
@@ -125,22 +121,81 @@ def stand_kaart(beoordeling: pd.DataFrame, grenzen: pd.DataFrame, periode: str,
     moment = (f"aan het begin van de {periode_tekst(periode)} (het halfjaar loopt nog; de stand "
               "aan het eind is er nog niet)" if running else
               f"aan het eind van de {periode_tekst(periode)}")
+    alt = _alt(values.reindex(drawn), names, provincie, moment, missing)
+    kaart = _Kaart(values, names, shapes, drawn, missing, f"{_tekst(provincie)}: stand per "
+                   f"gemeente {moment}")
+    return Grafiek(_tekening(kaart, BREED), alt, smal=_tekening(kaart, SMAL))
+
+
+class _Kaart(NamedTuple):
+    """What the map draws: the stands and names by code, the outlines, the codes drawn and the
+    names of those without an outline, and the title."""
+
+    values: pd.Series
+    names: pd.Series
+    shapes: pd.DataFrame
+    drawn: list[str]
+    missing: list[str]
+    title: str
+
+
+def _label(name: str, value: float, vorm: Vorm) -> str:
+    """A municipality's label: its name (in the narrow shape on lines as on a tile) above its
+    stand."""
+    name = vlaknaam(name, vorm) if vorm.smal else _tekst(name)
+    return name + ("" if pd.isna(value) else f"\n{getal(value, teken=True)}")
+
+
+def _uit_elkaar(figure: Figure, labels: list) -> None:
+    """Labels that overlap moved apart, each by half the overlap (and a pixel), across the
+    side where they overlap least: large text on a small map touches its neighbours."""
+    for _ in range(4):
+        figure.draw_without_rendering()
+        boxes = [label.get_window_extent().padded(1) for label in labels]
+        moved = False
+        for (one, box), (other, next_box) in combinations(zip(labels, boxes, strict=True), 2):
+            across = min(box.x1, next_box.x1) - max(box.x0, next_box.x0)
+            up = min(box.y1, next_box.y1) - max(box.y0, next_box.y0)
+            if across <= 0 or up <= 0:
+                continue
+            apart = np.sign(np.subtract(next_box.p0, box.p0)) + (np.subtract(
+                next_box.p0, box.p0) == 0)
+            step = (np.array([across, 0]) if across < up else np.array([0, up])) / 2 + 1
+            _verschuif(one, -apart * step)
+            _verschuif(other, apart * step)
+            moved = True
+        if not moved:
+            return
+
+
+def _verschuif(label, pixels: np.ndarray) -> None:
+    """``label`` moved by ``pixels`` on the figure."""
+    to_data = label.get_transform()
+    at = to_data.transform(label.get_position()) + pixels
+    label.set_position(to_data.inverted().transform(at))
+
+
+def _tekening(kaart: _Kaart, vorm: Vorm) -> Figure:
+    """The map drawn in ``vorm``."""
+    values, shapes, drawn = kaart.values, kaart.shapes, kaart.drawn
     limit = max(1.0, float(np.nanmax(np.abs(values.to_numpy(dtype=float))))
                 if values.notna().any() else 1.0)
     norm = TwoSlopeNorm(0, -limit, limit)
-    figure = Figure(figsize=(7, 6.5), layout="constrained")
+    figure = Figure(figsize=vorm.maat(7, 6.5, 5.6), dpi=100, layout="constrained")
     axes = figure.add_subplot()
     wgs84 = (shapes.loc[drawn, "stelsel"] == "WGS84").any() if drawn else False
+    labels = []
     for code in drawn:
         polygons = _ringen(shapes.at[code, "geometrie"])
         value = values.get(code)
         colour = GEEN_STAND if pd.isna(value) else NUL if value == 0 else SCHAAL(norm(value))
         axes.add_patch(PathPatch(_contour(polygons), facecolor=colour, edgecolor="#444444",
                                  linewidth=0.6, gid=code))
-        label = _tekst(names[code]) + ("" if pd.isna(value) else f"\n{getal(value, teken=True)}")
         x, y = _labelpunt(polygons)
-        axes.text(x, y, label, ha="center", va="center", fontsize=7,
-                  path_effects=[patheffects.withStroke(linewidth=2, foreground="white")])
+        labels.append(axes.text(
+            x, y, _label(kaart.names[code], value, vorm), ha="center", va="center",
+            fontsize=vorm.kleinst,
+            path_effects=[patheffects.withStroke(linewidth=2, foreground="white")]))
     axes.autoscale_view()
     if wgs84:  # degrees of longitude are shorter than degrees of latitude here
         middle = float(np.mean(axes.get_ylim()))
@@ -148,20 +203,32 @@ def stand_kaart(beoordeling: pd.DataFrame, grenzen: pd.DataFrame, periode: str,
     else:
         axes.set_aspect("equal")
     axes.axis("off")
-    figure.colorbar(ScalarMappable(norm=norm, cmap=SCHAAL), ax=axes, shrink=0.6,
-                    label="Stand (negatief = achterstand, positief = voorsprong)")
-    shown = values.reindex(drawn)
+    _legenda(figure, axes, norm, values.reindex(drawn), vorm)
+    axes.set_title(kaart.title.replace(" (het", "\n(het") if not vorm.smal
+                   else vorm.regels(kaart.title), fontsize=vorm.tekst + 1)
+    if kaart.missing:
+        figure.supxlabel(vorm.regels(_tekst("Niet op de kaart (geen grens in het "
+                                            "grenzenbestand): " + ", ".join(kaart.missing)), 48),
+                         fontsize=vorm.klein)
+    if vorm.smal:
+        _uit_elkaar(figure, labels)
+    return figure
+
+
+def _legenda(figure: Figure, axes, norm: TwoSlopeNorm, shown: pd.Series, vorm: Vorm) -> None:
+    """The colour scale, beside the map (under it in the narrow shape), and a legend of white
+    (0) and grey (no stand) when the map has them."""
+    label = "Stand (negatief = achterstand, positief = voorsprong)"
+    if vorm.smal:
+        figure.colorbar(ScalarMappable(norm=norm, cmap=SCHAAL), ax=axes, shrink=0.8,
+                        location="bottom", label=vorm.regels(label, 40))
+    else:
+        figure.colorbar(ScalarMappable(norm=norm, cmap=SCHAAL), ax=axes, shrink=0.6, label=label)
     extra = [Patch(facecolor=colour, edgecolor="#444444", label=label) for colour, label, used in (
         (NUL, "0: geen achterstand of voorsprong", (shown == 0).any()),
         (GEEN_STAND, "geen stand", shown.isna().any())) if used]
     if extra:
-        figure.legend(handles=extra, loc="outside lower left", frameon=False, fontsize=8)
-    title = f"{_tekst(provincie)}: stand per gemeente {moment}"
-    axes.set_title(title.replace(" (het", "\n(het"), fontsize=11)
-    if missing:
-        figure.supxlabel(_tekst("Niet op de kaart (geen grens in het grenzenbestand): "
-                                + ", ".join(missing)), fontsize=8)
-    return Kaart(figure, _alt(values.reindex(drawn), names, provincie, moment, missing))
+        figure.legend(handles=extra, loc="outside lower left", frameon=False, fontsize=vorm.klein)
 
 
 def _alt(values: pd.Series, names: pd.Series, provincie: str, moment: str,

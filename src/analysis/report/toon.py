@@ -15,6 +15,7 @@ import hashlib
 import html
 import io
 import re
+import struct
 
 import pandas as pd
 from IPython.display import HTML
@@ -76,25 +77,47 @@ def samen(*stukken: HTML | None) -> HTML:
 class Grafiek:
     """A chart with its Dutch alt text: what it shows and its key figure. A notebook shows it as
     ``<figure><img alt="…"></figure>``, the PNG drawn as the inline backend draws a Figure (its
-    own dpi, laid out as drawn), so a page reads the same to a screen reader as it looks."""
+    own dpi, laid out as drawn), so a page reads the same to a screen reader as it looks. With a
+    narrow variant (``smal``, the same data drawn for a phone) the figure holds a ``<picture>``
+    whose ``<source>`` a narrow screen shows instead; print and wider screens show the wide one,
+    and both have the one alt text."""
 
-    def __init__(self, figure: Figure, alt: str):
+    def __init__(self, figure: Figure, alt: str, smal: Figure | None = None):
         self.figure = figure
         self.alt = alt
+        self.smal = smal
 
     def png(self) -> bytes:
-        buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png")
-        return buffer.getvalue()
+        """The wide variant as PNG."""
+        return _png(self.figure)
 
     def _repr_html_(self) -> str:
-        width, height = (round(size) for size in self.figure.get_size_inches() * self.figure.dpi)
-        data = base64.b64encode(self.png()).decode("ascii")
-        return (f'<figure><img src="data:image/png;base64,{data}" width="{width}" '
-                f'height="{height}" alt="{html.escape(self.alt, quote=True)}"></figure>')
+        image = f'<img {_afbeelding("src", self.figure)} alt="{html.escape(self.alt, quote=True)}">'
+        if self.smal is None:
+            return f"<figure>{image}</figure>"
+        return (f'<figure><picture><source media="{SMAL_SCHERM}" '
+                f'{_afbeelding("srcset", self.smal)}>{image}</picture></figure>')
 
     def __repr__(self) -> str:
         return f"Grafiek({self.alt!r})"
+
+
+SMAL_SCHERM = "(max-width: 40em)"  # a phone: 640 CSS px or less; printed pages are wider
+
+
+def _png(figure: Figure) -> bytes:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def _afbeelding(attribute: str, figure: Figure) -> str:
+    """``figure`` as a PNG data URI in ``attribute``, with the PNG's width and height in pixels
+    (its header's; a fraction of a pixel of the figure is not drawn)."""
+    png = _png(figure)
+    width, height = struct.unpack(">II", png[16:24])
+    data = base64.b64encode(png).decode("ascii")
+    return f'{attribute}="data:image/png;base64,{data}" width="{width}" height="{height}"'
 
 
 _HEADER = re.compile(r'<th (?P<id>id="[^"]*" )?class="(?P<soort>col_heading|row_heading|index_name'

@@ -86,9 +86,7 @@ class Provincie:
         """The stand per municipality on the map of the province when its boundaries were
         ingested, otherwise on the tile layout."""
         made = stand_kaart(self.beoordeling, self.grenzen, self.periode, self.naam)
-        if made is None:
-            return charts.tegels(self.beoordeling, self.periode, self.naam)
-        return toon.Grafiek(made.figuur, made.alt)
+        return made or charts.tegels(self.beoordeling, self.periode, self.naam)
 
     def tabel(self) -> Tabel:
         """All municipalities in the period with their numbers, rating, recorded rung, advice
