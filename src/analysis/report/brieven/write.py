@@ -13,12 +13,14 @@ from docxtpl import Listing
 
 from analysis.compute.berekening import Berekening
 from analysis.domain.besluiten import geldend
+from analysis.domain.briefhoofd import Briefhoofd
 from analysis.domain.briefinstellingen import CONFIG, Adressering, Briefinstellingen
 from analysis.domain.briefsoorten import KINDS
 from analysis.domain.periods import datum_tekst, periode_tekst, periode_voluit
 from analysis.domain.resultaten import conclusie, resultaten_regels
 from analysis.domain.taakstelling_versies import bekend_op
 from analysis.problems import InputError, Problem
+from analysis.report.brieven.briefpapier import Logo
 from analysis.report.brieven.controle import bezwaren
 from analysis.report.brieven.pdf import to_pdf
 from analysis.report.brieven.template import Sjabloon, checked_template, fill, read_template
@@ -139,7 +141,10 @@ def context(result: Berekening, row: pd.Series, adressering: Adressering,
         "plaats": adressering.plaats,
         "datum": datum_tekst(datum),
         "kenmerk": kenmerk or NO_KENMERK,
+        "uw_kenmerk": adressering.uw_kenmerken.get(periode, {}).get(code, ""),
+        "bijlagen": "; ".join(adressering.bijlagen.get(periode, [])),
         "behandeld_door": adressering.behandeld_door,
+        **letterhead_values(adressering.briefhoofd),
         "provincie": adressering.provincie,
         "gemeente": naam,
         "periode": periode_tekst(periode),
@@ -162,6 +167,17 @@ def context(result: Berekening, row: pd.Series, adressering: Adressering,
         **_decision_values(decision),
         "vorige_datum": "", "vorig_kenmerk": "", "wijzigingen": "",
     }
+
+
+def letterhead_values(head: Briefhoofd) -> dict[str, object]:
+    """The placeholders of the letterhead and the footer: the sender's name, address lines,
+    website, telephone, the footer's line and the logo (empty without one)."""
+    return {"afzender_naam": head.naam,
+            "afzender_regels": Listing("\n".join(head.regels())),
+            "afzender_adres": Listing("\n".join(head.adres)),
+            "website": head.website, "telefoon": head.telefoon,
+            "afzender_voetregel": head.voetregel(),
+            "logo": Logo(head.logo_inhoud) if head.logo_inhoud else ""}
 
 
 def render(template: Sjabloon, values: dict[str, object], datum: dt.date) -> bytes:
