@@ -1,7 +1,11 @@
 """The letters on letterhead: the sender block and the footer from the settings, the address
 where a window envelope shows it, page numbers from the second page, uw kenmerk and the
-enclosures only when given, and the logo (shown, or refused on reading the settings)."""
+enclosures only when given, the logo (shown, or refused on reading the settings), and the note
+on letters dated long after their period's peildatum."""
 
+import datetime as dt
+import json
+import shutil
 
 import pytest
 from docx import Document
@@ -9,13 +13,14 @@ from docx.enum.table import WD_ROW_HEIGHT_RULE
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
+from analysis.cli import main
 from analysis.compute import berekening
 from analysis.config import RAW_DIR
 from analysis.domain import briefhoofd
 from analysis.domain.briefinstellingen import Briefinstellingen
 from analysis.problems import InputError
 from analysis.report.brieven import write
-from analysis.report.brieven.write import load_brief_settings
+from analysis.report.brieven.write import late_note, load_brief_settings, months_after
 from tests.conftest import png
 
 FOOTER = ("Provincie Drenthe · Westerbrink 1, 9405 BJ Assen · Postbus 122, 9400 AC Assen · "
@@ -202,3 +207,35 @@ def test_the_letterhead_settings_are_checked(tmp_path):
     assert "[afzender]: website moet tekst zijn van 1 tot 200 tekens (nu leeg)" in report
     assert "[uw_kenmerken] 2024-H1: onbekende gemeente 'Nergenshuizen'" in report
     assert "[bijlagen] 2024-H1: verwacht een lijst van bijlagen als tekst" in report
+
+
+def test_late_means_more_than_six_months_after_the_peildatum():
+    closing = dt.date(2024, 7, 1)
+    assert months_after(closing, 6) == dt.date(2025, 1, 1)
+    assert months_after(dt.date(2024, 8, 31), 6) == dt.date(2025, 2, 28)
+    assert late_note("2024-H1", dt.date(2025, 1, 1), closing) is None
+    assert late_note("2024-H1", dt.date(2025, 1, 2), closing) == (
+        "de brieven over 2024-H1 zijn gedateerd 2 januari 2025, meer dan zes maanden na de "
+        "peildatum 1 juli 2024 (na 1 januari 2025); controleer of die datum klopt")
+
+
+@pytest.mark.parametrize(("periode", "datum", "late"), [
+    ("2024-H1", "2025-01-02", True),
+    ("2024-H2", "2025-01-02", False),
+])
+def test_letters_dated_long_after_the_peildatum_are_made_with_a_note(
+        computed, tmp_path, capsys, periode, datum, late):
+    processed = tmp_path / "processed"
+    shutil.copytree(computed, processed)
+    assert main(["bereken", "--processed", str(processed), "--datum", datum]) == 0
+    capsys.readouterr()
+    assert main(["brieven", "--raw", str(RAW_DIR), "--processed", str(processed), "--reports",
+                 str(tmp_path / "reports"), "--periode", periode, "--datum", datum]) == 0
+    out = capsys.readouterr().out
+    note = ("let op: de brieven over 2024-H1 zijn gedateerd 2 januari 2025, meer dan zes "
+            "maanden na de peildatum 1 juli 2024")
+    assert (note in out) is late and ("meer dan zes maanden" in out) is late
+    assert len(list((tmp_path / "reports" / periode / "brieven").glob("*.docx"))) == 12
+    record = json.loads((tmp_path / "reports" / periode / "run.json").read_text("utf-8"))
+    assert any("meer dan zes maanden" in item for item in record["brieven"]["opmerkingen"]) \
+        is late

@@ -3,6 +3,7 @@ the assessment, and a PDF of each where LibreOffice is installed."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import io
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from analysis.report.brieven.template import Sjabloon, checked_template, fill, r
 from analysis.report.brieven.zinnen import oordeel_zin, realisatie_zinnen
 
 NO_KENMERK = "(nog toe te kennen)"
+LATE_MONTHS = 6  # a letter dated later after its period's peildatum gets a note
 NO_SIGNERS = (("(naam ontbreekt in brieven.toml)", "voorzitter"),
               ("(naam ontbreekt in brieven.toml)", "secretaris"))
 
@@ -180,6 +182,26 @@ def letterhead_values(head: Briefhoofd) -> dict[str, object]:
             "logo": Logo(head.logo_inhoud) if head.logo_inhoud else ""}
 
 
+def late_note(periode: str, datum: dt.date, peildatum: dt.date) -> str | None:
+    """A note when the letters are dated more than six months after the peildatum that closes
+    their period (a letter is still made: the date may be meant, but is more likely a typing
+    error); None otherwise."""
+    limit = months_after(peildatum, LATE_MONTHS)
+    if datum <= limit:
+        return None
+    return (f"de brieven over {periode} zijn gedateerd {datum_tekst(datum)}, meer dan zes "
+            f"maanden na de peildatum {datum_tekst(peildatum)} (na {datum_tekst(limit)}); "
+            "controleer of die datum klopt")
+
+
+def months_after(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` months later (the month's last day where it is shorter)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))
+
+
 def render(template: Sjabloon, values: dict[str, object], datum: dt.date) -> bytes:
     """One letter as .docx bytes, dated ``datum`` in its properties too."""
     document = fill(template, values)
@@ -327,6 +349,9 @@ def write_brieven(folder: Path, result: Berekening, periode: str, codes: list[st
     if not adressering.ondertekenaars:
         made.opmerkingen.append(f"geen ondertekenaars in {CONFIG.name}; de brieven noemen "
                                   "'(naam ontbreekt in brieven.toml)'")
+    late = late_note(periode, datum, result.kalender.peildatum(periode))
+    if late and made.bestanden:
+        made.opmerkingen.insert(0, late)
     pdf, note = to_pdf(made.bestanden, folder)
     made.pdf = pdf
     if note:
