@@ -239,3 +239,9 @@ def test_letters_dated_long_after_the_peildatum_are_made_with_a_note(
     record = json.loads((tmp_path / "reports" / periode / "run.json").read_text("utf-8"))
     assert any("meer dan zes maanden" in item for item in record["brieven"]["opmerkingen"]) \
         is late
+
+
+def test_the_results_block_is_kept_on_one_page(sample):
+    styles = letter(sample).styles
+    assert styles["Resultaat"].paragraph_format.keep_with_next
+    assert styles["Kop"].paragraph_format.keep_with_next

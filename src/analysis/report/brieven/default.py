@@ -153,6 +153,7 @@ def default_template(soort: str = "resultaten") -> bytes:
         style.paragraph_format.space_before = Pt(before)
         style.font.bold = bold
     document.styles["Kop"].paragraph_format.keep_with_next = True
+    document.styles["Resultaat"].paragraph_format.keep_with_next = True  # the block together
     document.styles["Ondertekening"].paragraph_format.keep_together = True
     add_styles(document)
     add_letterhead(document)
