@@ -3,10 +3,15 @@ run (the workers of ``pytest -n`` share them)."""
 
 import fcntl
 import shutil
+import struct
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from docx.document import Document as DocumentObject
+from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
 
 from analysis.cli import main
 from analysis.config import RAW_DIR
@@ -18,6 +23,24 @@ from analysis.report.notebooks import Outcome
 
 SAMPLE_PERIODE = "2024-H1"
 SAMPLE_DATUM = "2024-11-19"  # the De Wolden letter's date
+
+
+def png(width: int = 60, height: int = 20) -> bytes:
+    """A small PNG image, made without an image library."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data)))
+
+    rows = b"".join(b"\x00" + b"\x00\x5a\xa0" * width for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2,
+                                                               0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def alinea(document: DocumentObject, number: int) -> Paragraph:
+    """Paragraph ``number`` of a letter's body as a message about a template counts it: in the
+    order Word shows them, the letterhead's table included."""
+    return Paragraph(list(document.element.body.iter(qn("w:p")))[number - 1], document)
 
 
 def made_once(tmp_path_factory, worker_id: str, name: str,

@@ -29,6 +29,7 @@ from analysis.ingest.specs import load_specs
 from analysis.problems import InputError, Refused
 from analysis.report.brieven import template as sjabloon
 from analysis.report.brieven.template import Sjabloon, check_template, default_template, fill
+from tests.conftest import alinea
 
 pytestmark = pytest.mark.hostile
 
@@ -585,7 +586,7 @@ def test_any_rule_gives_a_kader_or_a_kader_error(tmp_path, rule):
 def _template(folder: Path, extra: str, paragraph: int = 9) -> Path:
     """The default template with ``extra`` added to one paragraph (alinea ``paragraph + 1``)."""
     document = Document(io.BytesIO(default_template()))
-    document.paragraphs[paragraph].add_run(extra)
+    alinea(document, paragraph + 1).add_run(extra)
     path = folder / "brief-resultaten.docx"
     document.save(path)
     return path

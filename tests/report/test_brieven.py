@@ -1,5 +1,6 @@
 """The letters: De Wolden's text from the default template, every municipality, escaping,
-the template check, the settings check and the PDF note."""
+the template check, the settings check and the PDF note. The letterhead, the footers and the
+late-date note are in test_briefpapier.py."""
 
 import json
 import re
@@ -13,6 +14,7 @@ from analysis.cli import main
 from analysis.compute import berekening
 from analysis.config import RAW_DIR
 from analysis.domain.briefinstellingen import Briefinstellingen
+from analysis.report.brieven.parts import paragraph_texts
 from analysis.report.brieven.pdf import to_pdf
 from analysis.report.brieven.template import PLACEHOLDERS, default_template
 from analysis.report.brieven.write import (
@@ -20,7 +22,7 @@ from analysis.report.brieven.write import (
     load_brief_settings,
     write_brieven,
 )
-from tests.conftest import ingest_letters, ingest_register
+from tests.conftest import alinea, ingest_letters, ingest_register
 from tests.seed_letter import DE_WOLDEN_LINES
 
 
@@ -37,14 +39,20 @@ def paragraphs(path):
     return [p.text for p in Document(path).paragraphs]
 
 
+def address(path):
+    """The address field of a letter: the letterhead table's left cell, second row."""
+    return Document(path).tables[0].cell(1, 0).text
+
+
 def test_de_wolden_letter_has_the_seed_block_address_and_references(letters):
     text = paragraphs(letters / "Brief 2024-H1 De Wolden.docx")
     start = text.index("Resultaten gemeente De Wolden") + 1
     assert text[start:start + 6] == DE_WOLDEN_LINES
-    assert text[1] == ("het college van Burgemeester en\nWethouders De Wolden\nPostbus 20\n"
-                       "7920 AA ZUIDWOLDE")
+    assert address(letters / "Brief 2024-H1 De Wolden.docx") == (
+        "het college van Burgemeester en\nWethouders De Wolden\nPostbus 20\n7920 AA ZUIDWOLDE")
     assert "Assen, 19 november 2024" in text
-    assert "Ons kenmerk 47/4.1/2024001652" in text
+    assert "Ons kenmerk 47/4.1/2024001652" in text  # the whole paragraph: no uw kenmerk
+    assert "Behandeld door A. Voorbeeld, (0592) 00 00 00 (voorbeeld)" in text  # no enclosures
     assert "Onderwerp: Toezicht huisvesting vergunninghouders eerste helft van 2024" in text
     assert "Het volgende meetpunt is 1 januari 2025." in text
     assessment = next(p for p in text if p.startswith("Volgens de cijfers van het COA"))
@@ -81,8 +89,8 @@ def test_one_filled_letter_per_municipality(letters):
 
 
 def test_example_addresses_are_marked(letters):
-    text = paragraphs(letters / "Brief 2024-H1 Assen.docx")
-    assert "Voorbeeldadres 1" in text[1] and "0000 XX" in text[1]
+    text = address(letters / "Brief 2024-H1 Assen.docx")
+    assert "Voorbeeldadres 1" in text and "0000 XX" in text
 
 
 @pytest.mark.parametrize("trede, nummer, reden, verschoond, expected", [
@@ -116,7 +124,8 @@ def test_values_are_escaped_and_missing_settings_noted(computed_op_briefdatum, t
     made = write_brieven(tmp_path / "out", berekening.load(computed_op_briefdatum), "2024-H1",
                          ["GM1690", "GM0106"], adressering, templates)
     text = paragraphs(tmp_path / "out" / "Brief 2024-H1 De Wolden.docx")
-    assert "Behandeld door R. & D. <afdeling>" in text and text[1] == "Postbus 20 & 21"
+    assert "Behandeld door R. & D. <afdeling>" in text
+    assert address(tmp_path / "out" / "Brief 2024-H1 De Wolden.docx") == "Postbus 20 & 21"
     notes = " ".join(made.opmerkingen)
     assert "geen adres in brieven.toml voor: Assen" in notes
     assert "geen kenmerk voor 2024-H1" in notes
@@ -127,15 +136,15 @@ def edited_template(tmp_path, extra):
     source = tmp_path / "sjabloon.docx"
     source.write_bytes(default_template())
     document = Document(source)
-    document.paragraphs[9].add_run(extra)
+    alinea(document, 10).add_run(extra)
     document.save(source)
     return source
 
 
 @pytest.mark.parametrize("extra, expected", [
     (" Zie {{ wethouder }}.", "onbekende plaatshouder(s) {{ wethouder }} (alinea 10); "
-                              "bekende plaatshouders: aantal, alineas, behandeld_door, "
-                              "beoordeling, besluit_datum"),
+                              "bekende plaatshouders: aantal, afzender_adres, afzender_naam, "
+                              "afzender_regels, afzender_voetregel, alineas, behandeld_door"),
     (" Zie {{ gemeente ", "alinea 10: een plaatshouder is niet goed geschreven"),
 ])
 def test_a_bad_template_is_refused_with_a_clear_message(computed, tmp_path, capsys, extra,
@@ -150,12 +159,14 @@ def test_a_bad_template_is_refused_with_a_clear_message(computed, tmp_path, caps
 
 
 def test_the_default_template_uses_every_placeholder_but_the_spare_ones(tmp_path):
-    text = "\n".join(paragraphs(edited_template(tmp_path, "")))
+    text = "\n".join(paragraph_texts(Document(edited_template(tmp_path, ""))))  # and footers
     used = set(re.findall(r"\{\{ (\w+) \}\}", text))
     decision = {"besluit_datum", "besluit_kenmerk", "termijn", "aantal", "besluit_resultaten",
                 "zienswijze_termijn"}  # in the letters of the other kinds
     revision = {"vorige_datum", "vorig_kenmerk", "wijzigingen"}  # in a herziene brief
-    assert used == PLACEHOLDERS.keys() - {"periode", "peildatum", "oordeel"} - decision - revision
+    sender = {"afzender_adres", "website", "telefoon"}  # in afzender_regels and the footer
+    assert used == (PLACEHOLDERS.keys() - {"periode", "peildatum", "oordeel"} - decision
+                    - revision - sender)
 
 
 def test_the_herziene_brief_uses_the_revision_placeholders_and_the_whole_block(tmp_path):

@@ -1,35 +1,39 @@
-"""The letters' settings, ``<raw>/brieven/brieven.toml``, and the templates it names: read and
-checked on ingest, stored with their hashes in the processed folder, and made into the
-:class:`Adressering` the letters are written from.
+"""The letters' settings, ``<raw>/brieven/brieven.toml``, and the templates and the logo it
+names: read and checked on ingest, stored with their hashes in the processed folder, and made
+into the :class:`Adressering` the letters are written from.
 
 ``[afzender]`` holds the province, the place the letters are sent from, who handles them and,
-optionally, ``sjabloon``: an own template (path relative to the file); ``[sjablonen]`` may name
-one per kind of letter (``gesprek = "verzoek.docx"``). ``[kenmerken.<periode>]``
-gives each letter of a period its own kenmerk: per municipality (``"De Wolden" =
-"47/4.1/2024001652"``) and, for the others, a numbering ``schema`` with ``{nummer}`` counted from
-``eerste`` in the order of the municipalities' names. ``[[ondertekenaar]]`` gives the names and
-functions that sign; ``[alineas]`` free paragraphs per period (``"2024-H1" = ["..."]``). Each
-``[[geadresseerde]]`` names a ``gemeente`` (name or code) and the address ``regels`` as the letter
-prints them. ``[verzonden]`` records the day a period's letters went out (``"2024-H1" =
-2024-11-19``): from then on a changed figure gives a *herziene brief* (numbered by
-``[herziene_kenmerken.<periode>]``, as ``[kenmerken]``) instead of a new letter.
+optionally, the letterhead (``naam``, ``adres``, ``website``, ``telefoon``, ``logo``: see
+:mod:`analysis.domain.briefhoofd`) and ``sjabloon``: an own template (path relative to the
+file); ``[sjablonen]`` may name one per kind of letter (``gesprek = "verzoek.docx"``).
+``[kenmerken.<periode>]`` gives each letter of a period its own kenmerk: per municipality
+(``"De Wolden" = "47/4.1/2024001652"``) and, for the others, a numbering ``schema`` with
+``{nummer}`` counted from ``eerste`` in the order of the municipalities' names
+(:mod:`analysis.domain.kenmerken`); ``[uw_kenmerken.<periode>]`` gives, per municipality, its
+own kenmerk of what the letter answers (``"De Wolden" = "Z.2024-0123"``).
+``[[ondertekenaar]]`` gives the names and functions that sign; ``[alineas]`` free paragraphs
+per period (``"2024-H1" = ["..."]``) and ``[bijlagen]`` the enclosures of a period's letters,
+alike. Each ``[[geadresseerde]]`` names a ``gemeente`` (name or code) and the address
+``regels`` as the letter prints them. ``[verzonden]`` records the day a period's letters went
+out (``"2024-H1" = 2024-11-19``): from then on a changed figure gives a *herziene brief*
+(numbered by ``[herziene_kenmerken.<periode>]``, as ``[kenmerken]``) instead of a new letter.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
-import string
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
 from analysis import schema
 from analysis.domain import gemeenten
+from analysis.domain.briefhoofd import HEAD_KEYS, Briefhoofd, briefhoofd, read_logo_file
 from analysis.domain.briefsoorten import KINDS
+from analysis.domain.kenmerken import MAX_TEXT, Kenmerken, is_text, kenmerken, uw_kenmerken
 from analysis.domain.periods import PeriodeError, parse_periode
 from analysis.problems import InputError, Problem
 from analysis.tomlfile import TomlFileError, parse_toml, read_toml
@@ -37,7 +41,7 @@ from analysis.tomlfile import TomlFileError, parse_toml, read_toml
 CONFIG = Path("brieven") / "brieven.toml"
 SENDER_KEYS = ("provincie", "plaats", "behandeld_door")
 MAX_TEMPLATE_BYTES = 20_000_000  # a letter with a logo is well under a megabyte
-INSTELLINGEN, SJABLOON = "instellingen", "sjabloon"  # the roles of the stored files
+INSTELLINGEN, SJABLOON, LOGO = "instellingen", "sjabloon", "logo"  # the stored files' roles
 COLUMNS = ["rol", "bron_bestand", "bestand_hash", "inhoud"]  # the table ingest writes
 
 
@@ -56,31 +60,21 @@ class Adressering:
     sjablonen: dict[str, str] = field(default_factory=dict)  # per kind of letter
     verzonden: dict[str, dt.date] = field(default_factory=dict)  # per period: sent on
     herziene_kenmerken: dict[str, Kenmerken] = field(default_factory=dict)  # per period
-
-
-@dataclass(frozen=True)
-class Kenmerken:
-    """How the letters of one period get their kenmerk."""
-
-    per_gemeente: dict[str, str]
-    schema: str | None = None
-    eerste: int = 1
-
-    def voor(self, code: str, volgnummer: int) -> str | None:
-        """The kenmerk of the letter to ``code``, the ``volgnummer``-th (from 0) by name."""
-        if code in self.per_gemeente:
-            return self.per_gemeente[code]
-        return self.schema.format(nummer=self.eerste + volgnummer) if self.schema else None
+    briefhoofd: Briefhoofd = field(default_factory=Briefhoofd)
+    uw_kenmerken: dict[str, dict[str, str]] = field(default_factory=dict)  # period -> code ->
+    bijlagen: dict[str, list[str]] = field(default_factory=dict)  # per period
 
 
 @dataclass(frozen=True)
 class Briefinstellingen:
-    """The settings file as read on ingest, and the templates it names, each by its path
-    relative to the raw folder: their bytes, whose SHA-256 the processed folder records. Their
-    form is checked when they are read; what a template contains, by the letters."""
+    """The settings file as read on ingest, and the templates and the logo it names, each by
+    its path relative to the raw folder: their bytes, whose SHA-256 the processed folder
+    records. Their form is checked when they are read; what a template contains, by the
+    letters."""
 
     inhoud: bytes
     sjablonen: dict[str, bytes] = field(default_factory=dict)
+    logo: dict[str, bytes] = field(default_factory=dict)  # none or one
 
     @classmethod
     def read(cls, raw: Path) -> Briefinstellingen:
@@ -92,18 +86,26 @@ class Briefinstellingen:
             raise InputError([Problem(str(CONFIG), str(error))]) from None
         settings = _adressering(content, lambda name: None if (raw / name).is_file()
                                 else f"{raw / name} bestaat niet")
+        logo = settings.briefhoofd.logo
         return cls(inhoud, {name: read_template_file(raw / name)
-                            for name in dict.fromkeys(settings.sjablonen.values())})
+                            for name in dict.fromkeys(settings.sjablonen.values())},
+                   {logo: read_logo_file(raw / logo, str(CONFIG))} if logo else {})
 
     def adressering(self) -> Adressering:
-        """The settings, from the stored bytes."""
-        return _adressering(parse_toml(self.inhoud), lambda name: None if name in self.sjablonen
-                            else f"{name} ontbreekt in de verwerkte gegevens")
+        """The settings, from the stored bytes (the logo's too)."""
+        found = _adressering(parse_toml(self.inhoud), lambda name: None if (
+            name in self.sjablonen or name in self.logo) else
+            f"{name} ontbreekt in de verwerkte gegevens")
+        head = found.briefhoofd
+        if head.logo is None:
+            return found
+        return replace(found, briefhoofd=replace(head, logo_inhoud=self.logo[head.logo]))
 
     def table(self) -> pd.DataFrame:
         """The table ingest writes to the processed folder: a row per file."""
         files = [(INSTELLINGEN, CONFIG.as_posix(), self.inhoud)] + [
-            (SJABLOON, name, content) for name, content in self.sjablonen.items()]
+            (SJABLOON, name, content) for name, content in self.sjablonen.items()] + [
+            (LOGO, name, content) for name, content in self.logo.items()]
         return pd.DataFrame({"rol": [role for role, _, _ in files],
                              "bron_bestand": [name for _, name, _ in files],
                              "bestand_hash": [sha256(content) for _, _, content in files],
@@ -115,10 +117,13 @@ class Briefinstellingen:
         if table.empty:
             return None
         settings = table[table["rol"] == INSTELLINGEN].iloc[0]
-        templates = table[table["rol"] == SJABLOON]
-        return cls(bytes(settings["inhoud"]),
-                   {str(name): bytes(content) for name, content
-                    in zip(templates["bron_bestand"], templates["inhoud"], strict=True)})
+
+        def files(role: str) -> dict[str, bytes]:
+            found = table[table["rol"] == role]
+            return {str(name): bytes(content) for name, content
+                    in zip(found["bron_bestand"], found["inhoud"], strict=True)}
+
+        return cls(bytes(settings["inhoud"]), files(SJABLOON), files(LOGO))
 
 
 def empty_table() -> pd.DataFrame:
@@ -149,16 +154,10 @@ def read_template_file(path: Path) -> bytes:
                                   )]) from None
 
 
-# the longest text a setting may hold: a paragraph, an address line or a name is far shorter
-MAX_TEXT = 5_000
-MAX_KENMERK = 100
 MAX_LINES = 12  # address lines
-TABLES = ("afzender", "kenmerken", "herziene_kenmerken", "alineas", "sjablonen", "verzonden")
+TABLES = ("afzender", "kenmerken", "herziene_kenmerken", "uw_kenmerken", "alineas", "bijlagen",
+          "sjablonen", "verzonden")
 ARRAYS = ("ondertekenaar", "geadresseerde")
-
-
-def _text(value: object) -> bool:
-    return isinstance(value, str) and bool(value.strip()) and len(value) <= MAX_TEXT
 
 
 def _sections(content: dict, errors: list[schema.SchemaError]) -> dict[str, object]:
@@ -186,21 +185,23 @@ def _adressering(content: dict, missing: Callable[[str], str | None]) -> Adresse
     errors: list[schema.SchemaError] = []
     sections = _sections(content, errors)
     sender = sections["afzender"]
-    schema.collect(errors, lambda: schema.known_keys(sender, (*SENDER_KEYS, "sjabloon"),
-                                                     "[afzender]"), None)
+    schema.collect(errors, lambda: schema.known_keys(
+        sender, (*SENDER_KEYS, *HEAD_KEYS, "sjabloon"), "[afzender]"), None)
     for key in SENDER_KEYS:
         schema.collect(errors, lambda key=key: schema.text(sender, key, "[afzender]", MAX_TEXT),
                        None)
     problems = [Problem(name, str(error)) for error in errors]
+    head = briefhoofd(sender, str(sender.get("provincie", "")), name, problems, missing)
     template = None
     if "sjabloon" in sender:
         template = _template(sender["sjabloon"], "[afzender] sjabloon", problems, missing)
-    kenmerken: dict[str, Kenmerken] = {}
-    herzien: dict[str, Kenmerken] = {}
-    for section, found in (("kenmerken", kenmerken), ("herziene_kenmerken", herzien)):
+    found_kenmerken: dict[str, dict] = {}
+    for section, read in (("kenmerken", kenmerken), ("herziene_kenmerken", kenmerken),
+                          ("uw_kenmerken", uw_kenmerken)):
+        found_kenmerken[section] = {}
         for label, rule, periode in _per_periode(sections[section], section, name, problems):
             try:
-                found[periode] = _kenmerken(rule)
+                found_kenmerken[section][periode] = read(rule)
             except ValueError as error:
                 problems.append(Problem(name, f"[{section}] {label}: {error}"))
     verzonden: dict[str, dt.date] = {}
@@ -212,18 +213,12 @@ def _adressering(content: dict, missing: Callable[[str], str | None]) -> Adresse
                                           "brieven zijn verzonden als datum zonder "
                                           f"aanhalingstekens, bijvoorbeeld \"{label}\" = "
                                           f"2024-11-19, niet {schema.quote(day)}"))
-    alineas = {}
-    for label, paragraphs, periode in _per_periode(sections["alineas"], "alineas", name,
-                                                   problems):
-        if not isinstance(paragraphs, list) or not all(_text(p) for p in paragraphs):
-            problems.append(Problem(name, f"[alineas] {label}: verwacht een lijst van alinea's "
-                                          f"als tekst (elk hoogstens {MAX_TEXT} tekens)"))
-        else:
-            alineas[periode] = [str(p) for p in paragraphs]
+    alineas = _texts_per_periode(sections["alineas"], "alineas", "alinea's", problems)
+    bijlagen = _texts_per_periode(sections["bijlagen"], "bijlagen", "bijlagen", problems)
     signers: list[tuple[str, str]] = []
     for number, entry in enumerate(sections["ondertekenaar"], start=1):
-        if not isinstance(entry, dict) or set(entry) != {"naam", "functie"} or not _text(
-                entry["naam"]) or not _text(entry["functie"]):
+        if not isinstance(entry, dict) or set(entry) != {"naam", "functie"} or not is_text(
+                entry["naam"]) or not is_text(entry["functie"]):
             problems.append(Problem(name, f"ondertekenaar {number}: geef naam en functie als "
                                           "tekst, bijvoorbeeld functie = \"secretaris\", en "
                                           "verder niets"))
@@ -252,8 +247,24 @@ def _adressering(content: dict, missing: Callable[[str], str | None]) -> Adresse
     if problems:
         raise InputError(problems)
     return Adressering(sender["provincie"], sender["plaats"], sender["behandeld_door"],
-                       kenmerken, adressen, tuple(signers), alineas, templates, verzonden,
-                       herzien)
+                       found_kenmerken["kenmerken"], adressen, tuple(signers), alineas,
+                       templates, verzonden, found_kenmerken["herziene_kenmerken"], head,
+                       found_kenmerken["uw_kenmerken"], bijlagen)
+
+
+def _texts_per_periode(table: dict, section: str, noun: str,
+                       problems: list[Problem]) -> dict[str, list[str]]:
+    """A list of texts per period (free paragraphs, enclosures); an entry of another shape is
+    a problem naming the section and the period."""
+    found = {}
+    for label, items, periode in _per_periode(table, section, str(CONFIG), problems):
+        if not isinstance(items, list) or not all(is_text(item) for item in items):
+            problems.append(Problem(str(CONFIG), f"[{section}] {label}: verwacht een lijst van "
+                                                 f"{noun} als tekst (elk hoogstens {MAX_TEXT} "
+                                                 "tekens)"))
+        else:
+            found[periode] = [str(item) for item in items]
+    return found
 
 
 def _per_periode(table: dict, section: str, name: str,
@@ -299,57 +310,6 @@ def _template(file: object, where: str, problems: list[Problem],
     return None
 
 
-def _kenmerken(rule: object) -> Kenmerken:
-    """A period's kenmerken: a table of municipality = kenmerk, with ``schema`` and ``eerste``
-    for the others."""
-    if not isinstance(rule, dict):
-        raise ValueError("verwacht per gemeente een kenmerk en eventueel een schema, "
-                         "bijvoorbeeld \"De Wolden\" = \"47/4.1/2024001652\" of schema = "
-                         "\"47/4.1/2024{nummer:06d}\"; één kenmerk voor alle brieven kan niet")
-    numbering = rule.get("schema")
-    if numbering is not None and not _numbering(numbering):
-        raise ValueError("schema moet {nummer} bevatten, bijvoorbeeld "
-                         "\"47/4.1/2024{nummer:06d}\" (alleen {nummer} of {nummer:0Nd}, N "
-                         f"hoogstens 20; hoogstens {MAX_KENMERK} tekens)")
-    first = schema.integer(rule, "eerste", "", low=0, high=10**9, default=1)
-    named = {key: value for key, value in rule.items() if key not in ("schema", "eerste")}
-    codes = gemeenten.resolve(pd.Series(list(named), dtype=object))
-    per_gemeente: dict[str, str] = {}
-    spelled: dict[str, str] = {}  # code -> the key that named it
-    for (key, value), code in zip(named.items(), codes, strict=True):
-        if pd.isna(code):
-            raise ValueError(f"onbekende gemeente '{key}'")
-        if not _text(value) or len(value) > MAX_KENMERK:
-            raise ValueError(f"kenmerk van {key} moet tekst zijn van hoogstens {MAX_KENMERK} "
-                             "tekens")
-        if code in per_gemeente:
-            same = per_gemeente[code] == value
-            raise ValueError(f"'{key}' en '{spelled[code]}' noemen allebei gemeente {code}, "
-                             + ("met hetzelfde kenmerk" if same else
-                                f"met kenmerk {value} in plaats van {per_gemeente[code]}")
-                             + "; geef één kenmerk per gemeente")
-        per_gemeente[code] = str(value)
-        spelled[code] = key
-    if len(set(per_gemeente.values())) < len(per_gemeente):
-        raise ValueError("twee brieven met hetzelfde kenmerk")
-    return Kenmerken(per_gemeente, numbering, first)
-
-
-def _numbering(numbering: object) -> bool:
-    """Whether a numbering schema is text with ``{nummer}``, and nothing a format string could
-    do beyond it (attributes, other fields, widths that make a kenmerk of gigabytes)."""
-    if not isinstance(numbering, str) or len(numbering) > MAX_KENMERK:
-        return False
-    try:
-        fields = [(name, spec, conversion) for _, name, spec, conversion
-                  in string.Formatter().parse(numbering) if name is not None]
-    except ValueError:
-        return False
-    return bool(fields) and all(
-        name == "nummer" and conversion is None and re.fullmatch(r"(0?([1-9]|1\d|20)d)?", spec)
-        for name, spec, conversion in fields)
-
-
 def _addresses(entries: list[dict], name: str, problems: list[Problem]) -> dict[str, list[str]]:
     """Address lines per municipality code."""
     found: dict[str, list[str]] = {}
@@ -361,7 +321,7 @@ def _addresses(entries: list[dict], name: str, problems: list[Problem]) -> dict[
                                           "regels"))
             continue
         town = entry.get("gemeente")
-        code = gemeenten.resolve(pd.Series([town if _text(town) else ""], dtype=object))[0]
+        code = gemeenten.resolve(pd.Series([town if is_text(town) else ""], dtype=object))[0]
         lines = entry.get("regels")
         if pd.isna(code):
             problems.append(Problem(name, f"{where}: onbekende gemeente "
@@ -376,7 +336,7 @@ def _addresses(entries: list[dict], name: str, problems: list[Problem]) -> dict[
                                               f", met regels '{shown}' in plaats van "
                                               f"'{' / '.join(found[code])}'; welke geldt?")))
         elif not isinstance(lines, list) or not 0 < len(lines) <= MAX_LINES or not all(
-                _text(x) for x in lines):
+                is_text(x) for x in lines):
             problems.append(Problem(name, f"{where}: regels moet een lijst van tekstregels "
                                           f"zijn (hoogstens {MAX_LINES}), bijvoorbeeld "
                                           "[\"Postbus 20\", \"7920 AA ZUIDWOLDE\"]"))

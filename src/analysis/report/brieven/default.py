@@ -9,23 +9,33 @@ import io
 
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
-from docx.shared import Cm, Pt
+from docx.shared import Pt
 
 from analysis.domain.briefsoorten import KINDS
+from analysis.report.brieven.briefpapier import (
+    add_headers_footers,
+    add_letterhead,
+    add_styles,
+    page_setup,
+)
 
 DEFAULT_NAME = "standaardsjabloon"
 
 
-# The default letter, paragraph by paragraph: (style, text). Written in the project's own words
-# in the order of the province's letter: addressee, reference lines, introduction, appreciation,
-# consequence for supervision, the municipality's results, conclusion, signature.
+# The default letter below its letterhead (the addressee and the sender, :mod:`.briefpapier`),
+# paragraph by paragraph: (style, text). Written in the project's own words in the order of the
+# province's letter: reference lines (uw kenmerk and the enclosures only when given, each on a
+# line of its own within the paragraph before it: a {%p if %} paragraph is left out of the
+# filled letter, which would shift the paragraph numbers a message gives while filling),
+# introduction, appreciation, consequence for supervision, the municipality's results,
+# conclusion, signature.
 DEFAULT_TEXT: list[tuple[str, str]] = [
-    ("Adres", "Aan:"),
-    ("Adres", "{{ geadresseerde }}"),
     ("Normal", ""),
     ("Adres", "{{ plaats }}, {{ datum }}"),
-    ("Adres", "Ons kenmerk {{ kenmerk }}"),
-    ("Adres", "Behandeld door {{ behandeld_door }}"),
+    ("Adres", "Ons kenmerk {{ kenmerk }}{% if uw_kenmerk %}\nUw kenmerk {{ uw_kenmerk }}"
+              "{% endif %}"),
+    ("Adres", "Behandeld door {{ behandeld_door }}{% if bijlagen %}\nBijlage(n): {{ bijlagen }}"
+              "{% endif %}"),
     ("Adres", "Onderwerp: Toezicht huisvesting vergunninghouders {{ periode_voluit }}"),
     ("Normal", ""),
     ("Normal", "Geacht college,"),
@@ -125,14 +135,12 @@ def default_text(soort: str = "resultaten") -> list[tuple[str, str]]:
 
 
 def default_template(soort: str = "resultaten") -> bytes:
-    """The default template of a kind as a .docx: A4, Arial 10, bold headings kept with their
-    text, the address without spacing, the results one line per paragraph, the signature on one
-    page."""
+    """The default template of a kind as a .docx: A4 on letterhead (:mod:`.briefpapier`),
+    Arial 10, bold headings kept with their text, the reference lines without spacing, the
+    results one line per paragraph, the signature on one page."""
     document = Document()
     section = document.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.left_margin = section.right_margin = Cm(2.5)
-    section.top_margin = section.bottom_margin = Cm(2)
+    page_setup(section)
     normal = document.styles["Normal"]
     normal.font.name, normal.font.size = "Arial", Pt(10)
     normal.paragraph_format.space_after = Pt(6)
@@ -145,9 +153,13 @@ def default_template(soort: str = "resultaten") -> bytes:
         style.paragraph_format.space_before = Pt(before)
         style.font.bold = bold
     document.styles["Kop"].paragraph_format.keep_with_next = True
+    document.styles["Resultaat"].paragraph_format.keep_with_next = True  # the block together
     document.styles["Ondertekening"].paragraph_format.keep_together = True
+    add_styles(document)
+    add_letterhead(document)
     for style, text in default_text(soort):
         document.add_paragraph(text, style=style)
+    add_headers_footers(section)
     properties = document.core_properties
     properties.author = properties.last_modified_by = ""
     properties.comments = ""

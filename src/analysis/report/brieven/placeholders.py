@@ -16,7 +16,22 @@ PLACEHOLDERS: dict[str, str] = {
     "plaats": "plaats van verzending, bijvoorbeeld Assen (brieven.toml)",
     "datum": "datum van de brief, bijvoorbeeld 19 november 2024",
     "kenmerk": "ons kenmerk van deze brief (brieven.toml, [kenmerken])",
+    "uw_kenmerk": "het kenmerk van de gemeente waarop de brief antwoordt, of leeg (brieven.toml, "
+                  "[uw_kenmerken])",
+    "bijlagen": "de bijlagen van de brieven over de periode, gescheiden door '; ', of leeg "
+                "(brieven.toml, [bijlagen])",
     "behandeld_door": "behandelaar en telefoonnummer (brieven.toml)",
+    "afzender_naam": "naam van de afzender, bijvoorbeeld Provincie Drenthe (brieven.toml, "
+                     "[afzender] naam)",
+    "afzender_regels": "het briefhoofd onder de naam: adresregels, website en telefoonnummer, "
+                       "elk op een eigen regel (wat brieven.toml geeft)",
+    "afzender_adres": "de adresregels van de afzender, elk op een eigen regel, of leeg "
+                      "(brieven.toml, [afzender] adres)",
+    "website": "website van de afzender, of leeg (brieven.toml, [afzender] website)",
+    "telefoon": "telefoonnummer van de afzender, of leeg (brieven.toml, [afzender] telefoon)",
+    "afzender_voetregel": "naam, adresregels, website en telefoonnummer van de afzender op één "
+                          "regel, voor de voettekst",
+    "logo": "het logo van de afzender als afbeelding, of leeg (brieven.toml, [afzender] logo)",
     "provincie": "naam van de provincie",
     "gemeente": "naam van de gemeente",
     "periode": "de periode zoals in het resultatenblok: 1e helft 2024",

@@ -31,6 +31,7 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from analysis.domain.briefinstellingen import read_template_file
 from analysis.formatting import getal
 from analysis.problems import InputError, Problem
+from analysis.report.brieven.briefpapier import images
 from analysis.report.brieven.default import (
     DEFAULT_NAME,
     DEFAULT_TEXT,
@@ -197,11 +198,11 @@ def check_template(content: bytes, name: str) -> None:
 
 
 def fill(template: Sjabloon, values: dict[str, object]) -> DocxTemplate:
-    """The template filled with ``values``; a limit reached or a refusal of the sandbox is a
-    Dutch message naming the template (and the paragraph, where known)."""
+    """The template filled with ``values`` (a logo as a picture); a limit reached or a refusal
+    of the sandbox is a Dutch message naming the template (and the paragraph, where known)."""
     document = DocxTemplate(io.BytesIO(template.inhoud))
     try:
-        document.render(values, jinja_env=environment())
+        document.render(images(document, values), jinja_env=environment())
     except _Limit as limit:
         raise InputError([Problem(template.naam, f"alinea {max(limit.alinea, 1)}: {limit}; "
                                                  "gebruik minder of kortere plaatshouders")]

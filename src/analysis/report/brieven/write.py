@@ -3,6 +3,7 @@ the assessment, and a PDF of each where LibreOffice is installed."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import io
 from dataclasses import dataclass, field
@@ -13,18 +14,21 @@ from docxtpl import Listing
 
 from analysis.compute.berekening import Berekening
 from analysis.domain.besluiten import geldend
+from analysis.domain.briefhoofd import Briefhoofd
 from analysis.domain.briefinstellingen import CONFIG, Adressering, Briefinstellingen
 from analysis.domain.briefsoorten import KINDS
 from analysis.domain.periods import datum_tekst, periode_tekst, periode_voluit
 from analysis.domain.resultaten import conclusie, resultaten_regels
 from analysis.domain.taakstelling_versies import bekend_op
 from analysis.problems import InputError, Problem
+from analysis.report.brieven.briefpapier import Logo
 from analysis.report.brieven.controle import bezwaren
 from analysis.report.brieven.pdf import to_pdf
 from analysis.report.brieven.template import Sjabloon, checked_template, fill, read_template
 from analysis.report.brieven.zinnen import oordeel_zin, realisatie_zinnen
 
 NO_KENMERK = "(nog toe te kennen)"
+LATE_MONTHS = 6  # a letter dated later after its period's peildatum gets a note
 NO_SIGNERS = (("(naam ontbreekt in brieven.toml)", "voorzitter"),
               ("(naam ontbreekt in brieven.toml)", "secretaris"))
 
@@ -139,7 +143,10 @@ def context(result: Berekening, row: pd.Series, adressering: Adressering,
         "plaats": adressering.plaats,
         "datum": datum_tekst(datum),
         "kenmerk": kenmerk or NO_KENMERK,
+        "uw_kenmerk": adressering.uw_kenmerken.get(periode, {}).get(code, ""),
+        "bijlagen": "; ".join(adressering.bijlagen.get(periode, [])),
         "behandeld_door": adressering.behandeld_door,
+        **letterhead_values(adressering.briefhoofd),
         "provincie": adressering.provincie,
         "gemeente": naam,
         "periode": periode_tekst(periode),
@@ -162,6 +169,37 @@ def context(result: Berekening, row: pd.Series, adressering: Adressering,
         **_decision_values(decision),
         "vorige_datum": "", "vorig_kenmerk": "", "wijzigingen": "",
     }
+
+
+def letterhead_values(head: Briefhoofd) -> dict[str, object]:
+    """The placeholders of the letterhead and the footer: the sender's name, address lines,
+    website, telephone, the footer's line and the logo (empty without one)."""
+    return {"afzender_naam": head.naam,
+            "afzender_regels": Listing("\n".join(head.regels())),
+            "afzender_adres": Listing("\n".join(head.adres)),
+            "website": head.website, "telefoon": head.telefoon,
+            "afzender_voetregel": head.voetregel(),
+            "logo": Logo(head.logo_inhoud) if head.logo_inhoud else ""}
+
+
+def late_note(periode: str, datum: dt.date, peildatum: dt.date) -> str | None:
+    """A note when the letters are dated more than six months after the peildatum that closes
+    their period (a letter is still made: the date may be meant, but is more likely a typing
+    error); None otherwise."""
+    limit = months_after(peildatum, LATE_MONTHS)
+    if datum <= limit:
+        return None
+    return (f"de brieven over {periode} zijn gedateerd {datum_tekst(datum)}, meer dan zes "
+            f"maanden na de peildatum {datum_tekst(peildatum)} (na {datum_tekst(limit)}); "
+            "controleer of die datum klopt")
+
+
+def months_after(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` months later (the month's last day where it is shorter)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))
 
 
 def render(template: Sjabloon, values: dict[str, object], datum: dt.date) -> bytes:
@@ -311,6 +349,9 @@ def write_brieven(folder: Path, result: Berekening, periode: str, codes: list[st
     if not adressering.ondertekenaars:
         made.opmerkingen.append(f"geen ondertekenaars in {CONFIG.name}; de brieven noemen "
                                   "'(naam ontbreekt in brieven.toml)'")
+    late = late_note(periode, datum, result.kalender.peildatum(periode))
+    if late and made.bestanden:
+        made.opmerkingen.insert(0, late)
     pdf, note = to_pdf(made.bestanden, folder)
     made.pdf = pdf
     if note:
