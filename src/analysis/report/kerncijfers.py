@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.domain import gemeenten
 from analysis.domain.periods import periode_start
 from analysis.report.totalen import totalen
 
@@ -47,3 +48,19 @@ def besluiten_van(register: pd.DataFrame, periode: str) -> pd.DataFrame:
     chosen = register[((about == periode)
                        | ((register["datum"] >= start) & (about <= periode))).to_numpy()]
     return chosen.sort_values(["datum", "besluit", "gemeente_code"]).reset_index(drop=True)
+
+
+ALLE_GEMEENTEN = "alle gemeenten"
+
+
+def per_besluit(decided: pd.DataFrame) -> pd.DataFrame:
+    """``decided`` (a row per decision and municipality) with each municipality's name; the
+    rows of a decision about every municipality (``alle_gemeenten``) as one row, without a
+    code and with 'alle gemeenten' for its name: on the pages and in the workbook alike."""
+    everyone = decided["alle_gemeenten"].astype(bool).to_numpy()
+    rows = decided[~everyone | ~decided["besluit"].duplicated().to_numpy()]
+    whole = rows["alle_gemeenten"].astype(bool)
+    return rows.assign(
+        gemeente_code=rows["gemeente_code"].astype(object).where(~whole, None),
+        gemeente=gemeenten.naam(rows["gemeente_code"]).astype(object).where(~whole,
+                                                                            ALLE_GEMEENTEN))

@@ -3,33 +3,17 @@ municipality's name beside its code, and a decision about every municipality on 
 
 from __future__ import annotations
 
-import pandas as pd
 from openpyxl import Workbook
 
 from analysis.compute.berekening import Berekening
-from analysis.domain import gemeenten
 from analysis.report.gs_samenvatting.opmaak import plain
-from analysis.report.kerncijfers import besluiten_van
+from analysis.report.kerncijfers import besluiten_van, per_besluit
 
-ALLE_GEMEENTEN = "alle gemeenten"
 EMPTY = "Geen besluiten vastgelegd."  # as the overview and municipality pages say it
 HEADERS = {"datum": "Datum", "gemeente_code": "Code", "gemeente": "Gemeente", "soort": "Soort",
            "kenmerk": "Kenmerk", "periode": "Periode", "trede": "Trede",
            "personen": "Personen", "aantal": "Aantal", "termijn": "Termijn", "reden": "Reden"}
 DATES = ("Datum", "Termijn")
-
-
-def per_besluit(decided: pd.DataFrame) -> pd.DataFrame:
-    """``decided`` (a row per decision and municipality) with each municipality's name; the
-    rows of a decision about every municipality (``alle_gemeenten``) as one row, without a
-    code and with 'alle gemeenten' for its name."""
-    everyone = decided["alle_gemeenten"].astype(bool).to_numpy()
-    rows = decided[~everyone | ~decided["besluit"].duplicated().to_numpy()]
-    whole = rows["alle_gemeenten"].astype(bool)
-    return rows.assign(
-        gemeente_code=rows["gemeente_code"].astype(object).where(~whole, None),
-        gemeente=gemeenten.naam(rows["gemeente_code"]).astype(object).where(~whole,
-                                                                            ALLE_GEMEENTEN))
 
 
 def besluiten(book: Workbook, result: Berekening, periode: str) -> None:

@@ -10,7 +10,6 @@ import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from IPython.display import HTML
 
@@ -29,6 +28,7 @@ from analysis.domain.periods import (
 from analysis.formatting import als_tekst
 from analysis.problems import Refused
 from analysis.report import toon
+from analysis.report.kerncijfers import per_besluit
 from analysis.report.paginavoet import STATUS, voet
 from analysis.report.tabellen import Tabel
 
@@ -155,18 +155,11 @@ def maand(stamp: pd.Timestamp) -> str:
     return f"{MONTHS_NL[stamp.month - 1]} {stamp.year}"
 
 
-ALLE_GEMEENTEN = "alle gemeenten"
-
-
 def besluiten_tabel(decided: pd.DataFrame, naam: str, bijschrift: str, bestand: str,
                     met_gemeente: bool) -> Tabel:
     """Decisions with date, soort, kenmerk, trede and reden in full, and whom each is for: a
     decision for every municipality of the province is one row for "alle gemeenten"."""
-    everyone = decided["alle_gemeenten"].to_numpy(bool)  # an entry for "alle"
-    decided = decided.assign(gemeente=np.where(everyone, ALLE_GEMEENTEN,
-                                               gemeenten.naam(decided["gemeente_code"])))
-    decided = decided[~(everyone & decided.duplicated("besluit"))]
-    decided = decided.sort_values(["datum", "gemeente"], kind="stable")
+    decided = per_besluit(decided).sort_values(["datum", "gemeente"], kind="stable")
     names = {**DECISION_COLUMNS, "gemeente": "Gemeente" if met_gemeente else "Geldt voor"}
     data = decided[list(DECISION_COLUMNS)].rename(columns=names).reset_index(drop=True)
     data = data.astype(object).where(data.notna(), None)
