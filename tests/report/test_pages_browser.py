@@ -1,5 +1,5 @@
 """The published pages in a real browser (Debian's Chromium, headless): nothing loaded from
-elsewhere, no serious or critical axe-core violation, Dutch and titled, every chart described in
+elsewhere, no axe-core violation of any impact, Dutch and titled, every chart described in
 Dutch, and printable: Chromium's print to PDF puts the overview's tables on A4 landscape with
 every column, a municipality on at most three A4 pages, and no heading alone at a page's end.
 
@@ -344,21 +344,18 @@ def test_no_page_requests_anything_from_elsewhere(seen):
         assert all(url.startswith(("file:", "data:")) for url in page["requests"]), name
 
 
-def test_no_serious_or_critical_accessibility_violation(seen):
+def test_no_accessibility_violation_of_any_impact(seen):
     by_kind: dict[str, Counter] = {}
-    serious = []
+    found = []
     for name, page in seen.items():
         for violation in page["axe"]:
             impact = violation["impact"] or "onbekend"
             by_kind.setdefault(kind(Path(name)), Counter())[impact] += 1
-            line = (f"{name}: {impact} {violation['id']} ({len(violation['nodes'])}x): "
-                    f"{violation['help']}")
-            print(line)
-            if impact in ("serious", "critical"):
-                serious.append(line)
+            found.append(f"{name}: {impact} {violation['id']} ({len(violation['nodes'])}x): "
+                         f"{violation['help']}")
     for name in {kind(Path(n)) for n in seen}:
         print(f"axe-core, {name}: {dict(by_kind.get(name, {})) or 'geen overtredingen'}")
-    assert not serious
+    assert not found
 
 
 def test_every_page_is_dutch_titled_and_describes_its_charts(seen):
