@@ -132,14 +132,15 @@ def index_html(record: dict, folder: Path) -> str:
                for path in sorted((folder / "brieven").glob("*.docx"))]
     made_on = datum_tekst(_made_on(record, folder).date())
     foot = [f"Provincie {record['provincie']}", periode_tekst(periode), "rapportages"]
-    foot += [f"cijfers t/m {_cijfers_tot(record)}"] if _cijfers_tot(record) else []
+    until = _cijfers_tot(record)
+    foot += [f"cijfers t/m {until}"] if until else []
     foot += [STATUS[_status(record)], f"gemaakt op {made_on}"]
     return _environment().get_template("index.html.j2").render(
         titel=f"{record['provincie']}, {periode_tekst(periode)} — {ABOUT}",
         voet=Markup(voet(" · ".join(foot))),
         provincie=record["provincie"], periode=periode_tekst(periode),
         kader=record.get("beoordelingskader", ""),
-        gemaakt_op=made_on, cijfers_tot=_cijfers_tot(record), status=STATUS_TEXT[_status(record)],
+        gemaakt_op=made_on, cijfers_tot=until, status=STATUS_TEXT[_status(record)],
         kennisdatum=datum_tekst(dt.date.fromisoformat(record["kennisdatum"]))
         if record.get("kennisdatum") else "",
         rapporten=reports,
