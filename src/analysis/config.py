@@ -27,3 +27,12 @@ SPECS_DIR = PACKAGE_DIR / "ingest" / "specs"
 KADERS_DIR = PACKAGE_DIR / "compute" / "kaders"
 REFERENCE_DIR = PACKAGE_DIR / "domain" / "reference"
 TEMPLATES_DIR = PACKAGE_DIR / "report" / "templates"
+
+
+def kader_path(name: str | Path) -> Path:
+    """The file of a beoordelingskader given by province name (``drenthe``: a shipped kader) or
+    by path."""
+    path = Path(name)
+    if not path.suffix:
+        path = KADERS_DIR / f"{str(name).strip().lower().replace(' ', '-')}.toml"
+    return path

@@ -15,6 +15,7 @@ KADER = "--kader"
 # ingest
 ENGINE = "--engine"
 BRON_VERDWENEN_TOESTAAN = "--bron-verdwenen-toestaan"
+OPNIEUW = "--opnieuw"
 # choosing what to show or make
 PERIODE = "--periode"
 PEILDATUM = "--peildatum"

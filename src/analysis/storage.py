@@ -16,6 +16,7 @@ import pandas as pd
 
 from analysis import interrupt
 from analysis.atomic import default_mode, writing
+from analysis.hergebruik import INGELEZEN, MANIFEST
 from analysis.problems import Refused
 
 # The contract of each ingested data table: its columns (beyond provenance) and its unique key.
@@ -53,7 +54,6 @@ _OTHER_TYPES = {"gemeente_code": "string", "periode": "string", "versie": "strin
                 "geldend": "boolean", "stelsel": "string", "geometrie": "string"}
 COMPUTED = ("realisatie_maand", "stand", "coa_verschillen", "telling_verschillen",
             "beoordeling", "besluiten", "afstemming", "tempo", "herkomst")
-MANIFEST = "manifest.json"
 
 
 def _missing(processed: Path, what: str, step: str) -> Refused:
@@ -93,14 +93,19 @@ def read_manifest(processed: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def write_ingested(tables: dict[str, pd.DataFrame], processed: Path) -> None:
-    """Publish the ingested tables; computed tables and the manifest of an earlier run go.
+def write_ingested(tables: dict[str, pd.DataFrame], processed: Path,
+                   vingerafdruk: dict | None = None) -> None:
+    """Publish the ingested tables, with the fingerprint of what they were read from
+    (:mod:`analysis.hergebruik`); computed tables and the manifest of an earlier run go.
     A write the system refuses is ``WriteFailed`` (the staged tables are removed)."""
     unknown = set(tables) - set(INGESTED)
     if unknown:
         raise ValueError(f"not ingested tables: {sorted(unknown)}")
+    files = {}
+    if vingerafdruk is not None:
+        files[INGELEZEN] = json.dumps(vingerafdruk, indent=1, ensure_ascii=False)
     with writing(processed):
-        _write_tables(tables, processed)
+        _write_tables(tables, processed, files=files, replaces=(MANIFEST, INGELEZEN))
 
 
 def write_computed(tables: dict[str, pd.DataFrame], manifest: dict, processed: Path) -> None:
@@ -110,7 +115,8 @@ def write_computed(tables: dict[str, pd.DataFrame], manifest: dict, processed: P
         raise ValueError(f"bereken writes exactly {COMPUTED}, got {sorted(tables)}")
     text = json.dumps(manifest, indent=2, ensure_ascii=False)
     with writing(processed):
-        _write_tables(tables, processed, keep_others=True, manifest=text)
+        _write_tables(tables, processed, keep_others=True, files={MANIFEST: text},
+                      replaces=(MANIFEST,))
 
 
 def _temporary(directory: Path, name: str, staged: list[tuple[Path, Path]], final: Path) -> str:
@@ -123,25 +129,27 @@ def _temporary(directory: Path, name: str, staged: list[tuple[Path, Path]], fina
     return temporary
 
 
-def _write_tables(tables: dict[str, pd.DataFrame], directory: Path,
-                  keep_others: bool = False, manifest: str | None = None) -> None:
-    """Write every table as ``<name>.parquet``; all are staged first, then the old manifest
-    goes (it describes tables about to be replaced), they are moved into place and then the
-    new ``manifest`` if given. Unless ``keep_others``, tables of an earlier run that this run
-    did not produce are removed. When staging fails or is interrupted, the folder is as it was;
-    an interrupt while they are moved into place takes effect once all of them are."""
+def _write_tables(tables: dict[str, pd.DataFrame], directory: Path, keep_others: bool = False,
+                  files: dict[str, str] | None = None, replaces: tuple[str, ...] = ()) -> None:
+    """Write every table as ``<name>.parquet``; all are staged first, then the records in
+    ``replaces`` go (they describe tables about to be replaced), the tables are moved into
+    place and then the new ``files`` (JSON records by name), if any. Unless ``keep_others``,
+    tables of an earlier run that this run did not produce are removed. When staging fails or
+    is interrupted, the folder is as it was; an interrupt while they are moved into place takes
+    effect once all of them are."""
     directory.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[Path, Path]] = []
     try:
         for name, frame in tables.items():
             temporary = _temporary(directory, name, staged, directory / f"{name}.parquet")
             frame.to_parquet(temporary, index=False)
-        if manifest is not None:
-            temporary = _temporary(directory, MANIFEST, staged, directory / MANIFEST)
-            Path(temporary).write_text(manifest, encoding="utf-8")
+        for name, text in (files or {}).items():
+            temporary = _temporary(directory, name, staged, directory / name)
+            Path(temporary).write_text(text, encoding="utf-8")
             os.chmod(temporary, default_mode())
         with interrupt.deferred():
-            (directory / MANIFEST).unlink(missing_ok=True)
+            for name in replaces:
+                (directory / name).unlink(missing_ok=True)
             for temporary, final in staged:
                 os.replace(temporary, final)
             produced = {final for _, final in staged}

@@ -32,8 +32,6 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)  # ``--help`` ends here, before anything heavy loads
     from analysis import interrupt
     from analysis.atomic import WriteFailed
-    from analysis.compute.kader import KaderError
-    from analysis.compute.roll_forward import RollforwardError
     from analysis.problems import InputError, Refused
     from analysis.report.publish import RunLocked
 
@@ -57,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         except WriteFailed as error:
             print(str(error), file=sys.stderr)
             return ExitCode.SCHRIJVEN
-        except (Refused, KaderError, RollforwardError, RunLocked) as error:
+        except (Refused, RunLocked) as error:  # a kader's or the roll-forward's refusal too
             print(str(error), file=sys.stderr)
             if isinstance(error, RunLocked):
                 return ExitCode.BEZET

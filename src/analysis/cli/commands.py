@@ -17,11 +17,18 @@ from analysis.problems import InputError, Problem, Refused
 
 
 def ingest(args: argparse.Namespace) -> int:
+    from analysis.ingest.vingerafdruk import ongewijzigd, vingerafdruk
+
+    afdruk = vingerafdruk(args.raw, args.engine)  # before pandas loads: a check in a blink
+    same = None if args.opnieuw else ongewijzigd(args.raw, args.processed, args.engine, afdruk)
+    if same is not None:
+        print(same.regel(args.processed))
+        return ExitCode.OK
     from analysis.ingest.mirror import run_ingest
     from analysis.ingest.summary import ingest_summary
 
     result = run_ingest(args.raw, args.processed, engine=args.engine,
-                        bron_verdwenen_toestaan=args.bron_verdwenen_toestaan)
+                        bron_verdwenen_toestaan=args.bron_verdwenen_toestaan, afdruk=afdruk)
     print(ingest_summary(result, args.processed))
     return ExitCode.OK
 

@@ -23,6 +23,7 @@ from analysis.options import (
     JOBS,
     KADER,
     LANDELIJK,
+    OPNIEUW,
     OVERSCHRIJVEN,
     PEILDATUM,
     PERIODE,
@@ -51,6 +52,13 @@ def allows_vanished(parser: argparse.ArgumentParser) -> None:
                         action="store_true",
                         help="lees ook in als een bron die de vorige keer rijen gaf nu geen "
                              "bestanden heeft (die tabel wordt dan leeg)")
+
+
+def anew(parser: argparse.ArgumentParser, what: str) -> None:
+    """The option that does the work again although nothing it reads has changed."""
+    parser.add_argument(OPNIEUW, action="store_true",
+                        help=f"{what} opnieuw, ook als er niets gewijzigd is (standaard worden "
+                             "de verwerkte gegevens dan hergebruikt)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -94,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument(ENGINE, choices=ENGINES, default=ENGINES[0],
                         help="Excel-lezer (standaard openpyxl; calamine is sneller)")
     allows_vanished(ingest)
+    anew(ingest, "lees alles")
     add("ingelezen", "Toon per gemeente de ingelezen periodes, taakstelling en realisatie.",
         commands.ingelezen, oude_naam="samenvatting")
     bereken = add("bereken", "Bereken stand, oordeel, afstemming met gemeenten en tempo, en "
@@ -104,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
                                      "2024-11-19 of 19 november 2024; de datum van de brieven "
                                      "(standaard: vandaag)")
     computes(bereken)
+    anew(bereken, "bereken")
 
     oordeel = add("oordeel", "Toon per gemeente het oordeel, de trede op de interventieladder en "
                              "de reden (na 'bereken').", commands.oordeel)
@@ -153,6 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
     writes_reports(run)
     computes(run)
     allows_vanished(run)
+    anew(run, "lees alles in en bereken")
 
     excel = add("excel", "Schrijf de Excel-samenvatting voor Gedeputeerde Staten (na 'bereken').",
                 commands.excel)

@@ -23,6 +23,7 @@ from analysis.domain.periods import periode_from_index, periode_index_series
 from analysis.domain.taakstelling_versies import geldende_taakstelling
 from analysis.domain.telkalender import STANDAARD, Telkalender
 from analysis.formatting import datum
+from analysis.problems import Refused
 
 COLUMNS = ["gemeente_code", "periode", "stand_begin", "overgenomen", "taakstelling", "opgave",
            "realisatie", "stand_eind", "taakstelling_gehaald", "totaalopgave_gehaald",
@@ -36,7 +37,7 @@ ONTWIKKELINGEN = ["achterstand toegenomen", "achterstand afgenomen", "achterstan
                   "geen achterstand"]
 
 
-class RollforwardError(ValueError):
+class RollforwardError(Refused, ValueError):
     """Inputs that cannot be rolled forward; the message is Dutch and names what is wrong."""
 
 

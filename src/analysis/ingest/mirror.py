@@ -33,6 +33,7 @@ from analysis.ingest.repeats import repeated_rows
 from analysis.ingest.sources import SOURCES, Source
 from analysis.ingest.specs import Spec, load_specs
 from analysis.ingest.spreadsheet import Book, WorkbookError
+from analysis.ingest.vingerafdruk import gemaakt, vingerafdruk
 from analysis.ingest.voortgang import meld_bron
 from analysis.options import BRON_VERDWENEN_TOESTAAN
 from analysis.problems import InputError, Problem
@@ -340,8 +341,13 @@ def checked_ingest(raw_dir: Path, processed_dir: Path, engine: str = "openpyxl",
 
 
 def run_ingest(raw_dir: Path, processed_dir: Path, engine: str = "openpyxl",
-               bron_verdwenen_toestaan: bool = False) -> IngestResult:
-    """Ingest and, only when everything is valid, publish the tables to ``processed_dir``."""
+               bron_verdwenen_toestaan: bool = False, afdruk: dict | None = None) -> IngestResult:
+    """Ingest and, only when everything is valid, publish the tables to ``processed_dir`` with
+    the fingerprint of what was read (``afdruk``, taken before reading when not given: a file
+    that changes while it is read is read again next time)."""
+    afdruk = afdruk if afdruk is not None else vingerafdruk(raw_dir, engine)
     result = checked_ingest(raw_dir, processed_dir, engine, bron_verdwenen_toestaan)
-    storage.write_ingested(mirror_tables(result), processed_dir)
+    tables = mirror_tables(result)
+    storage.write_ingested(tables, processed_dir,
+                           gemaakt(afdruk, list(tables)) if afdruk is not None else None)
     return result

@@ -26,7 +26,7 @@ from analysis.compute.kader.terms import (
     RULE_COLUMNS,
     KaderError,
 )
-from analysis.config import KADERS_DIR
+from analysis.config import KADERS_DIR, kader_path
 from analysis.domain.gemeenten import provincies
 from analysis.domain.telkalender import Telkalender
 from analysis.schema import SchemaError, quote
@@ -49,9 +49,7 @@ NORM_HINT = ("taakstelling: de opgave gehuisvest; totaalopgave: de stand eindigt
 
 def load_kader(name: str | Path) -> Kader:
     """A beoordelingskader by province name (``drenthe``) or path, checked completely."""
-    path = Path(name)
-    if not path.suffix:
-        path = KADERS_DIR / f"{str(name).strip().lower().replace(' ', '-')}.toml"
+    path = kader_path(name)
     where = f"beoordelingskader {path.name}"
     if not path.is_file():
         known = ", ".join(sorted(p.stem for p in KADERS_DIR.glob("*.toml")))

@@ -8,6 +8,7 @@ vocabulary without importing each other.
 from __future__ import annotations
 
 from analysis.compute.roll_forward import COLUMNS
+from analysis.problems import Refused
 
 HISTORY = ["gehaald", "gemist_op_rij", "achterstand_op_rij", "inwoners", "achterstand_per_10000",
            "cum_taakstelling", "cum_realisatie", "pct_cumulatief"]
@@ -27,6 +28,6 @@ MAX_UITLOOP = 62
 TEXT_COLUMNS = ("ontwikkeling", "oordeel")
 
 
-class KaderError(ValueError):
+class KaderError(Refused, ValueError):
     """A beoordelingskader that does not make sense; the message is Dutch."""
 

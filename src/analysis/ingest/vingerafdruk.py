@@ -1,0 +1,72 @@
+"""The fingerprint of a raw folder as ingest reads it, and whether the last ingest into a
+processed folder read exactly that: the same files (bytes, modification time, link target), the
+same reader and the same program (layout specs included). Cheap by design: it hashes files but
+opens no workbook and imports no pandas.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from analysis.domain.datums import MONTHS_NL
+from analysis.hergebruik import ingelezen, programma, sha256_bestand
+from analysis.ingest.discover import discover
+from analysis.options import OPNIEUW
+
+
+@dataclass(frozen=True)
+class Ongewijzigd:
+    """An ingest found unchanged: what the one line about it says."""
+
+    bestanden: int
+    ingelezen_op: str  # ISO date and time of the ingest that read them
+
+    def regel(self, processed: Path) -> str:
+        day = dt.datetime.fromisoformat(self.ingelezen_op)
+        return (f"Niets gewijzigd sinds de inlezing van {day.day} {MONTHS_NL[day.month - 1]} "
+                f"{day.year} {day:%H:%M}: dezelfde {self.bestanden} bestanden, specificaties en "
+                f"programmaversie; de verwerkte gegevens in {processed} zijn hergebruikt "
+                f"(opnieuw inlezen: {OPNIEUW}).")
+
+
+def vingerafdruk(raw_dir: Path, engine: str) -> dict | None:
+    """What an ingest of ``raw_dir`` would read; None when a folder or file cannot be looked
+    at (the ingest itself then says which)."""
+    found = discover(raw_dir)
+    if found.problems:
+        return None
+    bestanden = {}
+    try:
+        for item in found.files:
+            bestanden[item.name] = [sha256_bestand(item.path), item.path.stat().st_mtime_ns,
+                                    item.doel]
+    except OSError:
+        return None
+    return {"programma": programma(), "engine": engine, "bestanden": bestanden,
+            "overgeslagen": [str(problem) for problem in found.skipped]}
+
+
+def gemaakt(afdruk: dict, tabellen: list[str]) -> dict:
+    """The fingerprint as stored with the tables it describes."""
+    return {**afdruk, "tabellen": sorted(tabellen),
+            "ingelezen_op": dt.datetime.now().isoformat(timespec="seconds")}
+
+
+def ongewijzigd(raw_dir: Path, processed: Path, engine: str,
+                afdruk: dict | None = None) -> Ongewijzigd | None:
+    """The last ingest into ``processed`` when it read exactly what ``raw_dir`` holds now with
+    ``engine`` and this program, and its tables are all there; else None. ``afdruk`` is the
+    fingerprint of ``raw_dir`` when computed already."""
+    stored = ingelezen(processed)
+    if stored is None:
+        return None
+    now = afdruk if afdruk is not None else vingerafdruk(raw_dir, engine)
+    if now is None or any(stored.get(key) != value for key, value in now.items()):
+        return None
+    tables = stored.get("tabellen")
+    if not isinstance(tables, list) or not all(
+            (processed / f"{name}.parquet").is_file() for name in tables):
+        return None
+    return Ongewijzigd(len(now["bestanden"]), str(stored.get("ingelezen_op")))
