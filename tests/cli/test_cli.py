@@ -48,7 +48,7 @@ def test_the_table_of_all_municipalities(processed, capsys):
 
 
 def test_bereken_writes_the_stand_and_finds_no_difference_with_coa(processed, capsys):
-    code, out, _ = run(capsys, "bereken", "--processed", str(processed))
+    code, out, _ = run(capsys, "bereken", "--processed", str(processed), "--opnieuw")
     assert code == 0
     assert "komen overeen met de standen van het COA" in out
     assert (processed / "stand.parquet").is_file()

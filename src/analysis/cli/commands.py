@@ -12,7 +12,7 @@ import sys
 
 from analysis.cli import ExitCode
 from analysis.domain.datums import datum_argument
-from analysis.options import DATUM, KADER, PEILDATUM, PERIODE
+from analysis.options import DATUM, KADER, OPNIEUW, PEILDATUM, PERIODE
 from analysis.problems import InputError, Problem, Refused
 
 
@@ -43,12 +43,24 @@ def ingelezen(args: argparse.Namespace) -> int:
 
 
 def bereken(args: argparse.Namespace) -> int:
+    from analysis.config import kader_path
+    from analysis.domain.datums import datum_tekst, tijdstip_tekst
+    from analysis.hergebruik import berekening_geldig
+
+    kennisdatum = _datum(args.datum) or dt.date.today()
+    made = None if args.opnieuw else berekening_geldig(args.processed, kader_path(args.kader),
+                                                        kennisdatum.isoformat())
+    if made is not None:
+        print(f"Niets gewijzigd: de berekening van {tijdstip_tekst(made['berekend_op'])} met "
+              f"kader {made['beoordelingskader']['naam']} en kennisdatum "
+              f"{datum_tekst(kennisdatum)} geldt nog voor deze verwerkte gegevens en dit "
+              f"programma; hergebruikt ({args.processed}; opnieuw berekenen: {OPNIEUW}).")
+        return ExitCode.OK
     from analysis.compute.bereken import Invoer, bereken_en_bewaar
     from analysis.compute.kader import load_kader
     from analysis.report.terminal import bereken_summary
 
     kader = load_kader(args.kader)
-    kennisdatum = _datum(args.datum) or dt.date.today()
     tables, _ = bereken_en_bewaar(Invoer.from_folder(args.processed), kader, args.processed,
                                   kennisdatum)
     print(bereken_summary(tables, kader.naam, kader.leidende_bron, args.processed,
@@ -108,6 +120,9 @@ def stand(args: argparse.Namespace) -> int:
 
 
 def herkomst(args: argparse.Namespace) -> int:
+    from analysis.pipeline import vooraf
+
+    vooraf.product(args.processed, args.periode)
     import pandas as pd
 
     from analysis.domain.gemeenten import kies_gemeente, naam
@@ -143,10 +158,16 @@ def _datum(value: str | None) -> dt.date | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from analysis.pipeline import vooraf
+
+    datum = _datum(args.datum)
+    vooraf.run(args.raw, args.processed, args.kader, datum, args.periode, args.provincie,
+               args.opnieuw)
     from analysis.pipeline.run import run as run_all
 
     result = run_all(args.periode, args.provincie, args.jobs, args.raw, args.processed,
-                     args.reports, args.kader, args.bron_verdwenen_toestaan, _datum(args.datum))
+                     args.reports, args.kader, args.bron_verdwenen_toestaan, datum,
+                     args.opnieuw)
     if result.ongewijzigd:
         print(f"Niets gewijzigd: versie {result.versie} van {result.provincie} {result.periode} "
               f"zegt al hetzelfde (cijfers, oordelen, treden, besluiten, brieven); geen nieuwe "
@@ -182,6 +203,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def excel(args: argparse.Namespace) -> int:
+    from analysis.pipeline import vooraf
+
+    vooraf.product(args.processed, args.periode, args.provincie)
     from analysis.domain.gemeenten import kies_provincie
     from analysis.domain.periods import kies_periode
     from analysis.pipeline.run import record_step
@@ -204,6 +228,10 @@ def excel(args: argparse.Namespace) -> int:
 
 
 def brieven(args: argparse.Namespace) -> int:
+    from analysis.pipeline import vooraf
+
+    if not args.sjabloon_opslaan:
+        vooraf.product(args.processed, args.periode)
     from analysis import storage
     from analysis.atomic import write_atomic
     from analysis.compute.volledigheid import is_volledig

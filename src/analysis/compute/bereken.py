@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import __version__, options, storage
+from analysis import __version__, hergebruik, options, storage
 from analysis.compute.afstemming import gemeenten_tegen_coa
 from analysis.compute.beoordeling import beoordeel
 from analysis.compute.coa_verschillen import coa_verschillen, telling_verschillen
@@ -54,12 +54,15 @@ class Invoer:
     """Everything the computation reads, loaded once."""
 
     tables: dict[str, pd.DataFrame]
+    # the fingerprint ingest stored with these tables (analysis.hergebruik), None without one
+    vingerafdruk: dict | None = None
 
     @classmethod
     def from_folder(cls, processed: Path) -> Invoer:
         """The ingested tables, the decisions register among them, from the processed folder
         (and the letters' settings, whose hashes the manifest records)."""
-        return cls({name: storage.read_table(processed, name) for name in INPUT_TABLES})
+        return cls({name: storage.read_table(processed, name) for name in INPUT_TABLES},
+                   hergebruik.ingelezen(processed))
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
@@ -146,6 +149,7 @@ def manifest(invoer: Invoer, kader: Kader, tables: dict[str, pd.DataFrame],
         "uitloop_dagen": kader.kalender.uitloop_dagen,
         "periodes": {"eerste": str(stand["periode"].min()),
                      "laatste": str(stand["periode"].max()),
+                     "alle": sorted(stand["periode"].astype(str).unique().tolist()),
                      "laatste_volledige": laatste_volledige(stand)},
         "cijfers_tot": figures_until.isoformat() if figures_until else None,
         "gemeenten": sorted(stand["gemeente_code"].unique().tolist()),
@@ -155,6 +159,10 @@ def manifest(invoer: Invoer, kader: Kader, tables: dict[str, pd.DataFrame],
         "besluiten": ({"bestand": decisions.naam, "sha256": decisions.sha256}
                       if decisions is not None else None),
         "brieven": letters.to_dict("records") or None,
+        # what a later 'bereken' compares to reuse these tables (analysis.hergebruik)
+        "vingerafdruk": None if invoer.vingerafdruk is None else {
+            "ingelezen": hergebruik.sha256_tekst(invoer.vingerafdruk),
+            "programma": hergebruik.programma(), "kader": kader.sha256},
     }
 
 

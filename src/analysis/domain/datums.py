@@ -63,3 +63,14 @@ def datum_argument(option: str, value: str | None) -> dt.date | None:
         return parse_datum(value)
     except DatumError as error:
         raise Refused(f"{option}: {error}") from None
+
+
+def datum_tekst(date: dt.date) -> str:
+    """A date as the letter writes it: ``1 januari 2024``."""
+    return f"{date.day} {MONTHS_NL[date.month - 1]} {date.year}"
+
+
+def tijdstip_tekst(iso: str) -> str:
+    """An ISO date and time as a message writes it: '7 december 2026 om 05:04'."""
+    moment = dt.datetime.fromisoformat(iso)
+    return f"{datum_tekst(moment)} om {moment:%H:%M}"

@@ -14,6 +14,7 @@ import pandas as pd
 
 from analysis import options
 from analysis.domain.datums import MONTH_ABBREVIATIONS, MONTHS_NL
+from analysis.domain.datums import datum_tekst as datum_tekst  # its users import it from here
 from analysis.problems import Refused
 
 _HALF_WORDS = {
@@ -194,11 +195,6 @@ def periode_voluit(periode: str) -> str:
     """The period written out, as in a letter's text: ``eerste helft van 2024``."""
     index = periode_index(periode)
     return f"{('eerste', 'tweede')[index % 2]} helft van {index // 2}"
-
-
-def datum_tekst(date: dt.date) -> str:
-    """A date as the letter writes it: ``1 januari 2024``."""
-    return f"{date.day} {MONTHS_NL[date.month - 1]} {date.year}"
 
 
 def periode_argument(value: str | None) -> str | None:

@@ -349,5 +349,6 @@ def run_ingest(raw_dir: Path, processed_dir: Path, engine: str = "openpyxl",
     result = checked_ingest(raw_dir, processed_dir, engine, bron_verdwenen_toestaan)
     tables = mirror_tables(result)
     storage.write_ingested(tables, processed_dir,
-                           gemaakt(afdruk, list(tables)) if afdruk is not None else None)
+                           gemaakt(afdruk, list(tables), [str(note) for note in result.let_op])
+                           if afdruk is not None else None)
     return result

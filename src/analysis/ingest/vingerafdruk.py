@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from analysis.domain.datums import MONTHS_NL
+from analysis.domain.datums import tijdstip_tekst
 from analysis.hergebruik import ingelezen, programma, sha256_bestand
 from analysis.ingest.discover import discover
 from analysis.options import OPNIEUW
@@ -24,9 +24,8 @@ class Ongewijzigd:
     ingelezen_op: str  # ISO date and time of the ingest that read them
 
     def regel(self, processed: Path) -> str:
-        day = dt.datetime.fromisoformat(self.ingelezen_op)
-        return (f"Niets gewijzigd sinds de inlezing van {day.day} {MONTHS_NL[day.month - 1]} "
-                f"{day.year} {day:%H:%M}: dezelfde {self.bestanden} bestanden, specificaties en "
+        return (f"Niets gewijzigd sinds de inlezing van {tijdstip_tekst(self.ingelezen_op)}: "
+                f"dezelfde {self.bestanden} bestanden, specificaties en "
                 f"programmaversie; de verwerkte gegevens in {processed} zijn hergebruikt "
                 f"(opnieuw inlezen: {OPNIEUW}).")
 
@@ -48,9 +47,11 @@ def vingerafdruk(raw_dir: Path, engine: str) -> dict | None:
             "overgeslagen": [str(problem) for problem in found.skipped]}
 
 
-def gemaakt(afdruk: dict, tabellen: list[str]) -> dict:
-    """The fingerprint as stored with the tables it describes."""
-    return {**afdruk, "tabellen": sorted(tabellen),
+def gemaakt(afdruk: dict, tabellen: list[str], let_op: list[str]) -> dict:
+    """The fingerprint as stored with the tables it describes, with the notes about files
+    with figures for a half-year without a taakstelling (``let_op``: a reused ingest still
+    tells them)."""
+    return {**afdruk, "tabellen": sorted(tabellen), "let_op": let_op,
             "ingelezen_op": dt.datetime.now().isoformat(timespec="seconds")}
 
 

@@ -39,8 +39,10 @@ from analysis.domain.briefinstellingen import CONFIG, Briefinstellingen
 from analysis.domain.gemeenten import kies_provincie
 from analysis.domain.periods import datum_tekst, kies_periode, periode_argument
 from analysis.domain.telkalender import Telkalender
+from analysis.hergebruik import berekening_geldig, ingelezen
 from analysis.ingest.brieven import read_brieven
 from analysis.ingest.mirror import checked_ingest, mirror_tables
+from analysis.ingest.vingerafdruk import gemaakt, ongewijzigd, vingerafdruk
 from analysis.pipeline.publicatie import Publicatie, letters_due, plan
 from analysis.problems import Refused
 from analysis.report.brieven.pdf import Note
@@ -65,6 +67,7 @@ from analysis.report.publish import Lock, clear_leftovers, staged
 from analysis.report.versies import INHOUD
 
 T = TypeVar("T")
+ENGINE = options.ENGINES[0]  # the run reads with the default reader
 PACKAGES = ["analysis", "pandas", "numpy", "pyarrow", "openpyxl", "matplotlib", "papermill",
             "nbconvert", "ipykernel"]
 
@@ -96,11 +99,14 @@ class RunResult:
 
 def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Path,
         reports: Path, kader_name: str, bron_verdwenen_toestaan: bool = False,
-        datum: dt.date | None = None) -> RunResult:
+        datum: dt.date | None = None, opnieuw: bool = False) -> RunResult:
     """The whole run; ``datum`` dates the letters (default today). Bad arguments raise
     (``Refused``, ``KaderError``, ``InputError``) before anything is written; ``RunLocked``
     when another run holds the lock; ``WriteFailed`` when the system refuses a write, with
-    nothing half-made published."""
+    nothing half-made published. Unless ``opnieuw``, what the processed folder holds is reused
+    when the raw folder, the program, the kader and the date are as they were (see
+    :mod:`analysis.hergebruik`): a period or province outside the data is then refused in a
+    blink; in every case before any report is started."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
     made_on = dt.datetime.now()
@@ -114,27 +120,52 @@ def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Pa
     brieven = read_brieven(raw)
     stored = Briefinstellingen.from_table(brieven)
     letters = load_brief_settings(stored) if stored is not None else None
-    with Lock(reports / ".lock"), worker_pool(jobs) as pool:
-        ingested = checked_ingest(raw, processed, bron_verdwenen_toestaan=bron_verdwenen_toestaan,
-                                  brieven=brieven)
-        mirror = mirror_tables(ingested)
-        timings["ingest"] = time.perf_counter() - started
-        step = time.perf_counter()
-        invoer = Invoer(mirror)
-        letters_date = datum or dt.date.today()
-        tables = bereken(invoer, kader, letters_date)
-        stand = tables["stand"]
-        periode = kies_periode(periode, sorted(stand["periode"].unique()),
-                               laatste_volledige(stand))
-        provincie, codes = kies_provincie(provincie, stand["gemeente_code"].unique().tolist())
-        if datum is not None:
-            check_datum(periode, datum, kader.kalender)
-        if letters is not None:
-            check_kenmerken(tables["beoordeling"], periode, codes, letters[0])
-        storage.write_ingested(mirror, processed)
-        storage.write_computed(tables, manifest(invoer, kader, tables, letters_date), processed)
-        result = berekening.load(processed)
-        timings["berekenen"] = time.perf_counter() - step
+    letters_date = datum or dt.date.today()
+    with Lock(reports / ".lock"):
+        afdruk = vingerafdruk(raw, ENGINE)
+        same = None if opnieuw else ongewijzigd(raw, processed, ENGINE, afdruk)
+        vorige = ingelezen(processed) if same else None
+        reusable = same and berekening_geldig(processed, kader.path, letters_date.isoformat())
+        if reusable:  # nothing read or computed: the processed folder says it all
+            timings["ingest"] = time.perf_counter() - started
+            step = time.perf_counter()
+            result = berekening.load(processed)
+            timings["berekenen"] = time.perf_counter() - step  # loading what was computed
+            let_op = list((vorige or {}).get("let_op", []))
+            periode, provincie, codes = _chosen(periode, provincie, datum, result.periodes,
+                                                result.laatste_volledige, result.gemeenten,
+                                                kader.kalender)
+            if letters is not None:
+                check_kenmerken(result.table("beoordeling"), periode, codes, letters[0])
+        else:
+            if same:  # the ingested tables stand; only the computation is done again
+                invoer = Invoer.from_folder(processed)
+                let_op = list((vorige or {}).get("let_op", []))
+            else:
+                ingested = checked_ingest(raw, processed, ENGINE, bron_verdwenen_toestaan,
+                                          brieven=brieven)
+                mirror = mirror_tables(ingested)
+                let_op = [str(note) for note in ingested.let_op]
+                record = gemaakt(afdruk, list(mirror), let_op) if afdruk is not None else None
+                invoer = Invoer(mirror, record)
+            timings["ingest"] = time.perf_counter() - started
+            step = time.perf_counter()
+            tables = bereken(invoer, kader, letters_date)
+            stand = tables["stand"]
+            periode, provincie, codes = _chosen(periode, provincie, datum,
+                                                sorted(stand["periode"].unique()),
+                                                laatste_volledige(stand),
+                                                stand["gemeente_code"].unique().tolist(),
+                                                kader.kalender)
+            if letters is not None:
+                check_kenmerken(tables["beoordeling"], periode, codes, letters[0])
+            if not same:
+                storage.write_ingested(mirror, processed, record)
+            storage.write_computed(tables, manifest(invoer, kader, tables, letters_date),
+                                   processed)
+            result = berekening.load(processed)
+            timings["berekenen"] = time.perf_counter() - step
+        stand = result.table("stand")
         clear_leftovers(reports)
         final = reports / periode
         publicatie = plan(final, result, periode, codes, provincie,
@@ -143,9 +174,9 @@ def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Pa
             return RunResult(periode, provincie, final, time.perf_counter() - started,
                              gepubliceerd=False, ongewijzigd=True,
                              versie=int((publicatie.vorige or {}).get("versie") or 1),
-                             waarschuwingen=[str(note) for note in ingested.let_op])
+                             waarschuwingen=let_op)
         changed = None if publicatie.wijzigingen is None else len(publicatie.wijzigingen)
-        with staged(final, publicatie.bewaar_als) as attempt:
+        with staged(final, publicatie.bewaar_als) as attempt, worker_pool(jobs) as pool:
             folder = attempt.folder
             failures: dict[str, str] = {}  # what was not made, with the error, for run.json
             step = time.perf_counter()
@@ -164,8 +195,8 @@ def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Pa
             attempt.mislukt = [outcome.naam for outcome in outcomes
                                if outcome.status != "gelukt"] + list(failures)
             timings["totaal"] = time.perf_counter() - started
-            ratings = tables["beoordeling"][tables["beoordeling"]["periode"] == periode] \
-                .set_index("gemeente_naam")
+            ratings = result.table("beoordeling")
+            ratings = ratings[ratings["periode"] == periode].set_index("gemeente_naam")
             record = {
                 "periode": periode, "provincie": provincie, "beoordelingskader": kader.naam,
                 "versie": publicatie.versie, "vorige_versies": publicatie.vorige_versies,
@@ -174,13 +205,14 @@ def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Pa
                 "volledig": is_volledig(stand, periode),
                 "status": periode_status(stand, periode),
                 "kennisdatum": letters_date.isoformat(),
+                # the processed folder as it was: nothing read or computed anew
+                "hergebruikt": {"ingelezen": bool(same), "berekend": bool(reusable)},
                 "gepubliceerd": not attempt.mislukt,
                 "mislukt": [{"onderdeel": outcome.naam, "fout": outcome.fout}
                             for outcome in outcomes if outcome.status != "gelukt"]
                 + [{"onderdeel": name, "fout": error} for name, error in failures.items()],
                 "berekening": result.manifest,
-                "invoer": ingested.bestanden[["bron_bestand", "bestand_hash"]].to_dict(
-                    "records"),
+                "invoer": result.manifest["invoer"],
                 "versies": {"python": sys.version.split()[0],
                             **{name: version(name) for name in PACKAGES}},
                 "tijden_seconden": {k: round(v, 2) for k, v in timings.items()},
@@ -196,10 +228,21 @@ def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Pa
     return RunResult(periode, provincie, attempt.bewaard or final, timings["totaal"], outcomes,
                      made, list(failures), not attempt.mislukt,
                      final if attempt.bewaard and final.is_dir() else None,
-                     [str(note) for note in ingested.let_op]
-                     + vroege_besluiten(tables["besluiten"], kader.kalender),
+                     let_op + vroege_besluiten(result.table("besluiten"), kader.kalender),
                      versie=publicatie.versie, wijzigingen=changed,
                      bewaard_als=None if attempt.bewaard else publicatie.bewaar_als)
+
+
+def _chosen(periode: str | None, provincie: str, datum: dt.date | None, periodes: list[str],
+            standaard: str | None, gemeenten: list[str],
+            kalender: Telkalender) -> tuple[str, str, list[str]]:
+    """The period and the province's municipalities asked for, checked against the data (and
+    the letters' date against the period): refused before any report work."""
+    periode = kies_periode(periode, periodes, standaard)
+    provincie, codes = kies_provincie(provincie, gemeenten)
+    if datum is not None:
+        check_datum(periode, datum, kalender)
+    return periode, provincie, codes
 
 
 def check_datum(periode: str, datum: dt.date, kalender: Telkalender) -> None:
