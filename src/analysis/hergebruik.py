@@ -65,10 +65,33 @@ def ingelezen(processed: Path) -> dict | None:
     return lees_json(processed / INGELEZEN)
 
 
+def stempels(processed: Path, tabellen: list[str]) -> dict[str, list[int]]:
+    """Size and modification time of each table's file (``[-1, -1]`` when missing): a table
+    replaced by other means than an ingest is not the one a computation was made from."""
+    stamps = {}
+    for name in tabellen:
+        try:
+            stat = (processed / f"{name}.parquet").stat()
+            stamps[name] = [stat.st_size, stat.st_mtime_ns]
+        except OSError:
+            stamps[name] = [-1, -1]
+    return stamps
+
+
+def herkomst(processed: Path, kader_sha256: str) -> dict | None:
+    """What a computation from the tables in ``processed`` records to be reused later: the
+    ingest's fingerprint (its digest), the tables' files as they are, the program and the
+    kader file; None when the tables came without a fingerprint."""
+    stored = ingelezen(processed)
+    if stored is None or not isinstance(stored.get("tabellen"), list):
+        return None
+    return {"ingelezen": sha256_tekst(stored), "tabellen": stempels(processed, stored["tabellen"]),
+            "programma": programma(), "kader": kader_sha256}
+
+
 def berekend_uit(processed: Path) -> dict | None:
     """What the last ``bereken`` into ``processed`` computed from, as its manifest records it:
-    ``ingelezen`` (the digest of the ingest's fingerprint), ``programma``, the kader file's
-    ``sha256`` and the ``kennisdatum``; None when there is no such record."""
+    :func:`herkomst`, with the manifest itself; None when there is no such record."""
     manifest = lees_json(processed / MANIFEST)
     if manifest is None or not isinstance(manifest.get("vingerafdruk"), dict):
         return None
@@ -80,11 +103,9 @@ def berekening_geldig(processed: Path, kader: Path, kennisdatum: str) -> dict | 
     ``processed`` as they are, by this program, with the same kader file and date of knowledge
     (ISO); None when anything differs and the computation must be done afresh."""
     made = berekend_uit(processed)
-    stored = ingelezen(processed)
-    if made is None or stored is None or not kader.is_file():
+    if made is None or not kader.is_file():
         return None
-    same = (made.get("ingelezen") == sha256_tekst(stored)
-            and made.get("programma") == programma()
-            and made.get("kader") == sha256_bestand(kader)
+    now = herkomst(processed, sha256_bestand(kader))
+    same = (now is not None and all(made.get(key) == value for key, value in now.items())
             and made["manifest"].get("kennisdatum") == kennisdatum)
     return made["manifest"] if same else None

@@ -13,7 +13,7 @@ import pytest
 
 from analysis.cli import main
 from analysis.config import RAW_DIR, kader_path
-from tests.conftest import SAMPLE_DATUM, SAMPLE_PERIODE
+from tests.conftest import SAMPLE_DATUM, SAMPLE_PERIODE, ingest_register
 
 HEAVY = ("pandas", "analysis.ingest.mirror", "analysis.compute.bereken",
          "analysis.report.notebooks", "analysis.report.views", "analysis.pipeline.run")
@@ -100,6 +100,12 @@ def test_an_unchanged_computation_is_reused_and_a_changed_one_done_again(raw, tm
         capsys.readouterr()
         assert main(["bereken", "--processed", str(processed), *other]) == 0
         assert "Niets gewijzigd" not in capsys.readouterr().out
+    # a table replaced by other means than an ingest: computed again
+    assert main(bereken) == 0
+    ingest_register(raw, processed)
+    capsys.readouterr()
+    assert main(bereken) == 0
+    assert "Niets gewijzigd" not in capsys.readouterr().out
     # a new ingest removes the manifest: the computation is not reused
     assert main(["ingest", "--raw", str(raw), "--processed", str(processed), "--opnieuw"]) == 0
     capsys.readouterr()

@@ -45,6 +45,8 @@ def test_the_manifest_says_what_made_the_tables(computed):
     assert re.fullmatch(r"[0-9a-f]{64}", manifest["beoordelingskader"]["sha256"])
     assert manifest["leidende_bron"] == "COA"
     assert manifest["periodes"] == {"eerste": "2022-H1", "laatste": "2025-H2",
+                                    "alle": [f"{year}-H{half}" for year in range(2022, 2026)
+                                             for half in (1, 2)],
                                     "laatste_volledige": "2025-H2"}
     assert manifest["cijfers_tot"] == "2026-01-01"
     assert len(manifest["gemeenten"]) == 12 and manifest["pakket"]["versie"]
@@ -123,7 +125,7 @@ def test_an_edited_kader_is_named_as_such(computed, tmp_path, capsys):
 def test_a_new_ingest_retires_the_computed_tables(computed, tmp_path, capsys):
     processed = tmp_path / "processed"
     shutil.copytree(computed, processed)
-    assert run(capsys, "ingest", "--raw", RAW_DIR, "--processed", processed)[0] == 0
+    assert run(capsys, "ingest", "--raw", RAW_DIR, "--processed", processed, "--opnieuw")[0] == 0
     assert not (processed / MANIFEST).exists() and not (processed / "stand.parquet").exists()
     code, _, err = run(capsys, "stand", "--processed", processed)
     assert code == ExitCode.INVOER and "voer eerst 'python -m analysis bereken' uit" in err

@@ -541,7 +541,8 @@ def test_ingest_and_bereken_on_a_full_disk_say_so_and_keep_the_previous_tables(
     shutil.copytree(computed, processed)
     before = snapshot(processed)
     _refuse(errno.ENOSPC, lambda frame: True)(monkeypatch, pd.DataFrame, "to_parquet")
-    code, _, err = quiet_main(command, "--raw", str(RAW_DIR), "--processed", str(processed))
+    code, _, err = quiet_main(command, "--raw", str(RAW_DIR), "--processed", str(processed),
+                              "--opnieuw")
     assert (code, err) == (ExitCode.SCHRIJVEN, f"kan niet schrijven in {processed}: schijf vol\n")
     assert snapshot(processed) == before
 

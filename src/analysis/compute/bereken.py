@@ -54,15 +54,16 @@ class Invoer:
     """Everything the computation reads, loaded once."""
 
     tables: dict[str, pd.DataFrame]
-    # the fingerprint ingest stored with these tables (analysis.hergebruik), None without one
-    vingerafdruk: dict | None = None
+    # where the tables were read from, to record what a later 'bereken' may reuse
+    # (analysis.hergebruik); None for tables held only in memory
+    processed: Path | None = None
 
     @classmethod
     def from_folder(cls, processed: Path) -> Invoer:
         """The ingested tables, the decisions register among them, from the processed folder
         (and the letters' settings, whose hashes the manifest records)."""
         return cls({name: storage.read_table(processed, name) for name in INPUT_TABLES},
-                   hergebruik.ingelezen(processed))
+                   processed)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
@@ -160,9 +161,8 @@ def manifest(invoer: Invoer, kader: Kader, tables: dict[str, pd.DataFrame],
                       if decisions is not None else None),
         "brieven": letters.to_dict("records") or None,
         # what a later 'bereken' compares to reuse these tables (analysis.hergebruik)
-        "vingerafdruk": None if invoer.vingerafdruk is None else {
-            "ingelezen": hergebruik.sha256_tekst(invoer.vingerafdruk),
-            "programma": hergebruik.programma(), "kader": kader.sha256},
+        "vingerafdruk": None if invoer.processed is None else hergebruik.herkomst(
+            invoer.processed, kader.sha256),
     }
 
 

@@ -146,8 +146,8 @@ def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Pa
                                           brieven=brieven)
                 mirror = mirror_tables(ingested)
                 let_op = [str(note) for note in ingested.let_op]
-                record = gemaakt(afdruk, list(mirror), let_op) if afdruk is not None else None
-                invoer = Invoer(mirror, record)
+                gelezen = gemaakt(afdruk, list(mirror), let_op) if afdruk is not None else None
+                invoer = Invoer(mirror, processed)
             timings["ingest"] = time.perf_counter() - started
             step = time.perf_counter()
             tables = bereken(invoer, kader, letters_date)
@@ -160,7 +160,7 @@ def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Pa
             if letters is not None:
                 check_kenmerken(tables["beoordeling"], periode, codes, letters[0])
             if not same:
-                storage.write_ingested(mirror, processed, record)
+                storage.write_ingested(mirror, processed, gelezen)
             storage.write_computed(tables, manifest(invoer, kader, tables, letters_date),
                                    processed)
             result = berekening.load(processed)
