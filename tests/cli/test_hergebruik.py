@@ -59,7 +59,8 @@ def test_an_unchanged_ingest_is_reused_in_one_line_without_pandas(raw, tmp_path)
     assert stamps(processed) == before  # nothing written
 
 
-@pytest.mark.parametrize("change", ["touched", "removed", "added", "opnieuw", "program"])
+@pytest.mark.parametrize("change", ["touched", "removed", "added", "opnieuw", "program",
+                                    "table replaced", "table removed"])
 def test_a_change_reads_afresh(raw, tmp_path, capsys, monkeypatch, change):
     processed = tmp_path / "processed"
     args = ["ingest", "--raw", str(raw), "--processed", str(processed)]
@@ -71,6 +72,10 @@ def test_a_change_reads_afresh(raw, tmp_path, capsys, monkeypatch, change):
         coa[-1].unlink()
     elif change == "added":
         shutil.copy(raw / "besluiten" / "toezichtsbesluiten.toml", raw / "notitie.txt")
+    elif change == "table replaced":
+        ingest_register(raw, processed)
+    elif change == "table removed":
+        (processed / "taakstelling.parquet").unlink()
     elif change == "opnieuw":
         args.append("--opnieuw")
     else:

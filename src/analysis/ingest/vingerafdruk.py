@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analysis.domain.datums import tijdstip_tekst
-from analysis.hergebruik import ingelezen, programma, sha256_bestand
+from analysis.hergebruik import INGELEZEN, ingelezen, programma, sha256_bestand
 from analysis.ingest.discover import discover
 from analysis.options import OPNIEUW
 
@@ -67,7 +67,17 @@ def ongewijzigd(raw_dir: Path, processed: Path, engine: str,
     if now is None or any(stored.get(key) != value for key, value in now.items()):
         return None
     tables = stored.get("tabellen")
-    if not isinstance(tables, list) or not all(
-            (processed / f"{name}.parquet").is_file() for name in tables):
+    if not isinstance(tables, list) or not _as_written(processed, tables):
         return None
     return Ongewijzigd(len(now["bestanden"]), str(stored.get("ingelezen_op")))
+
+
+def _as_written(processed: Path, tables: list[str]) -> bool:
+    """Whether every table is there as the ingest wrote it: none is missing or was written
+    after the fingerprint (which is written after them)."""
+    try:
+        written = (processed / INGELEZEN).stat().st_mtime_ns
+        return all((processed / f"{name}.parquet").stat().st_mtime_ns <= written
+                   for name in tables)
+    except OSError:
+        return False
