@@ -33,19 +33,28 @@ def _melding(periodes: list[str], folder: Path) -> str:
             "lees opnieuw in")
 
 
-def zonder_taakstelling(frames: dict[str, pd.DataFrame], taakstelling: pd.DataFrame,
+def periodes_per_bestand(bron: str, frame: pd.DataFrame) -> dict[str, list[str]]:
+    """Per file of a source (its rows as read), the half-years its figures are about; none for
+    the taakstelling itself or a source whose rows carry no day."""
+    source = SOURCES[bron]
+    if bron == TAAKSTELLING or source.row_date is None or frame.empty:
+        return {}
+    periodes = periode_of_dates(pd.to_datetime(source.row_dates(frame)))
+    found = pd.DataFrame({"bestand": frame["bron_bestand"], "periode": periodes}).dropna()
+    return {str(name): sorted(rows["periode"].unique().tolist())
+            for name, rows in found.groupby("bestand", sort=True)}
+
+
+def zonder_taakstelling(periodes: dict[str, dict[str, list[str]]], taakstelling: pd.DataFrame,
                         folder: Path) -> list[Problem]:
-    """A note per file (rows as read, by source) with figures for a half-year that has no
-    taakstelling; ``folder`` is where the taakstelling's files belong."""
+    """A note per file with figures for a half-year that has no taakstelling; ``periodes`` is
+    per source and file what :func:`periodes_per_bestand` found, ``folder`` where the
+    taakstelling's files belong."""
     known = set(taakstelling["periode"].dropna().astype(str))
     notes = []
-    for bron, frame in frames.items():
-        source = SOURCES[bron]
-        if bron == TAAKSTELLING or source.row_date is None or frame.empty:
-            continue
-        periodes = periode_of_dates(pd.to_datetime(source.row_dates(frame)))
-        missing = pd.DataFrame({"bestand": frame["bron_bestand"], "periode": periodes})
-        missing = missing[missing["periode"].notna() & ~missing["periode"].isin(known)]
-        for name, rows in missing.groupby("bestand", sort=True):
-            notes.append(Problem(str(name), _melding(sorted(rows["periode"].unique()), folder)))
+    for per_file in periodes.values():
+        for name in sorted(per_file):
+            missing = [periode for periode in per_file[name] if periode not in known]
+            if missing:
+                notes.append(Problem(name, _melding(missing, folder)))
     return notes

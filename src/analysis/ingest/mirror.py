@@ -22,7 +22,11 @@ from analysis.domain.art29 import art29_afwijkingen
 from analysis.domain.gemeenten import naam
 from analysis.ingest.brieven import TABLE as LETTERS_TABLE
 from analysis.ingest.brieven import read_brieven
-from analysis.ingest.dekking import taakstelling_folder, zonder_taakstelling
+from analysis.ingest.dekking import (
+    periodes_per_bestand,
+    taakstelling_folder,
+    zonder_taakstelling,
+)
 from analysis.ingest.discover import Gevonden, discover
 from analysis.ingest.extract import Extracted, Layout, extract, locate_layout
 from analysis.ingest.grenzen import lees_grenzen
@@ -237,7 +241,8 @@ def ingest(raw_dir: Path, engine: str = "openpyxl") -> IngestResult:
         tables.setdefault(name, storage.empty_table(name))
     warnings.extend(_coa_consistency(tables["coa_overzicht"]))
     warnings.extend(_art29_check(tables["taakstelling"]))
-    notes = zonder_taakstelling(combined, tables["taakstelling"],
+    periodes = {bron: periodes_per_bestand(bron, frame) for bron, frame in combined.items()}
+    notes = zonder_taakstelling(periodes, tables["taakstelling"],
                                 taakstelling_folder(specs, raw_dir))
     warnings.extend(notes)
     bestanden = pd.DataFrame(inventory, columns=BESTANDEN).astype(
