@@ -34,7 +34,7 @@ from analysis.ingest.sources import SOURCES, Source
 from analysis.ingest.specs import Spec, load_specs
 from analysis.ingest.spreadsheet import Book, WorkbookError
 from analysis.ingest.voortgang import meld_bron
-from analysis.options import BRON_VERDWENEN_TOESTAAN
+from analysis.options import BRON_VERDWENEN_TOESTAAN, ENGINES
 from analysis.problems import InputError, Problem
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"}
@@ -168,7 +168,7 @@ def _read_by_source(readable: list[tuple[Gevonden, list[Spec]]],
     return results
 
 
-def ingest(raw_dir: Path, engine: str = "openpyxl") -> IngestResult:
+def ingest(raw_dir: Path, engine: str = ENGINES[0]) -> IngestResult:
     """Read, type and validate every known export under ``raw_dir``; raise InputError listing
     every problem of every file when anything is wrong."""
     specs = list(load_specs())
