@@ -213,17 +213,30 @@ def periode_in_name(name: str) -> str | None:
     return f"{found.group(1)}-H{found.group(2)}" if found else None
 
 
+_DTYPES: dict[tuple[type, object], object] = {}
+
+
+def _dtype(value: object) -> object:
+    """The dtype pandas gives a column set to ``value`` (it depends on the value's type only;
+    and a timestamp's unit)."""
+    kind = (type(value), getattr(value, "unit", None))
+    if kind not in _DTYPES:
+        frame = pd.DataFrame(index=pd.RangeIndex(1))
+        frame["value"] = value
+        _DTYPES[kind] = frame["value"].dtype
+    return _DTYPES[kind]
+
+
 def _constant(values: list[object], counts: np.ndarray) -> pd.Series:
     """Each file's one value on each of its rows, typed as pandas types a column set to that
     value in each file's own frame, the frames then concatenated."""
-    distinct: dict[tuple[type, object, object], int] = {}
-    codes = [distinct.setdefault((type(value), getattr(value, "unit", None), value),
-                                 len(distinct)) for value in values]
-    singles = [pd.Series([None], dtype=object) if value is None  # a Series of None is NaN
-               else pd.Series(value, index=pd.RangeIndex(1)) for *_, value in distinct]
-    if len({single.dtype for single in singles}) == 1:
-        joined = pd.concat(singles, ignore_index=True)
-        return joined.take(np.repeat(codes, counts)).reset_index(drop=True)
+    dtypes = {_dtype(value) for value in values}
+    if len(dtypes) == 1:
+        distinct: dict[tuple[type, object, object], int] = {}
+        codes = [distinct.setdefault((type(value), getattr(value, "unit", None), value),
+                                     len(distinct)) for value in values]
+        typed = pd.array([value for *_, value in distinct], dtype=dtypes.pop())
+        return pd.Series(typed.take(np.repeat(codes, counts)))
     frames = []
     for value, count in zip(values, counts, strict=True):  # dtypes differ: pandas decides
         frame = pd.DataFrame(index=pd.RangeIndex(count))
