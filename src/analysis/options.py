@@ -33,4 +33,4 @@ SJABLOON_OPSLAAN = "--sjabloon-opslaan"
 OVERSCHRIJVEN = "--overschrijven"
 
 # The Excel readers ``--engine`` offers, the default first.
-ENGINES = ("openpyxl", "calamine")
+ENGINES = ("calamine", "openpyxl")

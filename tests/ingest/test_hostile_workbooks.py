@@ -11,6 +11,7 @@ import shutil
 import tracemalloc
 import zipfile
 from pathlib import Path
+from types import SimpleNamespace
 from xml.sax.saxutils import escape, quoteattr
 
 import openpyxl
@@ -125,7 +126,8 @@ def unread_refusal(path: Path, monkeypatch: pytest.MonkeyPatch,
                    engine: str = "openpyxl") -> WorkbookError:
     """The WorkbookError of opening ``path``, raised by the checks and the measurement before
     an engine opens the file or reads a sheet (where a reader allocates the sheet's whole grid):
-    pandas' ExcelFile and read_excel are replaced by a spy that records the call and stops it."""
+    pandas' ExcelFile and read_excel, and python-calamine's opening and reading of a workbook, are
+    replaced by a spy that records the call and stops it."""
     calls: list[str] = []
 
     def spy(reader: str):
@@ -136,6 +138,9 @@ def unread_refusal(path: Path, monkeypatch: pytest.MonkeyPatch,
 
     for reader in ("ExcelFile", "read_excel"):
         monkeypatch.setattr(spreadsheet.pd, reader, spy(reader))
+    monkeypatch.setattr(spreadsheet, "CalamineWorkbook",
+                        SimpleNamespace(from_path=spy("CalamineWorkbook.from_path")))
+    monkeypatch.setattr(spreadsheet, "read_sheet", spy("read_sheet"))
     error = refusal(path, engine)
     assert calls == []
     return error

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import infer_dtype
 
 from analysis.domain import gemeenten
 from analysis.domain.periods import PeriodeError, parse_date, parse_maand, parse_periode
@@ -57,18 +58,53 @@ BOOL_WORDS = {"ja": True, "j": True, "nee": False, "n": False, "true": True, "fa
               "waar": True, "onwaar": False, "1": True, "0": False, "x": True}
 
 
-def is_filled(raw: pd.Series) -> pd.Series:
-    """Cells holding something other than blanks (an error value counts as filled).
+_TYPE = np.frompyfunc(type, 1, 1)
+_IS_SPACE = np.frompyfunc(str.isspace, 1, 1)
+# What pandas' infer_dtype calls an array that may hold text beside other values.
+_MIXED = frozenset({"mixed", "mixed-integer", "unknown-array"})
 
-    Only text can be blank: an object column is checked value by value (a pass over Python
-    objects costs a tenth of converting a short column to Arrow strings and back)."""
-    filled = raw.notna().to_numpy(dtype=bool, copy=True)
+
+def _instances(values: np.ndarray, kind: type) -> np.ndarray:
+    """Which cells hold an instance of ``kind``: one pass over the cells' types, then a check
+    per distinct type."""
+    mask = np.zeros(values.shape, dtype=bool)
+    if values.size:
+        types = _TYPE(values)
+        for found in pd.unique(types.ravel()):
+            if issubclass(found, kind):
+                mask |= types == found
+    return mask
+
+
+def _texts(values: np.ndarray) -> np.ndarray:
+    """Which cells of an object array hold text (a str)."""
+    inferred = infer_dtype(values.ravel(), skipna=True)
+    if inferred == "string":  # text or missing only
+        return ~pd.isna(values)
+    if inferred in _MIXED:
+        return _instances(values, str)
+    return np.zeros(values.shape, dtype=bool)
+
+
+def filled(values: np.ndarray) -> np.ndarray:
+    """:func:`is_filled` for an object array of raw cells of any shape."""
+    result = ~pd.isna(values)
+    texts = _texts(values)
+    if texts.any():
+        strings = values[texts]
+        result[texts] = ~((strings == "") | _IS_SPACE(strings).astype(bool))
+    return result
+
+
+def is_filled(raw: pd.Series) -> pd.Series:
+    """Cells holding something other than blanks (an error value counts as filled; only text
+    can be blank)."""
     if raw.dtype == object:
-        filled &= ~np.fromiter((isinstance(value, str) and not value.strip()
-                                for value in raw.array), dtype=bool, count=len(raw))
-    elif isinstance(raw.dtype, pd.StringDtype):
-        filled &= raw.str.strip().ne("").fillna(False).to_numpy(dtype=bool)
-    return pd.Series(filled, index=raw.index)
+        return pd.Series(filled(raw.to_numpy()), index=raw.index)
+    result = raw.notna().to_numpy(dtype=bool, copy=True)
+    if isinstance(raw.dtype, pd.StringDtype):
+        result &= raw.str.strip().ne("").fillna(False).to_numpy(dtype=bool)
+    return pd.Series(result, index=raw.index)
 
 
 def foutwaarden(raw: pd.Series) -> pd.Series:

@@ -1,38 +1,27 @@
-"""Turn one sheet of one file into a typed frame, following its spec, collecting every problem.
+"""Find one file's table by its spec and cut it out of its sheet, its cells still raw.
 
-The header row is found by its labels, metadata above it by theirs; totals rows are checked
-against the sum of the rows and dropped; footer notes and blank rows are skipped. Every cell that
-cannot be read becomes a :class:`Problem` naming file, sheet, row and column; nothing stops at the
-first one.
+The header row is found by its labels, metadata above it by theirs. Below the header every row
+is kept with its raw cells in the spec's columns, whether it is blank there and its first filled
+cell (by which a totals row or a footer note is told). Typing the cells, and every problem with
+them, is :mod:`analysis.ingest.convert`'s work, for many files of one spec at once.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from analysis.ingest import cells
-from analysis.ingest.specs import Spec, label_matches, normalise_label
+from analysis.ingest.convert import Extracted, Table, convert
+from analysis.ingest.specs import Spec, label_pattern, normalise_label
 from analysis.ingest.spreadsheet import Book
 from analysis.problems import Problem, column_letter
 
+__all__ = ["HEADER_SEARCH_ROWS", "Extracted", "Layout", "cut", "extract", "locate_layout"]
+
 HEADER_SEARCH_ROWS = 50
-PROVENANCE = ["bron_bestand", "bron_blad", "bron_rij", "bestand_hash"]
-
-
-@dataclass
-class Extracted:
-    """The typed rows of one file, or the problems that prevent using it."""
-
-    spec: Spec
-    sheet: str | None
-    frame: pd.DataFrame | None = None
-    problems: list[Problem] = field(default_factory=list)
-    file_hash: str = ""
-    waarschuwingen: list[Problem] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -44,26 +33,36 @@ class Layout:
     hidden: bool = False  # the sheet is hidden in the workbook (no visible one fits)
 
 
-def _first_text(body: pd.DataFrame, filled: pd.DataFrame) -> pd.Series:
-    """The first filled cell of every row, as text ('' for an empty row)."""
-    first = body.where(filled).bfill(axis=1).iloc[:, 0]
-    return first.astype("string").str.strip().fillna("")
+def _texts(row: list[object]) -> list[tuple[int, str]]:
+    """The filled-in cells of a row, by position, each normalised for matching once."""
+    return [(position, normalise_label(value)) for position, value in enumerate(row)
+            if value is not None]
 
 
 def _locate(spec: Spec, grid: pd.DataFrame) -> tuple[int, dict[str, int]]:
     """The header row (0-based) with the most matching labels, and where each column sits."""
+    patterns = [(column.name, label_pattern(column.labels)) for column in spec.kolommen]
     best_row, best = -1, {}
-    for row in range(min(len(grid), HEADER_SEARCH_ROWS)):
-        cells_in_row = grid.iloc[row]
+    for row, cells_in_row in enumerate(grid.iloc[:HEADER_SEARCH_ROWS].to_numpy().tolist()):
+        texts = _texts(cells_in_row)
         found: dict[str, int] = {}
-        for column in spec.kolommen:
-            for position, value in cells_in_row.items():
-                if position not in found.values() and label_matches(value, column.labels):
-                    found[column.name] = int(position)
+        for name, pattern in patterns:
+            for position, text in texts:
+                if position not in found.values() and pattern.match(text):
+                    found[name] = position
                     break
         if len(found) > len(best):
             best_row, best = row, found
+            if len(best) == len(patterns):  # no later row can match more
+                break
     return best_row, best
+
+
+def _empty(grid: pd.DataFrame) -> bool:
+    """Whether no cell of the sheet is filled (the rows of the header search first)."""
+    values = grid.to_numpy()
+    return grid.empty or not (cells.filled(values[:HEADER_SEARCH_ROWS]).any()
+                              or cells.filled(values[HEADER_SEARCH_ROWS:]).any())
 
 
 def locate_layout(spec: Spec, book: Book) -> Layout | list[Problem]:
@@ -78,7 +77,7 @@ def locate_layout(spec: Spec, book: Book) -> Layout | list[Problem]:
                               f"{', '.join(repr(s) for s in sheets)}")]
     sheet = present[0]
     grid = book.grid(sheet)
-    if grid.empty or not cells.is_filled(grid.stack(future_stack=True)).any():
+    if _empty(grid):
         return [Problem(name, "blad is leeg; verwacht een tabel met kolomkoppen", sheet)]
     header_row, positions = _locate(spec, grid)
     missing = [c for c in spec.kolommen if c.required and c.name not in positions]
@@ -94,152 +93,61 @@ def locate_layout(spec: Spec, book: Book) -> Layout | list[Problem]:
     return Layout(sheet, grid, header_row, positions, sheet in book.hidden)
 
 
-def _find_metadata(above: pd.DataFrame, label: str,
+def _find_metadata(rows: list[list[tuple[int, object, str]]], label: str,
                    original: str) -> tuple[int, int, object] | None:
-    """(row, column, value) of a metadata label: the next filled cell after a cell that equals
-    the label (the label's own column when none follows), or else the rest of a cell that
-    starts with it ('Stand per 1 maart 2024')."""
+    """(row, column, value) of a metadata label among the filled cells of the rows above the
+    header: the next filled cell after a cell that equals the label (the label's own column when
+    none follows), or else the rest of a cell that starts with it ('Stand per 1 maart 2024')."""
     prefixed: tuple[int, int, object] | None = None
-    for row_number, row in above.iterrows():
-        filled = [(int(position), value) for position, value in row.items()
-                  if pd.notna(value) and str(value).strip()]
-        for index, (position, value) in enumerate(filled):
-            text = normalise_label(value)
+    for row_number, filled in enumerate(rows):
+        for index, (position, value, text) in enumerate(filled):
             if text == label:
-                return ((int(row_number), *filled[index + 1]) if index + 1 < len(filled)
-                        else (int(row_number), position, None))
+                return ((row_number, *filled[index + 1][:2]) if index + 1 < len(filled)
+                        else (row_number, position, None))
             if prefixed is None and text.startswith((label + " ", label + ":")):
-                prefixed = (int(row_number), position,
-                            str(value).strip()[len(original):].strip(" :"))
+                prefixed = (row_number, position, str(value).strip()[len(original):].strip(" :"))
     return prefixed
 
 
-def _metadata(spec: Spec, layout: Layout, name: str) -> tuple[dict[str, object], list[Problem]]:
-    """Values of the spec's metadata labels, searched above the header row."""
-    above = layout.grid.iloc[: layout.header_row]
-    values: dict[str, object] = {}
-    problems: list[Problem] = []
-    for item in spec.kenmerken:
-        found = _find_metadata(above, normalise_label(item.label), item.label)
-        if found is None:  # the column stays, empty: later steps read every one of them
-            values[item.name] = None
-            if item.required:
-                problems.append(Problem(name, f"kenmerk '{item.label}' niet gevonden boven de "
-                                              "koprij", layout.sheet))
-            continue
-        row, position, value = found
-        raw = pd.Series([value], dtype=object)
-        typed, bad = cells.CONVERTERS[item.type](raw)
-        where = f"{column_letter(position)} ('{item.label}')"
-        if bad.iloc[0]:
-            problems.append(Problem(name, cells.melding(raw, item.type, bij=item.label).iloc[0],
-                                    layout.sheet, row + 1, where))
-        elif pd.isna(typed.iloc[0]) and item.required:
-            problems.append(Problem(name, f"lege cel bij '{item.label}'; verwacht een waarde "
-                                          f"die {_expected_value(item.type)}", layout.sheet,
-                                    row + 1, where))
-        values[item.name] = cells.scalar(value, item.type)
-        named = periode_in_name(name) if item.type == "periode" else None
-        if named and not bad.iloc[0] and pd.notna(typed.iloc[0]) and typed.iloc[0] != named:
-            problems.append(Problem(name, f"de bestandsnaam noemt {named}, maar de cel bij "
-                                          f"'{item.label}' zegt {typed.iloc[0]} ('{value}'); "
-                                          "herstel de cel of de bestandsnaam", layout.sheet,
-                                    row + 1, where))
-    return values, problems
+def _metadata(spec: Spec, above: list[list[object]]) -> dict[str, tuple[int, int, object] | None]:
+    """Where each of the spec's metadata labels was found above the header, with its value."""
+    if not spec.kenmerken:
+        return {}
+    rows = [[(position, value, normalise_label(value)) for position, value in enumerate(row)
+             if value is not None and pd.notna(value) and str(value).strip()] for row in above]
+    return {item.name: _find_metadata(rows, normalise_label(item.label), item.label)
+            for item in spec.kenmerken}
 
 
-_PERIODE_IN_NAME = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})[-_ ]?h([12])(?![0-9])", re.I)
-
-
-def periode_in_name(name: str) -> str | None:
-    """The half-year a file's name gives ('Bijlage_A_2024-H2.xlsx': 2024-H2), if one."""
-    found = _PERIODE_IN_NAME.search(name.rsplit("/", 1)[-1])
-    return f"{found.group(1)}-H{found.group(2)}" if found else None
+def cut(spec: Spec, layout: Layout, name: str, file_hash: str) -> Table:
+    """The rows below a located header with their raw cells in the spec's columns (copies: the
+    sheet's other columns go with its grid), and the metadata above it."""
+    values = layout.grid.to_numpy()
+    header = layout.header_row
+    body = values[header + 1:]
+    positions = layout.positions
+    located = list(positions.values())
+    first = None
+    if spec.voettekst or spec.totaalrij:  # a row is told by its first filled cell
+        filled = cells.filled(body)
+        first = np.where(filled.any(axis=1), body[np.arange(len(body)), filled.argmax(axis=1)],
+                         None)
+        blank = ~filled[:, located].any(axis=1)
+    else:
+        blank = np.ones(len(body), dtype=bool)
+        for position in located:
+            blank &= ~cells.filled(body[:, position])
+    return Table(
+        spec=spec, name=name, sheet=layout.sheet, file_hash=file_hash, hidden=layout.hidden,
+        first_row=header + 1, blank=blank, first=first,
+        columns={column: body[:, position].copy() for column, position in positions.items()},
+        where={column: f"{column_letter(position)} ('{str(values[header, position]).strip()}')"
+               for column, position in positions.items()},
+        metadata=_metadata(spec, values[:header].tolist()))
 
 
 def extract(spec: Spec, layout: Layout, name: str, file_hash: str) -> Extracted:
     """Typed rows of a located layout, with provenance, or every problem found."""
-    result = Extracted(spec=spec, sheet=layout.sheet, file_hash=file_hash)
-    metadata, result.problems = _metadata(spec, layout, name)
-    if layout.hidden:
-        result.waarschuwingen.append(Problem(
-            name, "dit blad is verborgen in de werkmap en toch gelezen, omdat geen zichtbaar blad "
-                  "de verwachte naam heeft; controleer of dit het goede blad is", layout.sheet))
-    body = layout.grid.iloc[layout.header_row + 1:]
-    positions = layout.positions
-    filled = pd.DataFrame({c: cells.is_filled(body[c]) for c in body.columns}, index=body.index)
-    first_text = _first_text(body, filled)
-    blank = ~filled[list(positions.values())].any(axis=1)
-    is_footer = (first_text.str.contains(spec.voettekst, case=False, regex=True)
-                 if spec.voettekst else False)
-    is_total = (first_text.str.contains(spec.totaalrij, case=False, regex=True)
-                if spec.totaalrij else False)
-    rows = body[~(blank | is_footer | is_total)]
-    totals = body[is_total & ~blank] if spec.totaalrij else body.iloc[0:0]
-
-    frame = pd.DataFrame(index=rows.index)
-    header = layout.grid.iloc[layout.header_row]
-    for column in spec.kolommen:
-        if column.name not in positions:
-            continue
-        position = positions[column.name]
-        where = f"{column_letter(position)} ('{str(header[position]).strip()}')"
-        raw = rows[position]
-        typed, bad = cells.CONVERTERS[column.type](raw)
-        for row_index, message in cells.melding(raw[bad], column.type).items():
-            result.problems.append(Problem(name, message, layout.sheet, int(row_index) + 1,
-                                           where))
-        if column.required:
-            empty = ~cells.is_filled(raw)
-            for row_index in raw.index[empty.to_numpy()]:
-                result.problems.append(Problem(
-                    name, f"lege cel; verwacht een waarde die {_expected_value(column.type)}",
-                    layout.sheet, int(row_index) + 1, where))
-        if column.minimum is not None:
-            below = typed.notna() & (typed < column.minimum)
-            for row_index in raw.index[below.to_numpy()]:
-                result.problems.append(Problem(
-                    name, f"{typed[row_index]} is kleiner dan {column.minimum}; verwacht een "
-                          f"getal van minstens {column.minimum}", layout.sheet,
-                    int(row_index) + 1, where))
-        frame[column.name] = typed
-    for key, value in metadata.items():
-        frame[key] = pd.Timestamp(value) if isinstance(value, dt.date) else value
-    result.problems.extend(_check_totals(spec, frame, totals, positions, header, layout.sheet,
-                                         name))
-    frame["bron_bestand"] = name
-    frame["bron_blad"] = layout.sheet
-    frame["bron_rij"] = (rows.index.to_numpy() + 1).astype("int64")
-    frame["bestand_hash"] = file_hash
-    result.frame = frame.reset_index(drop=True)
+    [result], frame = convert([cut(spec, layout, name, file_hash)])
+    result.frame = frame
     return result
-
-
-def _expected_value(kind: str) -> str:
-    return cells.EXPECTED[kind].replace("is geen", "een").split(" (")[0] + " is"
-
-
-def _check_totals(spec: Spec, frame: pd.DataFrame, totals: pd.DataFrame,
-                  positions: dict[str, int], header: pd.Series, sheet: str,
-                  name: str) -> list[Problem]:
-    """Each totals row must equal the sum of the rows for the spec's sum columns."""
-    problems = []
-    for column in spec.totaal_som:
-        position = positions[column]
-        where = f"{column_letter(position)} ('{str(header[position]).strip()}')"
-        stated, bad = cells.to_integer(totals[position])
-        unreadable = cells.melding(totals[position][bad], "geheel")
-        expected = int(frame[column].sum(skipna=True))
-        for row_index in totals.index:
-            if bad[row_index]:
-                shown = unreadable[row_index]
-                message = f"totaal {shown}" if shown.startswith("'") else f"totaalrij: {shown}"
-            elif pd.isna(stated[row_index]):
-                message = f"totaal '{totals.at[row_index, position]}' is geen geheel getal"
-            elif int(stated[row_index]) != expected:
-                message = (f"totaalrij {int(stated[row_index])} klopt niet met de som van de "
-                           f"rijen ({expected})")
-            else:
-                continue
-            problems.append(Problem(name, message, sheet, int(row_index) + 1, where))
-    return problems

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis import storage
@@ -22,13 +23,14 @@ from analysis.domain.art29 import art29_afwijkingen
 from analysis.domain.gemeenten import naam
 from analysis.ingest.brieven import TABLE as LETTERS_TABLE
 from analysis.ingest.brieven import read_brieven
+from analysis.ingest.convert import Extracted, Table, convert
 from analysis.ingest.dekking import (
     periodes_per_bestand,
     taakstelling_folder,
     zonder_taakstelling,
 )
 from analysis.ingest.discover import Gevonden, discover
-from analysis.ingest.extract import Extracted, Layout, extract, locate_layout
+from analysis.ingest.extract import Layout, cut, locate_layout
 from analysis.ingest.grenzen import lees_grenzen
 from analysis.ingest.opvolgers import naar_opvolgers
 from analysis.ingest.register import TABLE as REGISTER_TABLE
@@ -39,7 +41,7 @@ from analysis.ingest.specs import Spec, load_specs
 from analysis.ingest.spreadsheet import Book, WorkbookError
 from analysis.ingest.vingerafdruk import gemaakt, vingerafdruk
 from analysis.ingest.voortgang import meld_bron
-from analysis.options import BRON_VERDWENEN_TOESTAAN
+from analysis.options import BRON_VERDWENEN_TOESTAAN, ENGINES
 from analysis.problems import InputError, Problem
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".xlsb"}
@@ -75,15 +77,16 @@ def _is_config(name: str) -> bool:
     return any(fnmatch.fnmatch(name.lower(), pattern) for pattern in CONFIG_FILES)
 
 
-def read_file(path: Path, name: str, specs: list[Spec], engine: str) -> Extracted | list[Problem]:
-    """The typed rows of one file by the first spec whose layout fits, or why none fits."""
+def read_file(path: Path, name: str, specs: list[Spec], engine: str) -> Table | list[Problem]:
+    """The table of one file, cut out by the first spec whose layout fits (its cells still
+    untyped), or why none fits."""
     try:
         with Book(path, name, engine) as book:  # checks the format and measures first
             digest = file_hash(path)
             attempts = [(spec, locate_layout(spec, book)) for spec in specs]
             for spec, located in attempts:
                 if isinstance(located, Layout):
-                    return extract(spec, located, name, digest)
+                    return cut(spec, located, name, digest)
     except WorkbookError as error:
         return [error.problem]
     # Report the attempt that came closest: its sheet was present and fewest columns missing.
@@ -155,32 +158,66 @@ def _readable(files: list[Gevonden], specs: list[Spec],
     return readable
 
 
-def _read_by_source(readable: list[tuple[Gevonden, list[Spec]]],
-                    engine: str) -> dict[str, Extracted | list[Problem]]:
+# The files of one spec are typed together until they hold this many rows (a large export is
+# typed on its own, so that the grids of several are not held at once).
+BATCH_ROWS = 100_000
+
+
+def _read_by_source(readable: list[tuple[Gevonden, list[Spec]]], engine: str
+                    ) -> tuple[dict[str, Extracted | list[Problem]], dict[str, list[pd.DataFrame]]]:
     """Every file read, source by source (the source of the first spec its name matches),
-    with a progress line per source on a terminal; by file name."""
+    with a progress line per source on a terminal: each file's result by its name, and per
+    source the typed rows of its files, in batches of files typed together."""
     groups: dict[str, list[tuple[Gevonden, list[Spec]]]] = {}
     for item, matching in readable:
         groups.setdefault(matching[0].bron, []).append((item, matching))
     order = {bron: index for index, bron in enumerate(SOURCES)}
     results: dict[str, Extracted | list[Problem]] = {}
+    frames: dict[str, list[pd.DataFrame]] = {}
+
+    def typed(tables: list[Table]) -> None:
+        extracted, frame = convert(tables)
+        results.update((table.name, result) for table, result in zip(tables, extracted,
+                                                                     strict=True))
+        frames.setdefault(tables[0].spec.bron, []).append(frame)
+
     for bron in sorted(groups, key=lambda bron: (order.get(bron, len(order)), bron)):
         started = time.perf_counter()
+        pending: dict[Spec, list[Table]] = {}
         for item, matching in groups[bron]:
-            results[item.name] = read_file(item.path, item.name, matching, engine)
+            found = read_file(item.path, item.name, matching, engine)
+            if isinstance(found, list):
+                results[item.name] = found
+                continue
+            batch = pending.setdefault(found.spec, [])
+            batch.append(found)
+            if sum(len(table.blank) for table in batch) >= BATCH_ROWS:
+                typed(pending.pop(found.spec))
+        for batch in pending.values():
+            typed(batch)
         label = SOURCES[bron].label if bron in SOURCES else bron
         meld_bron(label, len(groups[bron]), time.perf_counter() - started)
-    return results
+    return results, frames
 
 
-def ingest(raw_dir: Path, engine: str = "openpyxl") -> IngestResult:
+def _in_file_order(frames: list[pd.DataFrame], order: dict[str, int]) -> pd.DataFrame:
+    """One source's typed rows, its batches joined, in the order of their files."""
+    if len(frames) == 1:
+        return frames[0]
+    frame = pd.concat(frames, ignore_index=True)
+    ordinal = frame["bron_bestand"].map(order).to_numpy()
+    if (np.diff(ordinal) < 0).any():
+        frame = frame.iloc[np.argsort(ordinal, kind="stable")].reset_index(drop=True)
+    return frame
+
+
+def ingest(raw_dir: Path, engine: str = ENGINES[0]) -> IngestResult:
     """Read, type and validate every known export under ``raw_dir``; raise InputError listing
     every problem of every file when anything is wrong."""
     specs = list(load_specs())
     problems: list[Problem] = []
     warnings: list[Problem] = []  # first the files not read, then the rest
     read_warnings: list[Problem] = []
-    frames: dict[str, list[pd.DataFrame]] = {}
     inventory = []
     found = discover(raw_dir)
     problems.extend(found.problems)
@@ -189,7 +226,8 @@ def ingest(raw_dir: Path, engine: str = "openpyxl") -> IngestResult:
     if not any(item.path.suffix.lower() in SPREADSHEET_SUFFIXES for item in files):
         raise InputError(problems or [Problem(str(raw_dir), "map bevat geen Excel-bestanden")])
     readable = _readable(files, specs, warnings)
-    results = _read_by_source(readable, engine)
+    results, frames = _read_by_source(readable, engine)
+    sources: list[str] = []  # in the order of their first file
     for item, _ in readable:  # in the order of the files' names, whatever the reading order
         name, path, result = item.name, item.path, results[item.name]
         if isinstance(result, list):
@@ -197,13 +235,13 @@ def ingest(raw_dir: Path, engine: str = "openpyxl") -> IngestResult:
             continue
         problems.extend(result.problems)
         read_warnings.extend(result.waarschuwingen)
-        if result.frame is not None:
-            frames.setdefault(result.spec.bron, []).append(result.frame)
+        if result.spec.bron not in sources:
+            sources.append(result.spec.bron)
         if not result.problems:
             inventory.append({
                 "bron_bestand": name, "bron": result.spec.bron,
                 "specificatie": result.spec.path.name, "blad": result.sheet,
-                "rijen": len(result.frame), "bestand_hash": result.file_hash,
+                "rijen": result.rows, "bestand_hash": result.file_hash,
                 "gewijzigd": dt.datetime.fromtimestamp(path.stat().st_mtime),
                 "doel": item.doel,
             })
@@ -218,7 +256,8 @@ def ingest(raw_dir: Path, engine: str = "openpyxl") -> IngestResult:
     skipped = len(warnings)
     warnings.extend(read_warnings)
     tables: dict[str, pd.DataFrame] = {SOURCES["grenzen"].table: grenzen.tabel}
-    combined = {source: pd.concat(parts, ignore_index=True) for source, parts in frames.items()}
+    order = {item.name: index for index, (item, _) in enumerate(readable)}
+    combined = {source: _in_file_order(frames[source], order) for source in sources}
     for source, frame in combined.items():
         combined[source], moved, after_split = naar_opvolgers(source, frame)
         warnings.extend(moved)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from analysis import storage
@@ -79,16 +80,36 @@ def _aggregate_persons(persons: Frame) -> Frame:
         nareiziger_telling=persons["telling"].where(persons["nareiziger"].fillna(False), 0),
         is_correctie=is_correction(persons["mutatie"]),
     )
-    grouped = frame.groupby(["gemeente_code", "datum"], as_index=False).agg(
+    grouped = frame.groupby(["gemeente_code", "datum"], as_index=False)
+    counts = grouped.agg(
         realisatie=("telling", "sum"),
         nareizigers=("nareiziger_telling", "sum"),
         correcties=("is_correctie", "sum"),
-        bron_bestand=("bron_bestand", lambda s: ";".join(sorted(set(s)))),
         bron_blad=("bron_blad", "first"),
         bron_rijen=("bron_rij", "size"),
-        bestand_hash=("bestand_hash", lambda s: ";".join(sorted(set(s)))),
     )
-    return grouped
+    group = grouped.ngroup().to_numpy()
+    return counts.assign(bron_bestand=_distinct_joined(group, frame["bron_bestand"]),
+                         bestand_hash=_distinct_joined(group, frame["bestand_hash"]))[
+        ["gemeente_code", "datum", "realisatie", "nareizigers", "correcties", "bron_bestand",
+         "bron_blad", "bron_rijen", "bestand_hash"]]
+
+
+def _distinct_joined(group: np.ndarray, values: pd.Series) -> pd.Series:
+    """Per group (numbered from 0; -1 is no group), its distinct values sorted and joined by
+    ';'."""
+    grouped = group >= 0
+    pairs = pd.DataFrame({"group": group[grouped],
+                          "value": values.to_numpy(dtype=object)[grouped]})
+    pairs = pairs.drop_duplicates().sort_values(["group", "value"])
+    groups, texts = pairs["group"].to_numpy(), pairs["value"].to_numpy(dtype=object)
+    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+    if len(starts) < len(texts):  # a group with more than one: ';' before each later value
+        later = np.ones(len(texts), dtype=bool)
+        later[starts] = False
+        texts[later] = ";" + texts[later]
+        texts = np.add.reduceat(texts, starts)
+    return pd.Series(texts, dtype="str")
 
 
 def _key(table: str) -> tuple[str, ...]:

@@ -72,12 +72,11 @@ def normalise_label(label: object) -> str:
     return text.rstrip(":").strip()
 
 
-def label_matches(cell: object, labels: tuple[str, ...]) -> bool:
-    """Whether a header cell carries one of the accepted labels."""
-    if cell is None:
-        return False
-    text = normalise_label(cell)
-    return any(fnmatch.fnmatchcase(text, normalise_label(label)) for label in labels)
+@cache
+def label_pattern(labels: tuple[str, ...]) -> re.Pattern[str]:
+    """What a header cell, normalised, matches when it carries one of the accepted labels
+    (wildcards as fnmatch reads them)."""
+    return re.compile("|".join(fnmatch.translate(normalise_label(label)) for label in labels))
 
 
 class SpecError(Refused, ValueError):

@@ -19,9 +19,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from defusedxml import DefusedXmlException
-from python_calamine import CalamineError, PasswordError, SheetVisibleEnum
+from python_calamine import (
+    CalamineError,
+    CalamineWorkbook,
+    PasswordError,
+    SheetTypeEnum,
+    SheetVisibleEnum,
+)
 
 from analysis.ingest import limits
+from analysis.ingest.calamine import read_sheet
 from analysis.ingest.cells import Foutwaarde
 from analysis.ingest.measure import (
     XML_BOMB,
@@ -159,27 +166,39 @@ class Book:
     """An opened workbook: its sheet names, and each sheet read once as a grid of raw values.
 
     .xls, .xlsb and .ods files are always read with calamine, whatever ``engine`` is asked
-    (openpyxl reads only xlsx). Only the measured extent of a sheet is read, and cells holding an
-    Excel error or a formula without a stored result come back as ``Foutwaarde``.
+    (openpyxl reads only xlsx); calamine is read directly (``analysis.ingest.calamine``), openpyxl
+    through pandas. Only the measured extent of a sheet is read, and cells holding an Excel error
+    or a formula without a stored result come back as ``Foutwaarde``.
     """
 
     def __init__(self, path: Path, name: str, engine: str):
         self.name = name
         kind = check_workbook(path, name)
         self._sizes = _measure(path, name, kind)
+        self._file: pd.ExcelFile | None = None
         try:
-            self._file = pd.ExcelFile(path, engine=engine if kind == "xlsx" else "calamine")
+            if engine == "calamine" or kind != "xlsx":
+                self._book = CalamineWorkbook.from_path(path)
+                # the worksheets, as pandas lists them (no chart or macro sheets)
+                self.sheet_names = [str(sheet.name) for sheet in self._book.sheets_metadata
+                                    if sheet.typ == SheetTypeEnum.WorkSheet]
+            else:
+                self._file = pd.ExcelFile(path, engine=engine)
+                self._book = self._file.book
+                self.sheet_names = [str(sheet) for sheet in self._file.sheet_names]
         except _UNREADABLE as error:
             raise self._refusal(error, None) from None
-        self.sheet_names = [str(sheet) for sheet in self._file.sheet_names]
-        self.hidden = _hidden_sheets(self._file.book)
+        self.hidden = _hidden_sheets(self._book)
         self._grids: dict[str, pd.DataFrame] = {}
 
     def __enter__(self) -> Book:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._file.close()
+        if self._file is not None:
+            self._file.close()
+        else:
+            self._book.close()
 
     def grid(self, sheet: str) -> pd.DataFrame:
         """All cells of one sheet as raw values (object dtype); row i is Excel row i + 1."""
@@ -200,13 +219,12 @@ class Book:
         size = None if self._sizes is None else self._sizes.get(sheet)
         if self._sizes is not None and size is None:
             raise refuse(self.name, "blad is niet te vinden in de werkmap; niet gelezen", sheet)
+        nrows = None if size is None else size.rows
         try:
-            grid = pd.read_excel(self._file, sheet_name=sheet, header=None, dtype=object,
-                                 nrows=None if size is None else size.rows)
+            values = (read_sheet(self._book, sheet, nrows) if self._file is None
+                      else self._read_pandas(sheet, nrows))
         except _UNREADABLE as error:
             raise self._refusal(error, sheet) from None
-        grid = grid.astype(object).where(grid.notna(), None)
-        values = grid.to_numpy(dtype=object)
         if size is not None and size.fouten:
             rows, cols = (np.array(axis) for axis in zip(*size.fouten, strict=True))
             grown = np.full((max(len(values), rows.max() + 1),
@@ -214,4 +232,10 @@ class Book:
             grown[: values.shape[0], : values.shape[1]] = values
             grown[rows, cols] = [Foutwaarde(text) for text in size.fouten.values()]
             values = grown
-        return pd.DataFrame(values, dtype=object)
+        return pd.DataFrame(values, dtype=object, copy=False)
+
+    def _read_pandas(self, sheet: str, nrows: int | None) -> np.ndarray:
+        """A sheet read by openpyxl through pandas, empty cells as None."""
+        grid = pd.read_excel(self._file, sheet_name=sheet, header=None, dtype=object,
+                             nrows=nrows)
+        return grid.astype(object).where(grid.notna(), None).to_numpy(dtype=object)

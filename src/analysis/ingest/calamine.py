@@ -1,0 +1,77 @@
+"""Read one sheet with python-calamine as the grid of raw values ``pd.read_excel`` handed over.
+
+The ingest read every sheet through ``pd.read_excel(..., header=None, dtype=object)``; reading
+with python-calamine directly skips pandas' conversion cell by cell and its text parser (and
+their copies of the grid). What pandas did to the cells is done here on the whole grid at once,
+so that the converters see the same values: a whole number stored as a float becomes an int, a
+date a datetime (as openpyxl gives it), a float NaN and the texts pandas reads as missing ('',
+'NA', 'n/a', ...) become None, and a byte order mark at the start of cell A1 goes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from pandas._libs.parsers import STR_NA_VALUES
+from python_calamine import CalamineWorkbook
+
+_MISSING = pa.array(sorted(STR_NA_VALUES), type=pa.string())
+_BOM = "\ufeff"
+_TYPE = np.frompyfunc(type, 1, 1)
+
+
+def read_sheet(book: CalamineWorkbook, sheet: str, nrows: int | None) -> np.ndarray:
+    """The first ``nrows`` rows (all when None) of a sheet from cell A1 on, as a 2-D object
+    array of the values pandas gave for them (None for an empty cell)."""
+    rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False, nrows=nrows)
+    if not rows:
+        return np.empty((0, 0), dtype=object)
+    values = np.array(rows, dtype=object)
+    del rows
+    _as_pandas_read(values)
+    return values
+
+
+def _as_pandas_read(values: np.ndarray) -> None:
+    """Give the cells, in place, the values pandas' calamine reader gave them."""
+    types = _TYPE(values)
+    floats = np.equal(types, float)
+    if floats.any():
+        values[floats] = _floats(values[floats].astype(float))
+    dates = np.equal(types, dt.date)
+    if dates.any():  # datetime64[us] holds every date from year 1 to 9999
+        values[dates] = (pd.to_datetime(values[dates]).to_numpy().astype("datetime64[us]")
+                         .astype(object))
+    if isinstance(values[0, 0], str) and values[0, 0].startswith(_BOM):
+        values[0, 0] = _without_bom(values[0, 0])
+    texts = np.equal(types, str)
+    if texts.any():
+        missing = pc.is_in(pa.array(values[texts], type=pa.string()), value_set=_MISSING)
+        where = np.flatnonzero(texts)[missing.to_numpy(zero_copy_only=False)]
+        values.flat[where] = None
+
+
+def _floats(numbers: np.ndarray) -> np.ndarray:
+    """Floats as pandas read them: a whole number as an int, NaN as None, others as they are."""
+    result = numbers.astype(object)
+    whole = np.isfinite(numbers) & (numbers == np.floor(numbers))
+    small = whole & (np.abs(numbers) < 2.0**63)
+    result[small] = numbers[small].astype(np.int64).astype(object)
+    for index in np.flatnonzero(whole & ~small):  # beyond int64: a Python int, as pandas made
+        result[index] = int(numbers[index])
+    result[np.isnan(numbers)] = None
+    return result
+
+
+def _without_bom(text: str) -> str:
+    """Cell A1 without its leading byte order mark, as pandas' parser strips it from the first
+    field of a file (with the quotes that follow it); a quote left open raises ValueError, as
+    there."""
+    if len(text) > 1 and text[1] == '"':
+        end = text[2:].index('"') + 2
+        return text[2:end] + text[end + 1:]
+    return text[1:]
