@@ -28,7 +28,8 @@ def ingest(args: argparse.Namespace) -> int:
     from analysis.ingest.summary import ingest_summary
 
     result = run_ingest(args.raw, args.processed, engine=args.engine,
-                        bron_verdwenen_toestaan=args.bron_verdwenen_toestaan, afdruk=afdruk)
+                        bron_verdwenen_toestaan=args.bron_verdwenen_toestaan, afdruk=afdruk,
+                        overnemen=not args.opnieuw)
     print(ingest_summary(result, args.processed))
     return ExitCode.OK
 

@@ -100,7 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = add("ingest", "Lees alle bekende exports in en schrijf een getypeerde Parquet-kopie.",
                  commands.ingest)
     ingest.add_argument(ENGINE, choices=ENGINES, default=ENGINES[0],
-                        help="Excel-lezer (standaard openpyxl; calamine is sneller)")
+                        help="Excel-lezer (standaard calamine, de snelste)")
     allows_vanished(ingest)
     anew(ingest, "lees alles")
     add("ingelezen", "Toon per gemeente de ingelezen periodes, taakstelling en realisatie.",

@@ -21,6 +21,8 @@ import pandas as pd
 from analysis import storage
 from analysis.domain.art29 import art29_afwijkingen
 from analysis.domain.gemeenten import naam
+from analysis.hergebruik import ingelezen
+from analysis.ingest.bewaard import bewaard, verslag
 from analysis.ingest.brieven import TABLE as LETTERS_TABLE
 from analysis.ingest.brieven import read_brieven
 from analysis.ingest.convert import Extracted, Table, convert
@@ -66,6 +68,8 @@ class IngestResult:
     overgeslagen: int = 0  # files under the raw folder not read (the first warnings say why)
     # files with figures for a half-year without a taakstelling (among the warnings too)
     let_op: list[Problem] = field(default_factory=list)
+    # per source, what a later ingest needs to take it over (analysis.ingest.bewaard)
+    bronnen: dict[str, dict] = field(default_factory=dict)
 
 
 def file_hash(path: Path) -> str:
@@ -211,9 +215,13 @@ def _in_file_order(frames: list[pd.DataFrame], order: dict[str, int]) -> pd.Data
     return frame
 
 
-def ingest(raw_dir: Path, engine: str = ENGINES[0]) -> IngestResult:
+def ingest(raw_dir: Path, engine: str = ENGINES[0], afdruk: dict | None = None,
+           vorige: Path | None = None) -> IngestResult:
     """Read, type and validate every known export under ``raw_dir``; raise InputError listing
-    every problem of every file when anything is wrong."""
+    every problem of every file when anything is wrong. With the fingerprint ``afdruk`` of
+    ``raw_dir`` the result says per source what a later ingest may take over; with ``vorige``
+    (the processed folder of the last ingest) a source whose files are all unchanged is taken
+    over from there instead of read (:mod:`analysis.ingest.bewaard`)."""
     specs = list(load_specs())
     problems: list[Problem] = []
     warnings: list[Problem] = []  # first the files not read, then the rest
@@ -226,15 +234,30 @@ def ingest(raw_dir: Path, engine: str = ENGINES[0]) -> IngestResult:
     if not any(item.path.suffix.lower() in SPREADSHEET_SUFFIXES for item in files):
         raise InputError(problems or [Problem(str(raw_dir), "map bevat geen Excel-bestanden")])
     readable = _readable(files, specs, warnings)
-    results, frames = _read_by_source(readable, engine)
+    groups: dict[str, list[str]] = {}  # source -> its files, by the first spec each matches
+    for item, matching in readable:
+        groups.setdefault(matching[0].bron, []).append(item.name)
+    kept = bewaard(vorige, afdruk, groups) if vorige is not None and afdruk is not None else {}
+    results, frames = _read_by_source(
+        [(item, matching) for item, matching in readable if matching[0].bron not in kept], engine)
     sources: list[str] = []  # in the order of their first file
-    for item, _ in readable:  # in the order of the files' names, whatever the reading order
-        name, path, result = item.name, item.path, results[item.name]
+    files_of: dict[str, list[str]] = {}
+    said: dict[str, list[Problem]] = {}  # per file read now, what reading it said
+    for item, matching in readable:  # in the order of the files' names, whatever the order read
+        name, path, bron = item.name, item.path, matching[0].bron
+        if bron in kept:
+            sources += [] if bron in sources else [bron]
+            read_warnings.extend(kept[bron].waarschuwingen.get(name, []))
+            inventory.append(kept[bron].inventaris[name])
+            continue
+        result = results[name]
         if isinstance(result, list):
             problems.extend(result)
             continue
         problems.extend(result.problems)
         read_warnings.extend(result.waarschuwingen)
+        said[name] = result.waarschuwingen
+        files_of.setdefault(result.spec.bron, []).append(name)
         if result.spec.bron not in sources:
             sources.append(result.spec.bron)
         if not result.problems:
@@ -257,9 +280,15 @@ def ingest(raw_dir: Path, engine: str = ENGINES[0]) -> IngestResult:
     warnings.extend(read_warnings)
     tables: dict[str, pd.DataFrame] = {SOURCES["grenzen"].table: grenzen.tabel}
     order = {item.name: index for index, (item, _) in enumerate(readable)}
-    combined = {source: _in_file_order(frames[source], order) for source in sources}
-    for source, frame in combined.items():
-        combined[source], moved, after_split = naar_opvolgers(source, frame)
+    combined = {source: _in_file_order(frames[source], order) for source in sources
+                if source not in kept}
+    moved_by_source: dict[str, list[Problem]] = {}
+    for source in sources:
+        if source in kept:
+            warnings.extend(kept[source].verhuisd)
+            continue
+        combined[source], moved, after_split = naar_opvolgers(source, combined[source])
+        moved_by_source[source] = moved
         warnings.extend(moved)
         problems.extend(after_split)
     for source, frame in combined.items():
@@ -276,18 +305,28 @@ def ingest(raw_dir: Path, engine: str = ENGINES[0]) -> IngestResult:
     for source, frame in combined.items():
         table, finished = _finalise(SOURCES[source], frame)
         tables[table] = finished
+    for source, taken in kept.items():
+        tables[SOURCES[source].table] = taken.tabel
     for name in storage.TABLES:  # a source without files still has its (empty) table
         tables.setdefault(name, storage.empty_table(name))
     warnings.extend(_coa_consistency(tables["coa_overzicht"]))
     warnings.extend(_art29_check(tables["taakstelling"]))
-    periodes = {bron: periodes_per_bestand(bron, frame) for bron, frame in combined.items()}
+    periodes = {bron: kept[bron].periodes if bron in kept
+                else periodes_per_bestand(bron, combined[bron]) for bron in sources}
     notes = zonder_taakstelling(periodes, tables["taakstelling"],
                                 taakstelling_folder(specs, raw_dir))
     warnings.extend(notes)
     bestanden = pd.DataFrame(inventory, columns=BESTANDEN).astype(
         {"doel": "string", "eerst_gezien": "datetime64[ns]"})
+    records = {} if afdruk is None else {
+        bron: verslag({name: afdruk["bestanden"].get(name) for name in files_of[bron]},
+                      {name: said[name] for name in files_of[bron]}, moved_by_source[bron],
+                      periodes[bron])
+        for bron in sources if bron not in kept}
+    if afdruk is not None and kept:  # what the last ingest recorded of the sources taken over
+        records |= {bron: (ingelezen(vorige) or {})["bronnen"][bron] for bron in kept}
     return IngestResult(tables=tables, bestanden=bestanden, waarschuwingen=warnings,
-                        overgeslagen=skipped, let_op=notes)
+                        overgeslagen=skipped, let_op=notes, bronnen=records)
 
 
 def warnings_frame(warnings: list[Problem]) -> pd.DataFrame:
@@ -356,20 +395,23 @@ def _settings(read: Callable[[Path], pd.DataFrame],
         return None, error.problems
 
 
-def checked_ingest(raw_dir: Path, processed_dir: Path, engine: str = "openpyxl",
+def checked_ingest(raw_dir: Path, processed_dir: Path, engine: str = ENGINES[0],
                    bron_verdwenen_toestaan: bool = False,
-                   brieven: pd.DataFrame | None = None) -> IngestResult:
+                   brieven: pd.DataFrame | None = None, afdruk: dict | None = None,
+                   overnemen: bool = True) -> IngestResult:
     """Ingest, compared with what the last ingest into ``processed_dir`` read: a source that
     gave rows last time and none now stops the ingest unless ``bron_verdwenen_toestaan``, when
     it is a warning. ``brieven`` is the letters' table when already read (by
-    :func:`read_brieven`: the run checks the letters before it starts). Nothing is written."""
+    :func:`read_brieven`: the run checks the letters before it starts). With the raw folder's
+    fingerprint ``afdruk``, the sources whose files are unchanged are taken over from
+    ``processed_dir`` unless not ``overnemen``. Nothing is written."""
     previous = previous_inventory(processed_dir)
     register, problems = _settings(read_register, raw_dir)
     letters, letter_problems = ((brieven, []) if brieven is not None
                                 else _settings(read_brieven, raw_dir))
     problems += letter_problems
     try:
-        result = ingest(raw_dir, engine)
+        result = ingest(raw_dir, engine, afdruk, processed_dir if overnemen else None)
     except InputError as error:
         raise InputError(problems + error.problems) from None
     if problems:
@@ -384,15 +426,17 @@ def checked_ingest(raw_dir: Path, processed_dir: Path, engine: str = "openpyxl",
     return result
 
 
-def run_ingest(raw_dir: Path, processed_dir: Path, engine: str = "openpyxl",
-               bron_verdwenen_toestaan: bool = False, afdruk: dict | None = None) -> IngestResult:
+def run_ingest(raw_dir: Path, processed_dir: Path, engine: str = ENGINES[0],
+               bron_verdwenen_toestaan: bool = False, afdruk: dict | None = None,
+               overnemen: bool = True) -> IngestResult:
     """Ingest and, only when everything is valid, publish the tables to ``processed_dir`` with
     the fingerprint of what was read (``afdruk``, taken before reading when not given: a file
-    that changes while it is read is read again next time)."""
+    that changes while it is read is read again next time); unless not ``overnemen``, a
+    source whose files are unchanged is taken over, not read."""
     afdruk = afdruk if afdruk is not None else vingerafdruk(raw_dir, engine)
-    result = checked_ingest(raw_dir, processed_dir, engine, bron_verdwenen_toestaan)
+    result = checked_ingest(raw_dir, processed_dir, engine, bron_verdwenen_toestaan,
+                            afdruk=afdruk, overnemen=overnemen)
     tables = mirror_tables(result)
-    storage.write_ingested(tables, processed_dir,
-                           gemaakt(afdruk, list(tables), [str(note) for note in result.let_op])
-                           if afdruk is not None else None)
+    storage.write_ingested(tables, processed_dir, None if afdruk is None else gemaakt(
+        afdruk, list(tables), [str(note) for note in result.let_op], result.bronnen))
     return result

@@ -47,11 +47,11 @@ def vingerafdruk(raw_dir: Path, engine: str) -> dict | None:
             "overgeslagen": [str(problem) for problem in found.skipped]}
 
 
-def gemaakt(afdruk: dict, tabellen: list[str], let_op: list[str]) -> dict:
+def gemaakt(afdruk: dict, tabellen: list[str], let_op: list[str], bronnen: dict) -> dict:
     """The fingerprint as stored with the tables it describes, with the notes about files
     with figures for a half-year without a taakstelling (``let_op``: a reused ingest still
-    tells them)."""
-    return {**afdruk, "tabellen": sorted(tabellen), "let_op": let_op,
+    tells them) and per source what a later ingest needs to take it over (``bronnen``)."""
+    return {**afdruk, "tabellen": sorted(tabellen), "let_op": let_op, "bronnen": bronnen,
             "ingelezen_op": dt.datetime.now().isoformat(timespec="seconds")}
 
 
@@ -66,15 +66,16 @@ def ongewijzigd(raw_dir: Path, processed: Path, engine: str,
     now = afdruk if afdruk is not None else vingerafdruk(raw_dir, engine)
     if now is None or any(stored.get(key) != value for key, value in now.items()):
         return None
-    tables = stored.get("tabellen")
-    if not isinstance(tables, list) or not _as_written(processed, tables):
+    if not tabellen_zoals_geschreven(processed, stored.get("tabellen")):
         return None
     return Ongewijzigd(len(now["bestanden"]), str(stored.get("ingelezen_op")))
 
 
-def _as_written(processed: Path, tables: list[str]) -> bool:
-    """Whether every table is there as the ingest wrote it: none is missing or was written
-    after the fingerprint (which is written after them)."""
+def tabellen_zoals_geschreven(processed: Path, tables: object) -> bool:
+    """Whether every table the fingerprint lists is there as the ingest wrote it: none is
+    missing or was written after the fingerprint (which is written after them)."""
+    if not isinstance(tables, list):
+        return False
     try:
         written = (processed / INGELEZEN).stat().st_mtime_ns
         return all((processed / f"{name}.parquet").stat().st_mtime_ns <= written

@@ -143,10 +143,11 @@ def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Pa
                 let_op = list((vorige or {}).get("let_op", []))
             else:
                 ingested = checked_ingest(raw, processed, ENGINE, bron_verdwenen_toestaan,
-                                          brieven=brieven)
+                                          brieven=brieven, afdruk=afdruk, overnemen=not opnieuw)
                 mirror = mirror_tables(ingested)
                 let_op = [str(note) for note in ingested.let_op]
-                gelezen = gemaakt(afdruk, list(mirror), let_op) if afdruk is not None else None
+                gelezen = None if afdruk is None else gemaakt(afdruk, list(mirror), let_op,
+                                                              ingested.bronnen)
                 invoer = Invoer(mirror, processed)
             timings["ingest"] = time.perf_counter() - started
             step = time.perf_counter()
