@@ -1,0 +1,118 @@
+"""Measuring one slice of a sheet before calamine sees it: how far its cells reach, its lowest
+row, and its cells without a usable value, with the limits and Dutch refusals of
+``analysis.ingest.measure``.
+
+This is the one place the block reader measures. It streams the slice's XML with expat the way
+``measure.xlsx`` streams a whole sheet (the same notion of a cell that holds something, the same
+positions, the same refusals), and adds the lowest row, which the reader needs to know that no
+cell of a slice belongs to rows an earlier slice covers. It knows elements by their local name,
+whatever their prefix, as calamine does (``measure.xlsx`` takes the root's prefix for all). A
+faster, lexical measurement can take its place as long as it returns the same :class:`SliceSize`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from analysis.ingest.measure.archive import xml_parser
+from analysis.ingest.measure.extent import Extent, SheetSize
+from analysis.ingest.measure.refusal import NO_STORED_VALUE
+from analysis.ingest.measure.xlsx import _COLUMNS, _check_dimension, _position
+
+
+@dataclass
+class SliceSize:
+    """A slice's extent from A1 and its cells without a value (``size``), and its lowest row
+    holding something (1-based; 0 when it holds nothing)."""
+
+    size: SheetSize
+    low: int = 0
+
+
+def measure_slice(xml: bytes, name: str, sheet: str) -> SliceSize:
+    """Measure one slice: a complete sheet document holding some of a sheet's rows.
+
+    Raises WorkbookError (Dutch) past a limit, and ``expat.ExpatError`` when the slice is not
+    well-formed XML (the reader then reads the sheet whole, which reports it properly)."""
+    parser = xml_parser(name, namespaces=False)
+    extent = Extent(name, sheet)
+    size = extent.size
+    fouten = size.fouten
+    row = col = 0
+    low = 0
+    kind: str | None = None
+    pending = False  # the current cell holds something not yet counted
+    formula: tuple[int, int] | None = None  # a formula cell whose value is not yet seen
+    text: list[str] = []
+    names: dict[str, str] = {}  # element name -> its local name, as calamine compares them
+
+    def count() -> None:
+        nonlocal pending, low
+        pending = False
+        if row < low or not low:
+            low = row
+        if row > size.rows or col > size.cols:
+            extent.add(row, col)
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        nonlocal row, col, kind, pending, formula, text
+        local = names.get(tag)
+        if local is None:
+            local = names[tag] = tag.rpartition(":")[2]
+        if local == "v":
+            if pending:
+                count()
+            if formula is not None or kind == "e":
+                text = []
+                parser.CharacterDataHandler = text.append
+                parser.EndElementHandler = end_value
+        elif local == "c":
+            if formula is not None:
+                fouten[formula] = NO_STORED_VALUE
+                formula = None
+            ref = attrs.get("r")
+            if ref:
+                letters = ref.rstrip("0123456789")
+                number = _COLUMNS.get(letters)
+                if number is None or len(letters) == len(ref):
+                    col, row = _position(ref, row, col)
+                else:
+                    col, row = number, int(ref[len(letters):])
+            else:
+                col += 1
+            kind = attrs.get("t")
+            pending = True
+        elif local == "row":
+            if formula is not None:
+                fouten[formula] = NO_STORED_VALUE
+                formula = None
+            number = attrs.get("r", "")
+            row = int(number) if number.isdigit() else row + 1
+            col, kind, pending = 0, None, False
+        elif local == "f":
+            if pending:
+                count()
+                formula = (row - 1, col - 1)
+        elif local == "is":
+            if pending:
+                count()
+        elif local == "dimension":
+            _check_dimension(attrs.get("ref", ""), name, sheet)
+
+    def end_value(_tag: str) -> None:
+        nonlocal formula
+        parser.CharacterDataHandler = None
+        parser.EndElementHandler = None
+        value = "".join(text).strip()
+        if kind == "e":
+            fouten[row - 1, col - 1] = value or "#FOUT"
+        elif not value and kind not in ("str", "inlineStr"):
+            fouten[row - 1, col - 1] = NO_STORED_VALUE
+        formula = None
+
+    parser.StartElementHandler = start
+    parser.Parse(xml, True)
+    if formula is not None:  # the slice ended on a formula without a value
+        fouten[formula] = NO_STORED_VALUE
+    return SliceSize(size, low)
+
