@@ -169,6 +169,8 @@ HAND_ROWS = (
                             for col, index in zip("ABCDEFG", range(3, 10), strict=True))
     + "</row>"
     '<row r="8"><c r="B8" t="s"><v>1</v></c></row><row><c t="s"><v>2</v></c></row>'
+    '<row r="10"><c r="C10" t="inlineStr"><is><t>&lt;row r="11"&gt;</t></is></c>'
+    '<c r="D10" t="str"><v>&lt;x:row r="11"/&gt; "&amp;"</v></c></row>'
     '<row r="12"><c r="AZ12"><v>1</v></c></row>'
     + "".join(f'<row r="{row}"><c r="B{row}" t="s"><v>{row % 3}</v></c><c r="C{row}">'
               f"<v>{row}</v></c></row>" for row in range(15, 41))

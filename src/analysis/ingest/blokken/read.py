@@ -107,9 +107,13 @@ class SheetBlocks:
     ``rows`` is about how many rows a block holds. After the first pass, ``size`` is the sheet's
     measurement as ``measure_xlsx`` gives it, ``slices`` how many slices it was cut into (0 when
     read whole), ``reason`` why it was read whole (None otherwise), and ``cpu`` the CPU seconds
-    of each step. Raises WorkbookError (Dutch) past a limit or for a sheet that is not there."""
+    of each step: copying the source's parts (its shared strings) into the temporary workbook
+    (parts), inflating, cutting and writing the slices (cut), measuring them (measure), calamine
+    opening the temporary workbook, which parses the shared strings once (open), calamine
+    reading the slices (calamine), and turning them into padded Python rows (python). Raises
+    WorkbookError (Dutch) past a limit or for a sheet that is not there."""
 
-    def __init__(self, path: Path, sheet: str, *, rows: int = 50_000, name: str | None = None,
+    def __init__(self, path: Path, sheet: str, *, rows: int = 20_000, name: str | None = None,
                  folder: Path | None = None):
         self.path, self.sheet, self.rows = Path(path), sheet, max(1, rows)
         self.name = name or self.path.name
@@ -134,9 +138,12 @@ class SheetBlocks:
                 self.slices = 0
                 yield from self._whole()
                 return
-            if first is not None:
-                yield first
-                yield from blocks
+            try:
+                if first is not None:
+                    yield first
+                    yield from blocks
+            finally:
+                blocks.close()  # calamine lets go of the temporary workbook before it goes
 
     def _member(self, archive: zipfile.ZipFile) -> str:
         workbook = "xl/workbook.xml"
@@ -161,6 +168,7 @@ class SheetBlocks:
             check_members(archive, self.name)
             member = self._member(archive)
             book = SliceBook(archive, member, folder, self.name)
+            since = self._tick("parts", since)
             try:
                 with archive.open(member) as stream:
                     cutter = Cutter(stream, self.rows)
@@ -228,6 +236,14 @@ class SheetBlocks:
         assert self.size is not None
         emit = _Emitter(plan.width, self.rows, self.size.fouten)
         since = time.process_time()
+        try:
+            yield from self._slices(plan, emit, since)
+        finally:
+            plan.read.clear()
+            plan.book.close()
+        yield from emit.rest()
+
+    def _slices(self, plan: _Plan, emit: _Emitter, since: float) -> Iterator[Block]:
         for number, name in enumerate(plan.names):
             sheet = plan.read.pop(number, None)
             if sheet is None:
@@ -250,7 +266,6 @@ class SheetBlocks:
             yield emit.block(emit.blank(top - emit.next) + values if top > emit.next else values)
             del values  # the consumer holds the block; the reader holds nothing between blocks
             since = time.process_time()
-        yield from emit.rest()
 
     def _whole(self) -> Iterator[Block]:
         """The sheet read whole by calamine, measured first as the workbook reader does."""
@@ -270,7 +285,7 @@ class SheetBlocks:
         yield from emit.rest()
 
 
-def read_blocks(path: Path, sheet: str, rows: int = 50_000,
+def read_blocks(path: Path, sheet: str, rows: int = 20_000,
                 name: str | None = None) -> Iterator[Block]:
     """The rows of one sheet in blocks of about ``rows`` rows (see :class:`SheetBlocks`)."""
     return iter(SheetBlocks(path, sheet, rows=rows, name=name))
