@@ -79,6 +79,7 @@ class Cutter:
         self.rows = max(1, rows)
         self.head = self.tail = self.frame = b""
         self._prefix = self._row = b""
+        self._resume = 0  # where the search for a cut goes on after more is read
 
     def slices(self) -> Iterator[Slice]:
         buffer, original_head = self._read_head()
@@ -95,7 +96,7 @@ class Cutter:
                 target = max(1, round(self.rows * (cut_bytes / cut_rows if cut_rows else per_row)))
                 if len(buffer) < target:
                     break
-                found = self._cut(buffer, target)
+                found = self._cut(buffer, max(target, self._resume))
                 if found is None:
                     if not done and len(buffer) > max(4 * target, MAX_HEAD):
                         raise CannotCut("geen rij met een rijnummer om bij te snijden")
@@ -105,6 +106,7 @@ class Cutter:
                     raise CannotCut("rijnummers lopen niet op")
                 body = bytes(memoryview(buffer)[:at])
                 del buffer[:at]
+                self._resume = 0
                 _no_markup(body, "het blad")
                 yield Slice(body, first)
                 cut_bytes += len(body)
@@ -150,19 +152,21 @@ class Cutter:
 
     def _cut(self, buffer: bytearray, start: int) -> tuple[int, int] | None:
         """The first row start tag at or after ``start`` that declares its row number, and that
-        number; None when there is none yet in ``buffer``."""
+        number; None when there is none yet in ``buffer`` (``_resume`` then says where to look
+        on, so that rows without a number are not looked at twice)."""
         row = self._row
         at = buffer.find(row, start)
         while at >= 0:
             name_end = at + len(row)
             if name_end >= len(buffer):
-                return None
+                break
             if buffer[name_end] in _AFTER_NAME:
                 tag = _tag(buffer, name_end)
                 if tag is None:
-                    return None
+                    break
                 number = tag[0].get(b"r")
                 if number is not None and _ROW_NUMBER.fullmatch(number):
                     return at, int(number)
             at = buffer.find(row, at + 1)
+        self._resume = at if at >= 0 else max(start, len(buffer) - len(row))
         return None
