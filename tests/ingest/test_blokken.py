@@ -264,6 +264,23 @@ def test_a_sheet_too_large_is_refused_before_calamine(tmp_path: Path,
     assert refused.value.problem.blad == "Blad"
 
 
+def test_references_beyond_excels_columns_are_measured_as_calamine_reads_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """calamine reads AAAA3 as column 18,279 and a row numbered "A5" as row 5; the measurement
+    must see the rectangle calamine will allocate, or it guards nothing."""
+    rows = ('<row r="1"><c r="A1"><v>1</v></c></row><row r="3"><c r="AAAA3"><v>2</v></c></row>'
+            '<row r="A5"><c><v>5</v></c></row>'
+            + "".join(f'<row r="{row}"><c r="B{row}"><v>{row}</v></c></row>'
+                      for row in range(6, 12)))
+    path = package(tmp_path / "letters.xlsx", worksheet(rows))
+    readers = exact(path, sizes=(1, 3))
+    sliced(readers)
+    assert (readers[0].size.rows, readers[0].size.cols) == (11, 18_279)
+    monkeypatch.setattr(limits, "LIMITS", dataclasses.replace(limits.LIMITS, max_cells=100_000))
+    with pytest.raises(WorkbookError, match="niet gelezen"):
+        list(SheetBlocks(path, "Blad", rows=3))
+
+
 def test_a_missing_sheet_is_refused_in_dutch(tmp_path: Path) -> None:
     path = package(tmp_path / "blad.xlsx", worksheet('<row r="1"><c r="A1"><v>1</v></c></row>'))
     with pytest.raises(WorkbookError, match="blad is niet te vinden"):

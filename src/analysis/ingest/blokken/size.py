@@ -5,9 +5,12 @@ row, and its cells without a usable value, with the limits and Dutch refusals of
 This is the one place the block reader measures. It streams the slice's XML with expat the way
 ``measure.xlsx`` streams a whole sheet (the same notion of a cell that holds something, the same
 positions, the same refusals), and adds the lowest row, which the reader needs to know that no
-cell of a slice belongs to rows an earlier slice covers. It knows elements by their local name,
-whatever their prefix, as calamine does (``measure.xlsx`` takes the root's prefix for all). A
-faster, lexical measurement can take its place as long as it returns the same :class:`SliceSize`.
+cell of a slice belongs to rows an earlier slice covers. Where ``measure.xlsx`` and calamine
+differ, it follows calamine, whose allocation it guards: it knows elements by their local name,
+whatever their prefix (``measure.xlsx`` takes the root's prefix for all), and it reads a
+reference with more than three letters (``AAAA1``) or a row number with letters (``r="A5"``) as
+calamine does. A faster, lexical measurement can take its place as long as it returns the same
+:class:`SliceSize`.
 """
 
 from __future__ import annotations
@@ -27,6 +30,21 @@ class SliceSize:
 
     size: SheetSize
     low: int = 0
+
+
+def _calamine_position(ref: str, column: bool = True) -> tuple[int, int] | None:
+    """Column and row (1-based) of a reference as calamine reads it: any number of letters (so
+    AAAA1 is column 18,279, beyond Excel's last), then digits; None where calamine fails.
+    Without ``column`` (a row's ``r``), letters may be missing."""
+    letters = ref.rstrip("0123456789")
+    digits = ref[len(letters):]
+    if not digits or int(digits) == 0 or (column and not letters) \
+            or not letters.isascii() or (letters and not letters.isalpha()):
+        return None
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - 64
+    return number, int(digits)
 
 
 def measure_slice(xml: bytes, name: str, sheet: str) -> SliceSize:
@@ -75,7 +93,7 @@ def measure_slice(xml: bytes, name: str, sheet: str) -> SliceSize:
                 letters = ref.rstrip("0123456789")
                 number = _COLUMNS.get(letters)
                 if number is None or len(letters) == len(ref):
-                    col, row = _position(ref, row, col)
+                    col, row = _calamine_position(ref) or _position(ref, row, col)
                 else:
                     col, row = number, int(ref[len(letters):])
             else:
@@ -87,7 +105,11 @@ def measure_slice(xml: bytes, name: str, sheet: str) -> SliceSize:
                 fouten[formula] = NO_STORED_VALUE
                 formula = None
             number = attrs.get("r", "")
-            row = int(number) if number.isdigit() else row + 1
+            if number.isdigit():
+                row = int(number)
+            else:
+                position = _calamine_position(number, column=False)
+                row = position[1] if position else row + 1
             col, kind, pending = 0, None, False
         elif local == "f":
             if pending:
