@@ -11,8 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from docx.image.image import Image
-
 from analysis import schema
 from analysis.problems import InputError, Problem
 
@@ -91,6 +89,8 @@ def _logo(file: object, where: str, problems: list[Problem],
 def logo_problem(content: bytes) -> str | None:
     """Why these bytes cannot be a letterhead's logo (too large, no PNG or JPEG image, too
     many pixels); None when they can."""
+    from docx.image.image import Image  # here: reading the settings without a logo needs none
+
     if len(content) > MAX_LOGO_BYTES:
         return _too_large(len(content))
     try:
