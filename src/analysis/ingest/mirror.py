@@ -272,7 +272,8 @@ def ingest(raw_dir: Path, engine: str = ENGINES[0]) -> IngestResult:
         table, finished = _finalise(SOURCES[source], frame)
         tables[table] = finished
     for name in storage.TABLES:  # a source without files still has its (empty) table
-        tables.setdefault(name, storage.empty_table(name))
+        if name not in tables:
+            tables[name] = storage.empty_table(name)
     warnings.extend(_coa_consistency(tables["coa_overzicht"]))
     warnings.extend(_art29_check(tables["taakstelling"]))
     notes = zonder_taakstelling(combined, tables["taakstelling"],
