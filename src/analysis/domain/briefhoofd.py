@@ -89,7 +89,7 @@ def _logo(file: object, where: str, problems: list[Problem],
 def logo_problem(content: bytes) -> str | None:
     """Why these bytes cannot be a letterhead's logo (too large, no PNG or JPEG image, too
     many pixels); None when they can."""
-    from docx.image.image import Image  # only a logo needs it, so reading settings stays light
+    from docx.image.image import Image  # here: reading the settings without a logo needs none
 
     if len(content) > MAX_LOGO_BYTES:
         return _too_large(len(content))

@@ -314,14 +314,16 @@ def _addresses(entries: list[dict], name: str, problems: list[Problem]) -> dict[
     """Address lines per municipality code."""
     found: dict[str, list[str]] = {}
     first: dict[str, int] = {}  # code -> the number of the entry that gave its address
+    towns = [entry.get("gemeente") if isinstance(entry, dict) else "" for entry in entries]
+    codes = gemeenten.resolve(pd.Series([town if is_text(town) else "" for town in towns],
+                                        dtype=object))  # all at once: a call costs milliseconds
     for number, entry in enumerate(entries, start=1):
         where = f"geadresseerde {number}"
         if not isinstance(entry, dict) or not set(entry) <= {"gemeente", "regels"}:
             problems.append(Problem(name, f"{where}: verwacht een blok met alleen gemeente en "
                                           "regels"))
             continue
-        town = entry.get("gemeente")
-        code = gemeenten.resolve(pd.Series([town if is_text(town) else ""], dtype=object))[0]
+        code = codes[number - 1]
         lines = entry.get("regels")
         if pd.isna(code):
             problems.append(Problem(name, f"{where}: onbekende gemeente "

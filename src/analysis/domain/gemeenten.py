@@ -46,12 +46,21 @@ def name_key(names: pd.Series) -> pd.Series:
 
 
 @cache
-def _lookup() -> dict[str, str]:
+def _lookup() -> pd.Series:
+    """The code of every name key (and alias), as a Series: mapping by it looks up the keys
+    without turning a dict into a Series on every call."""
     table = reference()
     aliases = pd.read_csv(REFERENCE_DIR / "gemeente_aliassen.csv", dtype="string")
     keys = pd.concat([name_key(table["gemeente_naam"]), name_key(aliases["alias"])])
     codes = pd.concat([table["gemeente_code"], aliases["gemeente_code"]])
-    return dict(zip(keys, codes, strict=True))
+    return pd.Series(dict(zip(keys, codes, strict=True)))
+
+
+@cache
+def _known() -> pd.Series:
+    """Every code in the reference table, mapped to itself (to keep known codes only)."""
+    codes = reference()["gemeente_code"].drop_duplicates().to_numpy()
+    return pd.Series(codes, index=codes)
 
 
 # Resolved texts, kept across calls: sixty exports name the same dozen municipalities, and the
@@ -77,7 +86,7 @@ def _resolve(values: pd.Series) -> pd.Series:
     text = values.str.strip()
     digits = text.str.lower().str.extract(_CODE_PATTERN, expand=False)
     by_code = ("GM" + digits.str.zfill(4)).where(digits.notna())
-    by_code = by_code.where(by_code.isin(set(reference()["gemeente_code"])))
+    by_code = by_code.map(_known()).astype("string")
     by_name = name_key(text).map(_lookup()).astype("string")
     return by_code.fillna(by_name)
 

@@ -36,8 +36,12 @@ def overgangen() -> pd.DataFrame:
 
 def geldig_tot(codes: pd.Series) -> pd.Series:
     """The first day each code no longer exists (NaT for a code still in use)."""
-    ends = reference().set_index("gemeente_code")["geldig_tot"]
-    return codes.map(ends)
+    return codes.map(_ends())
+
+
+@cache
+def _ends() -> pd.Series:
+    return reference().set_index("gemeente_code")["geldig_tot"]
 
 
 def geldig_vanaf(codes: pd.Series) -> pd.Series:
@@ -53,10 +57,12 @@ def opvolgers(codes: pd.Series, dates: pd.Series) -> pd.DataFrame:
     result = pd.DataFrame({"code": codes.astype("string"), "opvolger": pd.NA,
                            "gesplitst": False}, index=codes.index).astype(
         {"opvolger": "string"})
-    steps = overgangen().groupby("oud_code")["nieuw_code"]
-    several, only = steps.nunique() > 1, steps.first()
     current = result["code"].copy()
     pending = (geldig_tot(current) <= dates).fillna(False).to_numpy()
+    if not pending.any():  # every code existed on its date
+        return result
+    steps = overgangen().groupby("oud_code")["nieuw_code"]
+    several, only = steps.nunique() > 1, steps.first()
     while pending.any():  # one pass per generation of reorganisations (a handful at most)
         codes_now = current[pending]
         split = codes_now.map(several).fillna(False).astype(bool)

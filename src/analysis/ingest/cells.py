@@ -64,16 +64,16 @@ _IS_SPACE = np.frompyfunc(str.isspace, 1, 1)
 _MIXED = frozenset({"mixed", "mixed-integer", "unknown-array"})
 
 
-def _instances(values: np.ndarray, kind: type) -> np.ndarray:
-    """Which cells hold an instance of ``kind``: one pass over the cells' types, then a check
-    per distinct type."""
-    mask = np.zeros(values.shape, dtype=bool)
-    if values.size:
-        types = _TYPE(values)
-        for found in pd.unique(types.ravel()):
-            if issubclass(found, kind):
-                mask |= types == found
-    return mask
+def instances(values: np.ndarray, kinds: type | tuple[type, ...],
+               but: type | tuple[type, ...] = ()) -> np.ndarray:
+    """Which cells hold an instance of ``kinds`` (as isinstance reads it) that is not one of
+    ``but``: one pass over the cells' types, then a check per distinct type."""
+    if not values.size:
+        return np.zeros(values.shape, dtype=bool)
+    codes, types = pd.factorize(_TYPE(values).ravel())
+    chosen = [code for code, found in enumerate(types)
+              if issubclass(found, kinds) and not issubclass(found, but)]
+    return np.isin(codes, chosen).reshape(values.shape)
 
 
 def _texts(values: np.ndarray) -> np.ndarray:
@@ -82,7 +82,7 @@ def _texts(values: np.ndarray) -> np.ndarray:
     if inferred == "string":  # text or missing only
         return ~pd.isna(values)
     if inferred in _MIXED:
-        return _instances(values, str)
+        return instances(values, str)
     return np.zeros(values.shape, dtype=bool)
 
 
@@ -116,9 +116,10 @@ def foutwaarden(raw: pd.Series) -> pd.Series:
 def _foutwaarden(raw: pd.Series, text: pd.Series) -> pd.Series:
     """:func:`foutwaarden`, given the cells as stripped text."""
     found = text.str.upper().isin(ERROR_VALUES) | text.eq(FORMULE_ZONDER_WAARDE)
+    found = found.fillna(False).to_numpy(dtype=bool)
     if raw.dtype == object:
-        found |= raw.map(lambda value: isinstance(value, Foutwaarde)).astype(bool)
-    return pd.Series(found.fillna(False).to_numpy(dtype=bool), index=raw.index)
+        found |= instances(raw.to_numpy(), Foutwaarde)
+    return pd.Series(found, index=raw.index)
 
 
 def _is_foutwaarde(value: object) -> bool:
@@ -130,9 +131,7 @@ def _is_foutwaarde(value: object) -> bool:
 
 
 def _number(value: object) -> float:
-    """A numeric cell as a float (±inf beyond the float range); NaN for anything else."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        return math.nan
+    """A number as a float (±inf beyond the float range)."""
     try:
         return float(value)
     except OverflowError:
@@ -141,8 +140,13 @@ def _number(value: object) -> float:
 
 def _numbers(raw: pd.Series) -> np.ndarray:
     """Numbers from numeric cells or Dutch-notation text ('1.234', '-13', '−13', '1 234')."""
-    numbers = np.fromiter((_number(value) for value in raw.array), dtype="float64",
-                          count=len(raw))
+    values = raw.to_numpy(dtype=object)
+    numbers = np.full(len(values), np.nan)
+    numeric = instances(values, (int, float, np.integer, np.floating), but=bool)
+    try:
+        numbers[numeric] = values[numeric].astype(float)
+    except OverflowError:  # an int beyond the float range
+        numbers[numeric] = [_number(value) for value in values[numeric]]
     as_text = np.isnan(numbers) & raw.notna().to_numpy(dtype=bool)
     if not as_text.any():  # every filled cell a number: nothing to read as text
         return numbers
@@ -169,10 +173,30 @@ def to_integer(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     return pd.Series(parsed, index=raw.index), pd.Series(bad, index=raw.index)
 
 
+def _whole_as_text(raw: pd.Series, ints: bool = False) -> pd.Series:
+    """The cells with every whole float (and with ``ints`` every int) written as a whole
+    number ('12', not '12.0'), then typed together as pandas infers them (as ``Series.map``
+    did here before: ints beside an empty cell become floats, datetimes datetime64)."""
+    values = raw.to_numpy(dtype=object, copy=True)
+    floats = instances(values, float)
+    if floats.any():
+        numbers = values[floats].astype(float)
+        whole = np.isfinite(numbers) & (numbers == np.floor(numbers))
+        small = whole & (np.abs(numbers) < 2.0**63)
+        written = numbers.astype(object)
+        written[small] = numbers[small].astype(np.int64).astype(str)
+        for index in np.flatnonzero(whole & ~small):
+            written[index] = str(int(numbers[index]))
+        values[np.flatnonzero(floats)[whole]] = written[whole]
+    if ints:
+        whole = instances(values, int, but=bool)
+        values[whole] = values[whole].astype(str)
+    return pd.Series(values, index=raw.index, dtype=object).infer_objects()
+
+
 def to_text(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Text, stripped; numbers written without a trailing '.0'; error values are unreadable."""
-    text = raw.map(lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else v)
-    text = text.astype("string").str.strip().replace("", pd.NA)
+    text = _whole_as_text(raw).astype("string").str.strip().replace("", pd.NA)
     fout = _foutwaarden(raw, text)
     return text.mask(fout), fout
 
@@ -230,17 +254,9 @@ def to_month(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     return _as_dates(result), bad
 
 
-def _bool_word(value: object) -> object:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return value
-
-
 def to_bool(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Yes/no cells ('ja'/'nee', 'J'/'N', 1/0, TRUE/FALSE)."""
-    text = raw.map(_bool_word).astype("string").str.strip().str.lower()
+    text = _whole_as_text(raw, ints=True).astype("string").str.strip().str.lower()
     result = text.map(BOOL_WORDS).astype("boolean")
     bad = is_filled(raw) & result.isna()
     return result, bad

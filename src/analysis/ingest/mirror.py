@@ -308,7 +308,8 @@ def ingest(raw_dir: Path, engine: str = ENGINES[0], afdruk: dict | None = None,
     for source, taken in kept.items():
         tables[SOURCES[source].table] = taken.tabel
     for name in storage.TABLES:  # a source without files still has its (empty) table
-        tables.setdefault(name, storage.empty_table(name))
+        if name not in tables:
+            tables[name] = storage.empty_table(name)
     warnings.extend(_coa_consistency(tables["coa_overzicht"]))
     warnings.extend(_art29_check(tables["taakstelling"]))
     periodes = {bron: kept[bron].periodes if bron in kept

@@ -24,7 +24,8 @@ def naar_opvolgers(source: str, frame: pd.DataFrame) -> tuple[pd.DataFrame, list
     :mod:`analysis.ingest.sources`)."""
     found = opvolgers(frame["gemeente_code"], SOURCES[source].row_dates(frame))
     moved, split = found["opvolger"].notna(), found["gesplitst"]
-    crossing = moved & (provincie(found["code"]) != provincie(found["opvolger"])).fillna(False)
+    crossing = (moved & (provincie(found["code"]) != provincie(found["opvolger"])).fillna(False)
+                if moved.any() else moved)
     warnings = [_problem(frame, rows, _moved_text(rows, found)) for rows in _per_file_and_code(
         frame, moved & ~crossing)]
     problems = [_problem(frame, rows, _split_text(rows, frame)) for rows in _per_file_and_code(
