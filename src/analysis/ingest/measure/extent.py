@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from openpyxl.utils.cell import get_column_letter
-
 from analysis.formatting import getal
 from analysis.ingest import limits
+from analysis.ingest.measure.cellref import column_letters
 from analysis.ingest.measure.refusal import refuse
 
 
@@ -41,7 +40,7 @@ class Extent:
         size.rows, size.cols = max(size.rows, row), max(size.cols, col)
         if size.rows * size.cols > limit.max_cells:
             raise refuse(self.name, "blad heeft een cel in "
-                                    f"{get_column_letter(min(col, 18278))}{row}; daarmee beslaat "
+                                    f"{column_letters(col)}{row}; daarmee beslaat "
                                     f"het blad {getal(size.rows)} rijen × {getal(size.cols)} "
                                     f"kolommen = {getal(size.rows * size.cols)} cellen; verwacht "
                                     f"hoogstens {getal(limit.max_cells)} cellen; verwijder losse "
