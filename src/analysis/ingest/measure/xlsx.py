@@ -8,8 +8,6 @@ from __future__ import annotations
 import posixpath
 import zipfile
 
-from analysis.formatting import getal
-from analysis.ingest import limits
 from analysis.ingest.measure.archive import (
     check_members,
     elements,
@@ -19,7 +17,7 @@ from analysis.ingest.measure.archive import (
 )
 from analysis.ingest.measure.exact import ExactScan, Position
 from analysis.ingest.measure.extent import Extent, SheetSize
-from analysis.ingest.measure.refusal import refuse
+from analysis.ingest.measure.strings import measure_shared_strings
 
 _RELS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
@@ -34,30 +32,6 @@ def _scan_sheet(archive: zipfile.ZipFile, member: str, name: str, sheet: str) ->
     return extent.size
 
 
-def _shared_strings(archive: zipfile.ZipFile, member: str, name: str) -> None:
-    limit = limits.LIMITS
-    counts = {"si": 0, "chars": 0}
-    parser = xml_parser(name)
-
-    def start(tag: str, _attrs: dict[str, str]) -> None:
-        if tag.rpartition(" ")[2] == "si":
-            counts["si"] += 1
-            if counts["si"] > limit.max_shared_strings:
-                raise refuse(name, f"tabel met gedeelde teksten heeft meer dan "
-                                   f"{getal(limit.max_shared_strings)} teksten; niet gelezen")
-
-    def text(data: str) -> None:
-        counts["chars"] += len(data)
-        if counts["chars"] > limit.max_shared_string_chars:
-            raise refuse(name, f"tabel met gedeelde teksten is langer dan "
-                               f"{getal(limit.max_shared_string_chars)} tekens; niet gelezen")
-
-    parser.StartElementHandler = start
-    parser.CharacterDataHandler = text
-    parser.buffer_text = True
-    parse_member(parser, archive, member, name, None)
-
-
 def measure_xlsx(archive: zipfile.ZipFile, name: str) -> dict[str, SheetSize]:
     """Every sheet of an xlsx/xlsm workbook, measured; raises WorkbookError past a limit."""
     check_members(archive, name)
@@ -66,6 +40,6 @@ def measure_xlsx(archive: zipfile.ZipFile, name: str) -> dict[str, SheetSize]:
               for s in elements(archive, workbook, name, "sheet")]
     for member in archive.namelist():
         if posixpath.basename(member).lower() == "sharedstrings.xml":
-            _shared_strings(archive, member, name)
+            measure_shared_strings(archive, member, name)
     return {sheet: _scan_sheet(archive, member, name, sheet)
             for sheet, member in sheet_parts(archive, name, workbook, sheets).items()}
