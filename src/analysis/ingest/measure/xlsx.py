@@ -8,28 +8,12 @@ from __future__ import annotations
 import posixpath
 import zipfile
 
-from analysis.ingest.measure.archive import (
-    check_members,
-    elements,
-    parse_member,
-    sheet_parts,
-    xml_parser,
-)
-from analysis.ingest.measure.exact import ExactScan, Position
-from analysis.ingest.measure.extent import Extent, SheetSize
+from analysis.ingest.measure.archive import check_members, elements, sheet_parts
+from analysis.ingest.measure.extent import SheetSize
+from analysis.ingest.measure.sheet import scan_sheet
 from analysis.ingest.measure.strings import measure_shared_strings
 
 _RELS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-
-
-def _scan_sheet(archive: zipfile.ZipFile, member: str, name: str, sheet: str) -> SheetSize:
-    """Stream one sheet's XML: the extent of cells that hold something, and error cells."""
-    parser = xml_parser(name, namespaces=False)
-    extent = Extent(name, sheet)
-    scan = ExactScan(parser, extent, Position())
-    parse_member(parser, archive, member, name, sheet)
-    scan.finish()
-    return extent.size
 
 
 def measure_xlsx(archive: zipfile.ZipFile, name: str) -> dict[str, SheetSize]:
@@ -41,5 +25,5 @@ def measure_xlsx(archive: zipfile.ZipFile, name: str) -> dict[str, SheetSize]:
     for member in archive.namelist():
         if posixpath.basename(member).lower() == "sharedstrings.xml":
             measure_shared_strings(archive, member, name)
-    return {sheet: _scan_sheet(archive, member, name, sheet)
+    return {sheet: scan_sheet(archive, member, name, sheet)
             for sheet, member in sheet_parts(archive, name, workbook, sheets).items()}
