@@ -84,13 +84,11 @@ _QUOTE, _SPACE, _EQUALS, _SLASH, _GT = 34, 32, 61, 47, 62
 @dataclass(frozen=True)
 class _Grammar:
     """The tags of a body whose elements are written with ``prefix`` (``b""``, ``b"x:"``). A tag
-    other than a cell's is told by the two bytes after ``<`` and the prefix, hashed to one of 64
-    entries that hold its kind, those two bytes and the third (0: any)."""
+    is told by the two bytes after ``<`` and the prefix, and checked by the third."""
 
     prefix: bytes
-    factor: int  # the hash: (first + factor * second) & 63
-    entries: np.ndarray  # uint32: kind | first << 8 | second << 16 | third << 24
-    masks: np.ndarray  # uint32: the bytes of ``entries`` >> 8 that must match (third: or any)
+    kinds: np.ndarray  # the two bytes (the first + 256 * the second) -> the kind they start
+    third: np.ndarray  # by kind: the third byte (0: any)
     rest: dict[int, bytes]  # kinds whose tag is longer: the bytes after the third, by kind
     longer: np.ndarray  # by kind: whether a tag of this kind is checked further
     cell: bytes  # <c r="
@@ -107,20 +105,15 @@ def _grammar(prefix: bytes) -> _Grammar:
             END_SHEET: b"sheetData>"}
     mark = prefix[-1:] or b"/"  # what precedes an end tag's name where a start tag's begins
     texts = starts | {kind: mark + name for kind, name in ends.items()}
-    keys = {kind: (text[0], text[1], text[2] if len(text) > 2 and kind not in (V_OPEN, T_OPEN)
-                   else 0) for kind, text in texts.items()}
-    factor = next(factor for factor in range(1, 256) if len(
-        {(first + factor * second) & 63 for first, second, _ in keys.values()}) == len(keys))
-    entries = np.zeros(64, np.uint32)  # kind 0 (UNKNOWN) where nothing hashes
-    masks = np.full(64, 0xFFFFFF, np.uint32)
-    for kind, (first, second, third) in keys.items():
-        slot = (first + factor * second) & 63
-        entries[slot] = kind | first << 8 | second << 16 | third << 24
-        masks[slot] = 0xFFFFFF if third else 0xFFFF
+    kinds = np.zeros(1 << 16, np.uint8)  # UNKNOWN for any other two bytes
+    third = np.zeros(18, np.uint8)
+    for kind, text in texts.items():
+        kinds[text[0] | text[1] << 8] = kind
+        third[kind] = text[2] if len(text) > 2 and kind not in (V_OPEN, T_OPEN) else 0
     rest = {kind: text[3:] for kind, text in texts.items() if len(text) > 3}
     longer = np.zeros(18, np.bool_)
     longer[[*rest, IS_OPEN]] = True
-    return _Grammar(prefix, factor, entries, masks, rest, longer, b"<" + prefix + b'c r="',
+    return _Grammar(prefix, kinds, third, rest, longer, b"<" + prefix + b'c r="',
                     b"<" + prefix + b'row r="', b"<" + prefix + b"v>",
                     b"</" + prefix + b"v></" + prefix + b"c>")
 
@@ -137,7 +130,7 @@ def _match(words: np.ndarray, where: np.ndarray, text: bytes) -> np.ndarray:
 def _digits(words: np.ndarray, count: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The numbers written in the last ``count`` (1-8) bytes of eight-byte words, and whether
     those bytes are all ASCII digits."""
-    keep = _KEEP.take(np.clip(count, 0, 8))
+    keep = _KEEP.take(count, mode="clip")  # 0 below 0, all eight above 8: refused below
     x = (words & keep) | (_ZEROS & ~keep)
     ok = (x & _U(0xF0F0F0F0F0F0F0F0) == _ZEROS) & (
         (x & _U(0x0F0F0F0F0F0F0F0F)) + _U(0x0606060606060606) & _U(0xF0F0F0F0F0F0F0F0) == 0)
@@ -288,24 +281,19 @@ class BodyScan:
         return here
 
     def _kinds(self, p: np.ndarray, at: np.ndarray) -> np.ndarray:
-        """The kind of each tag starting at ``at``: the two bytes after '<' and the prefix
-        hashed to the grammar's entry, which must hold them and the third; longer tags checked
-        to their end (a cell's or a row's by :meth:`_cells` and :meth:`_rows`)."""
+        """The kind of each tag starting at ``at``: told by the two bytes after '<' and the prefix,
+        checked by the third, a longer tag to its end (a cell's or a row's by :meth:`_cells` and
+        :meth:`_rows`)."""
         grammar, room, count = self.grammar, self.room, len(at)
         name = 1 + len(grammar.prefix)  # where the name starts, after '<' and the prefix
         first = p[name:].take(at, out=room.get("first", count, np.uint8))
         second = p[name + 1:].take(at, out=room.get("second", count, np.uint8))
         third = p[name + 2:].take(at, out=room.get("third", count, np.uint8))
-        slot = np.multiply(second, np.uint8(grammar.factor), out=room.get("slot", count, np.uint8))
-        slot += first
-        slot &= 63
-        entry = grammar.entries.take(slot, out=room.get("entry", count, np.uint32))
-        code = np.left_shift(third, 16, dtype=np.uint32, out=room.get("code", count, np.uint32))
-        code |= np.left_shift(second, 8, dtype=np.uint32)
-        code |= first
-        code &= grammar.masks.take(slot)
-        kind = np.equal(entry >> 8, code, out=room.get("ok", count, np.bool_)).view(np.uint8)
-        kind *= (entry & 0xFF).astype(np.uint8)  # the entry's kind where it matched, else 0
+        key = np.left_shift(second, 8, dtype=np.uint16, out=room.get("key", count, np.uint16))
+        key |= first
+        kind = grammar.kinds.take(key, out=room.get("kind", count, np.uint8))
+        expected = grammar.third.take(kind)
+        kind *= (expected == third) | (expected == 0)
         if grammar.prefix:  # <x:c or </x:c: the prefix itself, and the slash of an end tag
             end = (kind >= END_ROW) & (kind <= END_SHEET)
             ok = (p.take(at + 1) == _SLASH) == end
@@ -347,8 +335,8 @@ class BodyScan:
         length -= tail
         length -= lead
         head = words[lead:][start]  # the reference's first eight bytes
-        row, col, ok = _reference(head, head << (_U(64) - (np.clip(length, 1, 8) << 3).astype(
-            np.uint64)), length)
+        shift = np.minimum(np.maximum(length, 1), 8).astype(np.uint64)  # 1-8 bytes: the reference
+        row, col, ok = _reference(head, head << (_U(64) - (shift << _U(3))), length)
         ok &= (length <= 8) & (p[lead - 2:].take(start) == _EQUALS) & (
             p[lead - 1:].take(start) == _QUOTE)
         other = (~ok).nonzero()[0]
