@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Iterator
-from typing import IO
 from xml.parsers import expat
 
-from analysis.ingest.measure.archive import xml_parser
+from analysis.ingest.measure.archive import inflated, xml_parser
 from analysis.ingest.measure.exact import CELL_PARTS, ExactScan, Position
 from analysis.ingest.measure.extent import Extent, SheetSize
 from analysis.ingest.measure.lexical import MARGIN, BodyScan
@@ -40,20 +39,15 @@ def scan_sheet(archive: zipfile.ZipFile, member: str, name: str, sheet: str) -> 
     """The extent of one sheet's cells and its cells without a usable value."""
     extent = Extent(name, sheet)
     fast = archive.getinfo(member).file_size >= FAST_FROM
-    with archive.open(member) as stream:
-        _Sheet(stream, extent, member).run(fast)
+    _Sheet(inflated(archive, member, PIECE), extent, member).run(fast)
     return extent.size
 
 
 class _Sheet:
-    def __init__(self, stream: IO[bytes], extent: Extent, member: str):
-        self.stream, self.extent, self.member = stream, extent, member
+    def __init__(self, chunks: Iterator[bytes], extent: Extent, member: str):
+        self.chunks, self.extent, self.member = chunks, extent, member
         self.read, self.window, self.head = 0, b"", b""  # bytes given to expat: how many,
         # the last of them, and the first four
-
-    def _chunks(self) -> Iterator[bytes]:
-        while chunk := self.stream.read(PIECE):
-            yield chunk
 
     def run(self, fast: bool) -> None:
         parser = xml_parser(self.extent.name, namespaces=False)
@@ -61,7 +55,7 @@ class _Sheet:
         try:
             if fast:
                 self._watch_head(parser, scan)
-            for chunk in self._chunks():
+            for chunk in self.chunks:
                 self.window = self.window[-_BEHIND:] + chunk
                 self.head = (self.head + chunk[:4])[:4]
                 self.read += len(chunk)
@@ -122,7 +116,7 @@ class _Sheet:
         buf, start, done = body.rest, 0, False
         while True:
             while not done and len(buf) - start < PIECE + MARGIN:
-                data = self.stream.read(PIECE)
+                data = next(self.chunks, b"")
                 done = not data
                 buf += data
             if done:
@@ -132,7 +126,7 @@ class _Sheet:
                 work = buf
                 if end <= start:  # no row or cell starts in the piece
                     if len(buf) - start < MAX_CARRY:
-                        data = self.stream.read(PIECE)
+                        data = next(self.chunks, b"")
                         done = not data
                         buf += data
                         continue
@@ -151,7 +145,7 @@ class _Sheet:
         scan = ExactScan(parser, self.extent, body.position)
         origin = (body.line, body.column)
         self._parse(parser, rest, origin=origin)
-        for chunk in self._chunks():
+        for chunk in self.chunks:
             self._parse(parser, chunk, origin=origin)
         self._parse(parser, b"", final=True, origin=origin)
         scan.finish()
