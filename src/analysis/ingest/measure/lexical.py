@@ -75,8 +75,11 @@ _T_ONE, _S_ONE = _word(b'" t="\0">'), _word(b'" s="\0">')
 _BARE, _SPACED = _word(b'">'), _word(b'" >')
 _SHUT, _SPACED_SHUT = _word(b'"/>'), _word(b'" />')
 _ZEROS = 0x3030303030303030  # eight ASCII zeros
-# For a number of d digits, the mask of the last d bytes of eight.
-_KEEP = np.array([((1 << 64) - 1) ^ ((1 << (8 * (8 - d))) - 1) for d in range(9)], np.uint64)
+# For a number of d digits (0-9; 9: too many), the mask of its last d bytes of eight, the zeros
+# to fill the others with, and whether it is a number.
+_KEEP = np.array([((1 << 64) - 1) ^ ((1 << (8 * (8 - d))) - 1) for d in range(9)] + [0], np.uint64)
+_FILL = np.array([_ZEROS & ~int(keep) for keep in _KEEP], np.uint64)
+_NUMBER = np.array([False] + [True] * 8 + [False])
 MARGIN = 64  # bytes after a piece that must be there to be read (the bytes after its last tag)
 _QUOTE, _SPACE, _EQUALS, _SLASH, _GT = 34, 32, 61, 47, 62
 
@@ -87,10 +90,9 @@ class _Grammar:
     is told by the two bytes after ``<`` and the prefix, and checked by the third."""
 
     prefix: bytes
-    kinds: np.ndarray  # the two bytes (the first + 256 * the second) -> the kind they start
-    third: np.ndarray  # by kind: the third byte (0: any)
+    entries: np.ndarray  # the two bytes (the first + 256 * the second) -> the kind they start
+    # | the third byte << 8 (0: any) | 1 << 16 if the tag is checked further
     rest: dict[int, bytes]  # kinds whose tag is longer: the bytes after the third, by kind
-    longer: np.ndarray  # by kind: whether a tag of this kind is checked further
     cell: bytes  # <c r="
     row: bytes  # <row r="
     value: bytes  # <v>
@@ -105,15 +107,13 @@ def _grammar(prefix: bytes) -> _Grammar:
             END_SHEET: b"sheetData>"}
     mark = prefix[-1:] or b"/"  # what precedes an end tag's name where a start tag's begins
     texts = starts | {kind: mark + name for kind, name in ends.items()}
-    kinds = np.zeros(1 << 16, np.uint8)  # UNKNOWN for any other two bytes
-    third = np.zeros(18, np.uint8)
-    for kind, text in texts.items():
-        kinds[text[0] | text[1] << 8] = kind
-        third[kind] = text[2] if len(text) > 2 and kind not in (V_OPEN, T_OPEN) else 0
+    entries = np.zeros(1 << 16, np.uint32)  # UNKNOWN for any other two bytes
     rest = {kind: text[3:] for kind, text in texts.items() if len(text) > 3}
-    longer = np.zeros(18, np.bool_)
-    longer[[*rest, IS_OPEN]] = True
-    return _Grammar(prefix, kinds, third, rest, longer, b"<" + prefix + b'c r="',
+    for kind, text in texts.items():
+        third = text[2] if len(text) > 2 and kind not in (V_OPEN, T_OPEN) else 0
+        further = kind in rest or kind == IS_OPEN
+        entries[text[0] | text[1] << 8] = kind | third << 8 | further << 16
+    return _Grammar(prefix, entries, rest, b"<" + prefix + b'c r="',
                     b"<" + prefix + b'row r="', b"<" + prefix + b"v>",
                     b"</" + prefix + b"v></" + prefix + b"c>")
 
@@ -129,16 +129,15 @@ def _match(words: np.ndarray, where: np.ndarray, text: bytes) -> np.ndarray:
 
 def _digits(words: np.ndarray, count: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The numbers written in the last ``count`` (1-8) bytes of eight-byte words, and whether
-    those bytes are all ASCII digits."""
-    keep = _KEEP.take(count, mode="clip")  # 0 below 0, all eight above 8: refused below
-    x = (words & keep) | (_ZEROS & ~keep)
-    ok = (x & _U(0xF0F0F0F0F0F0F0F0) == _ZEROS) & (
-        (x & _U(0x0F0F0F0F0F0F0F0F)) + _U(0x0606060606060606) & _U(0xF0F0F0F0F0F0F0F0) == 0)
-    x = x - _U(_ZEROS)
+    those bytes are all ASCII digits (the bytes before them read as zeros)."""
+    count = count.clip(0, 9)  # 0 or 9: not a number of 1-8 digits
+    x = (words & _KEEP.take(count)) | _FILL.take(count)
+    ok = (x & _U(0xF0F0F0F0F0F0F0F0) == _ZEROS) & (  # 0x30-0x39, and not 0x3A-0x3F:
+        (x + _U(0x0606060606060606)) & _U(0xF0F0F0F0F0F0F0F0) == _ZEROS)  # +6 stays 0x3_
     x = ((x & _U(0x0F0F0F0F0F0F0F0F)) * _U(2561)) >> _U(8)
     x = ((x & _U(0x00FF00FF00FF00FF)) * _U(6553601)) >> _U(16)
     x = ((x & _U(0x0000FFFF0000FFFF)) * _U(42949672960001)) >> _U(32)
-    return x.astype(np.int64), ok & (count >= 1) & (count <= 8)
+    return x.view(np.int64), ok & _NUMBER.take(count)
 
 
 def _reference(head: np.ndarray, number: np.ndarray,
@@ -158,18 +157,20 @@ def _reference(head: np.ndarray, number: np.ndarray,
 
 def _usual_end(last: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """From the eight bytes before the tag that follows a cell tag: the length of its end in
-    a usual form (99: none), whether that closes the cell, and the cell's type."""
+    a usual form (0: none), whether that closes the cell, and the cell's type."""
     character = ((last >> _U(40)) & _U(0xFF)).astype(np.intp)
     shape = last & _U(0xFFFF00FFFFFFFFFF)
     cell_type = _ONE_TYPE.take(character)
     typed = (shape == _T_ONE) & (cell_type > 0)
-    cell_type[~typed] = 0
-    eight = typed | ((shape == _S_ONE) & _DIGIT.take(character))
-    spaced_shut, three = last >> _U(32) == _SPACED_SHUT, last >> _U(40)
-    shut = three == _SHUT
-    tail = np.where(eight, 8, np.where(spaced_shut, 4, np.where(
-        (three == _SPACED) | shut, 3, np.where(last >> _U(48) == _BARE, 2, 99))))
-    return tail, ~eight & (spaced_shut | shut), cell_type
+    cell_type *= typed
+    top = last >> _U(32)
+    spaced_shut, shut, spaced = top == _SPACED_SHUT, top >> _U(8) == _SHUT, top >> _U(8) == _SPACED
+    # exclusive but for '">', which ends the forms of eight bytes too: 2 + 6
+    tail = (top >> _U(16) == _BARE).view(np.uint8) * np.uint8(2)
+    tail += (typed | (shape == _S_ONE) & _DIGIT.take(character)).view(np.uint8) * np.uint8(6)
+    tail += (spaced | shut).view(np.uint8) * np.uint8(3)
+    tail += spaced_shut.view(np.uint8) * np.uint8(4)
+    return tail, spaced_shut | shut, cell_type
 
 
 def _following(at: np.ndarray, which: np.ndarray, size: int) -> np.ndarray:
@@ -228,10 +229,21 @@ class _Room:
         return array[:size]
 
 
+@functools.cache
+def _keep_freed_memory() -> None:
+    """Free one large block, once: glibc's malloc then keeps up to twice its size of freed
+    memory instead of returning it to the system (mallopt(3), the dynamic mmap threshold; the
+    process's first large pandas frame does the same). Otherwise the few megabytes of arrays of
+    each piece are returned after it and faulted in again for the next: a third more time, as
+    system time. Elsewhere than glibc this merely allocates and frees a block."""
+    np.empty(16 << 20, np.uint8)
+
+
 class BodyScan:
     """Scans the body of one sheet's ``<sheetData>`` piece by piece (see the module)."""
 
     def __init__(self, extent: Extent, prefix: bytes, position: Position):
+        _keep_freed_memory()
         self.extent, self.grammar = extent, _grammar(prefix)
         self.position = position  # as the exact scan would stand after the bytes scanned
         self.last = END_ROW  # the kind of the last tag scanned: between rows at the start
@@ -261,9 +273,10 @@ class BodyScan:
         rows = (kind == ROW_OPEN).nonzero()[0]
         cell = self._cells(p, words, quotes, at, cells, size, kind)
         row_number = self._rows(p, words, quotes, at, rows, size, kind)
-        previous = room.get("previous", count, np.uint8)
-        previous[:1], previous[1:] = self.last, kind[:-1]
-        pair = np.bitwise_or(np.left_shift(previous, 4, out=previous), kind, out=previous)
+        pair = room.get("pair", count, np.intp)  # the previous kind << 4 | the kind
+        pair[:1], pair[1:] = self.last, kind[:-1]
+        pair <<= 4
+        pair |= kind
         good = _ALLOWED.take(pair, out=room.get("good", count, np.bool_))
         stop = count if good.all() else int(good.argmin())
         if stop == count and not _SETTLED[kind[-1] if count else self.last]:
@@ -284,23 +297,20 @@ class BodyScan:
         """The kind of each tag starting at ``at``: told by the two bytes after '<' and the prefix,
         checked by the third, a longer tag to its end (a cell's or a row's by :meth:`_cells` and
         :meth:`_rows`)."""
-        grammar, room, count = self.grammar, self.room, len(at)
+        grammar = self.grammar
         name = 1 + len(grammar.prefix)  # where the name starts, after '<' and the prefix
-        first = p[name:].take(at, out=room.get("first", count, np.uint8))
-        second = p[name + 1:].take(at, out=room.get("second", count, np.uint8))
-        third = p[name + 2:].take(at, out=room.get("third", count, np.uint8))
-        key = np.left_shift(second, 8, dtype=np.uint16, out=room.get("key", count, np.uint16))
-        key |= first
-        kind = grammar.kinds.take(key, out=room.get("kind", count, np.uint8))
-        expected = grammar.third.take(kind)
-        kind *= (expected == third) | (expected == 0)
+        bytes_ = np.ndarray((len(p) - name - 3,), "<u4", p, name, (1,))[at]  # four from there
+        entry = grammar.entries.take(bytes_ & np.uint32(0xFFFF))
+        kind = (entry & np.uint32(0xFF)).astype(np.uint8)
+        third = entry & np.uint32(0xFF00)
+        kind *= (third == 0) | (third == (bytes_ & np.uint32(0xFF0000)) >> np.uint32(8))
         if grammar.prefix:  # <x:c or </x:c: the prefix itself, and the slash of an end tag
             end = (kind >= END_ROW) & (kind <= END_SHEET)
             ok = (p.take(at + 1) == _SLASH) == end
             for offset, byte in enumerate(grammar.prefix, 1):
                 ok &= p.take(at + offset + end) == byte
             kind *= ok
-        longer = grammar.longer.take(kind)
+        longer = entry >= 1 << 16
         if longer.any():
             which = longer.nonzero()[0]
             for long, text in grammar.rest.items():
@@ -333,11 +343,11 @@ class BodyScan:
         tail, closes, cell_type = _usual_end(words[end - 8])
         length = end - start
         length -= tail
-        length -= lead
+        length -= lead  # of the reference, where the end is in a usual form
         head = words[lead:][start]  # the reference's first eight bytes
-        shift = np.minimum(np.maximum(length, 1), 8).astype(np.uint64)  # 1-8 bytes: the reference
+        shift = length.clip(1, 8).astype(np.uint64)  # 1-8 bytes: the reference
         row, col, ok = _reference(head, head << (_U(64) - (shift << _U(3))), length)
-        ok &= (length <= 8) & (p[lead - 2:].take(start) == _EQUALS) & (
+        ok &= (tail > 0) & (length <= 8) & (p[lead - 2:].take(start) == _EQUALS) & (
             p[lead - 1:].take(start) == _QUOTE)
         other = (~ok).nonzero()[0]
         if len(other):

@@ -21,7 +21,7 @@ from analysis.ingest.measure.extent import Extent, SheetSize
 from analysis.ingest.measure.lexical import MARGIN, BodyScan
 from analysis.ingest.measure.refusal import refuse
 
-PIECE = 1 << 19  # bytes inflated and scanned at a time (and ~26 times that held at once)
+PIECE = 1 << 20  # bytes inflated and scanned at a time (about 11 times that held at once)
 FAST_FROM = 1 << 18  # sheets unpacking to less are read by expat alone (as quick, no numpy)
 MAX_CARRY = 1 << 23  # bytes without a row or cell start after which expat takes over
 _BEHIND = 1 << 12  # bytes kept from before the last piece given to expat (<sheetData> in them)
@@ -39,7 +39,7 @@ def scan_sheet(archive: zipfile.ZipFile, member: str, name: str, sheet: str) -> 
     """The extent of one sheet's cells and its cells without a usable value."""
     extent = Extent(name, sheet)
     fast = archive.getinfo(member).file_size >= FAST_FROM
-    _Sheet(inflated(archive, member, PIECE), extent, member).run(fast)
+    _Sheet(inflated(archive, member, PIECE // 2), extent, member).run(fast)
     return extent.size
 
 
@@ -50,6 +50,14 @@ class _Sheet:
         # the last of them, and the first four
 
     def run(self, fast: bool) -> None:
+        body = self._expat(fast)
+        if body is not None:  # the parser that read up to it is gone, with what it held
+            self.window = b""
+            self._body(body)
+
+    def _expat(self, fast: bool) -> _Body | None:
+        """Read the sheet with expat: to its end, or, if ``fast``, to ``<sheetData>`` when the
+        body can be read lexically (returned)."""
         parser = xml_parser(self.extent.name, namespaces=False)
         scan = ExactScan(parser, self.extent, Position())
         try:
@@ -61,10 +69,10 @@ class _Sheet:
                 self.read += len(chunk)
                 self._parse(parser, chunk)
         except _Body as body:
-            self._body(body)
-            return
+            return body
         self._parse(parser, b"", final=True)
         scan.finish()
+        return None
 
     def _watch_head(self, parser: expat.XMLParserType, scan: ExactScan) -> None:
         """Let expat raise _Body at ``<sheetData>``, when the sheet so far allows a lexical
@@ -113,30 +121,29 @@ class _Sheet:
         scan = BodyScan(self.extent, prefix.encode(), Position())
         scan.line, scan.column = body.line, body.column
         starts = (b"<" + prefix.encode() + b"c ", b"<" + prefix.encode() + b"row ")
-        buf, start, done = body.rest, 0, False
+        buf, done = body.rest, False
         while True:
-            while not done and len(buf) - start < PIECE + MARGIN:
+            parts, size = [buf], len(buf)  # joined once: one new buffer for each piece
+            while not done and size < PIECE + MARGIN:
                 data = next(self.chunks, b"")
                 done = not data
-                buf += data
-            if done:
-                end, work = len(buf), buf + bytes(MARGIN)
-            else:
-                end = max(buf.rfind(part, start + 1, len(buf) - MARGIN) for part in starts)
-                work = buf
-                if end <= start:  # no row or cell starts in the piece
-                    if len(buf) - start < MAX_CARRY:
-                        data = next(self.chunks, b"")
-                        done = not data
-                        buf += data
-                        continue
-                    end = start
-            here = scan.scan(work, start, end) if end > start else start
-            if here < end or done or end == start:
+                parts.append(data)
+                size += len(data)
+            buf = b"".join(parts) + (bytes(MARGIN) if done else b"")
+            end = size
+            if not done:
+                end = max(buf.rfind(part, 1, size - MARGIN) for part in starts)
+                if end <= 0 and size < MAX_CARRY:  # no row or cell starts in the piece
+                    data = next(self.chunks, b"")
+                    done = not data
+                    buf += data
+                    continue
+            here = scan.scan(buf, 0, end) if end > 0 else 0
+            if here < end or done or end <= 0:
                 tags = body.open_tags + [prefix + "row"] * scan.in_row
-                self._resume(tags, scan, buf[here:])
+                self._resume(tags, scan, buf[here:size])
                 return
-            buf, start = buf[end:], 0
+            buf = buf[end:]
 
     def _resume(self, open_tags: list[str], body: BodyScan, rest: bytes) -> None:
         """Read the rest of the sheet with expat, from where the lexical scan stopped."""
