@@ -56,6 +56,11 @@ _ONE_TYPE = np.zeros(256, np.int8)  # a type of one character -> its number
 _ONE_TYPE[[ord(name) for name in _CELL_TYPES[1:5]]] = range(1, 5)
 _DIGIT = np.zeros(256, np.bool_)
 _DIGIT[48:58] = True
+# The first two bytes of a reference -> its column | its capitals (1 or 2) << 12; 0 if neither.
+_LETTERS = np.zeros(1 << 16, np.uint16)
+for _first in range(26):
+    _LETTERS[65 + _first | np.arange(48, 58) << 8] = _first + 1 | 1 << 12
+    _LETTERS[65 + _first | np.arange(65, 91) << 8] = (_first + 1) * 26 + np.arange(1, 27) | 2 << 12
 _SHORT = {T_SPACE: T_OPEN}  # what a longer tag is once checked, when not its own kind
 # The attributes a row may have besides r (the text from one value's closing quote to the next
 # one's opening quote): anything else, or one of these twice, is not accepted.
@@ -145,14 +150,17 @@ def _reference(head: np.ndarray, number: np.ndarray,
     """Row, column and whether it is accepted of each reference of ``length`` bytes that starts
     with the eight bytes ``head`` and ends with the eight ``number``: 1-3 capitals, then 1-8
     digits."""
-    letters = head.view(np.uint8).reshape(-1, 8)
-    capital = letters[:, :4] - np.uint8(65) < 26
-    two, three = capital[:, 1], capital[:, 1] & capital[:, 2]
-    col = letters[:, 0].astype(np.int32) - 64
-    col = np.where(two, col * 26 + letters[:, 1] - 64, col)
-    col = np.where(three, col * 26 + letters[:, 2] - 64, col)
-    row, digits = _digits(number, length - 1 - two - three)
-    return row, col, capital[:, 0] & ~(three & capital[:, 3]) & digits
+    letters = _LETTERS.take(head & _U(0xFFFF))
+    col, count = (letters & 0xFFF).astype(np.int64), letters >> 12
+    maybe = (count == 2).nonzero()[0]  # AB: or ABC, and not ABCD
+    if len(maybe):
+        third, fourth = ((head.take(maybe) >> _U(shift)) & _U(0xFF) for shift in (16, 24))
+        three = third - _U(65) < 26
+        col[maybe] = np.where(three, col.take(maybe) * 26 + third.astype(np.int64) - 64,
+                              col.take(maybe))
+        count[maybe] = np.where(three & (fourth - _U(65) < 26), 0, 2 + three)
+    row, digits = _digits(number, length - count)
+    return row, col, digits & (count > 0)
 
 
 def _usual_end(last: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -297,13 +305,16 @@ class BodyScan:
         """The kind of each tag starting at ``at``: told by the two bytes after '<' and the prefix,
         checked by the third, a longer tag to its end (a cell's or a row's by :meth:`_cells` and
         :meth:`_rows`)."""
-        grammar = self.grammar
+        grammar, room, count = self.grammar, self.room, len(at)
         name = 1 + len(grammar.prefix)  # where the name starts, after '<' and the prefix
-        bytes_ = np.ndarray((len(p) - name - 3,), "<u4", p, name, (1,))[at]  # four from there
-        entry = grammar.entries.take(bytes_ & np.uint32(0xFFFF))
-        kind = (entry & np.uint32(0xFF)).astype(np.uint8)
-        third = entry & np.uint32(0xFF00)
-        kind *= (third == 0) | (third == (bytes_ & np.uint32(0xFF0000)) >> np.uint32(8))
+        first = p[name:].take(at, out=room.get("first", count, np.uint8))
+        key = np.left_shift(p[name + 1:].take(at), 8, dtype=np.intp,
+                            out=room.get("key", count, np.intp))
+        key |= first
+        entry = grammar.entries.take(key, out=room.get("entry", count, np.uint32))
+        kind = entry.astype(np.uint8)  # the low byte: the kind
+        third = (entry >> np.uint32(8)).astype(np.uint8)
+        kind *= (third == 0) | (third == p[name + 2:].take(at))
         if grammar.prefix:  # <x:c or </x:c: the prefix itself, and the slash of an end tag
             end = (kind >= END_ROW) & (kind <= END_SHEET)
             ok = (p.take(at + 1) == _SLASH) == end

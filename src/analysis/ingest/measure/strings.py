@@ -51,7 +51,7 @@ def _count(chunks: Iterable[bytes]) -> int:
     count, tail = 0, b""
     for chunk in chunks:
         joined = tail + chunk  # with what may begin one across the two
-        count += joined.count(b"<si") + joined.count(b":si")
+        count += joined.count(b"<si") + (joined.count(b":si") if b":" in joined else 0)
         tail = joined[-2:]
     return count
 
