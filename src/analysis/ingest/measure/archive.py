@@ -6,7 +6,10 @@ the sheets' members found through the workbook's relationships.
 from __future__ import annotations
 
 import posixpath
+import struct
 import zipfile
+import zlib
+from collections.abc import Iterator
 from xml.parsers import expat
 
 from analysis.formatting import getal
@@ -34,6 +37,42 @@ def check_members(archive: zipfile.ZipFile, name: str) -> None:
         raise refuse(name, f"uitgepakt {getal(total // limits.MIB)} MB; verwacht hoogstens "
                            f"{getal(limit.max_total_bytes // limits.MIB)} MB (mogelijk een "
                            "zip-bom); niet gelezen")
+
+
+def inflated(archive: zipfile.ZipFile, member: str, size: int = 1 << 18) -> Iterator[bytes]:
+    """A member's unpacked bytes, a piece of at most ``size`` at a time, checked against its
+    CRC as zipfile checks them (BadZipFile). A deflated member is inflated from its packed data
+    here: zipfile's reading by the size of what it unpacks copies what is left of each packed
+    piece at every read, a third of the time of a large sheet."""
+    info = archive.getinfo(member)
+    if info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 0x1 or not archive.fp:
+        with archive.open(info) as stream:
+            while chunk := stream.read(size):
+                yield chunk
+        return
+    archive.fp.seek(info.header_offset)
+    header = archive.fp.read(30)
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile(f"Bad magic number for file header of {member!r}")
+    position = info.header_offset + 30 + sum(struct.unpack("<HH", header[26:30]))
+    packed, left, crc = info.compress_size, info.file_size, 0
+    inflater, data = zlib.decompressobj(-zlib.MAX_WBITS), b""
+    while left > 0 and not inflater.eof:
+        if not data and packed > 0:
+            archive.fp.seek(position)
+            data = archive.fp.read(min(1 << 16, packed))
+            if not data:
+                break
+            position, packed = position + len(data), packed - len(data)
+        chunk = inflater.decompress(data, min(size, left))
+        data = inflater.unconsumed_tail
+        if chunk:
+            crc, left = zlib.crc32(chunk, crc), left - len(chunk)
+            yield chunk
+        elif not data and packed <= 0:
+            break  # the packed data ended early: its CRC tells
+    if crc != info.CRC:
+        raise zipfile.BadZipFile(f"Bad CRC-32 for file {member!r}")
 
 
 def xml_parser(name: str, namespaces: bool = True) -> expat.XMLParserType:
