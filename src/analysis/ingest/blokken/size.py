@@ -15,12 +15,15 @@ calamine does. A faster, lexical measurement can take its place as long as it re
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from analysis.ingest.measure.archive import xml_parser
+from analysis.ingest.measure.cellref import COLUMNS as _COLUMNS
+from analysis.ingest.measure.cellref import column_number
+from analysis.ingest.measure.exact import check_dimension as _check_dimension
 from analysis.ingest.measure.extent import Extent, SheetSize
 from analysis.ingest.measure.refusal import NO_STORED_VALUE
-from analysis.ingest.measure.xlsx import _COLUMNS, _check_dimension, _position
 
 
 @dataclass
@@ -30,6 +33,18 @@ class SliceSize:
 
     size: SheetSize
     low: int = 0
+
+
+_DOLLAR_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,9})$")
+
+
+def _position(ref: str, row: int, col: int) -> tuple[int, int]:
+    """Column and row of a reference outside the common form (``$B$12``); the next cell when
+    unclear."""
+    match = _DOLLAR_REF.match(ref)
+    if not match:
+        return col + 1, row
+    return column_number(match[1]), int(match[2])
 
 
 def _calamine_position(ref: str, column: bool = True) -> tuple[int, int] | None:
