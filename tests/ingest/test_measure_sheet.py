@@ -98,7 +98,9 @@ def cell(draw, prefix: str, row: int) -> str:
         f'r="{letters}{row}"', f'r="{letters}{row}"', f'r="{letters}{row}"',
         f'r="{letters.lower()}{row}"', f"r='{letters}{row}'", f'r = "{letters}{row}"',
         f'r="{letters}0{row}"', f'r="$A${row}"', f'r="AAAA{row}"', f'r="{letters}"', "",
-        f'r="{letters}{row}" r="XFD1048576"', f'r="{letters}{row + 1048576}"']))
+        f'r="{letters}{row}" r="XFD1048576"', f'r="{letters}{row + 1048576}"',
+        f'rX"{letters}{row}" s="12"', f'r="{letters}{row}"s="1"', f'r="{letters}12345678"',
+        f'r="{letters}123456789"', f'r="{letters}0"', f'cm="1" r="{letters}{row}"']))
     kind = draw(st.sampled_from(["", "", ' t="s"', ' t="n"', ' t="e"', ' t="str"',
                                  ' t="inlineStr"', ' t="b"', " t='e'", ' t="&#101;"']))
     style = draw(st.sampled_from(["", "", ' s="1"', ' s="12"']))

@@ -1,15 +1,15 @@
 """The fast measure of a sheet's cells: the body of ``<sheetData>`` read lexically, a piece of
-about a megabyte at a time, with numpy instead of a Python call per element.
+a megabyte at a time, with numpy instead of a Python call per element.
 
 A regular export is a long run of the same few tags: ``<row r="6">``, ``<c r="B6" t="s">``,
 ``<v>``, ``<is><t>``, their end tags, and text. This scan accepts exactly that and nothing else.
-Every ``<`` of a piece starts a tag that is told by its bytes: a cell with its value
-(``<c r="B6" t="s"><v>…</v></c>``) is read as one unit, eight bytes at a time, its attributes
-backwards from the tag that follows; any other tag is looked up by the two bytes after ``<``.
-The attributes of cells and rows are checked byte for byte against a short list (so a second
-``r``, an attribute in single quotes or with spaces around its ``=`` is not accepted), and each
-tag must be one that may follow the one before it (rows in the sheet, cells in rows, a value in
-a cell). What it accepts it measures exactly as :class:`.exact.ExactScan` does: a cell counts
+Every ``<`` of a piece starts a tag, told by the two bytes after it and checked by the third (a
+longer one to its end). A cell tag's reference is read eight bytes at a time; its attributes
+backwards from the tag that follows, or from the piece's quotes when they are not in a usual
+form. The attributes of cells and rows are checked byte for byte against a short list (so a
+second ``r``, an attribute in single quotes or with spaces around its ``=`` is not accepted), and
+each tag must be one that may follow the one before it (rows in the sheet, cells in rows, a value
+in a cell). What it accepts it measures exactly as :class:`.exact.ExactScan` does: a cell counts
 when a ``<v>`` or ``<is>`` follows its start tag.
 
 Anything else (a formula, an error value, rich text, a comment, a prefix of another namespace, a
@@ -17,9 +17,9 @@ cell without a reference, ``</sheetData>`` itself) ends the scan at the last poi
 where the open elements are known (between rows, or between the cells of a row), and the exact
 scan takes over from there without reading the sheet again (:mod:`.sheet`).
 
-Numpy works here at about a nanosecond per element and operation, and allocating large arrays
-costs page faults; so each step is counted, the bytes are read eight at a time, and the arrays
-as long as the piece's tags are kept from one piece to the next.
+Numpy costs about a nanosecond per element and operation here, a gather (``take``) ten times
+that, and large arrays freshly allocated cost page faults; so the steps are few, arithmetic is
+preferred to tables, and the arrays as long as the piece's tags are kept from piece to piece.
 """
 
 from __future__ import annotations
@@ -33,10 +33,10 @@ from analysis.ingest.measure.exact import Position
 from analysis.ingest.measure.extent import Extent
 
 # What a tag is; ROW_OPEN and C_OPEN stand for any tag that starts like one until their
-# attributes are checked; VALUE_SELF is <v/> or <is/>; T_SPACE (<t xml:space="preserve">) and
-# IS_SELF only while tags are told apart.
+# attributes are checked; VALUE_SELF is <v/> or <is/>; T_SPACE (<t xml:space="preserve">) only
+# while tags are told apart (then T_OPEN).
 (UNKNOWN, ROW_OPEN, ROW_SELF, C_OPEN, C_SELF, V_OPEN, IS_OPEN, T_OPEN, VALUE_SELF, T_SELF,
- END_ROW, END_C, END_V, END_IS, END_T, END_SHEET, T_SPACE, IS_SELF) = range(18)
+ END_ROW, END_C, END_V, END_IS, END_T, END_SHEET, T_SPACE) = range(17)
 # What may follow each kind. Not </sheetData>: the scan stops there (between rows), as it stops
 # at any other tag it does not accept.
 _FOLLOWS = {ROW_OPEN: (C_OPEN, C_SELF, END_ROW), ROW_SELF: (ROW_OPEN, ROW_SELF),
@@ -51,7 +51,7 @@ for _before, _afters in _FOLLOWS.items():
 _IN_ROW = (ROW_OPEN, C_SELF, END_C)  # after these the open elements are the sheet's and a row
 _SETTLED = np.zeros(16, np.bool_)  # ... after these and ROW_SELF, END_ROW the sheet's
 _SETTLED[[*_IN_ROW, ROW_SELF, END_ROW]] = True
-_HOLDS_VALUE = np.zeros(17, np.bool_)
+_HOLDS_VALUE = np.zeros(16, np.bool_)
 _HOLDS_VALUE[[V_OPEN, IS_OPEN, VALUE_SELF]] = True
 _CELL_TYPES = (None, "s", "n", "b", "d", "str", "inlineStr")  # t="..." by number (0: none)
 # The first two bytes of a reference -> its column | its capitals (1 or 2) << 12; 0 if neither.
@@ -93,8 +93,6 @@ class _Grammar:
     rest: dict[int, bytes]  # kinds whose tag is longer: the bytes after the third, by kind
     cell: bytes  # <c r="
     row: bytes  # <row r="
-    value: bytes  # <v>
-    closing: bytes  # </v></c>
 
 
 @functools.cache
@@ -111,9 +109,7 @@ def _grammar(prefix: bytes) -> _Grammar:
         third = text[2] if len(text) > 2 and kind not in (V_OPEN, T_OPEN) else 0
         further = kind in rest or kind == IS_OPEN
         entries[text[0] | text[1] << 8] = kind | third << 8 | further << 16
-    return _Grammar(prefix, entries, rest, b"<" + prefix + b'c r="',
-                    b"<" + prefix + b'row r="', b"<" + prefix + b"v>",
-                    b"</" + prefix + b"v></" + prefix + b"c>")
+    return _Grammar(prefix, entries, rest, b"<" + prefix + b'c r="', b"<" + prefix + b'row r="')
 
 
 def _match(words: np.ndarray, where: np.ndarray, text: bytes) -> np.ndarray:
@@ -373,7 +369,8 @@ class BodyScan:
         first, count = quotes.of(start, end)
         close = quotes.take(first + 1)
         row, col, good = _reference(words[ref], words[close - 8], close - ref)
-        good &= ((count == 2) | (count == 4) | (count == 6)) & (quotes.take(first) == ref - 1)
+        good &= ((count == 2) | (count == 4) | (count == 6)) & (quotes.take(first) == ref - 1) & (
+            p.take(ref - 2) == _EQUALS)
         found = np.zeros(len(start), np.int8)
         keys = np.zeros(len(start), np.uint8)
         for pair in (1, 2):
