@@ -157,7 +157,7 @@ def sheets(draw) -> bytes:
     return sheet(draw(rows(prefix)), prefix, head, tail, declaration)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(xml=sheets(), piece=st.sampled_from([1, 40, 97, 256, 1 << 16]),
        max_cells=st.sampled_from([None, 60, 150]))
 def test_the_lexical_scan_measures_as_expat_does(xml: bytes, piece: int,
