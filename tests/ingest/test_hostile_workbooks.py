@@ -37,8 +37,8 @@ MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 DOC_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
-# What measuring a sheet may hold in Python objects at once: it streams the sheet in chunks
-# (about 6 MiB at its peak, whatever the sheet's size); holding the sheet would take more.
+# What measuring a sheet may hold in Python objects at once: it streams the sheet in pieces
+# (about 11 MiB at its peak, whatever the sheet's size); holding the sheet would take more.
 STREAMED = 16 * limits.MIB
 
 

@@ -98,7 +98,9 @@ def cell(draw, prefix: str, row: int) -> str:
         f'r="{letters}{row}"', f'r="{letters}{row}"', f'r="{letters}{row}"',
         f'r="{letters.lower()}{row}"', f"r='{letters}{row}'", f'r = "{letters}{row}"',
         f'r="{letters}0{row}"', f'r="$A${row}"', f'r="AAAA{row}"', f'r="{letters}"', "",
-        f'r="{letters}{row}" r="XFD1048576"', f'r="{letters}{row + 1048576}"']))
+        f'r="{letters}{row}" r="XFD1048576"', f'r="{letters}{row + 1048576}"',
+        f'rX"{letters}{row}" s="12"', f'r="{letters}{row}"s="1"', f'r="{letters}12345678"',
+        f'r="{letters}123456789"', f'r="{letters}0"', f'cm="1" r="{letters}{row}"']))
     kind = draw(st.sampled_from(["", "", ' t="s"', ' t="n"', ' t="e"', ' t="str"',
                                  ' t="inlineStr"', ' t="b"', " t='e'", ' t="&#101;"']))
     style = draw(st.sampled_from(["", "", ' s="1"', ' s="12"']))
@@ -155,7 +157,7 @@ def sheets(draw) -> bytes:
     return sheet(draw(rows(prefix)), prefix, head, tail, declaration)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(xml=sheets(), piece=st.sampled_from([1, 40, 97, 256, 1 << 16]),
        max_cells=st.sampled_from([None, 60, 150]))
 def test_the_lexical_scan_measures_as_expat_does(xml: bytes, piece: int,

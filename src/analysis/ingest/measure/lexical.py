@@ -1,15 +1,15 @@
 """The fast measure of a sheet's cells: the body of ``<sheetData>`` read lexically, a piece of
-about a megabyte at a time, with numpy instead of a Python call per element.
+a megabyte at a time, with numpy instead of a Python call per element.
 
 A regular export is a long run of the same few tags: ``<row r="6">``, ``<c r="B6" t="s">``,
 ``<v>``, ``<is><t>``, their end tags, and text. This scan accepts exactly that and nothing else.
-Every ``<`` of a piece starts a tag that is told by its bytes: a cell with its value
-(``<c r="B6" t="s"><v>…</v></c>``) is read as one unit, eight bytes at a time, its attributes
-backwards from the tag that follows; any other tag is looked up by the two bytes after ``<``.
-The attributes of cells and rows are checked byte for byte against a short list (so a second
-``r``, an attribute in single quotes or with spaces around its ``=`` is not accepted), and each
-tag must be one that may follow the one before it (rows in the sheet, cells in rows, a value in
-a cell). What it accepts it measures exactly as :class:`.exact.ExactScan` does: a cell counts
+Every ``<`` of a piece starts a tag, told by the two bytes after it and checked by the third (a
+longer one to its end). A cell tag's reference is read eight bytes at a time; its attributes
+backwards from the tag that follows, or from the piece's quotes when they are not in a usual
+form. The attributes of cells and rows are checked byte for byte against a short list (so a
+second ``r``, an attribute in single quotes or with spaces around its ``=`` is not accepted), and
+each tag must be one that may follow the one before it (rows in the sheet, cells in rows, a value
+in a cell). What it accepts it measures exactly as :class:`.exact.ExactScan` does: a cell counts
 when a ``<v>`` or ``<is>`` follows its start tag.
 
 Anything else (a formula, an error value, rich text, a comment, a prefix of another namespace, a
@@ -17,9 +17,9 @@ cell without a reference, ``</sheetData>`` itself) ends the scan at the last poi
 where the open elements are known (between rows, or between the cells of a row), and the exact
 scan takes over from there without reading the sheet again (:mod:`.sheet`).
 
-Numpy works here at about a nanosecond per element and operation, and allocating large arrays
-costs page faults; so each step is counted, the bytes are read eight at a time, and the arrays
-as long as the piece's tags are kept from one piece to the next.
+Numpy costs about a nanosecond per element and operation here, a gather (``take``) ten times
+that, and large arrays freshly allocated cost page faults; so the steps are few, arithmetic is
+preferred to tables, and the arrays as long as the piece's tags are kept from piece to piece.
 """
 
 from __future__ import annotations
@@ -33,29 +33,27 @@ from analysis.ingest.measure.exact import Position
 from analysis.ingest.measure.extent import Extent
 
 # What a tag is; ROW_OPEN and C_OPEN stand for any tag that starts like one until their
-# attributes are checked; VALUE_SELF is <v/> or <is/>; T_SPACE (<t xml:space="preserve">) and
-# IS_SELF only while tags are told apart.
+# attributes are checked; VALUE_SELF is <v/> or <is/>; T_SPACE (<t xml:space="preserve">) only
+# while tags are told apart (then T_OPEN).
 (UNKNOWN, ROW_OPEN, ROW_SELF, C_OPEN, C_SELF, V_OPEN, IS_OPEN, T_OPEN, VALUE_SELF, T_SELF,
- END_ROW, END_C, END_V, END_IS, END_T, END_SHEET, T_SPACE, IS_SELF) = range(18)
-_FOLLOWS = {ROW_OPEN: (C_OPEN, C_SELF, END_ROW), ROW_SELF: (ROW_OPEN, ROW_SELF, END_SHEET),
+ END_ROW, END_C, END_V, END_IS, END_T, END_SHEET, T_SPACE) = range(17)
+# What may follow each kind. Not </sheetData>: the scan stops there (between rows), as it stops
+# at any other tag it does not accept.
+_FOLLOWS = {ROW_OPEN: (C_OPEN, C_SELF, END_ROW), ROW_SELF: (ROW_OPEN, ROW_SELF),
             C_OPEN: (V_OPEN, IS_OPEN, VALUE_SELF, END_C), C_SELF: (C_OPEN, C_SELF, END_ROW),
             V_OPEN: (END_V,), VALUE_SELF: (END_C,), END_V: (END_C,),
             IS_OPEN: (T_OPEN, T_SELF, END_IS), T_OPEN: (END_T,), T_SELF: (END_IS,),
             END_T: (END_IS,), END_IS: (END_C,), END_C: (C_OPEN, C_SELF, END_ROW),
-            END_ROW: (ROW_OPEN, ROW_SELF, END_SHEET)}
+            END_ROW: (ROW_OPEN, ROW_SELF)}
 _ALLOWED = np.zeros(256, np.bool_)  # previous kind << 4 | kind -> may follow
 for _before, _afters in _FOLLOWS.items():
     _ALLOWED[[_before << 4 | _after for _after in _afters]] = True
 _IN_ROW = (ROW_OPEN, C_SELF, END_C)  # after these the open elements are the sheet's and a row
 _SETTLED = np.zeros(16, np.bool_)  # ... after these and ROW_SELF, END_ROW the sheet's
 _SETTLED[[*_IN_ROW, ROW_SELF, END_ROW]] = True
-_HOLDS_VALUE = np.zeros(17, np.bool_)
+_HOLDS_VALUE = np.zeros(16, np.bool_)
 _HOLDS_VALUE[[V_OPEN, IS_OPEN, VALUE_SELF]] = True
 _CELL_TYPES = (None, "s", "n", "b", "d", "str", "inlineStr")  # t="..." by number (0: none)
-_ONE_TYPE = np.zeros(256, np.int8)  # a type of one character -> its number
-_ONE_TYPE[[ord(name) for name in _CELL_TYPES[1:5]]] = range(1, 5)
-_DIGIT = np.zeros(256, np.bool_)
-_DIGIT[48:58] = True
 # The first two bytes of a reference -> its column | its capitals (1 or 2) << 12; 0 if neither.
 _LETTERS = np.zeros(1 << 16, np.uint16)
 for _first in range(26):
@@ -80,11 +78,6 @@ _T_ONE, _S_ONE = _word(b'" t="\0">'), _word(b'" s="\0">')
 _BARE, _SPACED = _word(b'">'), _word(b'" >')
 _SHUT, _SPACED_SHUT = _word(b'"/>'), _word(b'" />')
 _ZEROS = 0x3030303030303030  # eight ASCII zeros
-# For a number of d digits (0-9; 9: too many), the mask of its last d bytes of eight, the zeros
-# to fill the others with, and whether it is a number.
-_KEEP = np.array([((1 << 64) - 1) ^ ((1 << (8 * (8 - d))) - 1) for d in range(9)] + [0], np.uint64)
-_FILL = np.array([_ZEROS & ~int(keep) for keep in _KEEP], np.uint64)
-_NUMBER = np.array([False] + [True] * 8 + [False])
 MARGIN = 64  # bytes after a piece that must be there to be read (the bytes after its last tag)
 _QUOTE, _SPACE, _EQUALS, _SLASH, _GT = 34, 32, 61, 47, 62
 
@@ -100,8 +93,6 @@ class _Grammar:
     rest: dict[int, bytes]  # kinds whose tag is longer: the bytes after the third, by kind
     cell: bytes  # <c r="
     row: bytes  # <row r="
-    value: bytes  # <v>
-    closing: bytes  # </v></c>
 
 
 @functools.cache
@@ -118,9 +109,7 @@ def _grammar(prefix: bytes) -> _Grammar:
         third = text[2] if len(text) > 2 and kind not in (V_OPEN, T_OPEN) else 0
         further = kind in rest or kind == IS_OPEN
         entries[text[0] | text[1] << 8] = kind | third << 8 | further << 16
-    return _Grammar(prefix, entries, rest, b"<" + prefix + b'c r="',
-                    b"<" + prefix + b'row r="', b"<" + prefix + b"v>",
-                    b"</" + prefix + b"v></" + prefix + b"c>")
+    return _Grammar(prefix, entries, rest, b"<" + prefix + b'c r="', b"<" + prefix + b'row r="')
 
 
 def _match(words: np.ndarray, where: np.ndarray, text: bytes) -> np.ndarray:
@@ -135,14 +124,14 @@ def _match(words: np.ndarray, where: np.ndarray, text: bytes) -> np.ndarray:
 def _digits(words: np.ndarray, count: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The numbers written in the last ``count`` (1-8) bytes of eight-byte words, and whether
     those bytes are all ASCII digits (the bytes before them read as zeros)."""
-    count = count.clip(0, 9)  # 0 or 9: not a number of 1-8 digits
-    x = (words & _KEEP.take(count)) | _FILL.take(count)
+    keep = _U((1 << 64) - 1) << ((_U(8) - count.clip(1, 8).astype(np.uint64)) << _U(3))
+    x = (words & keep) | (_U(_ZEROS) & ~keep)
     ok = (x & _U(0xF0F0F0F0F0F0F0F0) == _ZEROS) & (  # 0x30-0x39, and not 0x3A-0x3F:
         (x + _U(0x0606060606060606)) & _U(0xF0F0F0F0F0F0F0F0) == _ZEROS)  # +6 stays 0x3_
     x = ((x & _U(0x0F0F0F0F0F0F0F0F)) * _U(2561)) >> _U(8)
     x = ((x & _U(0x00FF00FF00FF00FF)) * _U(6553601)) >> _U(16)
     x = ((x & _U(0x0000FFFF0000FFFF)) * _U(42949672960001)) >> _U(32)
-    return x.view(np.int64), ok & _NUMBER.take(count)
+    return x.view(np.int64), ok & (count >= 1) & (count <= 8)
 
 
 def _reference(head: np.ndarray, number: np.ndarray,
@@ -166,16 +155,18 @@ def _reference(head: np.ndarray, number: np.ndarray,
 def _usual_end(last: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """From the eight bytes before the tag that follows a cell tag: the length of its end in
     a usual form (0: none), whether that closes the cell, and the cell's type."""
-    character = ((last >> _U(40)) & _U(0xFF)).astype(np.intp)
+    character = (last >> _U(40)) & _U(0xFF)
     shape = last & _U(0xFFFF00FFFFFFFFFF)
-    cell_type = _ONE_TYPE.take(character)
-    typed = (shape == _T_ONE) & (cell_type > 0)
-    cell_type *= typed
+    typed = shape == _T_ONE
+    cell_type = np.zeros(len(last), np.int8)
+    for number, name in enumerate(_CELL_TYPES[1:5], 1):  # t="s", "n", "b", "d"
+        cell_type += ((character == ord(name)) & typed).view(np.int8) * np.int8(number)
     top = last >> _U(32)
     spaced_shut, shut, spaced = top == _SPACED_SHUT, top >> _U(8) == _SHUT, top >> _U(8) == _SPACED
     # exclusive but for '">', which ends the forms of eight bytes too: 2 + 6
     tail = (top >> _U(16) == _BARE).view(np.uint8) * np.uint8(2)
-    tail += (typed | (shape == _S_ONE) & _DIGIT.take(character)).view(np.uint8) * np.uint8(6)
+    styled = (shape == _S_ONE) & (character - _U(48) < _U(10))
+    tail += ((cell_type > 0) | styled).view(np.uint8) * np.uint8(6)
     tail += (spaced | shut).view(np.uint8) * np.uint8(3)
     tail += spaced_shut.view(np.uint8) * np.uint8(4)
     return tail, spaced_shut | shut, cell_type
@@ -285,8 +276,9 @@ class BodyScan:
         pair[:1], pair[1:] = self.last, kind[:-1]
         pair <<= 4
         pair |= kind
-        good = _ALLOWED.take(pair, out=room.get("good", count, np.bool_))
-        stop = count if good.all() else int(good.argmin())
+        stop = count  # the first tag that may not follow the one before, if any
+        if np.bincount(pair, minlength=256)[~_ALLOWED].any():
+            stop = int(_ALLOWED.take(pair).argmin())
         if stop == count and not _SETTLED[kind[-1] if count else self.last]:
             stop -= 1  # the piece ends inside a cell: stop at the last point between cells
         if stop < count:  # back to the last tag before which the open elements are known
@@ -377,7 +369,8 @@ class BodyScan:
         first, count = quotes.of(start, end)
         close = quotes.take(first + 1)
         row, col, good = _reference(words[ref], words[close - 8], close - ref)
-        good &= ((count == 2) | (count == 4) | (count == 6)) & (quotes.take(first) == ref - 1)
+        good &= ((count == 2) | (count == 4) | (count == 6)) & (quotes.take(first) == ref - 1) & (
+            p.take(ref - 2) == _EQUALS)
         found = np.zeros(len(start), np.int8)
         keys = np.zeros(len(start), np.uint8)
         for pair in (1, 2):
@@ -466,7 +459,7 @@ class BodyScan:
 
     def _advance(self, buf: bytes, a: np.ndarray, start: int, here: int) -> None:
         """Count the lines, and the characters of the last one, up to ``here``."""
-        ascii_ = buf.isascii()
+        ascii_ = not (a[start:here] >= 128).any()
         newline = buf.rfind(b"\n", start, here)
         if newline < 0:
             self.column += here - start if ascii_ else _characters(a[start:here])
