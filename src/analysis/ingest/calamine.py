@@ -34,7 +34,8 @@ def read_sheet(book: CalamineWorkbook, sheet: str, nrows: int | None) -> np.ndar
     rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False, nrows=nrows)
     if not rows:
         return np.empty((0, 0), dtype=object)
-    values = np.array(rows, dtype=object)
+    # the rows of a calamine range are all as wide
+    values = np.fromiter(rows, dtype=np.dtype((object, len(rows[0]))), count=len(rows))
     del rows
     _as_pandas_read(values)
     return values
