@@ -48,7 +48,7 @@ def _as_pandas_read(values: np.ndarray) -> None:
     if isinstance(values[0, 0], str) and values[0, 0].startswith(_BOM):
         values[0, 0] = _without_bom(values[0, 0])
     _by_type(values[:_TOP])
-    for column in values[_TOP:].T:
+    for column in values[_TOP:].T if len(values) > _TOP else ():
         kind = infer_dtype(column, skipna=False)
         if kind == "string":
             column[_missing(column)] = None
@@ -82,8 +82,18 @@ def _missing(texts: np.ndarray) -> np.ndarray:
 
 
 def _datetimes(dates: np.ndarray) -> np.ndarray:
-    """Dates as datetimes at midnight (datetime64[us] holds every date from year 1 to 9999)."""
+    """Dates as datetimes at midnight, datetimes as they are (datetime64[us] holds every date
+    from year 1 to 9999; the few dates of a title block are quicker made one by one)."""
+    if len(dates) <= _TOP:
+        return _objects([date if isinstance(date, dt.datetime)
+                         else dt.datetime(date.year, date.month, date.day) for date in dates])
     return pd.to_datetime(dates).to_numpy().astype("datetime64[us]").astype(object)
+
+
+def _objects(values: list[object]) -> np.ndarray:
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array
 
 
 def _floats(numbers: np.ndarray) -> np.ndarray:
