@@ -17,11 +17,15 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 from pandas._libs.parsers import STR_NA_VALUES
+from pandas.api.types import infer_dtype
 from python_calamine import CalamineWorkbook
 
 _MISSING = pa.array(sorted(STR_NA_VALUES), type=pa.string())
 _BOM = "\ufeff"
 _TYPE = np.frompyfunc(type, 1, 1)
+_TOP = 50  # rows read cell by cell's type (a title block and a header above the columns)
+# What pandas infers for a column of cells it handed over as calamine gave them.
+_AS_READ = frozenset({"integer", "boolean", "datetime", "time", "timedelta"})
 
 
 def read_sheet(book: CalamineWorkbook, sheet: str, nrows: int | None) -> np.ndarray:
@@ -30,29 +34,66 @@ def read_sheet(book: CalamineWorkbook, sheet: str, nrows: int | None) -> np.ndar
     rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False, nrows=nrows)
     if not rows:
         return np.empty((0, 0), dtype=object)
-    values = np.array(rows, dtype=object)
+    # the rows of a calamine range are all as wide
+    values = np.fromiter(rows, dtype=np.dtype((object, len(rows[0]))), count=len(rows))
     del rows
     _as_pandas_read(values)
     return values
 
 
 def _as_pandas_read(values: np.ndarray) -> None:
-    """Give the cells, in place, the values pandas' calamine reader gave them."""
+    """Give the cells, in place, the values pandas' calamine reader gave them: the top rows
+    cell by cell's type, a column below them at once when pandas infers one type of cell in it
+    (below its header a column of an export mostly holds one)."""
+    if isinstance(values[0, 0], str) and values[0, 0].startswith(_BOM):
+        values[0, 0] = _without_bom(values[0, 0])
+    _by_type(values[:_TOP])
+    for column in values[_TOP:].T if len(values) > _TOP else ():
+        kind = infer_dtype(column, skipna=False)
+        if kind == "string":
+            column[_missing(column)] = None
+        elif kind == "floating":
+            column[:] = _floats(column.astype(float))
+        elif kind == "date":
+            column[:] = _datetimes(column)
+        elif kind not in _AS_READ:
+            _by_type(column)
+
+
+def _by_type(values: np.ndarray) -> None:
+    """:func:`_as_pandas_read` of any cells, each by its type."""
     types = _TYPE(values)
     floats = np.equal(types, float)
     if floats.any():
         values[floats] = _floats(values[floats].astype(float))
     dates = np.equal(types, dt.date)
-    if dates.any():  # datetime64[us] holds every date from year 1 to 9999
-        values[dates] = (pd.to_datetime(values[dates]).to_numpy().astype("datetime64[us]")
-                         .astype(object))
-    if isinstance(values[0, 0], str) and values[0, 0].startswith(_BOM):
-        values[0, 0] = _without_bom(values[0, 0])
+    if dates.any():
+        values[dates] = _datetimes(values[dates])
     texts = np.equal(types, str)
     if texts.any():
-        missing = pc.is_in(pa.array(values[texts], type=pa.string()), value_set=_MISSING)
-        where = np.flatnonzero(texts)[missing.to_numpy(zero_copy_only=False)]
-        values.flat[where] = None
+        where = tuple(axis[_missing(values[texts])] for axis in np.nonzero(texts))
+        values[where] = None
+
+
+def _missing(texts: np.ndarray) -> np.ndarray:
+    """Which texts pandas reads as a missing value ('', 'NA', 'n/a', ...)."""
+    found = pc.is_in(pa.array(texts, type=pa.string()), value_set=_MISSING)
+    return found.to_numpy(zero_copy_only=False)
+
+
+def _datetimes(dates: np.ndarray) -> np.ndarray:
+    """Dates as datetimes at midnight, datetimes as they are (datetime64[us] holds every date
+    from year 1 to 9999; the few dates of a title block are quicker made one by one)."""
+    if len(dates) <= _TOP:
+        return _objects([date if isinstance(date, dt.datetime)
+                         else dt.datetime(date.year, date.month, date.day) for date in dates])
+    return pd.to_datetime(dates).to_numpy().astype("datetime64[us]").astype(object)
+
+
+def _objects(values: list[object]) -> np.ndarray:
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array
 
 
 def _floats(numbers: np.ndarray) -> np.ndarray:

@@ -1,8 +1,9 @@
 """Vectorised conversion of raw spreadsheet columns into typed columns.
 
 Each converter takes a column of raw cell values (object dtype: numbers, text, dates, None,
-:class:`Foutwaarde`) and returns the typed column plus a boolean mask of cells that are filled but
-could not be read; :func:`melding` says in Dutch why each of those cells could not be read.
+:class:`Foutwaarde`), and which of them are filled (:func:`is_filled`) when the caller knows
+already, and returns the typed column plus a boolean mask of cells that are filled but could not
+be read; :func:`melding` says in Dutch why each of those cells could not be read.
 """
 
 from __future__ import annotations
@@ -65,22 +66,37 @@ _MIXED = frozenset({"mixed", "mixed-integer", "unknown-array"})
 
 
 def instances(values: np.ndarray, kinds: type | tuple[type, ...],
-               but: type | tuple[type, ...] = ()) -> np.ndarray:
+              but: type | tuple[type, ...] = ()) -> np.ndarray:
     """Which cells hold an instance of ``kinds`` (as isinstance reads it) that is not one of
-    ``but``: one pass over the cells' types, then a check per distinct type."""
+    ``but``. Text beside missing cells only is told by pandas' inference; other cells by one
+    pass over their types, then a check per distinct type."""
+    if values.size and infer_dtype(values.ravel(), skipna=True) == "string":
+        missing = pd.isna(values)
+        mask = ~missing if _is_kind(str, kinds, but) else np.zeros(values.shape, dtype=bool)
+        if missing.any():
+            mask[missing] = _by_type(values[missing], kinds, but)
+        return mask
+    return _by_type(values, kinds, but)
+
+
+def _is_kind(found: type, kinds: type | tuple[type, ...], but: type | tuple[type, ...]) -> bool:
+    return issubclass(found, kinds) and not issubclass(found, but)
+
+
+def _by_type(values: np.ndarray, kinds: type | tuple[type, ...],
+             but: type | tuple[type, ...]) -> np.ndarray:
     if not values.size:
         return np.zeros(values.shape, dtype=bool)
     codes, types = pd.factorize(_TYPE(values).ravel())
-    chosen = [code for code, found in enumerate(types)
-              if issubclass(found, kinds) and not issubclass(found, but)]
+    chosen = [code for code, found in enumerate(types) if _is_kind(found, kinds, but)]
     return np.isin(codes, chosen).reshape(values.shape)
 
 
-def _texts(values: np.ndarray) -> np.ndarray:
-    """Which cells of an object array hold text (a str)."""
+def _texts(values: np.ndarray, missing: np.ndarray) -> np.ndarray:
+    """Which cells of an object array hold text (a str), given which are missing."""
     inferred = infer_dtype(values.ravel(), skipna=True)
     if inferred == "string":  # text or missing only
-        return ~pd.isna(values)
+        return ~missing
     if inferred in _MIXED:
         return instances(values, str)
     return np.zeros(values.shape, dtype=bool)
@@ -88,12 +104,18 @@ def _texts(values: np.ndarray) -> np.ndarray:
 
 def filled(values: np.ndarray) -> np.ndarray:
     """:func:`is_filled` for an object array of raw cells of any shape."""
-    result = ~pd.isna(values)
-    texts = _texts(values)
+    missing = pd.isna(values)
+    result = ~missing
+    texts = _texts(values, missing)
     if texts.any():
         strings = values[texts]
         result[texts] = ~((strings == "") | _IS_SPACE(strings).astype(bool))
     return result
+
+
+def _known_filled(raw: pd.Series, known: np.ndarray | None) -> pd.Series:
+    """:func:`is_filled` of ``raw``, or ``known`` when the caller gave it."""
+    return is_filled(raw) if known is None else pd.Series(known, index=raw.index)
 
 
 def is_filled(raw: pd.Series) -> pd.Series:
@@ -161,7 +183,7 @@ def _numbers(raw: pd.Series) -> np.ndarray:
     return numbers
 
 
-def to_integer(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+def to_integer(raw: pd.Series, filled: np.ndarray | None = None) -> tuple[pd.Series, pd.Series]:
     """Whole numbers (at most :data:`GEHEEL_GRENS` either way) from numbers or Dutch-notation
     text ('1.234', '-13', '−13', '1 234')."""
     values = _numbers(raw)
@@ -169,7 +191,7 @@ def to_integer(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
         whole = np.isfinite(values) & (values == np.floor(values)) & (np.abs(values)
                                                                       <= GEHEEL_GRENS)
     parsed = pd.arrays.IntegerArray(np.where(whole, values, 0).astype("int64"), ~whole)
-    bad = is_filled(raw).to_numpy() & ~whole
+    bad = _known_filled(raw, filled).to_numpy() & ~whole
     return pd.Series(parsed, index=raw.index), pd.Series(bad, index=raw.index)
 
 
@@ -177,6 +199,8 @@ def _whole_as_text(raw: pd.Series, ints: bool = False) -> pd.Series:
     """The cells with every whole float (and with ``ints`` every int) written as a whole
     number ('12', not '12.0'), then typed together as pandas infers them (as ``Series.map``
     did here before: ints beside an empty cell become floats, datetimes datetime64)."""
+    if raw.dtype == object and infer_dtype(raw.to_numpy(), skipna=True) == "string":
+        return raw  # text beside empty cells only: nothing to write, and typed as text alike
     values = raw.to_numpy(dtype=object, copy=True)
     floats = instances(values, float)
     if floats.any():
@@ -194,17 +218,18 @@ def _whole_as_text(raw: pd.Series, ints: bool = False) -> pd.Series:
     return pd.Series(values, index=raw.index, dtype=object).infer_objects()
 
 
-def to_text(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+def to_text(raw: pd.Series, filled: np.ndarray | None = None) -> tuple[pd.Series, pd.Series]:
     """Text, stripped; numbers written without a trailing '.0'; error values are unreadable."""
     text = _whole_as_text(raw).astype("string").str.strip().replace("", pd.NA)
     fout = _foutwaarden(raw, text)
     return text.mask(fout), fout
 
 
-def _by_unique(raw: pd.Series, parse, fits) -> tuple[pd.Series, pd.Series]:
+def _by_unique(raw: pd.Series, parse, fits,
+               known: np.ndarray | None) -> tuple[pd.Series, pd.Series]:
     """Apply a scalar parser once per distinct value (label columns have few of them); a value
     that parses but does not ``fit`` (lies outside the range of dates) is unreadable."""
-    filled = is_filled(raw)
+    filled = _known_filled(raw, known)
     parsed = {}
     for value in pd.unique(raw[filled]):
         result = None if _is_foutwaarde(value) else parse(value)
@@ -232,9 +257,9 @@ def _date_fits(date: dt.date) -> bool:
     return DATUM_MIN <= date <= DATUM_MAX
 
 
-def to_periode(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+def to_periode(raw: pd.Series, filled: np.ndarray | None = None) -> tuple[pd.Series, pd.Series]:
     """Canonical half-year labels (``2024-H1``)."""
-    result, bad = _by_unique(raw, _safe(parse_periode), _periode_fits)
+    result, bad = _by_unique(raw, _safe(parse_periode), _periode_fits, filled)
     return result.astype("string"), bad
 
 
@@ -242,31 +267,31 @@ def _as_dates(result: pd.Series) -> pd.Series:
     return pd.to_datetime(result.where(result.notna(), None)).astype("datetime64[ns]")
 
 
-def to_date(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+def to_date(raw: pd.Series, filled: np.ndarray | None = None) -> tuple[pd.Series, pd.Series]:
     """Dates from date cells or Dutch/ISO date text."""
-    result, bad = _by_unique(raw, parse_date, _date_fits)
+    result, bad = _by_unique(raw, parse_date, _date_fits, filled)
     return _as_dates(result), bad
 
 
-def to_month(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+def to_month(raw: pd.Series, filled: np.ndarray | None = None) -> tuple[pd.Series, pd.Series]:
     """First day of the month named by a date or text like 'maart 2024'."""
-    result, bad = _by_unique(raw, parse_maand, _date_fits)
+    result, bad = _by_unique(raw, parse_maand, _date_fits, filled)
     return _as_dates(result), bad
 
 
-def to_bool(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+def to_bool(raw: pd.Series, filled: np.ndarray | None = None) -> tuple[pd.Series, pd.Series]:
     """Yes/no cells ('ja'/'nee', 'J'/'N', 1/0, TRUE/FALSE)."""
     text = _whole_as_text(raw, ints=True).astype("string").str.strip().str.lower()
     result = text.map(BOOL_WORDS).astype("boolean")
-    bad = is_filled(raw) & result.isna()
+    bad = _known_filled(raw, filled) & result.isna()
     return result, bad
 
 
-def to_gemeente(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+def to_gemeente(raw: pd.Series, filled: np.ndarray | None = None) -> tuple[pd.Series, pd.Series]:
     """CBS codes from codes (text or number) or names spelled any common way."""
     text, _ = to_text(raw)
     codes = gemeenten.resolve(text)
-    bad = is_filled(raw) & codes.isna()
+    bad = _known_filled(raw, filled) & codes.isna()
     return codes, bad
 
 

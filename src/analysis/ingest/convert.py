@@ -37,6 +37,7 @@ class Table:
     blank: np.ndarray  # per row: none of the spec's columns filled
     first: np.ndarray | None  # per row: its first filled cell; only for a totals or footer pattern
     columns: dict[str, np.ndarray]  # per located column: its raw cells
+    filled: dict[str, np.ndarray]  # per located column: which cells are filled
     where: dict[str, str]  # per located column: how a message names it
     metadata: dict[str, tuple[int, int, object] | None]  # per kenmerk: (row, column, value)
 
@@ -70,10 +71,11 @@ def convert(tables: list[Table]) -> tuple[list[Extracted], pd.DataFrame]:
     columns = [column for column in spec.kolommen
                if any(column.name in table.columns for table in tables)]
     raws = [_raw(tables, column.name)[keep] for column in columns]
+    filled = [_filled(tables, column.name)[keep] for column in columns]
     data: dict[str, object] = {}
     for column, raw, converted in zip(columns, raws, _typed(
-            [(column.type, raw, files_kept) for column, raw in zip(columns, raws, strict=True)]),
-            strict=True):
+            [(column.type, raw, files_kept, known)
+             for column, raw, known in zip(columns, raws, filled, strict=True)]), strict=True):
         data[column.name] = _checked(column, raw, converted, tables, files_kept, rows_kept,
                                      problems)
     kept = np.bincount(files_kept, minlength=len(tables))
@@ -106,6 +108,13 @@ def _joined(arrays: list[np.ndarray]) -> np.ndarray:
 def _raw(tables: list[Table], name: str) -> np.ndarray:
     """A column's raw cells in every file's rows (None where a file lacks the column)."""
     return _joined([table.columns.get(name, np.full(len(table.blank), None, dtype=object))
+                    for table in tables])
+
+
+def _filled(tables: list[Table], name: str) -> np.ndarray:
+    """Which of a column's cells are filled in every file's rows (none where a file lacks the
+    column)."""
+    return _joined([table.filled.get(name, np.zeros(len(table.blank), dtype=bool))
                     for table in tables])
 
 
@@ -165,16 +174,16 @@ def _checked(column: Column, raw: np.ndarray,
     return typed
 
 
-def _typed(jobs: list[tuple[str, np.ndarray, np.ndarray]]
+def _typed(jobs: list[tuple[str, np.ndarray, np.ndarray, np.ndarray | None]]
            ) -> list[tuple[pd.Series, np.ndarray, np.ndarray]]:
-    """Each job's raw cells (its kind, its cells, each cell's file) typed by its kind's
-    converter, with which cells could not be read and which are filled. A converter types each
-    cell on its own, so the cells of all jobs of one kind go through one call (a pandas
-    operation costs about as much on twelve cells as on a thousand); text is the exception
-    (:func:`_converted`)."""
+    """Each job's raw cells (its kind, its cells, each cell's file, which cells are filled
+    when known) typed by its kind's converter, with which cells could not be read and which are
+    filled. A converter types each cell on its own, so the cells of all jobs of one kind go
+    through one call (a pandas operation costs about as much on twelve cells as on a
+    thousand); text is the exception (:func:`_converted`)."""
     groups: list[list[int]] = []
     kinds: dict[str, list[int]] = {}
-    for index, (kind, _, _) in enumerate(jobs):
+    for index, (kind, *_) in enumerate(jobs):
         if kind == "tekst":
             groups.append([index])
         else:
@@ -183,9 +192,11 @@ def _typed(jobs: list[tuple[str, np.ndarray, np.ndarray]]
     results: list[tuple[pd.Series, np.ndarray, np.ndarray]] = [None] * len(jobs)  # type: ignore
     for group in groups:
         values = _joined([jobs[index][1] for index in group])
+        filled = _joined([cells.filled(raw) if known is None else known
+                          for _, raw, _, known in (jobs[index] for index in group)])
         typed, bad = _converted(jobs[group[0]][0], pd.Series(values, dtype=object),
-                                _joined([jobs[index][2] for index in group]))
-        bad, filled = bad.to_numpy(dtype=bool), cells.filled(values)
+                                _joined([jobs[index][2] for index in group]), filled)
+        bad = bad.to_numpy(dtype=bool)
         start = 0
         for index in group:
             end = start + len(jobs[index][1])
@@ -195,7 +206,8 @@ def _typed(jobs: list[tuple[str, np.ndarray, np.ndarray]]
     return results
 
 
-def _converted(kind: str, raw: pd.Series, files: np.ndarray) -> tuple[pd.Series, pd.Series]:
+def _converted(kind: str, raw: pd.Series, files: np.ndarray,
+               filled: np.ndarray) -> tuple[pd.Series, pd.Series]:
     """The converter of ``kind`` over the cells of several files (``files``: each cell's), as
     a call per file gives it. Only to_text's result depends on the other cells of its call
     (pandas infers their type together: whole numbers beside an empty cell are written '12.0',
@@ -203,7 +215,7 @@ def _converted(kind: str, raw: pd.Series, files: np.ndarray) -> tuple[pd.Series,
     booleans is typed file by file."""
     if kind != "tekst" or cells.instances(raw.to_numpy(), (str, float, bool, cells.Foutwaarde,
                                                            type(None))).all():
-        return cells.CONVERTERS[kind](raw)
+        return cells.CONVERTERS[kind](raw, filled)
     parts = [cells.to_text(raw[files == file]) for file in np.unique(files)]
     return pd.concat([typed for typed, _ in parts]), pd.concat([bad for _, bad in parts])
 
@@ -230,7 +242,7 @@ def _metadata(spec: Spec, tables: list[Table],
     at = {name: [file for file, cell in enumerate(cells_) if cell is not None]
           for name, cells_ in found.items()}
     jobs = {item.name: (item.type, _objects([found[item.name][file][2] for file in at[item.name]]),
-                        np.array(at[item.name], dtype=int))
+                        np.array(at[item.name], dtype=int), None)
             for item in spec.kenmerken if at[item.name]}
     typed = dict(zip(jobs, _typed(list(jobs.values())), strict=True))
     values: dict[str, list[object]] = {}
@@ -316,7 +328,7 @@ def _check_totals(spec: Spec, tables: list[Table], data: dict[str, object], kept
     raws = [_raw(tables, column)[totals] for column in spec.totaal_som]
     ends = np.cumsum(kept)
     for column, raw, (stated, bad, _) in zip(spec.totaal_som, raws, _typed(
-            [("geheel", raw, files) for raw in raws]), strict=True):
+            [("geheel", raw, files, None) for raw in raws]), strict=True):
         unreadable = cells.melding(pd.Series(raw[bad], dtype=object), "geheel").tolist()
         nth_bad = np.cumsum(bad) - 1
         numbers = np.concatenate([[0], np.cumsum(data[column].to_numpy(dtype="int64",

@@ -126,20 +126,20 @@ def cut(spec: Spec, layout: Layout, name: str, file_hash: str) -> Table:
     header = layout.header_row
     body = values[header + 1:]
     positions = layout.positions
-    located = list(positions.values())
     first = None
     if spec.voettekst or spec.totaalrij:  # a row is told by its first filled cell
-        filled = cells.filled(body)
-        first = np.where(filled.any(axis=1), body[np.arange(len(body)), filled.argmax(axis=1)],
-                         None)
-        blank = ~filled[:, located].any(axis=1)
+        everywhere = cells.filled(body)
+        first = np.where(everywhere.any(axis=1),
+                         body[np.arange(len(body)), everywhere.argmax(axis=1)], None)
+        filled = {column: everywhere[:, position] for column, position in positions.items()}
     else:
-        blank = np.ones(len(body), dtype=bool)
-        for position in located:
-            blank &= ~cells.filled(body[:, position])
+        filled = {column: cells.filled(body[:, position]) for column, position in positions.items()}
+    blank = np.ones(len(body), dtype=bool)
+    for mask in filled.values():
+        blank &= ~mask
     return Table(
         spec=spec, name=name, sheet=layout.sheet, file_hash=file_hash, hidden=layout.hidden,
-        first_row=header + 1, blank=blank, first=first,
+        first_row=header + 1, blank=blank, first=first, filled=filled,
         columns={column: body[:, position].copy() for column, position in positions.items()},
         where={column: f"{column_letter(position)} ('{str(values[header, position]).strip()}')"
                for column, position in positions.items()},

@@ -48,6 +48,8 @@ def repeated_rows(frame: pd.DataFrame, key: list[str]) -> list[Problem]:
 def _pairs(frame: pd.DataFrame, key: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The rows whose ``key`` an earlier row has, and beside each that earlier row."""
     repeated = frame.duplicated(key, keep="first").to_numpy()
+    if not repeated.any():  # the usual case: no earlier rows to find
+        return frame.iloc[:0], frame.iloc[:0]
     position = pd.Series(np.arange(len(frame)), index=frame.index)
     first = position.groupby([frame[c] for c in key], sort=False).transform("first")
     return frame[repeated], frame.iloc[first.to_numpy()[repeated]]

@@ -98,11 +98,14 @@ def _aggregate_persons(persons: Frame) -> Frame:
 def _distinct_joined(group: np.ndarray, values: pd.Series) -> pd.Series:
     """Per group (numbered from 0; -1 is no group), its distinct values sorted and joined by
     ';'."""
-    grouped = group >= 0
-    pairs = pd.DataFrame({"group": group[grouped],
-                          "value": values.to_numpy(dtype=object)[grouped]})
-    pairs = pairs.drop_duplicates().sort_values(["group", "value"])
-    groups, texts = pairs["group"].to_numpy(), pairs["value"].to_numpy(dtype=object)
+    codes, distinct = pd.factorize(values)
+    order = np.argsort(distinct.to_numpy(dtype=object))  # sorted as Python sorts text
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    grouped = (group >= 0) & (codes >= 0)
+    pairs = np.unique(group[grouped] * len(order) + rank[codes[grouped]])
+    groups = pairs // max(len(order), 1)
+    texts = distinct.to_numpy(dtype=object)[order][pairs % max(len(order), 1)]
     starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
     if len(starts) < len(texts):  # a group with more than one: ';' before each later value
         later = np.ones(len(texts), dtype=bool)
