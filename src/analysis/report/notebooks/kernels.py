@@ -1,6 +1,6 @@
-"""Each worker's warm Jupyter kernel: started once per worker (while the run still reads the
-exports), listening on Unix sockets only its user may reach, with one client whose channels stay
-open between notebooks, and shut down when the worker ends.
+"""Each worker's warm Jupyter kernel: started once per worker (once the run has read and
+computed, and checked what it was asked), listening on Unix sockets only its user may reach,
+with one client whose channels stay open between notebooks, and shut down when the worker ends.
 
 Starting a kernel costs more than most reports, so a worker keeps its kernel; a preamble clears
 the kernel's namespace before every notebook (see :mod:`.parameters`).
