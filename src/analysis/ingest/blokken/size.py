@@ -56,10 +56,7 @@ def _calamine_position(ref: str, column: bool = True) -> tuple[int, int] | None:
     if not digits or int(digits) == 0 or (column and not letters) \
             or not letters.isascii() or (letters and not letters.isalpha()):
         return None
-    number = 0
-    for letter in letters.upper():
-        number = number * 26 + ord(letter) - 64
-    return number, int(digits)
+    return column_number(letters), int(digits)
 
 
 def measure_slice(xml: bytes, name: str, sheet: str) -> SliceSize:
