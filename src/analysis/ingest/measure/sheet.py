@@ -69,7 +69,7 @@ class _Sheet:
                 self.read += len(chunk)
                 self._parse(parser, chunk)
         except _Body as body:
-            return body
+            return body.with_traceback(None)  # which would keep this frame and its parser
         self._parse(parser, b"", final=True)
         scan.finish()
         return None
@@ -121,14 +121,13 @@ class _Sheet:
         scan = BodyScan(self.extent, prefix.encode(), Position())
         scan.line, scan.column = body.line, body.column
         starts = (b"<" + prefix.encode() + b"c ", b"<" + prefix.encode() + b"row ")
-        buf, done = body.rest, False
+        buf, done, body.rest = body.rest, False, b""
         while True:
             parts, size = [buf], len(buf)  # joined once: one new buffer for each piece
             while not done and size < PIECE + MARGIN:
-                data = next(self.chunks, b"")
-                done = not data
-                parts.append(data)
-                size += len(data)
+                parts.append(next(self.chunks, b""))
+                size += len(parts[-1])
+                done = not parts[-1]
             buf = b"".join(parts) + (bytes(MARGIN) if done else b"")
             end = size
             if not done:
