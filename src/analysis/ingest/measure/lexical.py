@@ -274,7 +274,7 @@ class BodyScan:
         rows = (kind == ROW_OPEN).nonzero()[0]
         cell = self._cells(p, words, quotes, at, cells, size, kind)
         row_number = self._rows(p, words, quotes, at, rows, size, kind)
-        pair = room.get("key", count, np.intp)  # the previous kind << 4 | the kind
+        pair = room.get("pair", count, np.uint8)  # the previous kind << 4 | the kind
         pair[:1], pair[1:] = self.last, kind[:-1]
         pair <<= 4
         pair |= kind
