@@ -4,9 +4,9 @@ expat reads the sheet up to ``<sheetData>`` (the XML declaration, a DOCTYPE, the
 dimension, all checked as before). From there the lexical scan (:mod:`.lexical`) reads the rows
 and cells; where it meets anything it does not accept, at the latest at ``</sheetData>``, a new
 expat parser takes over from that point: it is first given the elements that are open there
-(``<worksheet><sheetData><row>``) and the state of the scan, then the rest of the sheet. Its
-errors are reported at their place in the sheet. A small sheet, or one that is not UTF-8 or has a
-DOCTYPE, is read by expat alone.
+(``<worksheet><sheetData><row>``) and the state of the scan, then the rest of the sheet (it does
+not hand back). Its errors are reported at their place in the sheet. A small sheet, or one that
+is not UTF-8, has a DOCTYPE or cells before ``<sheetData>``, is read by expat alone.
 """
 
 from __future__ import annotations
