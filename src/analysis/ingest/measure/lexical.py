@@ -228,21 +228,23 @@ class _Room:
         return array[:size]
 
 
-@functools.cache
 def _keep_freed_memory() -> None:
-    """Free one large block, once: glibc's malloc then keeps up to twice its size of freed
-    memory instead of returning it to the system (mallopt(3), the dynamic mmap threshold; the
-    process's first large pandas frame does the same). Otherwise the few megabytes of arrays of
-    each piece are returned after it and faulted in again for the next: a third more time, as
-    system time. Elsewhere than glibc this merely allocates and frees a block."""
+    """Free one large block: glibc's malloc then keeps up to twice its size of freed memory
+    instead of returning it to the system (mallopt(3), the dynamic mmap threshold; the process's
+    first large pandas frame does the same). Otherwise the few megabytes of arrays of each piece
+    are returned after it and faulted in again for the next: a third more time, as system time.
+    Done once, on import, so that no measure of the memory a scan holds counts the block.
+    Elsewhere than glibc this merely allocates and frees a block."""
     np.empty(16 << 20, np.uint8)
+
+
+_keep_freed_memory()
 
 
 class BodyScan:
     """Scans the body of one sheet's ``<sheetData>`` piece by piece (see the module)."""
 
     def __init__(self, extent: Extent, prefix: bytes, position: Position):
-        _keep_freed_memory()
         self.extent, self.grammar = extent, _grammar(prefix)
         self.position = position  # as the exact scan would stand after the bytes scanned
         self.last = END_ROW  # the kind of the last tag scanned: between rows at the start
@@ -272,7 +274,7 @@ class BodyScan:
         rows = (kind == ROW_OPEN).nonzero()[0]
         cell = self._cells(p, words, quotes, at, cells, size, kind)
         row_number = self._rows(p, words, quotes, at, rows, size, kind)
-        pair = room.get("pair", count, np.intp)  # the previous kind << 4 | the kind
+        pair = room.get("pair", count, np.uint8)  # the previous kind << 4 | the kind
         pair[:1], pair[1:] = self.last, kind[:-1]
         pair <<= 4
         pair |= kind

@@ -4,9 +4,9 @@ expat reads the sheet up to ``<sheetData>`` (the XML declaration, a DOCTYPE, the
 dimension, all checked as before). From there the lexical scan (:mod:`.lexical`) reads the rows
 and cells; where it meets anything it does not accept, at the latest at ``</sheetData>``, a new
 expat parser takes over from that point: it is first given the elements that are open there
-(``<worksheet><sheetData><row>``) and the state of the scan, then the rest of the sheet. Its
-errors are reported at their place in the sheet. A small sheet, or one that is not UTF-8 or has a
-DOCTYPE, is read by expat alone.
+(``<worksheet><sheetData><row>``) and the state of the scan, then the rest of the sheet (it does
+not hand back). Its errors are reported at their place in the sheet. A small sheet, or one that
+is not UTF-8, has a DOCTYPE or cells before ``<sheetData>``, is read by expat alone.
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ class _Sheet:
                 self.read += len(chunk)
                 self._parse(parser, chunk)
         except _Body as body:
-            return body
+            return body.with_traceback(None)  # which would keep this frame and its parser
         self._parse(parser, b"", final=True)
         scan.finish()
         return None
@@ -121,14 +121,13 @@ class _Sheet:
         scan = BodyScan(self.extent, prefix.encode(), Position())
         scan.line, scan.column = body.line, body.column
         starts = (b"<" + prefix.encode() + b"c ", b"<" + prefix.encode() + b"row ")
-        buf, done = body.rest, False
+        buf, done, body.rest = body.rest, False, b""
         while True:
             parts, size = [buf], len(buf)  # joined once: one new buffer for each piece
             while not done and size < PIECE + MARGIN:
-                data = next(self.chunks, b"")
-                done = not data
-                parts.append(data)
-                size += len(data)
+                parts.append(next(self.chunks, b""))
+                size += len(parts[-1])
+                done = not parts[-1]
             buf = b"".join(parts) + (bytes(MARGIN) if done else b"")
             end = size
             if not done:
