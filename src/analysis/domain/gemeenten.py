@@ -65,20 +65,23 @@ def _known() -> pd.Series:
 
 # Resolved texts, kept across calls: sixty exports name the same dozen municipalities, and the
 # string operations below cost far more per call than per value. Bounded, as inputs are not.
+# Beside the dict the Series that mapping by it makes, made again only when it grows.
 _RESOLVED: dict[str, object] = {}
 _RESOLVED_MAX = 100_000
+_LOOKUP: list[pd.Series] = []
 
 
 def resolve(values: pd.Series) -> pd.Series:
     """CBS code for every value (a code as text or number, or a name); <NA> where unknown."""
     text = values.astype("string")
     new = [value for value in text.dropna().unique() if value not in _RESOLVED]
-    if new:
+    if new or not _LOOKUP:
         if len(_RESOLVED) + len(new) > _RESOLVED_MAX:
             _RESOLVED.clear()
         _RESOLVED.update(zip(new, _resolve(pd.Series(new, dtype="string")).tolist(),
                              strict=True))
-    return text.map(_RESOLVED).astype("string")
+        _LOOKUP[:] = [pd.Series(_RESOLVED)]
+    return text.map(_LOOKUP[0]).astype("string")
 
 
 def _resolve(values: pd.Series) -> pd.Series:

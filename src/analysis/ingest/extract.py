@@ -59,10 +59,18 @@ def _locate(spec: Spec, grid: pd.DataFrame) -> tuple[int, dict[str, int]]:
 
 
 def _empty(grid: pd.DataFrame) -> bool:
-    """Whether no cell of the sheet is filled (the rows of the header search first)."""
+    """Whether no cell of the sheet is filled: the rows of the header search cell by cell (the
+    first filled cell ends it), the rest at once."""
     values = grid.to_numpy()
-    return grid.empty or not (cells.filled(values[:HEADER_SEARCH_ROWS]).any()
+    return grid.empty or not (any(map(_filled, values[:HEADER_SEARCH_ROWS].flat))
                               or cells.filled(values[HEADER_SEARCH_ROWS:]).any())
+
+
+def _filled(value: object) -> bool:
+    """:func:`cells.is_filled` of one cell."""
+    if isinstance(value, str):
+        return bool(value.strip())
+    return value is not None and bool(pd.notna(value))
 
 
 def locate_layout(spec: Spec, book: Book) -> Layout | list[Problem]:

@@ -202,9 +202,11 @@ def _tabel(features: list[tuple[int, object]], settings: Instellingen, digest: s
     problems: list[Problem] = []
     found: list[tuple[int, str, list, str]] = []
     bestand = settings.naam_bestand
-    for number, feature in features:
+    codes = gemeenten.resolve(pd.Series([_code_value(feature, settings) for _, feature in features],
+                                        dtype=object))  # all at once: a call costs milliseconds
+    for (number, feature), code in zip(features, codes, strict=True):
         try:
-            code, shapes, stelsel = _feature(feature, settings)
+            code, shapes, stelsel = _feature(feature, settings, code)
         except ValueError as error:
             problems.append(Problem(bestand, f"object {number}{_wie(feature, settings)}: {error}"))
             continue
@@ -245,8 +247,16 @@ def _wie(feature: object, settings: Instellingen) -> str:
     return f" ({', '.join(parts)})" if parts else ""
 
 
-def _feature(feature: object, settings: Instellingen) -> tuple[str, list, str]:
-    """The municipality's code, its polygons (simplified and rounded) and coordinate system."""
+def _code_value(feature: object, settings: Instellingen) -> object:
+    """The value of a feature's code property when it can be a code (else None)."""
+    properties = feature.get("properties") if isinstance(feature, dict) else None
+    value = properties.get(settings.code) if isinstance(properties, dict) else None
+    return value if isinstance(value, str | int | float) and not isinstance(value, bool) else None
+
+
+def _feature(feature: object, settings: Instellingen, code: object) -> tuple[str, list, str]:
+    """The municipality's code (``code``: its code property resolved), its polygons
+    (simplified and rounded) and coordinate system."""
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
         raise ValueError("geen GeoJSON Feature")
     properties = feature.get("properties")
@@ -254,8 +264,6 @@ def _feature(feature: object, settings: Instellingen) -> tuple[str, list, str]:
         raise ValueError(f"eigenschap '{settings.code}' met de CBS-code ontbreekt (in "
                          f"{MAP}/{SETTINGS}: code = \"{settings.code}\")")
     value = properties[settings.code]
-    usable = isinstance(value, str | int | float) and not isinstance(value, bool)
-    code = gemeenten.resolve(pd.Series([value if usable else None], dtype=object)).iloc[0]
     if pd.isna(code):
         raise ValueError(f"'{str(value)[:60]}' is geen bekende gemeentecode")
     geometry = feature.get("geometry")
