@@ -48,11 +48,10 @@ test-zwaar: $(INSTALLED)
 fuzz: $(INSTALLED)
 	FOUT_VOORBEELDEN=$${FOUT_VOORBEELDEN:-1000} $(BIN)/python -m pytest tests/ingest/test_corruption_property.py
 
-## Time the roll-forward, the ingest against its reading floor, the block reader, the reporting run at national scale and the refusal of hostile input (prints figures)
+## Time the roll-forward, the ingest against its reading floor, the reporting run at national scale and the refusal of hostile input (prints figures)
 bench: $(INSTALLED)
 	$(BIN)/python benchmarks/bench_rollforward.py
 	$(BIN)/python benchmarks/bench_ingest.py
-	$(BIN)/python benchmarks/bench_blokken.py
 	$(BIN)/python benchmarks/bench_reports.py
 	$(BIN)/python benchmarks/bench_hostile.py
 

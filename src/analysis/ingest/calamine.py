@@ -31,21 +31,27 @@ _AS_READ = frozenset({"integer", "boolean", "datetime", "time", "timedelta"})
 def read_sheet(book: CalamineWorkbook, sheet: str, nrows: int | None) -> np.ndarray:
     """The first ``nrows`` rows (all when None) of a sheet from cell A1 on, as a 2-D object
     array of the values pandas gave for them (None for an empty cell)."""
-    rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False, nrows=nrows)
+    return as_read(book.get_sheet_by_name(sheet).to_python(skip_empty_area=False, nrows=nrows))
+
+
+def as_read(rows: list[list[object]], top: bool = True) -> np.ndarray:
+    """Rows of a sheet as calamine gives them, all as wide, as a 2-D object array of the values
+    pandas gave for them (``top``: the first row is the sheet's first, whose cell A1 may start
+    with a byte order mark). The rows are emptied as they are taken."""
     if not rows:
         return np.empty((0, 0), dtype=object)
-    # the rows of a calamine range are all as wide
     values = np.fromiter(rows, dtype=np.dtype((object, len(rows[0]))), count=len(rows))
-    del rows
-    _as_pandas_read(values)
+    rows.clear()
+    _as_pandas_read(values, top)
     return values
 
 
-def _as_pandas_read(values: np.ndarray) -> None:
+def _as_pandas_read(values: np.ndarray, top: bool) -> None:
     """Give the cells, in place, the values pandas' calamine reader gave them: the top rows
     cell by cell's type, a column below them at once when pandas infers one type of cell in it
-    (below its header a column of an export mostly holds one)."""
-    if isinstance(values[0, 0], str) and values[0, 0].startswith(_BOM):
+    (below its header a column of an export mostly holds one). Each cell's value depends on
+    that cell alone (and for A1 on ``top``), so rows may be given in blocks."""
+    if top and isinstance(values[0, 0], str) and values[0, 0].startswith(_BOM):
         values[0, 0] = _without_bom(values[0, 0])
     _by_type(values[:_TOP])
     for column in values[_TOP:].T if len(values) > _TOP else ():

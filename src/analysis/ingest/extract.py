@@ -4,22 +4,30 @@ The header row is found by its labels, metadata above it by theirs. Below the he
 is kept with its raw cells in the spec's columns, whether it is blank there and its first filled
 cell (by which a totals row or a footer note is told). Typing the cells, and every problem with
 them, is :mod:`analysis.ingest.convert`'s work, for many files of one spec at once.
+
+A large sheet (``Book.large``) is located in its first blocks of rows and cut block by block
+(:func:`cut_blocks`), unless its spec checks totals rows against the sum of all rows, or its
+first blocks hold nothing: it is then read whole.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from analysis.ingest import cells
+from analysis.ingest.blokken import ReadWholeError
 from analysis.ingest.convert import Extracted, Table, convert
 from analysis.ingest.specs import Spec, label_pattern, normalise_label
 from analysis.ingest.spreadsheet import Book
 from analysis.problems import Problem, column_letter
 
-__all__ = ["HEADER_SEARCH_ROWS", "Extracted", "Layout", "cut", "extract", "locate_layout"]
+__all__ = ["HEADER_SEARCH_ROWS", "Extracted", "Layout", "cut", "cut_blocks", "extract",
+           "locate_layout"]
 
 HEADER_SEARCH_ROWS = 50
 
@@ -31,6 +39,7 @@ class Layout:
     header_row: int
     positions: dict[str, int]
     hidden: bool = False  # the sheet is hidden in the workbook (no visible one fits)
+    in_blocks: bool = False  # ``grid`` holds the sheet's first blocks; the rest is to be read
 
 
 def _texts(row: list[object]) -> list[tuple[int, str]]:
@@ -73,8 +82,22 @@ def _filled(value: object) -> bool:
     return value is not None and bool(pd.notna(value))
 
 
-def locate_layout(spec: Spec, book: Book) -> Layout | list[Problem]:
-    """Where ``spec``'s sheet, header and columns sit in the file, or why they cannot be found."""
+def _head(spec: Spec, book: Book, sheet: str) -> pd.DataFrame | None:
+    """The first blocks of a large sheet, to be located in and cut block by block; None when
+    it is to be read whole: its spec checks totals rows against all rows, its first blocks hold
+    nothing, or its rows cannot be read in blocks."""
+    if spec.totaal_som:
+        return None
+    try:
+        head = book.head(sheet, HEADER_SEARCH_ROWS)
+    except ReadWholeError:
+        return None
+    return None if _empty(head) else head
+
+
+def locate_layout(spec: Spec, book: Book, whole: bool = False) -> Layout | list[Problem]:
+    """Where ``spec``'s sheet, header and columns sit in the file, or why they cannot be found
+    (``whole``: the sheet read whole, even when large)."""
     name, sheets = book.name, book.sheet_names
     # the spec's sheet names in its order of preference, a visible sheet before a hidden one
     present = sorted((sheet for wanted in spec.bladen for sheet in sheets
@@ -84,7 +107,10 @@ def locate_layout(spec: Spec, book: Book) -> Layout | list[Problem]:
         return [Problem(name, f"blad {wanted} ontbreekt; aanwezige bladen: "
                               f"{', '.join(repr(s) for s in sheets)}")]
     sheet = present[0]
-    grid = book.grid(sheet)
+    grid = _head(spec, book, sheet) if book.large(sheet) and not whole else None
+    in_blocks = grid is not None
+    if grid is None:
+        grid = book.grid(sheet)
     if _empty(grid):
         return [Problem(name, "blad is leeg; verwacht een tabel met kolomkoppen", sheet)]
     header_row, positions = _locate(spec, grid)
@@ -98,7 +124,7 @@ def locate_layout(spec: Spec, book: Book) -> Layout | list[Problem]:
                     sheet, header_row + 1)
             for column in missing
         ]
-    return Layout(sheet, grid, header_row, positions, sheet in book.hidden)
+    return Layout(sheet, grid, header_row, positions, sheet in book.hidden, in_blocks)
 
 
 def _find_metadata(rows: list[list[tuple[int, object, str]]], label: str,
@@ -132,8 +158,31 @@ def cut(spec: Spec, layout: Layout, name: str, file_hash: str) -> Table:
     sheet's other columns go with its grid), and the metadata above it."""
     values = layout.grid.to_numpy()
     header = layout.header_row
-    body = values[header + 1:]
     positions = layout.positions
+    return _rows(spec, positions, values[header + 1:], Table(
+        spec=spec, name=name, sheet=layout.sheet, file_hash=file_hash, hidden=layout.hidden,
+        first_row=header + 1, blank=np.zeros(0, dtype=bool), first=None, filled={}, columns={},
+        where={column: f"{column_letter(position)} ('{str(values[header, position]).strip()}')"
+               for column, position in positions.items()},
+        metadata=_metadata(spec, values[:header].tolist())))
+
+
+def cut_blocks(spec: Spec, layout: Layout, name: str, file_hash: str,
+               book: Book) -> Iterator[Table]:
+    """The table of a sheet located in its first blocks (``layout.in_blocks``), a Table per
+    block of rows: the first holds the rows below the header in the first blocks and the
+    metadata above it; each next one, the rows of the next block. Raises ``ReadWholeError``
+    where the sheet cannot be read in blocks (locate it ``whole`` then)."""
+    head = cut(spec, layout, name, file_hash)
+    yield head
+    for first, values in book.blocks(layout.sheet):
+        yield _rows(spec, layout.positions, values, dataclasses.replace(head, first_row=first))
+
+
+def _rows(spec: Spec, positions: dict[str, int], body: np.ndarray, table: Table) -> Table:
+    """``table`` with the rows ``body`` (raw cells, from ``table.first_row`` on) cut: per row
+    whether it is blank in the spec's columns and its first filled cell, per column its cells
+    and which are filled."""
     first = None
     if spec.voettekst or spec.totaalrij:  # a row is told by its first filled cell
         everywhere = cells.filled(body)
@@ -145,13 +194,8 @@ def cut(spec: Spec, layout: Layout, name: str, file_hash: str) -> Table:
     blank = np.ones(len(body), dtype=bool)
     for mask in filled.values():
         blank &= ~mask
-    return Table(
-        spec=spec, name=name, sheet=layout.sheet, file_hash=file_hash, hidden=layout.hidden,
-        first_row=header + 1, blank=blank, first=first, filled=filled,
-        columns={column: body[:, position].copy() for column, position in positions.items()},
-        where={column: f"{column_letter(position)} ('{str(values[header, position]).strip()}')"
-               for column, position in positions.items()},
-        metadata=_metadata(spec, values[:header].tolist()))
+    columns = {column: body[:, position].copy() for column, position in positions.items()}
+    return dataclasses.replace(table, blank=blank, first=first, filled=filled, columns=columns)
 
 
 def extract(spec: Spec, layout: Layout, name: str, file_hash: str) -> Extracted:

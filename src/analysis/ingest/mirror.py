@@ -23,16 +23,17 @@ from analysis.domain.art29 import art29_afwijkingen
 from analysis.domain.gemeenten import naam
 from analysis.hergebruik import ingelezen
 from analysis.ingest.bewaard import bewaard, verslag
+from analysis.ingest.blokken import ReadWholeError
 from analysis.ingest.brieven import TABLE as LETTERS_TABLE
 from analysis.ingest.brieven import read_brieven
-from analysis.ingest.convert import Extracted, Table, convert
+from analysis.ingest.convert import Extracted, Table, convert, convert_blocks
 from analysis.ingest.dekking import (
     periodes_per_bestand,
     taakstelling_folder,
     zonder_taakstelling,
 )
 from analysis.ingest.discover import Gevonden, discover
-from analysis.ingest.extract import Layout, cut, locate_layout
+from analysis.ingest.extract import Layout, cut, cut_blocks, locate_layout
 from analysis.ingest.grenzen import lees_grenzen
 from analysis.ingest.opvolgers import naar_opvolgers
 from analysis.ingest.register import TABLE as REGISTER_TABLE
@@ -81,21 +82,36 @@ def _is_config(name: str) -> bool:
     return any(fnmatch.fnmatch(name.lower(), pattern) for pattern in CONFIG_FILES)
 
 
-def read_file(path: Path, name: str, specs: list[Spec], engine: str) -> Table | list[Problem]:
+def read_file(path: Path, name: str, specs: list[Spec],
+              engine: str) -> Table | Extracted | list[Problem]:
     """The table of one file, cut out by the first spec whose layout fits (its cells still
-    untyped), or why none fits."""
+    untyped), or why none fits. A large sheet read in blocks comes back typed (its rows in
+    ``frame``), as typing it block by block is what keeps it from being held whole."""
     try:
         with Book(path, name, engine) as book:  # checks the format and measures first
             digest = file_hash(path)
             attempts = [(spec, locate_layout(spec, book)) for spec in specs]
             for spec, located in attempts:
                 if isinstance(located, Layout):
-                    return cut(spec, located, name, digest)
+                    return _cut_or_typed(spec, located, book, name, digest)
     except WorkbookError as error:
         return [error.problem]
     # Report the attempt that came closest: its sheet was present and fewest columns missing.
     failures = [located for _, located in attempts if isinstance(located, list)]
     return min(failures, key=lambda ps: (all(p.blad is None for p in ps), len(ps)))
+
+
+def _cut_or_typed(spec: Spec, layout: Layout, book: Book, name: str,
+                  digest: str) -> Table | Extracted:
+    """A located table cut, or typed block by block when its sheet is read in blocks (whole
+    after all when its rows cannot be read in blocks)."""
+    if layout.in_blocks:
+        try:
+            return convert_blocks(cut_blocks(spec, layout, name, digest, book))
+        except ReadWholeError:
+            layout = locate_layout(spec, book, whole=True)  # as found in the first blocks
+            assert isinstance(layout, Layout)
+    return cut(spec, layout, name, digest)
 
 
 def _finalise(source: Source, frame: pd.DataFrame) -> tuple[str, pd.DataFrame]:
@@ -191,6 +207,11 @@ def _read_by_source(readable: list[tuple[Gevonden, list[Spec]]], engine: str
         for item, matching in groups[bron]:
             found = read_file(item.path, item.name, matching, engine)
             if isinstance(found, list):
+                results[item.name] = found
+                continue
+            if isinstance(found, Extracted):  # typed already, block by block
+                frames.setdefault(found.spec.bron, []).append(found.frame)
+                found.frame = None
                 results[item.name] = found
                 continue
             batch = pending.setdefault(found.spec, [])

@@ -14,6 +14,7 @@ from __future__ import annotations
 import errno
 import zipfile
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +29,9 @@ from python_calamine import (
 )
 
 from analysis.ingest import limits
-from analysis.ingest.calamine import read_sheet
+from analysis.ingest.blokken import Block, SheetBlocks
+from analysis.ingest.blokken.book import listing
+from analysis.ingest.calamine import as_read, read_sheet
 from analysis.ingest.cells import Foutwaarde
 from analysis.ingest.measure import (
     XML_BOMB,
@@ -42,7 +45,14 @@ from analysis.ingest.measure import (
 )
 from analysis.options import ENGINES
 
-__all__ = ["ENGINES", "FORMATS", "Book", "WorkbookError", "check_workbook"]
+__all__ = ["BLOCK_ROWS", "ENGINES", "FORMATS", "LARGE_ROWS", "Book", "WorkbookError",
+           "check_workbook"]
+
+# A sheet of an xlsx workbook read with calamine that is measured to hold more rows than this is
+# read in blocks of about BLOCK_ROWS rows (``analysis.ingest.blokken``), so that its cells can be
+# typed block by block instead of held all at once.
+LARGE_ROWS = 100_000
+BLOCK_ROWS = 20_000
 
 # The formats read, by what the file really is, with how a message names each.
 FORMATS = {"xlsx": "Excel-bestand (.xlsx)", "xlsb": "binair Excel-bestand (.xlsb)",
@@ -152,6 +162,21 @@ def _measure(path: Path, name: str, kind: str) -> dict[str, SheetSize] | None:
         raise refuse(name, f"werkmap is niet leesbaar ({type(error).__name__})") from None
 
 
+def _with_fouten(values: np.ndarray, fouten: dict[tuple[int, int], str], first: int,
+                 width: int) -> np.ndarray:
+    """Rows of a sheet from sheet row ``first`` (0-based) on, at least ``width`` wide, with its
+    measured cells without a value among them (``fouten``: by sheet row and column) as
+    ``Foutwaarde``, the rows grown where such a cell lies beyond them."""
+    rows, cols = (np.array(axis, dtype=np.int64) for axis in zip(*fouten, strict=True)) \
+        if fouten else (np.zeros(0, np.int64), np.zeros(0, np.int64))
+    rows = rows - first
+    grown = np.full((max(len(values), rows.max(initial=-1) + 1),
+                     max(width, values.shape[1], cols.max(initial=-1) + 1)), None, dtype=object)
+    grown[: values.shape[0], : values.shape[1]] = values
+    grown[rows, cols] = [Foutwaarde(text) for text in fouten.values()]
+    return grown
+
+
 def _hidden_sheets(book: object) -> set[str]:
     """The names of the sheets a workbook hides (hidden or very hidden), read from the book the
     engine opened already (openpyxl's or calamine's); none when it cannot tell."""
@@ -168,16 +193,28 @@ class Book:
     .xls, .xlsb and .ods files are always read with calamine, whatever ``engine`` is asked
     (openpyxl reads only xlsx); calamine is read directly (``analysis.ingest.calamine``), openpyxl
     through pandas. Only the measured extent of a sheet is read, and cells holding an Excel error
-    or a formula without a stored result come back as ``Foutwaarde``.
+    or a formula without a stored result come back as ``Foutwaarde``. A large sheet
+    (:meth:`large`) can also be read in blocks of rows (:meth:`head`, :meth:`blocks`), each as
+    its rows of the whole grid, but for empty columns at the right.
     """
 
     def __init__(self, path: Path, name: str, engine: str):
-        self.name = name
+        self.name, self._path = name, path
         kind = check_workbook(path, name)
         self._sizes = _measure(path, name, kind)
+        self._blockwise = kind == "xlsx" and engine == "calamine"
+        self._heads: dict[str, tuple[list[tuple[int, np.ndarray]], Iterator[Block]]] = {}
         self._file: pd.ExcelFile | None = None
+        # With a large sheet, calamine lists the sheets from a copy without the shared strings,
+        # which the block reader parses anyway; the workbook is opened when a grid is read.
+        self._listed_only = self._blockwise and any(
+            size.rows > LARGE_ROWS for size in (self._sizes or {}).values())
         try:
-            if engine == "calamine" or kind != "xlsx":
+            if self._listed_only:
+                self._book = CalamineWorkbook.from_filelike(listing(path))
+                self.sheet_names = [str(sheet.name) for sheet in self._book.sheets_metadata
+                                    if sheet.typ == SheetTypeEnum.WorkSheet]
+            elif engine == "calamine" or kind != "xlsx":
                 self._book = CalamineWorkbook.from_path(path)
                 # the worksheets, as pandas lists them (no chart or macro sheets)
                 self.sheet_names = [str(sheet.name) for sheet in self._book.sheets_metadata
@@ -195,6 +232,9 @@ class Book:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        for _, blocks in self._heads.values():
+            blocks.close()  # the block reader's temporary workbook goes
+        self._heads.clear()
         if self._file is not None:
             self._file.close()
         else:
@@ -205,6 +245,55 @@ class Book:
         if sheet not in self._grids:
             self._grids[sheet] = self._read(sheet)
         return self._grids[sheet]
+
+    def large(self, sheet: str) -> bool:
+        """Whether the sheet is to be read in blocks: an xlsx sheet read with calamine that is
+        measured to hold more than ``LARGE_ROWS`` rows."""
+        size = self._sizes.get(sheet) if self._sizes is not None else None
+        return self._blockwise and size is not None and size.rows > LARGE_ROWS
+
+    def head(self, sheet: str, rows: int) -> pd.DataFrame:
+        """The first blocks of a large sheet, at least ``rows`` rows of it where it has them,
+        as raw values (as :meth:`grid`); the blocks are kept for :meth:`blocks`."""
+        if sheet not in self._heads:
+            size = self._sizes[sheet]  # type: ignore[index]
+            self._heads[sheet] = ([], iter(SheetBlocks(self._path, sheet, size, rows=BLOCK_ROWS,
+                                                       name=self.name)))
+        taken, blocks = self._heads[sheet]
+        while sum(len(values) for _, values in taken) < rows:
+            block = self._next(blocks, sheet)
+            if block is None:
+                break
+            taken.append(self._block(block, sheet))
+        if not taken:
+            return pd.DataFrame(np.empty((0, 0), dtype=object), dtype=object)
+        return pd.DataFrame(np.concatenate([values for _, values in taken]) if len(taken) > 1
+                            else taken[0][1], dtype=object, copy=False)
+
+    def blocks(self, sheet: str) -> Iterator[tuple[int, np.ndarray]]:
+        """The rows of a large sheet after its head (:meth:`head`, read first), block by block:
+        the sheet row (0-based) of a block's first row, and its raw values. Raises
+        ``ReadWholeError`` where the sheet's rows cannot be read in blocks (read it whole with
+        :meth:`grid`)."""
+        _, blocks = self._heads[sheet]
+        while (block := self._next(blocks, sheet)) is not None:
+            yield self._block(block, sheet)
+
+    def _next(self, blocks: Iterator[Block], sheet: str) -> Block | None:
+        try:
+            return next(blocks, None)
+        except _UNREADABLE as error:
+            raise self._refusal(error, sheet) from None
+
+    def _block(self, block: Block, sheet: str) -> tuple[int, np.ndarray]:
+        """A block's rows as the raw values :meth:`grid` has for them, as wide as the sheet is
+        measured to be."""
+        first = block.first_row - 1
+        values = as_read(block.rows, top=first == 0)
+        width = self._sizes[sheet].cols  # type: ignore[index]
+        if block.fouten or values.shape[1] < width:
+            values = _with_fouten(values, block.fouten, first, width)
+        return first, values
 
     def _refusal(self, error: BaseException, sheet: str | None) -> WorkbookError:
         if isinstance(error, PasswordError) or "password" in str(error).lower():
@@ -221,17 +310,15 @@ class Book:
             raise refuse(self.name, "blad is niet te vinden in de werkmap; niet gelezen", sheet)
         nrows = None if size is None else size.rows
         try:
+            if self._listed_only:
+                self._book.close()
+                self._book, self._listed_only = CalamineWorkbook.from_path(self._path), False
             values = (read_sheet(self._book, sheet, nrows) if self._file is None
                       else self._read_pandas(sheet, nrows))
         except _UNREADABLE as error:
             raise self._refusal(error, sheet) from None
         if size is not None and size.fouten:
-            rows, cols = (np.array(axis) for axis in zip(*size.fouten, strict=True))
-            grown = np.full((max(len(values), rows.max() + 1),
-                             max(values.shape[1], cols.max() + 1)), None, dtype=object)
-            grown[: values.shape[0], : values.shape[1]] = values
-            grown[rows, cols] = [Foutwaarde(text) for text in size.fouten.values()]
-            values = grown
+            values = _with_fouten(values, size.fouten, 0, values.shape[1])
         return pd.DataFrame(values, dtype=object, copy=False)
 
     def _read_pandas(self, sheet: str, nrows: int | None) -> np.ndarray:

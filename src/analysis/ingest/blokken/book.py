@@ -14,6 +14,7 @@ as the sheet's XML (a million-row export: some 400 MB).
 
 from __future__ import annotations
 
+import io
 import posixpath
 import re
 import secrets
@@ -38,6 +39,28 @@ _CLOSING = re.compile(rb"</((?:[A-Za-z_][-.\w]*:)?)(\w+)\s*>\s*$")
 def _lookup(names: list[str]) -> dict[str, str]:
     """Part names as calamine finds them: lower case, backslashes as slashes, the last wins."""
     return {name.replace("\\", "/").lower(): name for name in names}
+
+
+def _copied(info: zipfile.ZipInfo) -> bool:
+    """Whether a source part goes into a copy calamine reads: every part it reads when it
+    opens a workbook, and every other small one."""
+    base = posixpath.basename(info.filename).lower()
+    return not info.is_dir() and (info.file_size <= _SMALL or base in _PARTS
+                                  or base.endswith(".rels"))
+
+
+def listing(path: Path) -> io.BytesIO:
+    """A copy of a workbook's package, in memory, without its shared strings and its large
+    parts (its large sheets): calamine opens it to list the sheets as it would list the
+    source's, without parsing the strings (a second or more for a million-row export)."""
+    copy = io.BytesIO()
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(copy, "w", zipfile.ZIP_STORED) as out:
+        for info in source.infolist():
+            if _copied(info) and posixpath.basename(info.filename).lower() != "sharedstrings.xml":
+                out.writestr(zipfile.ZipInfo(info.filename, date_time=info.date_time),
+                             source.read(info))
+    copy.seek(0)
+    return copy
 
 
 def _check_xl_folder(source: zipfile.ZipFile, parts: dict[str, str], name: str) -> None:
@@ -81,10 +104,7 @@ class SliceBook:
         self._edited = {self.parts[_WORKBOOK], self.parts[_RELS.lower()]}
         self.zip = zipfile.ZipFile(self.path, "w", zipfile.ZIP_STORED)
         for info in source.infolist():
-            base = posixpath.basename(info.filename).lower()
-            if (info.is_dir() or info.filename in (sheet_member, *self._edited)
-                    or (info.file_size > _SMALL and base not in _PARTS
-                        and not base.endswith(".rels"))):
+            if not _copied(info) or info.filename in (sheet_member, *self._edited):
                 continue
             copy = zipfile.ZipInfo(info.filename, date_time=info.date_time)
             copy.file_size = info.file_size
