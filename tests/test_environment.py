@@ -23,9 +23,14 @@ def _pyproject() -> dict[str, SpecifierSet]:
     return dict(_split(r) for r in wanted)
 
 
+# Packages that conda-forge names otherwise than PyPI: conda's name -> PyPI's.
+PYPI_NAMES = {"python-isal": "isal"}
+
+
 def _environment() -> tuple[dict[str, SpecifierSet], list]:
     environment = yaml.safe_load((PROJECT_DIR / "environment.yml").read_text())
     conda = dict(_split(d) for d in environment["dependencies"] if isinstance(d, str))
+    conda = {PYPI_NAMES.get(name, name): bounds for name, bounds in conda.items()}
     pip = [d for d in environment["dependencies"] if isinstance(d, dict)]
     return {name: bounds for name, bounds in conda.items() if name not in {"python", "pip"}}, pip
 

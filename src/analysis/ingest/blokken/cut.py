@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
 
 CHUNK = 4 << 20  # bytes inflated at a time
 MAX_HEAD = 64 << 20  # a head larger than this is not a sheet the reader expects
@@ -69,13 +68,14 @@ def _no_markup(data: bytes, where: str) -> None:
 
 
 class Cutter:
-    """Cuts one sheet's XML stream into slices of about ``rows`` rows.
+    """Cuts one sheet's XML, given in pieces as it is inflated, into slices of about ``rows``
+    rows.
 
     After the first slice, ``head`` and ``tail`` wrap a slice into a sheet document; once all
     slices are read, ``frame`` is the sheet with its rows left out (its own head and tail)."""
 
-    def __init__(self, stream: BinaryIO, rows: int):
-        self.stream = stream
+    def __init__(self, pieces: Iterator[bytes], rows: int):
+        self.pieces = pieces
         self.rows = max(1, rows)
         self.head = self.tail = self.frame = b""
         self._prefix = self._row = b""
@@ -87,7 +87,7 @@ class Cutter:
         per_row = None
         cut_bytes = cut_rows = 0
         while not done:
-            chunk = self.stream.read(CHUNK)
+            chunk = next(self.pieces, b"")
             done = not chunk
             buffer += chunk
             if per_row is None and (done or len(buffer) >= CHUNK):
@@ -125,7 +125,7 @@ class Cutter:
         Returns what follows the start tag, and the head as the sheet has it."""
         buffer = bytearray()
         while True:
-            chunk = self.stream.read(CHUNK)
+            chunk = next(self.pieces, b"")
             buffer += chunk
             found = _SHEETDATA.search(buffer)
             tag = found and _tag(buffer, found.end())

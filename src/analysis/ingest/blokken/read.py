@@ -28,6 +28,7 @@ from __future__ import annotations
 import tempfile
 import time
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,14 +36,14 @@ from pathlib import Path
 from python_calamine import CalamineError, CalamineWorkbook
 
 from analysis.ingest.blokken.book import SliceBook
-from analysis.ingest.blokken.cut import CannotCut, Cutter
+from analysis.ingest.blokken.cut import CHUNK, CannotCut, Cutter
 from analysis.ingest.measure import SheetSize, check_members
-from analysis.ingest.measure.archive import elements, sheet_parts
+from analysis.ingest.measure.archive import elements, inflated, sheet_parts
 
 _RELS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 # What the first pass may meet that the whole-sheet reading then decides on.
-_READ_WHOLE = (CannotCut, CalamineError, zipfile.BadZipFile, KeyError, RuntimeError,
-               NotImplementedError)
+_READ_WHOLE = (CannotCut, CalamineError, zipfile.BadZipFile, zlib.error, KeyError,
+               RuntimeError, NotImplementedError)
 
 
 class ReadWholeError(RuntimeError):
@@ -173,12 +174,11 @@ class SheetBlocks:
             book = SliceBook(archive, member, folder, self.name)
             since = self._tick("parts", since)
             try:
-                with archive.open(member) as stream:
-                    cutter = Cutter(stream, self.rows)
-                    for piece in cutter.slices():
-                        book.add(cutter.head, piece.body, cutter.tail)
-                        firsts.append(piece.first)
-                    frame = book.add(cutter.frame)
+                cutter = Cutter(inflated(archive, member, CHUNK), self.rows)
+                for piece in cutter.slices():
+                    book.add(cutter.head, piece.body, cutter.tail)
+                    firsts.append(piece.first)
+                frame = book.add(cutter.frame)
                 path = book.finish()
             finally:
                 book.close()

@@ -12,6 +12,8 @@ import zlib
 from collections.abc import Iterator
 from xml.parsers import expat
 
+from isal import isal_zlib
+
 from analysis.formatting import getal
 from analysis.ingest import limits
 from analysis.ingest.measure.refusal import XML_BOMB, refuse
@@ -42,8 +44,9 @@ def check_members(archive: zipfile.ZipFile, name: str) -> None:
 def inflated(archive: zipfile.ZipFile, member: str, size: int = 1 << 18) -> Iterator[bytes]:
     """A member's unpacked bytes, a piece of at most ``size`` at a time, checked against its
     CRC as zipfile checks them (BadZipFile). A deflated member is inflated from its packed data
-    here: zipfile's reading by the size of what it unpacks copies what is left of each packed
-    piece at every read, a third of the time of a large sheet."""
+    here, with ISA-L (``isal``: the same inflate and CRC as zlib's, in 60% of the time; its
+    errors raised as zlib's): zipfile's reading by the size of what it unpacks copies what is
+    left of each packed piece at every read, a third of the time of a large sheet."""
     info = archive.getinfo(member)
     if info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 0x1 or not archive.fp:
         with archive.open(info) as stream:
@@ -56,7 +59,7 @@ def inflated(archive: zipfile.ZipFile, member: str, size: int = 1 << 18) -> Iter
         raise zipfile.BadZipFile(f"Bad magic number for file header of {member!r}")
     position = info.header_offset + 30 + sum(struct.unpack("<HH", header[26:30]))
     packed, left, crc = info.compress_size, info.file_size, 0
-    inflater, data = zlib.decompressobj(-zlib.MAX_WBITS), b""
+    inflater, data = isal_zlib.decompressobj(-zlib.MAX_WBITS), b""
     while left > 0 and not inflater.eof:
         if not data and packed > 0:
             archive.fp.seek(position)
@@ -64,10 +67,13 @@ def inflated(archive: zipfile.ZipFile, member: str, size: int = 1 << 18) -> Iter
             if not data:
                 break
             position, packed = position + len(data), packed - len(data)
-        chunk = inflater.decompress(data, min(size, left))
+        try:
+            chunk = inflater.decompress(data, min(size, left))
+        except isal_zlib.error as error:
+            raise zlib.error(str(error)) from None
         data = inflater.unconsumed_tail
         if chunk:
-            crc, left = zlib.crc32(chunk, crc), left - len(chunk)
+            crc, left = isal_zlib.crc32(chunk, crc), left - len(chunk)
             yield chunk
         elif not data and packed <= 0:
             break  # the packed data ended early: its CRC tells
