@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from analysis import options
 from analysis.domain.datums import MONTH_ABBREVIATIONS, MONTHS_NL
 from analysis.domain.datums import datum_tekst as datum_tekst  # its users import it from here
 from analysis.problems import Refused
+
+if TYPE_CHECKING:  # pandas is not loaded for a period alone (a refusal before any table)
+    import pandas as pd
 
 _HALF_WORDS = {
     "1": 1, "i": 1, "1e": 1, "1ste": 1, "eerste": 1, "h1": 1, "hj1": 1,
@@ -64,10 +67,8 @@ def periode_of_dates(dates: pd.Series) -> pd.Series:
 
 def parse_date(value: object) -> dt.date | None:
     """A date from a date object or a Dutch/ISO date string; None when it is not a date."""
-    if isinstance(value, pd.Timestamp):
-        return None if pd.isna(value) else value.date()
-    if isinstance(value, dt.datetime):
-        return value.date()
+    if isinstance(value, dt.datetime):  # pandas' Timestamp too; its NaT is not equal to itself
+        return None if value != value else value.date()
     if isinstance(value, dt.date):
         return value
     if not isinstance(value, str):

@@ -12,7 +12,6 @@ import datetime as dt
 from pathlib import Path
 
 from analysis.config import kader_path
-from analysis.domain.gemeenten import kies_provincie
 from analysis.domain.periods import kies_periode
 from analysis.hergebruik import MANIFEST, berekening_geldig, lees_json
 from analysis.ingest.vingerafdruk import ongewijzigd
@@ -26,6 +25,8 @@ def _check(manifest: dict, periode: str | None, provincie: str | None) -> None:
     if isinstance(periodes.get("alle"), list):
         kies_periode(periode, periodes["alle"], periodes.get("laatste_volledige"))
     if provincie is not None and isinstance(manifest.get("gemeenten"), list):
+        from analysis.domain.gemeenten import kies_provincie  # loads pandas: after the period
+
         kies_provincie(provincie, manifest["gemeenten"])
 
 
