@@ -126,9 +126,13 @@ def failing_ingest(tmp_path: Path, capsys: pytest.CaptureFixture[str], damaged: 
                  f"{BIJLAGE_A}, blad 'Bijlage A', rij 13, kolom E ('Taakstelling'): -28 is "
                  "kleiner dan 0; verwacht een getal van minstens 0",
                  id="negative-taakstelling"),
-    pytest.param(COA, {"E6": "Afgemeld"},
+    pytest.param(COA, {"E6": "Aantal gehuisvest"},
                  f"{COA}, blad 'Overzicht', rij 6: kolom ontbreekt in de koprij; verwacht een "
-                 "kolom met kop 'Gerealiseerd'",
+                 "kolom met kop 'Gerealiseerd'; gevonden koppen in rij 6: 'Gemeente', "
+                 "'Taakstelling', 'Voor-/achterstand 1/1 of 1/7', 'Gecorrigeerde taakstelling', "
+                 "'Aantal gehuisvest', 'Nog te realiseren'; heet de kolom nu anders, voeg die kop "
+                 "dan toe aan de labels van gerealiseerd in "
+                 "src/analysis/ingest/specs/coa_maandoverzicht_2022.toml",
                  id="missing-column"),
     pytest.param(COA, {"B19": 605},
                  f"{COA}, blad 'Overzicht', rij 19, kolom B ('Taakstelling'): totaalrij 605 klopt "

@@ -14,7 +14,7 @@ class ExitCode(IntEnum):
     OK = 0
     MISLUKT = 1       # a run finished, but something failed: kept beside, not published
     INVOER = 2        # bad input or arguments: a Dutch message, nothing written
-    BEZET = 3         # another run holds the lock on the reports folder
+    BEZET = 3         # another process holds the lock on the reports or processed folder
     SCHRIJVEN = 4     # the system refused a write (disk full, read-only): nothing published
     # Stopped by SIGTERM or Ctrl-C (SIGINT) and cleaned up: nothing half-made published, no
     # staging folder, lock or worker left. One code for both signals (the line names it), and
@@ -32,13 +32,14 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)  # ``--help`` ends here, before anything heavy loads
     from analysis import interrupt
     from analysis.atomic import WriteFailed
+    from analysis.locks import ProcessedLock, RunLocked
     from analysis.problems import InputError, Refused
-    from analysis.report.publish import RunLocked
 
     with interrupt.stopping_on_signals():
         try:
             try:
-                code = int(args.handler(args))
+                with _processed_lock(args, ProcessedLock):
+                    code = int(args.handler(args))
             except Exception:
                 interrupt.check()  # an error an interrupt was turned into: the interrupt
                 raise
@@ -63,6 +64,16 @@ def main(argv: list[str] | None = None) -> int:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return ExitCode.OK
     return ExitCode.INVOER
+
+
+def _processed_lock(args, lock):
+    """The lock on the processed folder the command writes or reads (none for one that does
+    not use it)."""
+    import contextlib
+
+    if args.verwerkt == "nee":
+        return contextlib.nullcontext()
+    return lock(args.processed, args.opdracht, writes=args.verwerkt == "schrijft")
 
 
 def stopped(opdracht: str, signaal: str, noted: dict[Path, str]) -> str:

@@ -61,6 +61,12 @@ def anew(parser: argparse.ArgumentParser, what: str) -> None:
                              "de verwerkte gegevens dan hergebruikt)")
 
 
+# The commands that write the processed folder, and the one that does not use it; every other
+# command reads it.
+WRITES_PROCESSED = {"ingest": "schrijft", "bereken": "schrijft", "run": "schrijft",
+                    "voorbeelddata": "nee"}
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The parser with every subcommand."""
     parser = Parser(
@@ -77,7 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
             help_text = f"{help_text.rstrip('.')} (oude naam: {oude_naam})."
         command = subcommands.add_parser(name, help=help_text, description=help_text,
                                          aliases=[oude_naam] if oude_naam else [])
-        command.set_defaults(handler=handler)
+        # how the command uses the processed folder, for its lock (analysis.locks)
+        command.set_defaults(handler=handler, verwerkt=WRITES_PROCESSED.get(name, "leest"))
         command.add_argument(RAW, type=Path, default=config.RAW_DIR,
                              help="map met de ruwe exports (standaard: data/raw)")
         command.add_argument(PROCESSED, type=Path, default=config.PROCESSED_DIR,

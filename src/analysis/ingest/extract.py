@@ -15,10 +15,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from analysis.config import PROJECT_DIR
 from analysis.ingest import cells
 from analysis.ingest.blokken import ReadWholeError
 from analysis.ingest.convert import Extracted, Table, convert
@@ -118,13 +120,31 @@ def locate_layout(spec: Spec, book: Book, whole: bool = False) -> Layout | list[
     if missing:
         if header_row < 0:
             return [Problem(name, "koprij niet gevonden", sheet)]
+        found = _headers(grid.iloc[header_row].tolist())
         return [
             Problem(name, f"kolom ontbreekt in de koprij; verwacht een kolom met kop "
-                          f"{' of '.join(repr(label) for label in column.labels)}",
-                    sheet, header_row + 1)
+                          f"{' of '.join(repr(label) for label in column.labels)}; gevonden "
+                          f"koppen in rij {header_row + 1}: {found}; heet de kolom nu anders, "
+                          f"voeg die kop dan toe aan de labels van {column.name} in "
+                          f"{_shown(spec.path)}", sheet, header_row + 1)
             for column in missing
         ]
     return Layout(sheet, grid, header_row, positions, sheet in book.hidden, in_blocks)
+
+
+def _headers(row: list[object], most: int = 25) -> str:
+    """The filled cells of a header row as a message lists them: 'CBS-code', 'Gehuisvest'."""
+    labels = [repr(str(value).strip()) for value in row if _filled(value)]
+    more = f" en {len(labels) - most} andere" if len(labels) > most else ""
+    return ", ".join(labels[:most]) + more
+
+
+def _shown(path: Path) -> str:
+    """A spec file as a message names it: from the project folder where it lies there."""
+    try:
+        return str(path.resolve().relative_to(PROJECT_DIR))
+    except ValueError:
+        return str(path)
 
 
 def _find_metadata(rows: list[list[tuple[int, object, str]]], label: str,

@@ -43,6 +43,7 @@ from analysis.hergebruik import berekening_geldig, ingelezen
 from analysis.ingest.brieven import read_brieven
 from analysis.ingest.mirror import checked_ingest, mirror_tables
 from analysis.ingest.vingerafdruk import gemaakt, ongewijzigd, vingerafdruk
+from analysis.locks import Lock
 from analysis.pipeline.publicatie import Publicatie, letters_due, plan
 from analysis.problems import Refused
 from analysis.report.brieven.pdf import Note
@@ -63,7 +64,7 @@ from analysis.report.index import (
     write_record,
 )
 from analysis.report.notebooks import Outcome, execute_all, tasks, worker_pool
-from analysis.report.publish import Lock, clear_leftovers, staged
+from analysis.report.publish import clear_leftovers, staged
 from analysis.report.versies import INHOUD
 
 T = TypeVar("T")

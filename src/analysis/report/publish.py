@@ -1,5 +1,5 @@
-"""Publishing a run's output: a lock per reports folder, and a staging folder that replaces
-the published one only when everything in it was made.
+"""Publishing a run's output: a staging folder that replaces the published one only when
+everything in it was made (the lock per reports folder is :mod:`analysis.locks`'s).
 
 An attempt that did not make everything is kept beside the published folder as
 ``<periode>.mislukt-<tijd>`` (the last ``KEEP_FAILED``), so the last good output stays in place.
@@ -10,7 +10,6 @@ that never arrived is current again."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
 import re
@@ -22,59 +21,11 @@ from pathlib import Path
 
 from analysis import interrupt
 from analysis.atomic import WriteFailed, writing
+from analysis.locks import alive
 
 KEEP_FAILED = 3  # failed attempts kept per period; older ones are removed
 _LEFTOVER = re.compile(r"\.(?P<naam>.+)\.(?P<soort>bezig|oud)-(?P<pid>\d+)")
 _KEPT = re.compile(r"(?P<naam>[^.].*)\.versie-\d+")
-
-
-class RunLocked(Exception):
-    """Another run holds the lock on the reports folder."""
-
-
-class Lock:
-    """A lock file beside the reports; a lock left by a process that no longer runs is taken."""
-
-    def __init__(self, path: Path):
-        self.path = path
-
-    def __enter__(self) -> Lock:
-        with writing(self.path.parent):
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            for _ in range(2):
-                try:
-                    handle = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-                except FileExistsError:
-                    owner = self.path.read_text().strip()
-                    if owner.isdigit() and alive(int(owner)):
-                        raise RunLocked(f"er loopt al een run (proces {owner}); lock: "
-                                        f"{self.path}") from None
-                    self.path.unlink(missing_ok=True)
-                    continue
-                try:
-                    os.write(handle, str(os.getpid()).encode())
-                finally:
-                    os.close(handle)
-                return self
-        raise RunLocked(f"lock {self.path} kon niet worden gezet")
-
-    def __exit__(self, *exc: object) -> None:
-        with contextlib.suppress(OSError):  # a lock left behind is taken by the next run
-            self.path.unlink(missing_ok=True)
-
-
-def alive(pid: int) -> bool:
-    """Whether process ``pid`` still runs; a killed one not yet reaped (a zombie) does not."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    with contextlib.suppress(OSError, IndexError):
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        return stat[stat.rindex(")") + 2] not in "ZX"
-    return True
 
 
 def clear_leftovers(reports: Path) -> None:

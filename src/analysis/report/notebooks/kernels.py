@@ -14,8 +14,8 @@ from functools import partial
 from pathlib import Path
 
 from analysis import config
+from analysis.locks import alive
 from analysis.report.notebooks.worker import _working, die_with_parent
-from analysis.report.publish import alive
 
 # No output history (``Out``, ``_``) and no input history on disk: the reports use neither, and
 # without an output cache nothing of one report outlives the reset before the next. No check of
