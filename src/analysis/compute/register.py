@@ -257,14 +257,24 @@ def _municipalities(entry: dict, alle: list[str]) -> list[str]:
         raise ValueError("gemeente(n) ontbreekt of is onbruikbaar: verwacht een naam, code, "
                          "lijst daarvan of \"alle\"")
     codes = gemeenten.resolve(pd.Series(values, dtype=object))
-    unknown = [str(v) for v, c in zip(values, codes, strict=True) if pd.isna(c)]
+    unknown = [gemeenten.onbekend(v) for v, c in zip(values, codes, strict=True) if pd.isna(c)]
     if unknown:
-        raise ValueError(f"onbekende gemeente(n) {', '.join(unknown)}")
+        raise ValueError("; ".join(unknown))
+    elsewhere = gemeenten.buiten(codes.tolist(), _provinces(alle)) if alle else {}
+    if elsewhere:
+        raise ValueError(f"{'; '.join(elsewhere.values())}, niet bij "
+                         f"{' of '.join(sorted(_provinces(alle)))}, waarvan de gegevens zijn; "
+                         "een besluit over een gemeente buiten de provincie hoort hier niet")
     twice = [str(v) for v, repeated in zip(values, codes.duplicated(), strict=True) if repeated]
     if twice:
         raise ValueError(f"gemeente(n) {', '.join(twice)} twee keer genoemd (ook als naam of "
                          "code)")
     return codes.tolist()
+
+
+def _provinces(codes: list[str]) -> set[str]:
+    """The provinces of the municipalities in the data."""
+    return set(gemeenten.provincie(pd.Series(codes, dtype="string")).dropna())
 
 
 def _municipality(value: object) -> bool:

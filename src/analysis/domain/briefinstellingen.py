@@ -64,6 +64,18 @@ class Adressering:
     uw_kenmerken: dict[str, dict[str, str]] = field(default_factory=dict)  # period -> code ->
     bijlagen: dict[str, list[str]] = field(default_factory=dict)  # per period
 
+    def genoemde_gemeenten(self) -> list[tuple[str, str]]:
+        """Every municipality the settings name, with the entry that names it
+        ('[kenmerken."2024-H1"]', 'GM1690')."""
+        named = [("[[geadresseerde]]", code) for code in self.adressen]
+        for section, periods in (("kenmerken", self.kenmerken),
+                                 ("herziene_kenmerken", self.herziene_kenmerken)):
+            named += [(f'[{section}."{periode}"]', code)
+                      for periode, found in periods.items() for code in found.per_gemeente]
+        named += [(f'[uw_kenmerken."{periode}"]', code)
+                  for periode, found in self.uw_kenmerken.items() for code in found]
+        return named
+
 
 @dataclass(frozen=True)
 class Briefinstellingen:
@@ -326,8 +338,8 @@ def _addresses(entries: list[dict], name: str, problems: list[Problem]) -> dict[
         code = codes[number - 1]
         lines = entry.get("regels")
         if pd.isna(code):
-            problems.append(Problem(name, f"{where}: onbekende gemeente "
-                                          f"'{entry.get('gemeente', '')}'"))
+            problems.append(Problem(name, f"{where}: "
+                                          f"{gemeenten.onbekend(entry.get('gemeente', ''))}"))
         elif code in found:
             shown = " / ".join(map(str, lines)) if isinstance(lines, list) else str(lines)
             same = lines == found[code]

@@ -7,6 +7,7 @@ Matching is on normalised keys, never on exact names, and codes are always text.
 
 from __future__ import annotations
 
+import difflib
 from functools import cache
 
 import pandas as pd
@@ -117,6 +118,32 @@ def provincie_codes(provincie: str) -> list[str]:
 def provincies() -> list[str]:
     """The names of the provinces in the reference table."""
     return sorted(reference()["provincie"].dropna().unique().tolist())
+
+
+def naaste_naam(value: object) -> str | None:
+    """The known municipality name nearest to ``value`` when it is close ('De Wolde': De
+    Wolden), else None; for the message of a name that is not known."""
+    names = reference()["gemeente_naam"].dropna().unique().tolist()
+    by_key = {name.lower(): name for name in names}
+    found = difflib.get_close_matches(str(value).strip().lower(), list(by_key), n=1, cutoff=0.8)
+    return by_key[found[0]] if found else None
+
+
+def onbekend(value: object) -> str:
+    """"onbekende gemeente 'De Wolde' (bedoelt u De Wolden?)": a name or code not known, with
+    the nearest known name where one is close."""
+    nearest = naaste_naam(value)
+    return f"onbekende gemeente '{value}'" + (f" (bedoelt u {nearest}?)" if nearest else "")
+
+
+def buiten(codes: list[str], provincies: set[str]) -> dict[str, str]:
+    """Of ``codes``, those of a municipality in another province than ``provincies``, with the
+    province it lies (or lay) in, as "Groningen (GM0014) hoort bij de provincie Groningen"."""
+    found = provincie(pd.Series(codes, dtype="string"))
+    names = naam(pd.Series(codes, dtype="string"))
+    return {code: f"gemeente {name} ({code}) hoort bij de provincie {where}"
+            for code, name, where in zip(codes, names, found, strict=True)
+            if not pd.isna(where) and where not in provincies}
 
 
 def kies_provincie(value: str, in_gegevens: list[str] | None = None) -> tuple[str, list[str]]:

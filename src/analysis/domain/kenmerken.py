@@ -76,7 +76,7 @@ def per_gemeente_kenmerk(named: dict[str, object]) -> dict[str, str]:
     spelled: dict[str, str] = {}  # code -> the key that named it
     for (key, value), code in zip(named.items(), codes, strict=True):
         if pd.isna(code):
-            raise ValueError(f"onbekende gemeente '{key}'")
+            raise ValueError(gemeenten.onbekend(key))
         if not is_text(value) or len(value) > MAX_KENMERK:
             raise ValueError(f"kenmerk van {key} moet tekst zijn van hoogstens {MAX_KENMERK} "
                              "tekens")

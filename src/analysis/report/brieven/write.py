@@ -13,6 +13,7 @@ import pandas as pd
 from docxtpl import Listing
 
 from analysis.compute.berekening import Berekening
+from analysis.domain import gemeenten
 from analysis.domain.besluiten import geldend
 from analysis.domain.briefhoofd import Briefhoofd
 from analysis.domain.briefinstellingen import CONFIG, Adressering, Briefinstellingen
@@ -237,7 +238,17 @@ def check_kenmerken(beoordeling: pd.DataFrame, periode: str, codes: list[str],
                     adressering: Adressering) -> dict[str, str | None]:
     """The kenmerk of every letter (:func:`kenmerken_per_brief`); two letters with one kenmerk,
     a named one that the numbering schema also gives another municipality, are refused (a
-    kenmerk identifies one letter, a bezwaar cites it)."""
+    kenmerk identifies one letter, a bezwaar cites it). A municipality of another province
+    than the run's (``codes``) named anywhere in the settings is refused: a slip that names
+    another real municipality would otherwise be lost without a word."""
+    provinces = set(gemeenten.provincie(pd.Series(codes, dtype="string")).dropna())
+    named = adressering.genoemde_gemeenten()
+    elsewhere = gemeenten.buiten([code for _, code in named], provinces)
+    if elsewhere:
+        raise InputError([Problem(str(CONFIG), f"{entry}: {elsewhere[code]}, niet bij "
+                                               f"{' of '.join(sorted(provinces))}, waarvoor de "
+                                               "brieven zijn")
+                          for entry, code in named if code in elsewhere])
     given = kenmerken_per_brief(beoordeling, periode, codes, adressering)
     names = dict(zip(beoordeling["gemeente_code"], beoordeling["gemeente_naam"], strict=True))
     by_kenmerk: dict[str, list[str]] = {}
