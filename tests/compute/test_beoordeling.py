@@ -159,7 +159,7 @@ def test_brabant_excused_is_white_and_the_ladder_frozen(tmp_path):
     (entry("inhaalafspraak", aantal=12, uiterlijk="'morgen'"), "uiterlijk 'morgen' is geen datum"),
     (entry("trede", trede="geen", kleur="rood"),
      "onbekende sleutel 'kleur' (bekend bij soort trede: "),
-    (entry("trede", trede="geen", gemeente="Atlantis"), "onbekende gemeente(n) Atlantis"),
+    (entry("trede", trede="geen", gemeente="Atlantis"), "onbekende gemeente 'Atlantis'"),
 ])
 def test_the_register_checks_every_entry(tmp_path, text, message):
     with pytest.raises(InputError) as raised:
