@@ -113,3 +113,24 @@ def test_the_lock_goes_with_its_process_when_it_ends_normally(processed: Path) -
         except Exception:
             assert time.monotonic() < deadline
             time.sleep(0.1)
+
+
+@pytest.mark.zwaar  # two whole runs of the sample
+def test_two_runs_on_one_processed_folder_give_one_success_and_one_exit_3(tmp_path: Path) -> None:
+    """As a user might start them: the same processed folder, each its own reports folder."""
+    def start(reports: str) -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "-m", "analysis", "run", "--processed",
+                                 str(tmp_path / "processed"), "--reports",
+                                 str(tmp_path / reports), "--jobs", "1"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+    first = start("r1")
+    deadline = time.monotonic() + 60
+    while not (tmp_path / "processed" / ".lock").is_file():  # the first holds the folder
+        assert time.monotonic() < deadline and first.poll() is None
+        time.sleep(0.05)
+    second = start("r2")
+    _, refused = second.communicate(timeout=120)
+    _, done = first.communicate(timeout=600)
+    assert (first.returncode, second.returncode) == (0, ExitCode.BEZET), done
+    assert f"'run' (proces {first.pid}) schrijft de verwerkte gegevens" in refused
