@@ -86,26 +86,35 @@ class ProcessedLock:
     def __enter__(self) -> ProcessedLock:
         if not self.writes and not self.folder.is_dir():
             return self  # nothing to read: the command says so itself
-        with writing(self.folder):
-            self._made_folder = not self.folder.exists()
-            self.folder.mkdir(parents=True, exist_ok=True)
-            for _ in range(3):  # a lock file removed between its opening and its locking
-                handle = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-                try:
-                    self._lock(handle)
-                except BaseException:
-                    os.close(handle)
-                    raise
-                if self._current(handle):
-                    break
-                os.close(handle)
-            else:
-                raise RunLocked(f"lock {self.path} kon niet worden gezet")
+        self._made_folder = not self.folder.exists()
+        try:
+            with writing(self.folder):
+                self.folder.mkdir(parents=True, exist_ok=True)
+                handle = self._locked()
+        except BaseException:
+            if self._made_folder:
+                with contextlib.suppress(OSError):
+                    self.folder.rmdir()  # nothing written, not even the folder
+            raise
         self._handle = handle
         if self.writes:
             os.ftruncate(handle, 0)
             os.pwrite(handle, f"{os.getpid()} {self.opdracht}\n".encode(), 0)
         return self
+
+    def _locked(self) -> int:
+        """The lock file, opened and locked."""
+        for _ in range(3):  # a lock file removed between its opening and its locking
+            handle = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                self._lock(handle)
+            except BaseException:
+                os.close(handle)
+                raise
+            if self._current(handle):
+                return handle
+            os.close(handle)
+        raise RunLocked(f"lock {self.path} kon niet worden gezet")
 
     def _lock(self, handle: int) -> None:
         try:

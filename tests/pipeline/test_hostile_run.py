@@ -514,11 +514,22 @@ def test_a_reports_folder_that_refuses_the_lock_stops_before_anything_is_written
         tmp_path, monkeypatch, error):
     reports = tmp_path / "reports"
     reports.mkdir()
-    _refuse(error, lambda path: str(path).endswith(".lock"))(monkeypatch, os, "open")
+    _refuse(error, lambda path: str(path) == str(reports / ".lock"))(monkeypatch, os, "open")
     code, _, err = quiet_main(*run_args(tmp_path))
     assert code == ExitCode.SCHRIJVEN
     assert err.startswith(f"kan niet schrijven in {reports}: ")
     assert list(reports.iterdir()) == [] and not (tmp_path / "processed").exists()
+
+
+@pytest.mark.parametrize("error", [errno.EROFS, errno.EACCES, errno.ENOSPC])
+def test_a_processed_folder_that_refuses_the_lock_stops_before_anything_is_written(
+        tmp_path, monkeypatch, error):
+    processed = tmp_path / "processed"
+    _refuse(error, lambda path: str(path) == str(processed / ".lock"))(monkeypatch, os, "open")
+    code, _, err = quiet_main(*run_args(tmp_path))
+    assert code == ExitCode.SCHRIJVEN
+    assert err.startswith(f"kan niet schrijven in {processed}: ")
+    assert not processed.exists() and not (tmp_path / "reports").exists()
 
 
 def test_a_full_processed_folder_is_a_write_failure(quick_run, monkeypatch):
