@@ -15,7 +15,7 @@ from analysis.domain.periods import kies_periode
 from analysis.problems import Refused
 from analysis.report import toon
 from analysis.report.views.gedeeld import berekening, kies, kies_gemeente_van, kies_periode_van
-from analysis.verkenning import _ranglijst, _standen, _vergelijking
+from analysis.verkenning import _ranglijst, _standen, _vergelijking, _wat_als
 from analysis.verkenning.herkomst import Herkomst
 from analysis.verkenning.uitkomst import Uitkomst
 
@@ -93,6 +93,19 @@ class Verkenning:
         from analysis.verkenning._kiezer import kiezer
 
         return kiezer(self, gemeente, periode)
+
+    def scenario(self, gemeente: str, realisatie: dict[str, int] | None = None,
+                 taakstelling: dict[str, int] | None = None) -> Uitkomst:
+        """A municipality's stand and rating had its realisatie or taakstelling in some
+        half-years (any spelling, new ones too) been other: a scenario, marked so."""
+        return _wat_als.scenario_tabel(self.berekening, self.herkomst,
+                                       self.kies_gemeente(gemeente), realisatie, taakstelling)
+
+    def prognose(self, landelijk: int, periode: str | None = None) -> Uitkomst:
+        """Each municipality's taakstelling and opgave (art. 29) for a national total of
+        ``landelijk`` persons in ``periode`` (default: the half-year after the last
+        computed): a forecast, marked so."""
+        return _wat_als.prognose_tabel(self.berekening, self.herkomst, landelijk, periode)
 
     def _halfjaar(self, what: str, periode: str) -> str:
         """A half-year that must be given, in any spelling; a refusal names ``what``."""
