@@ -30,9 +30,9 @@ stand: $(INSTALLED)
 	$(BIN)/python -m analysis oordeel --periode 2024-H1
 	$(BIN)/python -m analysis tempo --peildatum 2025-10-01
 
-## Open JupyterLab on the notebooks (extra options: make lab LAB_ARGS=--no-browser)
+## Open JupyterLab on the notebooks, at the exploring ones in notebooks/verkennen (extra options: make lab LAB_ARGS=--no-browser)
 lab: $(INSTALLED)
-	$(BIN)/python -m jupyter lab notebooks $(LAB_ARGS)
+	$(BIN)/python -m jupyter lab notebooks --LabApp.default_url=/lab/tree/verkennen $(LAB_ARGS)
 
 ## Run the linters (style, and the layers of the pipeline) and the test suite
 test: $(INSTALLED)
