@@ -55,6 +55,10 @@ bench: $(INSTALLED)
 	$(BIN)/python benchmarks/bench_reports.py
 	$(BIN)/python benchmarks/bench_hostile.py
 
+## Write the reference of the exploration API (docs/api/verkenning.md) from its docstrings
+docs: $(INSTALLED)
+	$(BIN)/python docs/api/maak.py
+
 ## Regenerate the synthetic sample data in data/raw from its seeded generator
 sample: $(INSTALLED)
 	$(BIN)/python -m analysis voorbeelddata --overschrijven
@@ -63,4 +67,4 @@ sample: $(INSTALLED)
 clean:
 	find data/processed reports -mindepth 1 ! -name .gitkeep -delete
 
-.PHONY: help install report stand lab test test-zwaar fuzz sample bench clean
+.PHONY: help install report stand lab test test-zwaar fuzz docs sample bench clean

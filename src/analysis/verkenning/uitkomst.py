@@ -41,7 +41,9 @@ def _geen_grafieken() -> list[Grafiek]:
 class Uitkomst:
     """A table of the exploration with its title and origin. ``data`` keeps plain numbers
     (a percentage as the fraction 1.052632); the display and the workbook write them the
-    Dutch way."""
+    Dutch way, the columns named in ``procenten`` as percentages. ``markering`` (such as
+    ``("Scenario", why)``) is shown above the table, ``teken`` draws its charts and
+    ``markeer`` picks the rows shown in bold."""
 
     titel: str
     data: pd.DataFrame
@@ -52,7 +54,7 @@ class Uitkomst:
     markeer: Callable[[pd.DataFrame], pd.Series] | None = None  # rows shown in bold
 
     def grafiek(self) -> Grafieken:
-        """The result's charts, drawn by the same functions as the report pages."""
+        """The charts of the result, drawn by the same functions as the report pages."""
         return Grafieken(self.teken())
 
     def naar_excel(self, path: str | Path) -> Path:
