@@ -4,18 +4,22 @@ it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from analysis.compute.berekening import Berekening
 from analysis.domain.periods import periode_tekst
 from analysis.report import charts
+from analysis.report.toon import Grafiek
 from analysis.verkenning._kolommen import BEOORDEELD, STAND, netjes, procenten
 from analysis.verkenning.herkomst import Herkomst
 from analysis.verkenning.uitkomst import Uitkomst
 
 
 def _uitkomst(titel: str, rows: pd.DataFrame, columns: list[str], herkomst: Herkomst,
-              teken, markeer=None) -> Uitkomst:
+              teken: Callable[[], list[Grafiek]],
+              markeer: Callable[[pd.DataFrame], pd.Series] | None = None) -> Uitkomst:
     data = netjes(rows, columns)
     return Uitkomst(titel, data, herkomst, procenten(data), teken=teken, markeer=markeer)
 

@@ -8,6 +8,7 @@ works without it."""
 from __future__ import annotations
 
 import importlib
+from numbers import Integral
 from types import ModuleType
 
 import pandas as pd
@@ -61,12 +62,12 @@ def prognose_tabel(berekening: Berekening, herkomst: Herkomst, landelijk: int,
                    periode: str | None) -> Uitkomst:
     """Each municipality's taakstelling and opgave for ``landelijk`` persons nationally in
     ``periode`` (default: the half-year after the last computed), marked as a forecast."""
-    if isinstance(landelijk, bool) or not isinstance(landelijk, int) or landelijk <= 0:
+    if isinstance(landelijk, bool) or not isinstance(landelijk, Integral) or landelijk <= 0:
         raise Refused(f"landelijk: '{landelijk}' is geen positief aantal personen "
                       "(bijvoorbeeld 12000)")
     chosen = kies("periode", periode_argument, periode) if periode else None
     chosen = chosen or volgende_periode(berekening.periodes[-1])
-    rows = _module().prognose(berekening, landelijk, chosen)
+    rows = _module().prognose(berekening, int(landelijk), chosen)
     rows = rows.assign(gemeente_naam=gemeenten.naam(rows["gemeente_code"].astype("string")))
     data = netjes(rows.rename(columns={"stand": "stand_begin"}), PROGNOSE).sort_values(
         "Gemeente", ignore_index=True)

@@ -24,7 +24,7 @@ BESTANDEN = {"bron_bestand": "Bestand", "bron": "Bron", "blad": "Blad", "rijen":
 class Herkomst:
     """The computation behind a result, in the words a reader sees (Dutch on display)."""
 
-    map: Path                  # the processed folder
+    folder: Path               # the processed folder
     kader: str                 # the beoordelingskader's name
     kader_provincie: str | None  # the province the kader belongs to (None: it names none)
     provincie: str             # the province of the municipalities (or "Nederland")
@@ -44,7 +44,7 @@ class Herkomst:
         provincie = str(provinces[0]) if len(provinces) == 1 else "Nederland"
         files = berekening.table("bestanden")[list(BESTANDEN)].rename(columns=BESTANDEN)
         return cls(
-            map=berekening.folder, kader=berekening.kader_naam,
+            folder=berekening.folder, kader=berekening.kader_naam,
             kader_provincie=berekening.kader_provincie, provincie=provincie,
             kennisdatum=berekening.kennisdatum,
             berekend_op=dt.datetime.fromisoformat(berekening.manifest["berekend_op"]),
@@ -74,7 +74,7 @@ class Herkomst:
 
     def _regels(self) -> list[tuple[str, str]]:
         whose = f" (provincie {self.kader_provincie})" if self.kader_provincie else ""
-        return [("Gegevens", str(self.map)),
+        return [("Gegevens", str(self.folder)),
                 ("Beoordelingskader", f"{self.kader}{whose}"),
                 ("Kennisdatum", datum_tekst(self.kennisdatum)),
                 ("Berekend op", f"{datum_tekst(self.berekend_op)} om "
