@@ -37,11 +37,12 @@ def test_a_scenario_is_marked_as_one_everywhere(v, tmp_path):
     assert result.markering[0] == "Scenario" and result.markering[1]
     assert "2026-H1" in set(result.data["Periode"])
     assert result.data.set_index("Periode").loc["2026-H1", "Taakstelling"] == 20
+    assert result.melding.startswith("Scenario")
     for shown in (result._repr_html_(), repr(result)):
-        assert "Scenario." in shown
+        assert result.melding in shown
     assert all("(scenario)" in chart.alt for chart in result.grafiek())
     sheet = openpyxl.load_workbook(result.naar_excel(tmp_path / "scenario.xlsx")).active
-    assert sheet["A2"].value.startswith("Scenario.")
+    assert sheet["A2"].value == result.melding
 
 
 def test_a_scenario_of_an_unknown_municipality_is_refused(v):

@@ -63,7 +63,7 @@ def schrijf(path: Path, uitkomst: Uitkomst) -> Path:
     sheet.title = "Verkenning"
     write_row(sheet, 1, [uitkomst.kopregel])
     sheet.cell(row=1, column=1).font = Font(bold=True)
-    marks = [f"{uitkomst.markering[0]}. {uitkomst.markering[1]}"] if uitkomst.markering else []
+    marks = [uitkomst.melding] if uitkomst.melding else []
     marks += [uitkomst.herkomst.scenario] if uitkomst.herkomst.scenario else []
     if marks:
         write_row(sheet, 2, [" ".join(marks)])

@@ -72,6 +72,15 @@ class Uitkomst:
         return f"{self.titel}. Uit de {self.herkomst.regel}."
 
     @property
+    def melding(self) -> str | None:
+        """The sentence that marks a scenario or forecast, led by its label ('Scenario. ...')
+        unless it starts with that already; None for a computed result."""
+        if self.markering is None:
+            return None
+        label, sentence = self.markering
+        return sentence if sentence.lower().startswith(label.lower()) else f"{label}. {sentence}"
+
+    @property
     def weergave(self) -> pd.DataFrame:
         """``data`` as text, the Dutch way: 1.234, -13, 105,3 %, 12,5, ja/nee."""
         decimals = {column: 1 for column in self.data.columns
@@ -89,8 +98,7 @@ class Uitkomst:
         if self.markeer is not None:
             bold = self.markeer(self.data).to_numpy(bool)
             styler = styler.apply(lambda column: np.where(bold, MARKERING, ""))
-        marked = (toon.alinea(toon.vet(f"{self.markering[0]}."), " ", self.markering[1])
-                  if self.markering else None)
+        marked = toon.alinea(toon.vet(self.melding)) if self.melding else None
         other = self.herkomst.scenario
         heading = toon.samen(toon.kop(self.titel, niveau=3), marked,
                              toon.alinea(toon.vet(other)) if other else None,
@@ -98,7 +106,7 @@ class Uitkomst:
         return heading.data + styler.to_html()
 
     def __repr__(self) -> str:
-        marked = [f"{self.markering[0]}. {self.markering[1]}"] if self.markering else []
+        marked = [self.melding] if self.melding else []
         table = self.weergave.to_string(index=False) if len(self.data) else "(geen rijen)"
         return "\n".join([self.titel, *marked, f"Uit de {self.herkomst.regel}.", table])
 
