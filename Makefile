@@ -30,9 +30,9 @@ stand: $(INSTALLED)
 	$(BIN)/python -m analysis oordeel --periode 2024-H1
 	$(BIN)/python -m analysis tempo --peildatum 2025-10-01
 
-## Open JupyterLab on the notebooks (extra options: make lab LAB_ARGS=--no-browser)
+## Open JupyterLab on the notebooks, at the exploring ones in notebooks/verkennen (extra options: make lab LAB_ARGS=--no-browser)
 lab: $(INSTALLED)
-	$(BIN)/python -m jupyter lab notebooks $(LAB_ARGS)
+	$(BIN)/python -m jupyter lab notebooks --LabApp.default_url=/lab/tree/verkennen $(LAB_ARGS)
 
 ## Run the linters (style, and the layers of the pipeline) and the test suite
 test: $(INSTALLED)
@@ -55,6 +55,10 @@ bench: $(INSTALLED)
 	$(BIN)/python benchmarks/bench_reports.py
 	$(BIN)/python benchmarks/bench_hostile.py
 
+## Write the reference of the exploration API (docs/api/verkenning.md) from its docstrings
+docs: $(INSTALLED)
+	$(BIN)/python docs/api/maak.py
+
 ## Regenerate the synthetic sample data in data/raw from its seeded generator
 sample: $(INSTALLED)
 	$(BIN)/python -m analysis voorbeelddata --overschrijven
@@ -63,4 +67,4 @@ sample: $(INSTALLED)
 clean:
 	find data/processed reports -mindepth 1 ! -name .gitkeep -delete
 
-.PHONY: help install report stand lab test test-zwaar fuzz sample bench clean
+.PHONY: help install report stand lab test test-zwaar fuzz docs sample bench clean

@@ -38,6 +38,7 @@ IMG = "<img src=x onerror=alert(1)>"
 HOSTILE = [SCRIPT, IMG, '"><svg onload=alert(1)>', "' onmouseover='alert(1)",
            "<a href=javascript:alert(1)>x</a>", "&lt;b&gt; & <b>vet</b>", "**vet** _schuin_"]
 PERIODE = "2024-H1"
+EXPLORING = sorted((NOTEBOOKS_DIR / "verkennen").glob("*.ipynb"))
 # Not a '/': the name becomes part of a letter's file name.
 NAAM = f"De {IMG} Wolden"
 
@@ -259,7 +260,7 @@ def hostile_decisions(path, treden) -> dict[str, tuple[str, str]]:
 
 @pytest.fixture(scope="module")
 def hostile_run(tmp_path_factory):
-    """Every product of a run over the hostile copy, and the exploring notebook on its data."""
+    """Every product of a run over the hostile copy, and the exploring notebooks on its data."""
     folder = tmp_path_factory.mktemp("hostile")
     raw = folder / "raw"
     shutil.copytree(RAW_DIR, raw)
@@ -285,14 +286,16 @@ def hostile_run(tmp_path_factory):
     assert not result.mislukt, [(o.naam, o.fout) for o in result.mislukt]
     explored = folder / "verkenning"
     (explored / "notebooks").mkdir(parents=True)
-    # A kernel of its own, shut down afterwards: a worker forked later must not inherit one.
-    papermill.execute_notebook(str(NOTEBOOKS_DIR / "verkenning.ipynb"),
-                               str(explored / "notebooks" / "verkenning.ipynb"),
-                               parameters={"processed": str(folder / "processed")},
-                               kernel_name="python3", progress_bar=False, cwd=str(NOTEBOOKS_DIR))
-    export_html(Outcome("Verkenning", "verkenning.html", "gelukt", 0.0), explored)
+    for notebook in EXPLORING:
+        # A kernel of its own, shut down afterwards: a worker forked later must not inherit one.
+        papermill.execute_notebook(str(notebook), str(explored / "notebooks" / notebook.name),
+                                   parameters={"processed": str(folder / "processed"),
+                                               "uitvoer": str(explored)},
+                                   kernel_name="python3", progress_bar=False,
+                                   cwd=str(notebook.parent))
+        export_html(Outcome(notebook.stem, f"{notebook.stem}.html", "gelukt", 0.0), explored)
     pages = {path.name: path.read_text(encoding="utf-8")
-             for path in [*result.folder.glob("*.html"), explored / "verkenning.html"]}
+             for path in [*result.folder.glob("*.html"), *explored.glob("*.html")]}
     return pages, kader, decisions
 
 
@@ -305,7 +308,7 @@ def exporter_scripts():
 
 def test_every_page_was_made(hostile_run):
     pages, _, _ = hostile_run
-    assert {"index.html", "overzicht.html", "verkenning.html"} <= set(pages)
+    assert {"index.html", "overzicht.html", *(f"{n.stem}.html" for n in EXPLORING)} <= set(pages)
     assert len([name for name in pages if name.startswith("gemeente-GM")]) == 12
 
 
@@ -339,5 +342,6 @@ def test_the_labels_rungs_and_names_are_shown_as_text(hostile_run):
         assert rating.label in everything, rating.code
     assert NAAM in Page(pages["gemeente-GM1690.html"]).shown
     assert NAAM in Page(pages["overzicht.html"]).shown
+    assert NAAM in Page(pages["gemeente_verdiept.html"]).shown  # the exploration's tables
     rated = Page(pages["gemeente-GM0106.html"]).shown
     assert kader.treden[2] in rated and decisions["trede"][1] in rated
