@@ -1,0 +1,1 @@
+"""Exploring the computed figures in a notebook: what-if scenarios and forecasts."""
