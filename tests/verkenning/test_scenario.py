@@ -252,14 +252,22 @@ def test_bad_prognose_arguments(berekening, arguments, message):
         prognose(berekening, **arguments)
 
 
-def test_kader_as_computed(berekening):
-    """The scenario judges with the kader file the computation used, or refuses."""
+def test_kader_as_computed(berekening, tmp_path):
+    """The scenario judges with the kader file the computation used (where it read it, or
+    else the shipped kader of that name), or refuses."""
     made_with = berekening.manifest["beoordelingskader"]
+    elsewhere = {"bestand": "elders.toml", "pad": str(tmp_path / "elders.toml")}
     for changed, why in (({"sha256": "0" * 64}, "is gewijzigd sinds de berekening"),
-                         ({"bestand": "elders.toml"}, "staat niet \\(meer\\) bij")):
+                         (elsewhere, "is niet meer te vinden")):
         manifest = {**berekening.manifest, "beoordelingskader": {**made_with, **changed}}
         with pytest.raises(Refused, match=why):
             scenario(Berekening(berekening.folder, manifest), "De Wolden")
+    own = tmp_path / "eigen.toml"  # a kader given by its path, not shipped
+    own.write_bytes(Path(made_with["pad"]).read_bytes())
+    manifest = {**berekening.manifest,
+                "beoordelingskader": {**made_with, "bestand": own.name, "pad": str(own)}}
+    assert scenario(Berekening(berekening.folder, manifest), "De Wolden").beoordeling.equals(
+        scenario(berekening, "De Wolden").beoordeling)
 
 
 def test_unchanged_values_are_no_change(berekening):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numbers
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
@@ -254,13 +255,19 @@ def _doorgerekend(rows: pd.DataFrame, start: int, kalender: Telkalender) -> pd.D
 
 
 def _kader(berekening: Berekening) -> Kader:
-    """The beoordelingskader the computation used, as it was (same file hash)."""
+    """The beoordelingskader the computation used, as it was (same file hash): the file it was
+    read from, or else the shipped kader of that name."""
     made_with = berekening.manifest["beoordelingskader"]
-    path = config.KADERS_DIR / made_with["bestand"]
-    kader = load_kader(path) if path.is_file() else None
+    places = [Path(made_with["pad"])] if made_with.get("pad") else []
+    places.append(config.KADERS_DIR / made_with["bestand"])
+    kader = None
+    for path in places:  # at most two
+        kader = load_kader(path) if path.is_file() else None
+        if kader is not None and kader.sha256 == made_with["sha256"]:
+            break
     if kader is None or kader.sha256 != made_with["sha256"]:
         why = ("is gewijzigd sinds de berekening" if kader is not None else
-               "staat niet (meer) bij de meegeleverde kaders")
+               f"is niet meer te vinden (gezocht: {', '.join(map(str, places))})")
         raise Refused(f"het beoordelingskader {made_with['bestand']} waarmee is berekend {why}; "
                       "voer eerst 'python -m analysis bereken' opnieuw uit met het kader "
                       "waarmee u wilt rekenen")
