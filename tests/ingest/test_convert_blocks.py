@@ -67,7 +67,7 @@ class Blocks:
         yield from self._blocks
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(data=st.data(), rows=st.integers(0, 40), header=st.integers(1, 3),
        metadata=st.sampled_from([None, dt.datetime(2024, 3, 1), "geen datum"]),
        versie=st.sampled_from([None, 2, "v3"]))

@@ -26,8 +26,8 @@ def code(notebook) -> list[ast.Module]:
             for cell in notebook.cells if cell.cell_type == "code"]
 
 
-def test_the_three_exploring_notebooks_are_there():
-    assert {"trends_provincie", "gemeente_verdiept", "halfjaren_vergelijken"} <= {
+def test_the_four_exploring_notebooks_are_there():
+    assert {"trends_provincie", "gemeente_verdiept", "halfjaren_vergelijken", "wat_als"} <= {
         path.stem for path in NOTEBOOKS}
     assert not (NOTEBOOKS_DIR / "verkenning.ipynb").exists()
 
