@@ -14,6 +14,7 @@ one that finds it taken.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
 from pathlib import Path
@@ -86,6 +87,14 @@ class ProcessedLock:
     def __enter__(self) -> ProcessedLock:
         if not self.writes and not self.folder.is_dir():
             return self  # nothing to read: the command says so itself
+        if not self.writes:
+            try:
+                self._handle = self._locked()
+            except OSError as error:
+                if error.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+                    raise
+                # a folder this user may only read: read it without a lock, writing nothing
+            return self
         self._made_folder = not self.folder.exists()
         try:
             with writing(self.folder):

@@ -134,3 +134,21 @@ def test_two_runs_on_one_processed_folder_give_one_success_and_one_exit_3(tmp_pa
     _, done = first.communicate(timeout=600)
     assert (first.returncode, second.returncode) == (0, ExitCode.BEZET), done
     assert f"'run' (proces {first.pid}) schrijft de verwerkte gegevens" in refused
+
+
+def test_a_folder_only_readable_is_read_without_a_lock(processed: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """An analyst who may only read a shared processed folder: reading takes no lock there
+    (no command of theirs can write it); writing is refused as before."""
+    real_open = os.open
+
+    def read_only(path, flags, *args):
+        if str(path) == str(processed / ".lock") and flags & os.O_CREAT:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(os, "open", read_only)
+    with ProcessedLock(processed, "stand", writes=False):
+        assert not (processed / ".lock").exists()
+    with pytest.raises(Exception, match="kan niet schrijven"):
+        ProcessedLock(processed, "ingest", writes=True).__enter__()

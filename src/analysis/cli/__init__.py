@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
+from contextlib import AbstractContextManager, nullcontext
 from enum import IntEnum
 from pathlib import Path
 
@@ -32,13 +34,13 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)  # ``--help`` ends here, before anything heavy loads
     from analysis import interrupt
     from analysis.atomic import WriteFailed
-    from analysis.locks import ProcessedLock, RunLocked
+    from analysis.locks import RunLocked
     from analysis.problems import InputError, Refused
 
     with interrupt.stopping_on_signals():
         try:
             try:
-                with _processed_lock(args, ProcessedLock):
+                with _processed_lock(args):
                     code = int(args.handler(args))
             except Exception:
                 interrupt.check()  # an error an interrupt was turned into: the interrupt
@@ -66,14 +68,14 @@ def main(argv: list[str] | None = None) -> int:
     return ExitCode.INVOER
 
 
-def _processed_lock(args, lock):
+def _processed_lock(args: argparse.Namespace) -> AbstractContextManager:
     """The lock on the processed folder the command writes or reads (none for one that does
     not use it)."""
-    import contextlib
+    from analysis.locks import ProcessedLock
 
     if args.verwerkt == "nee":
-        return contextlib.nullcontext()
-    return lock(args.processed, args.opdracht, writes=args.verwerkt == "schrijft")
+        return nullcontext()
+    return ProcessedLock(args.processed, args.opdracht, writes=args.verwerkt == "schrijft")
 
 
 def stopped(opdracht: str, signaal: str, noted: dict[Path, str]) -> str:
