@@ -123,17 +123,19 @@ def test_an_unchanged_computation_is_reused_and_a_changed_one_done_again(raw, tm
                                "2025-H1)"),  # as known on 19 November 2024
     (["--provincie", "Groningen"], "--provincie: geen gemeenten van Groningen in de gegevens"),
 ])
-def test_after_a_run_a_period_or_province_outside_the_data_is_refused_early(sample_run, asked,
-                                                                            message):
-    """From the manifest alone: no table, report module or kernel is loaded, nothing written."""
-    before = stamps(sample_run / "processed")
+def test_after_a_run_a_period_or_province_outside_the_data_is_refused_early(
+        sample_run, tmp_path, asked, message):
+    """From the manifest alone: no table, report module or kernel is loaded, nothing written.
+    On a copy: a run holds its processed folder alone, and other tests read the shared one."""
+    processed = tmp_path / "processed"
+    shutil.copytree(sample_run / "processed", processed)
+    before = stamps(processed)
     code, out, err, heavy = in_a_process([
-        "run", "--datum", SAMPLE_DATUM, "--raw", str(RAW_DIR),
-        "--processed", str(sample_run / "processed"), "--reports", str(sample_run / "reports"),
-        *asked])
+        "run", "--datum", SAMPLE_DATUM, "--raw", str(RAW_DIR), "--processed", str(processed),
+        "--reports", str(tmp_path / "reports"), *asked])
     assert (code, out, err.strip()) == (2, "", message)
     assert [name for name in heavy if name != "pandas"] == []
-    assert stamps(sample_run / "processed") == before
+    assert stamps(processed) == before
 
 
 @pytest.mark.parametrize("command", [["excel"], ["brieven"], ["herkomst", "--gemeente", "Assen"]])
