@@ -207,8 +207,7 @@ class Book:
         self._file: pd.ExcelFile | None = None
         # With a large sheet, calamine lists the sheets from a copy without the shared strings,
         # which the block reader parses anyway; the workbook is opened when a grid is read.
-        self._listed_only = self._blockwise and any(
-            size.rows > LARGE_ROWS for size in (self._sizes or {}).values())
+        self._listed_only = any(map(self.large, self._sizes or {}))
         try:
             if self._listed_only:
                 self._book = CalamineWorkbook.from_filelike(listing(path))
