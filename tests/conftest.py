@@ -19,6 +19,7 @@ from analysis.ingest.brieven import TABLE as LETTERS_TABLE
 from analysis.ingest.brieven import read_brieven
 from analysis.ingest.register import TABLE as REGISTER_TABLE
 from analysis.ingest.register import read_register
+from analysis.report.brieven import write
 from analysis.report.notebooks import Outcome
 
 SAMPLE_PERIODE = "2024-H1"
@@ -97,6 +98,13 @@ def sample_run(tmp_path_factory, worker_id) -> Path:
 
     return made_once(tmp_path_factory, worker_id, "run", make)
 
+
+@pytest.fixture
+def without_pdfs(monkeypatch):
+    """Letters written without their PDFs, for a test that reads the .docx only: LibreOffice
+    takes seconds a batch. The PDFs themselves are checked on the letters of test_brieven and
+    on the session's run."""
+    monkeypatch.setattr(write, "to_pdf", lambda documents, folder: ([], None))
 
 
 def instant_page(task, folder: str) -> Outcome:

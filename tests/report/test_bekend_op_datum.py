@@ -25,6 +25,19 @@ def known_on(computed, tmp_path, datum: str, *extra: str):
     return processed
 
 
+@pytest.fixture(scope="module")
+def op_15_juli(computed, tmp_path_factory):
+    """The sample as known on 15 July 2024, before the verschoning. Read it, never change it."""
+    return known_on(computed, tmp_path_factory.mktemp("bekend"), "2024-07-15")
+
+
+@pytest.fixture(scope="module")
+def zuid_holland(computed, tmp_path_factory):
+    """The sample as known on 19 November 2024, judged by Zuid-Holland's kader. Read it."""
+    return known_on(computed, tmp_path_factory.mktemp("bekend"), "2024-11-19", "--kader",
+                    "zuid-holland")
+
+
 def letter(processed, tmp_path, periode: str, datum: str, naam: str = "De Wolden") -> str:
     reports = tmp_path / f"reports-{datum}"
     assert main(["brieven", "--processed", str(processed), "--reports", str(reports),
@@ -33,18 +46,19 @@ def letter(processed, tmp_path, periode: str, datum: str, naam: str = "De Wolden
     return "\n".join(p.text for p in Document(path).paragraphs)
 
 
-def test_a_letter_dated_before_the_verschoning_does_not_mention_it(computed, tmp_path):
-    text = letter(known_on(computed, tmp_path, "2024-07-15"), tmp_path, "2024-H1",
-                  "2024-07-15")
+def test_a_letter_dated_before_the_verschoning_does_not_mention_it(op_15_juli,
+                                                                 computed_op_briefdatum,
+                                                                 tmp_path, without_pdfs):
+    text = letter(op_15_juli, tmp_path, "2024-H1", "2024-07-15")
     assert "Assen, 15 juli 2024" in text and "Realisatie 1e helft 2024: 23" in text
     assert "verschoning" not in text.lower()
-    later = letter(known_on(computed, tmp_path, "2024-11-19"), tmp_path, "2024-H1",
-                   "2024-11-19")
+    later = letter(computed_op_briefdatum, tmp_path, "2024-H1", "2024-11-19")
     assert "Wij hebben besloten tot verschoning" in later
 
 
-def test_letters_for_another_date_than_the_computation_are_refused(computed, tmp_path, capsys):
-    processed = known_on(computed, tmp_path, "2024-07-15")
+def test_letters_for_another_date_than_the_computation_are_refused(op_15_juli, tmp_path,
+                                                                   capsys):
+    processed = op_15_juli
     code = main(["brieven", "--processed", str(processed), "--reports", str(tmp_path / "r"),
                  "--periode", "2024-H1", "--datum", "2024-11-19"])
     assert code == 2 and not (tmp_path / "r").exists()
@@ -52,7 +66,8 @@ def test_letters_for_another_date_than_the_computation_are_refused(computed, tmp
             "november 2024 noemt alleen wat toen bekend was") in capsys.readouterr().err
 
 
-def test_page_and_letter_of_one_date_cite_the_same_taakstelling(computed, tmp_path):
+def test_page_and_letter_of_one_date_cite_the_same_taakstelling(computed, tmp_path,
+                                                                without_pdfs):
     """On 1 February 2025 the 2025-H1 taakstelling was 25; it was revised to 21 on 14 March."""
     processed = known_on(computed, tmp_path, "2025-02-01")
     line = "Taakstelling 1e helft 2025: 25 (+achterstand 11) =36"
@@ -62,8 +77,9 @@ def test_page_and_letter_of_one_date_cite_the_same_taakstelling(computed, tmp_pa
         > 0
 
 
-def test_no_letter_pastes_a_label_into_a_sentence(computed, tmp_path):
-    processed = known_on(computed, tmp_path, "2024-11-19")
+def test_no_letter_pastes_a_label_into_a_sentence(computed_op_briefdatum, tmp_path,
+                                                  without_pdfs):
+    processed = computed_op_briefdatum
     reports = tmp_path / "reports"
     assert main(["brieven", "--processed", str(processed), "--reports", str(reports),
                  "--periode", "2024-H1", "--datum", "2024-11-19"]) == 0
@@ -73,7 +89,7 @@ def test_no_letter_pastes_a_label_into_a_sentence(computed, tmp_path):
         assert "Volgens de cijfers van het COA per 1 juli 2024" in text
 
 
-def test_a_closing_overview_marked_voorlopig_makes_the_period_voorlopig(tmp_path):
+def test_a_closing_overview_marked_voorlopig_makes_the_period_voorlopig(tmp_path, without_pdfs):
     raw = tmp_path / "raw"
     shutil.copytree(RAW_DIR, raw)
     closing = raw / "coa" / "COA_realisatie_taakstelling_2024-07-01.xlsx"
@@ -101,8 +117,8 @@ def test_a_closing_overview_marked_voorlopig_makes_the_period_voorlopig(tmp_path
     assert "Voorlopig" not in gemeente("De Wolden", "2023-H2", processed).kop.data
 
 
-def test_another_provinces_kader_is_a_scenario_without_letters(computed, tmp_path, capsys):
-    processed = known_on(computed, tmp_path, "2024-11-19", "--kader", "zuid-holland")
+def test_another_provinces_kader_is_a_scenario_without_letters(zuid_holland, tmp_path, capsys):
+    processed = zuid_holland
     code = main(["brieven", "--processed", str(processed), "--reports", str(tmp_path / "r"),
                  "--periode", "2024-H1", "--datum", "2024-11-19"])
     assert code == 2 and not (tmp_path / "r").exists()
@@ -113,10 +129,9 @@ def test_another_provinces_kader_is_a_scenario_without_letters(computed, tmp_pat
                                     "Zuid-Holland")
 
 
-def test_another_provinces_kader_gives_the_run_no_letters(computed, computed_op_briefdatum,
-                                                         tmp_path):
+def test_another_provinces_kader_gives_the_run_no_letters(zuid_holland, computed_op_briefdatum):
     """What the run asks before it writes letters (the whole run: the heavy case below)."""
-    processed = known_on(computed, tmp_path, "2024-11-19", "--kader", "zuid-holland")
+    processed = zuid_holland
     why = letters_due(berekening.load(processed), "2024-H1", "Drenthe", dt.date(2024, 11, 19))
     assert why.startswith("brieven niet gemaakt: Scenario: beoordeeld met het "
                           "beoordelingskader van Zuid-Holland, niet met dat van Drenthe")
