@@ -96,7 +96,7 @@ def test_without_it_every_table_is_what_the_export_gave(zonder_tvs, computed):
     ["oordeel", "--periode", "2024-H1"], ["tempo", "--peildatum", "2025-10-01"],
     ["prognose", "--landelijk", "12000"], ["ingelezen"], ["excel"],
     ["brieven", "--periode", "2024-H1"]])
-def test_without_it_every_command_works(zonder_tvs, tmp_path, capsys, command):
+def test_without_it_every_command_works(zonder_tvs, tmp_path, capsys, command, without_pdfs):
     raw, processed = zonder_tvs
     code = main([*command, "--raw", str(raw), "--processed", str(processed),
                  *(["--reports", str(tmp_path)] if command[0] in ("excel", "brieven") else [])])

@@ -224,7 +224,7 @@ def test_late_means_more_than_six_months_after_the_peildatum():
     ("2024-H2", "2025-01-02", False),
 ])
 def test_letters_dated_long_after_the_peildatum_are_made_with_a_note(
-        computed, tmp_path, capsys, periode, datum, late):
+        computed, tmp_path, capsys, periode, datum, late, without_pdfs):
     processed = tmp_path / "processed"
     shutil.copytree(computed, processed)
     assert main(["bereken", "--processed", str(processed), "--datum", datum]) == 0

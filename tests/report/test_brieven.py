@@ -112,7 +112,8 @@ def test_the_letter_states_recorded_decisions_only(trede, nummer, reden, verscho
     assert ladder_gevolg(pd.Series(row)) == expected
 
 
-def test_values_are_escaped_and_missing_settings_noted(computed_op_briefdatum, tmp_path):
+def test_values_are_escaped_and_missing_settings_noted(computed_op_briefdatum, tmp_path,
+                                                       without_pdfs):
     raw = tmp_path / "raw"
     (raw / "brieven").mkdir(parents=True)
     (raw / "brieven" / "brieven.toml").write_text(
@@ -236,7 +237,8 @@ def test_with_libreoffice_each_letter_gets_a_pdf(letters):
     assert len(list(letters.glob("*.pdf"))) == 12
 
 
-def test_an_edited_template_named_in_the_settings_is_used(computed, tmp_path, capsys):
+def test_an_edited_template_named_in_the_settings_is_used(computed, tmp_path, capsys,
+                                                          without_pdfs):
     raw = tmp_path / "raw"
     (raw / "brieven").mkdir(parents=True)
     assert main(["brieven", "--sjabloon-opslaan", str(raw / "brieven" / "eigen.docx")]) == 0
@@ -277,7 +279,8 @@ def test_the_run_refuses_a_bad_template_before_it_starts(tmp_path, capsys):
                    "2025; eerder 25)"),
 ])
 def test_the_next_taakstelling_is_the_version_known_on_the_letters_date(computed, tmp_path,
-                                                                         datum, line):
+                                                                         datum, line,
+                                                                         without_pdfs):
     processed = tmp_path / "processed"
     shutil.copytree(computed, processed)
     assert main(["bereken", "--processed", str(processed), "--datum", datum]) == 0
@@ -350,7 +353,8 @@ def with_decisions(computed, tmp_path, datum: str):
     return raw, processed
 
 
-def test_the_kind_of_letter_follows_the_recorded_decisions(computed, tmp_path, capsys):
+def test_the_kind_of_letter_follows_the_recorded_decisions(computed, tmp_path, capsys,
+                                                           without_pdfs):
     """On 15 November 2024, before the verschoning of the 19th: a request for a plan van aanpak
     to Assen, a voornemen to Emmen, and not yet the request to Meppel of 1 December."""
     raw, processed = with_decisions(computed, tmp_path, "2024-11-15")
@@ -385,7 +389,8 @@ def test_each_kind_has_an_editable_default_template(tmp_path, capsys):
     assert "Voornemen tot indeplaatsstelling" in text and "{{ zienswijze_termijn }}" in text
 
 
-def test_a_letter_the_verschoning_contradicts_is_not_written(computed, tmp_path, capsys):
+def test_a_letter_the_verschoning_contradicts_is_not_written(computed, tmp_path, capsys,
+                                                             without_pdfs):
     """On 19 November 2024 the verschoning of that day stops escalation: the voornemen to Emmen
     and the request to Assen would contradict it, so they are not written (exit 1); the other
     letters are."""

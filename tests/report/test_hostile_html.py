@@ -29,6 +29,7 @@ from analysis.compute.roll_forward import rollforward
 from analysis.config import KADERS_DIR, NOTEBOOKS_DIR, RAW_DIR
 from analysis.pipeline import run as runner
 from analysis.report import charts, toon, views
+from analysis.report.brieven import write
 from analysis.report.notebooks import Outcome, _exporter, export_html
 
 pytestmark = pytest.mark.hostile
@@ -284,6 +285,7 @@ def hostile_run(tmp_path_factory):
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(storage, "write_computed", with_hostile_name)
+        patch.setattr(write, "to_pdf", lambda documents, folder: ([], None))  # pages only
         result = runner.run(PERIODE, "Drenthe", 2, raw, folder / "processed", folder / "reports",
                             str(kader_path))
     assert not result.mislukt, [(o.naam, o.fout) for o in result.mislukt]
