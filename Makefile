@@ -40,9 +40,10 @@ test: $(INSTALLED)
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not zwaar"
 
-## The heavy and exhaustive cases that make test leaves out (a killed run, more refused writes, a large export, a whole run on another kader)
+## The heavy and exhaustive cases that make test leaves out (a killed run, more refused writes, a large export, a whole run on another kader), and every property test with all its examples
 test-zwaar: $(INSTALLED)
 	$(BIN)/python -m pytest -n 2 --dist loadfile -m zwaar
+	VOORBEELDEN=alle $(BIN)/python -m pytest -n 2 --dist loadfile -m eigenschap
 
 ## Corrupt the sample's sources at random, many times over (the property test; FOUT_VOORBEELDEN=N)
 fuzz: $(INSTALLED)

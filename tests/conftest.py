@@ -2,6 +2,7 @@
 run (the workers of ``pytest -n`` share them)."""
 
 import fcntl
+import os
 import shutil
 import struct
 import zlib
@@ -12,6 +13,7 @@ import pytest
 from docx.document import Document as DocumentObject
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
+from hypothesis import is_hypothesis_test
 
 from analysis.cli import main
 from analysis.config import RAW_DIR
@@ -24,6 +26,21 @@ from analysis.report.notebooks import Outcome
 
 SAMPLE_PERIODE = "2024-H1"
 SAMPLE_DATUM = "2024-11-19"  # the De Wolden letter's date
+FULL_EXAMPLES = os.environ.get("VOORBEELDEN") == "alle"
+
+
+def examples(n: int) -> int:
+    """The examples a property test draws: all ``n`` in make test-zwaar (VOORBEELDEN=alle), a
+    quarter of them (at least 10) in make test, each still compared with its reference."""
+    return n if FULL_EXAMPLES else max(10, n // 4)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every property test (hypothesis) is also marked ``eigenschap``: make test-zwaar runs
+    them all again with every example."""
+    for item in items:
+        if is_hypothesis_test(getattr(item, "obj", None)):
+            item.add_marker(pytest.mark.eigenschap)
 
 
 def png(width: int = 60, height: int = 20) -> bytes:

@@ -10,6 +10,7 @@ from analysis.compute.roll_forward import RollforwardError, rollforward
 from analysis.domain.periods import periode_from_index, periode_index
 from analysis.domain.resultaten import conclusie, resultaten_block
 from analysis.domain.telkalender import Telkalender
+from tests.conftest import examples
 from tests.seed_letter import DE_WOLDEN
 
 START = periode_index("2020-H1")
@@ -91,7 +92,7 @@ def _inputs(openings, mergers):
     return opening, crosswalk
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(scenario=scenarios())
 def test_vectorised_equals_plain_loop(scenario):
     flows, openings, mergers = scenario
@@ -103,7 +104,7 @@ def test_vectorised_equals_plain_loop(scenario):
     assert got == expected
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(scenario=scenarios())
 def test_invariants(scenario):
     flows, openings, mergers = scenario
@@ -138,7 +139,7 @@ def test_invariants(scenario):
         assert ends.sum() == taken.sum()
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(data=st.data(), count=st.integers(1, 8), length=st.integers(1, 10))
 def test_sum_over_municipalities_commutes(data, count, length):
     periods = [periode_from_index(START + i) for i in range(length)]

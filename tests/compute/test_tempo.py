@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from analysis.compute.roll_forward import rollforward
 from analysis.compute.tempo import op_peildatum, tempo
 from analysis.domain.periods import periode_from_index, periode_index, periode_start
+from tests.conftest import examples
 
 FIRST = periode_index("2022-H1")
 
@@ -69,7 +70,7 @@ def scenarios(draw):
     return stand, frame
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(scenarios())
 def test_every_peildatum_matches_the_plain_loop(scenario):
     stand, months = scenario

@@ -22,6 +22,7 @@ from analysis.domain.besluiten import Register
 from analysis.domain.gemeenten import reference
 from analysis.domain.herindelingen import herindelingen, opvolgers
 from analysis.storage import read_table
+from tests.conftest import examples
 
 WEESP, AMSTERDAM = "GM0457", "GM0363"
 LITTENSERADIEL = "GM0140"
@@ -118,7 +119,7 @@ def test_a_split_without_known_shares_needs_a_decision(tmp_path):
     assert taken.to_dict() == {"GM0757": -3, "GM0824": -1, "GM0855": -1, "GM0865": -1}
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.lists(st.integers(-40, 40), min_size=5, max_size=5),
        st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30)), min_size=9, max_size=9))
 def test_neither_a_merger_nor_a_split_changes_the_total_stand(stands, flows_drawn):

@@ -23,6 +23,7 @@ from python_calamine import CalamineWorkbook
 from analysis.ingest import limits
 from analysis.ingest.blokken import ReadWholeError, SheetBlocks
 from analysis.ingest.measure import SheetSize, WorkbookError, measure_xlsx
+from tests.conftest import examples
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -334,7 +335,7 @@ def sheets(draw: st.DrawFn) -> tuple[str, bool]:
     return "".join(rows), plain
 
 
-@settings(max_examples=120, deadline=None,
+@settings(max_examples=examples(120), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(sheet=sheets(), prefix=st.sampled_from(["", "x:"]), size=st.sampled_from([1, 2, 5]))
 def test_random_sheets_read_in_blocks_equal_the_whole_sheet(

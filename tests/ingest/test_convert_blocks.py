@@ -18,6 +18,7 @@ from analysis.ingest.cells import Foutwaarde
 from analysis.ingest.convert import convert, convert_blocks
 from analysis.ingest.extract import Layout, cut, cut_blocks
 from analysis.ingest.specs import Column, Metadata, Spec
+from tests.conftest import examples
 
 SPEC = Spec(
     naam="proef", bron="tvs_personen", path=Path("proef.toml"), bestanden=("*",),
@@ -67,7 +68,7 @@ class Blocks:
         yield from self._blocks
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(data=st.data(), rows=st.integers(0, 40), header=st.integers(1, 3),
        metadata=st.sampled_from([None, dt.datetime(2024, 3, 1), "geen datum"]),
        versie=st.sampled_from([None, 2, "v3"]))

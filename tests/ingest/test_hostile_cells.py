@@ -27,6 +27,7 @@ from analysis.ingest.discover import discover
 from analysis.ingest.mirror import ingest, run_ingest
 from analysis.ingest.spreadsheet import Book
 from analysis.problems import InputError
+from tests.conftest import examples
 from tests.ingest.test_bad_input import BIJLAGE_A, COA, GOOD, failing_ingest, raw_folder, set_cells
 
 pytestmark = pytest.mark.hostile
@@ -137,7 +138,7 @@ CELL = st.one_of(
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(values=st.lists(CELL, max_size=12), kind=st.sampled_from(KINDS),
        start=st.integers(min_value=0, max_value=5))
 def test_converters_take_any_mix_of_cells(values: list[object], kind: str, start: int) -> None:

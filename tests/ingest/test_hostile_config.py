@@ -29,7 +29,7 @@ from analysis.ingest.specs import load_specs
 from analysis.problems import InputError, Refused
 from analysis.report.brieven import template as sjabloon
 from analysis.report.brieven.template import Sjabloon, check_template, default_template, fill
-from tests.conftest import alinea
+from tests.conftest import alinea, examples
 
 pytestmark = pytest.mark.hostile
 
@@ -566,7 +566,7 @@ GRAMMAR = st.recursive(LEAVES, lambda inner: st.one_of(
 
 
 @pytest.mark.filterwarnings("ignore:Generating overly large repr")
-@settings(max_examples=300, deadline=None,
+@settings(max_examples=examples(300), deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.one_of(st.lists(st.sampled_from(TOKENS), min_size=1, max_size=25).map(" ".join),
                  GRAMMAR))

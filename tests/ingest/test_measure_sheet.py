@@ -21,6 +21,7 @@ from analysis.ingest import limits
 from analysis.ingest.measure import sheet as measuring
 from analysis.ingest.measure.cellref import column_letters
 from analysis.ingest.measure.refusal import WorkbookError
+from tests.conftest import examples
 from tests.ingest.test_hostile_workbooks import MAIN, unread_refusal, write_xlsx
 
 pytestmark = pytest.mark.hostile
@@ -157,7 +158,7 @@ def sheets(draw) -> bytes:
     return sheet(draw(rows(prefix)), prefix, head, tail, declaration)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(xml=sheets(), piece=st.sampled_from([1, 40, 97, 256, 1 << 16]),
        max_cells=st.sampled_from([None, 60, 150]))
 def test_the_lexical_scan_measures_as_expat_does(xml: bytes, piece: int,

@@ -18,6 +18,7 @@ from analysis.domain.periods import periode_tekst
 from analysis.locks import ProcessedLock
 from analysis.problems import Refused
 from analysis.verkenning.scenario import SCENARIO, prognose, scenario
+from tests.conftest import examples
 
 DE_WOLDEN = "GM1690"
 SPELLINGS = (str, periode_tekst, lambda p: f"H{p[-1]} {p[:4]}")
@@ -52,7 +53,7 @@ def test_de_wolden_sample_block(berekening):
             row["stand_eind"]) == (-10, 26, 36, 23, -13)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=examples(25), deadline=None)
 @given(data=st.data())
 def test_unchanged_scenario_is_the_computation(berekening, data):
     """Setting figures to what they are (any spelling of the half-year), or nothing, gives
@@ -72,7 +73,7 @@ def test_unchanged_scenario_is_the_computation(berekening, data):
     assert "niets gewijzigd" in result.beschrijving
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=examples(25), deadline=None)
 @given(data=st.data())
 def test_changes_roll_forward_as_a_plain_loop(berekening, data):
     """Changed figures move every later stand as a loop over the rows says; the rows before
