@@ -1,10 +1,10 @@
 """The one computation: from the ingested tables to every table the products read.
 
 Load inputs once (the ingested tables with the province's decisions, its beoordelingskader), process
-them (roll forward, compare with COA, assess, reconcile, pace) as pure functions of frames, and
-save the tables together with a manifest that records what made them: the kader and its file
-hash, the leading source, the input files with their hashes, the period range, the date up to
-which there are figures, and the package version. Every product reads this result.
+them (roll forward, compare with COA, assess, reconcile, pace, monthly signals) as pure functions
+of frames, and save the tables together with a manifest that records what made them: the kader
+and its file hash, the leading source, the input files with their hashes, the period range, the
+date up to which there are figures, and the package version. Every product reads this result.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from analysis.compute.kennisdatum import bekend_op, besluiten_bekend
 from analysis.compute.overgang import crosswalk, openingen, vouw
 from analysis.compute.register import load_register, load_verdelingen
 from analysis.compute.roll_forward import rollforward
+from analysis.compute.signalen import signalen
 from analysis.compute.stromen import (
     coa_telling,
     geldende_overzichten,
@@ -106,6 +107,7 @@ def bereken(invoer: Invoer, kader: Kader, kennisdatum: dt.date) -> dict[str, pd.
     register = besluiten_bekend(load_register(invoer.register,
                                               sorted(stand["gemeente_code"].unique()),
                                               kader.treden, kalender), kennisdatum)
+    pace = tempo(stand, months)
     return {
         "realisatie_maand": months.reset_index(drop=True),
         "stand": stand,
@@ -115,7 +117,9 @@ def bereken(invoer: Invoer, kader: Kader, kennisdatum: dt.date) -> dict[str, pd.
         "besluiten": register,
         "afstemming": gemeenten_tegen_coa(counted, known["gemeente_rapportage"],
                                           kader.leidende_bron),
-        "tempo": tempo(stand, months),
+        "tempo": pace,
+        # the kader's checks inside a running half-year: an advice, never a rating
+        "signalen": signalen(pace, stand, kader.maandsignalen, kennisdatum),
         "herkomst": herkomst(stand, known["taakstelling"], overviews, months,
                              known["realisatie_dag"], known["gemeente_rapportage"], opening,
                              kader.leidende_bron, kalender),
@@ -146,7 +150,13 @@ def manifest(invoer: Invoer, kader: Kader, tables: dict[str, pd.DataFrame],
                                            for o in kader.oordelen},
                               "vastgesteld": ({"datum": kader.vastgesteld.datum.isoformat(),
                                                "kenmerk": kader.vastgesteld.kenmerk}
-                                              if kader.vastgesteld else None)},
+                                              if kader.vastgesteld else None),
+                              # only a kader that has them: the others' manifests stay as
+                              # they were
+                              **({"maandsignalen": [
+                                  {"code": s.code, "label": s.label, "maanden": list(s.maanden),
+                                   "regel": s.regel.text, "advies": s.advies}
+                                  for s in kader.maandsignalen]} if kader.maandsignalen else {})},
         "leidende_bron": kader.leidende_bron,
         "uitloop_dagen": kader.kalender.uitloop_dagen,
         "periodes": {"eerste": str(stand["periode"].min()),

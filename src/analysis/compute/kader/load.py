@@ -15,6 +15,7 @@ from pathlib import Path
 
 from analysis import schema
 from analysis.compute.afstemming import SOURCES
+from analysis.compute.kader.maandsignalen import maandsignalen
 from analysis.compute.kader.model import Kader, Oordeel, Vaststelling
 from analysis.compute.kader.probes import check_ratings
 from analysis.compute.kader.rules import parse_rule
@@ -36,7 +37,7 @@ from analysis.tomlfile import TomlFileError, read_toml
 LENGTHS = {"naam": 100, "toelichting": 2_000, "code": 40, "label": 200, "trede": 100}
 
 TOP_KEYS = ("naam", "toelichting", "provincie", "vastgesteld", "leidende_bron", "norm",
-            "uitloop_dagen", "oordelen", "ladder")
+            "uitloop_dagen", "oordelen", "ladder", "maandsignalen")
 ADOPTION_KEYS = ("datum", "kenmerk")
 RATING_KEYS = ("code", "label", "kleur", "regel", "bij_verschoning_van", "zin", "toezicht")
 # what a rating's sentence for the letters may name: the figures of the half-year
@@ -99,7 +100,7 @@ def _kader(data: dict, where: str, path: Path, sha256: str) -> Kader:
         kalender=_kalender(data.get("uitloop_dagen", 0), data.get("leidende_bron", "COA"),
                            where),
         sha256=sha256, provincie=_provincie(data, where),
-        vastgesteld=_vastgesteld(data, where),
+        vastgesteld=_vastgesteld(data, where), maandsignalen=maandsignalen(data, where),
     )
     if not any(o.regel for o in oordelen):
         raise KaderError(f"{where}: geen enkel oordeel heeft een regel")

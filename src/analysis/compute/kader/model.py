@@ -1,5 +1,6 @@
 """A beoordelingskader as the computation uses it: its ratings (each with its rule, or the
-ratings it replaces when a municipality is excused) and its interventieladder.
+ratings it replaces when a municipality is excused), its interventieladder and its monthly
+signals inside a running half-year.
 
 Frozen dataclasses, built only by :func:`analysis.compute.kader.load.load_kader` once every part
 has been checked.
@@ -29,6 +30,19 @@ class Oordeel:
 
 
 @dataclass(frozen=True)
+class Maandsignaal:
+    """A check inside a running half-year on the monthly figures (Limburg 2016: a large backlog
+    on 1 January and too few housed in January): when its rule holds after one of its calendar
+    months, the kader advises what ``advies`` says. An advice, never a verdict on the half-year."""
+
+    code: str
+    label: str
+    maanden: tuple[int, ...]  # calendar months (1 = januari) after whose figures it is checked
+    regel: Rule
+    advies: str  # what the kader advises, in a letter's words
+
+
+@dataclass(frozen=True)
 class Vaststelling:
     """The decision of Gedeputeerde Staten that adopted a kader: what gives it legal standing
     in a letter ("het beoordelingskader dat wij op ... hebben vastgesteld")."""
@@ -55,6 +69,7 @@ class Kader:
     sha256: str = ""
     provincie: str | None = None  # whose kader it is; another province's is a scenario
     vastgesteld: Vaststelling | None = None  # the GS decision adopting it, where recorded
+    maandsignalen: tuple[Maandsignaal, ...] = ()  # checks inside a running half-year
 
     def oordeel(self, code: str) -> Oordeel:
         """The rating with this code."""
