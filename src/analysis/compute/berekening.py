@@ -80,6 +80,12 @@ class Berekening:
                 "toezicht": texts.get("toezicht", "")}
 
     @property
+    def maandsignalen(self) -> list[dict]:
+        """The kader's checks inside a running half-year (code, label, maanden, regel, advies);
+        empty for a kader without them, whose products show no signals at all."""
+        return list(self.manifest["beoordelingskader"].get("maandsignalen", []))
+
+    @property
     def bij_verschoning(self) -> str:
         """What a verschoning does to the ladder in the kader (niet_opschalen, bevriezen,
         doorlopen)."""

@@ -19,6 +19,7 @@ from analysis.formatting import als_tekst, getal
 from analysis.problems import Refused
 from analysis.report import begrippen, toon
 from analysis.report.scenario import scenario
+from analysis.report.signalen import gemeente_tekst, lopend_halfjaar, van
 from analysis.report.tabellen import Tabel, excel, koppeling, navigatie
 from analysis.report.verantwoording import verantwoording, zinnen
 from analysis.report.views.gedeeld import (
@@ -56,6 +57,10 @@ class Gemeente:
     scenario: str | None = None  # why the ratings are a scenario (another province's kader)
     herkomst: list[str] = field(default_factory=list)  # where each figure comes from
     identificatie: HTML | None = None  # the line that dates and identifies the page
+    # the kader's monthly signals for this municipality in the running half-year (this one or
+    # the next), of its latest checked month; empty without signals in the kader
+    signalen: pd.DataFrame = field(default_factory=pd.DataFrame)
+    signalen_periode: str | None = None
 
     @property
     def _bestand(self) -> str:
@@ -129,9 +134,15 @@ class Gemeente:
                          met_gemeente=False)
 
     @property
+    def signaal(self) -> HTML | None:
+        """The kader's signal in this half-year while it runs, as an advies and no verdict;
+        nothing when none fires or the half-year is complete."""
+        return gemeente_tekst(self.signalen) if self.signalen_periode == self.periode else None
+
+    @property
     def vooruitblik(self) -> HTML:
         """The next half-year: its taakstelling as known, which version, and the opgave it
-        brings with this half-year's closing stand."""
+        brings with this half-year's closing stand; while it runs, the kader's signal in it."""
         following = periode_tekst(volgende_periode(self.periode))
         nxt = self.volgende
         if nxt is None:
@@ -155,6 +166,8 @@ class Gemeente:
         else:
             parts.append(toon.alinea(f"De opgave voor de {following} volgt uit de stand aan het "
                                      "eind van dit halfjaar."))
+        if self.signalen_periode == volgende_periode(self.periode):
+            parts.append(gemeente_tekst(self.signalen))
         return toon.samen(*parts)
 
     @property
@@ -205,6 +218,8 @@ def gemeente(code: str, periode: str, processed: str | Path | None = None) -> Ge
                        & ((about == "") | (about <= periode)).to_numpy()]
     coa = result.table("coa_verschillen")
     coa = coa[(coa["gemeente_code"] == code) & (coa["periode"] <= periode)]
+    running = lopend_halfjaar(result, periode)
+    signals = van(result, running)
     return Gemeente(
         code=code, naam=naam, periode=periode, historie=history[history["periode"] <= periode],
         beoordeling=row,
@@ -223,4 +238,5 @@ def gemeente(code: str, periode: str, processed: str | Path | None = None) -> Ge
         volgende=volgende_taakstelling(history, result.taakstelling, code, periode,
                                        result.kennisdatum),
         herkomst=zinnen(verantwoording(result, periode, [code]), bestanden=False),
+        signalen=signals[signals["gemeente_code"] == code], signalen_periode=running,
     )
