@@ -89,15 +89,21 @@ def tempo(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from analysis.compute.tempo import op_peildatum
-    from analysis.report.terminal import tempo_table
+    from analysis.report.terminal import signalen_lines, tempo_table
 
     day = datum_argument(PEILDATUM, args.peildatum)
     peildatum = pd.Timestamp(day) if day else None
-    pace = op_peildatum(_result(args).table("tempo"), peildatum)
+    result = _result(args)
+    pace = op_peildatum(result.table("tempo"), peildatum)
     if pace.empty:
         raise Refused(f"{PEILDATUM}: geen tempo voor die peildatum; er zijn cijfers per maand "
                       "nodig binnen een periode met een stand")
     print(tempo_table(pace))
+    if result.maandsignalen:  # only a kader with monthly signals
+        signals = result.table("signalen")
+        chosen = pace["peildatum"].iloc[0]
+        print()
+        print(signalen_lines(signals[signals["peildatum"] == chosen], chosen))
     return ExitCode.OK
 
 

@@ -131,6 +131,20 @@ def oordeel_table(beoordeling: pd.DataFrame, periode: str, kader_naam: str) -> s
     return "\n".join(lines)
 
 
+def signalen_lines(signals: pd.DataFrame, peildatum: pd.Timestamp) -> str:
+    """The kader's monthly signals at one peildatum (the month before it counted), as advice."""
+    month = f"{peildatum - pd.offsets.MonthBegin(1):%m-%Y}"
+    if signals.empty:
+        return f"Geen signalen volgens het beoordelingskader na de cijfers van {month}."
+    rows = signals.assign(gemeente=gemeenten.naam(signals["gemeente_code"])).sort_values(
+        ["gemeente", "code"])
+    lines = [f"Signalen na de cijfers van {month} (advies volgens het beoordelingskader; geen "
+             "oordeel over het halfjaar):"]
+    lines += [f"  {row.gemeente}: {str(row.label).rstrip('. ')}. {row.advies}"
+              + ("" if row.lopend else " (halfjaar afgesloten)") for row in rows.itertuples()]
+    return "\n".join(lines)
+
+
 def tempo_table(pace: pd.DataFrame) -> str:
     """Pace per municipality within the current half-year."""
     first = pace.iloc[0]
