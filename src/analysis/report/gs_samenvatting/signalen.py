@@ -41,3 +41,4 @@ def signalen(book: Workbook, result: Berekening, periode: str) -> None:
           column_widths=[9, 18, 14, 12, 40, 50, 10, 12, 12, 10, 40])
     for row in range(2, len(shown) + 2):
         sheet.cell(row=row, column=4).number_format = "MM-YYYY"
+        sheet.cell(row=row, column=10).number_format = "0.0"
