@@ -281,4 +281,7 @@ def _reasons(frame: pd.DataFrame, kalender: Telkalender) -> pd.Series:
     reason[running] = ("Het halfjaar loopt nog: het COA-overzicht van de peildatum "
                        + ends[running] + " ontbreekt. Nog geen oordeel en geen advies over de "
                        "interventieladder." + pd.Series(rung, index=frame.index)[running])
+    if "uitruil_zin" in frame:  # the taakstelling follows an art. 29(2) agreement
+        swap = frame["uitruil_zin"].fillna("").astype(str)
+        reason[swap != ""] += " " + swap[swap != ""]
     return reason

@@ -16,11 +16,12 @@ import numpy as np
 import pandas as pd
 
 from analysis.domain import gemeenten
-from analysis.domain.art29 import art29_afwijkingen, art29_cijfer
+from analysis.domain.art29 import art29_afwijkingen, art29_cijfer, art29_melding
 from analysis.domain.besluiten import geldend
 from analysis.domain.datums import datum_tekst
 from analysis.domain.taakstelling_versies import geldende_taakstelling
 from analysis.domain.telkalender import STANDAARD, Telkalender
+from analysis.problems import Problem
 
 KEY = ["gemeente_code", "periode"]
 WET = "art. 29 lid 2 Huisvestingswet 2014"
@@ -161,3 +162,14 @@ def art29_toets(taakstelling: pd.DataFrame, register: pd.DataFrame) -> pd.DataFr
             found[column] = pd.NA
     return found[TOETS].astype({"verklaard_door": "string", "bron_bestand": "string",
                                 "bron_blad": "string"}).reset_index(drop=True)
+
+
+def art29_meldingen(toets: pd.DataFrame) -> list[Problem]:
+    """A warning per Bijlage A row that deviates from the art. 29 formula and that no recorded
+    agreement explains (a row of :func:`art29_toets` without ``verklaard_door``)."""
+    off = toets[toets["verklaard_door"].fillna("") == ""]
+    names = gemeenten.naam(off["gemeente_code"].astype("string"))
+    return [Problem(str(row.bron_bestand), art29_melding(row, name),
+                    None if pd.isna(row.bron_blad) else str(row.bron_blad),
+                    None if pd.isna(row.bron_rij) else int(row.bron_rij))
+            for row, name in zip(off.itertuples(), names, strict=True)]
