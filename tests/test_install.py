@@ -41,8 +41,8 @@ def test_an_installed_package_works_on_a_project_folder_anywhere(installed, tmp_
     lines = where.stdout.splitlines()
     assert lines[0].startswith(str(installed)), where.stderr
     assert lines[1:3] == [str(project / "data" / "raw"), str(project / "notebooks")]
-    assert lines[3:] == ["brabant.toml drenthe.toml gelderland.toml limburg.toml overijssel.toml "
-                         "utrecht.toml zuid-holland.toml", "True"]
+    assert lines[3:] == ["brabant.toml drenthe.toml flevoland.toml gelderland.toml limburg.toml "
+                         "overijssel.toml utrecht.toml zuid-holland.toml", "True"]
     for step in ("ingest", "bereken"):
         done = python(installed, project, "-m", "analysis", step, cwd=tmp_path)
         assert done.returncode == 0, done.stderr

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import __version__, hergebruik, options, storage
+from analysis.compute import uitruil
 from analysis.compute.afstemming import gemeenten_tegen_coa
 from analysis.compute.beoordeling import beoordeel
 from analysis.compute.coa_verschillen import coa_verschillen, telling_verschillen
@@ -94,7 +95,14 @@ def bereken(invoer: Invoer, kader: Kader, kennisdatum: dt.date) -> dict[str, pd.
     flows = geldende_taakstelling(stromen(known["taakstelling"], realised), kalender)
     overgang = crosswalk(flows["gemeente_code"], load_verdelingen(invoer.register))
     opening = openingen(openingsstand(overviews, months, kalender), overgang)
-    stand = rollforward(vouw(flows, overgang), opening, overgang)
+    folded = vouw(flows, overgang)
+    register = besluiten_bekend(load_register(invoer.register,
+                                              sorted(folded["gemeente_code"].unique()),
+                                              kader.treden, kalender,
+                                              sorted(folded["periode"].unique())), kennisdatum)
+    # an art. 29(2) agreement moves persons between taakstellingen (the sum stays the same)
+    stand = rollforward(uitruil.pas_toe(folded, known["taakstelling"], register, kalender),
+                        opening, overgang)
     stand.insert(1, "gemeente_naam", naam(stand["gemeente_code"]))
     closing = pd.DatetimeIndex(kalender.peildatum_cutoff(stand["periode"]))
     stand["peildatum_begin"], stand["peildatum_eind"] = closing - pd.DateOffset(months=6), closing
@@ -104,9 +112,6 @@ def bereken(invoer: Invoer, kader: Kader, kennisdatum: dt.date) -> dict[str, pd.
     # a running half-year that no source covers yet has no figure, not 0
     stand["realisatie_bekend"] = stand["volledig"].to_numpy(bool) | (
         stand["realisatie_bron"] != "").to_numpy()
-    register = besluiten_bekend(load_register(invoer.register,
-                                              sorted(stand["gemeente_code"].unique()),
-                                              kader.treden, kalender), kennisdatum)
     pace = tempo(stand, months)
     return {
         "realisatie_maand": months.reset_index(drop=True),
@@ -120,6 +125,7 @@ def bereken(invoer: Invoer, kader: Kader, kennisdatum: dt.date) -> dict[str, pd.
         "tempo": pace,
         # the kader's checks inside a running half-year: an advice, never a rating
         "signalen": signalen(pace, stand, kader.maandsignalen, kennisdatum),
+        "art29_toets": uitruil.art29_toets(known["taakstelling"], register),
         "herkomst": herkomst(stand, known["taakstelling"], overviews, months,
                              known["realisatie_dag"], known["gemeente_rapportage"], opening,
                              kader.leidende_bron, kalender),

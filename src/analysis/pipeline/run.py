@@ -33,6 +33,7 @@ from analysis.atomic import WriteFailed, write_atomic, writing
 from analysis.compute import berekening
 from analysis.compute.bereken import Invoer, bereken, manifest
 from analysis.compute.kader import load_kader
+from analysis.compute.uitruil import art29_meldingen
 from analysis.compute.volledigheid import is_volledig, laatste_volledige, periode_status
 from analysis.domain.besluiten import vroege_besluiten
 from analysis.domain.briefinstellingen import CONFIG, Briefinstellingen
@@ -230,7 +231,8 @@ def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Pa
     return RunResult(periode, provincie, attempt.bewaard or final, timings["totaal"], outcomes,
                      made, list(failures), not attempt.mislukt,
                      final if attempt.bewaard and final.is_dir() else None,
-                     let_op + vroege_besluiten(result.table("besluiten"), kader.kalender),
+                     let_op + vroege_besluiten(result.table("besluiten"), kader.kalender)
+                     + [str(w) for w in art29_meldingen(result.table("art29_toets"))],
                      versie=publicatie.versie, wijzigingen=changed,
                      bewaard_als=None if attempt.bewaard else publicatie.bewaar_als)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.compute.uitruil import art29_meldingen
 from analysis.domain import gemeenten
 from analysis.domain.besluiten import vroege_besluiten
 from analysis.domain.taakstelling_versies import nieuwste_versie
@@ -70,6 +71,8 @@ def bereken_summary(tables: dict[str, pd.DataFrame], kader_naam: str, leidend: s
     lines.extend(f"  - {row.gemeente_code} {row.opvolgen}" for row in afstemming.itertuples())
     lines.extend(f"Let op: {warning}" for warning in vroege_besluiten(tables["besluiten"],
                                                                        kalender))
+    if "art29_toets" in tables:
+        lines.extend(f"Let op: {warning}" for warning in art29_meldingen(tables["art29_toets"]))
     return "\n".join(lines)
 
 

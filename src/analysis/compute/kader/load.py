@@ -16,7 +16,13 @@ from pathlib import Path
 from analysis import schema
 from analysis.compute.afstemming import SOURCES
 from analysis.compute.kader.maandsignalen import maandsignalen
-from analysis.compute.kader.model import Kader, Oordeel, Vaststelling
+from analysis.compute.kader.model import (
+    OVERNAMES,
+    Indeplaatsstelling,
+    Kader,
+    Oordeel,
+    Vaststelling,
+)
 from analysis.compute.kader.probes import check_ratings
 from analysis.compute.kader.rules import parse_rule
 from analysis.compute.kader.terms import (
@@ -37,7 +43,7 @@ from analysis.tomlfile import TomlFileError, read_toml
 LENGTHS = {"naam": 100, "toelichting": 2_000, "code": 40, "label": 200, "trede": 100}
 
 TOP_KEYS = ("naam", "toelichting", "provincie", "vastgesteld", "leidende_bron", "norm",
-            "uitloop_dagen", "oordelen", "ladder", "maandsignalen")
+            "uitloop_dagen", "oordelen", "ladder", "maandsignalen", "indeplaatsstelling")
 ADOPTION_KEYS = ("datum", "kenmerk")
 RATING_KEYS = ("code", "label", "kleur", "regel", "bij_verschoning_van", "zin", "toezicht")
 # what a rating's sentence for the letters may name: the figures of the half-year
@@ -101,10 +107,27 @@ def _kader(data: dict, where: str, path: Path, sha256: str) -> Kader:
                            where),
         sha256=sha256, provincie=_provincie(data, where),
         vastgesteld=_vastgesteld(data, where), maandsignalen=maandsignalen(data, where),
+        indeplaatsstelling=_indeplaatsstelling(data, where),
     )
     if not any(o.regel for o in oordelen):
         raise KaderError(f"{where}: geen enkel oordeel heeft een regel")
     return kader
+
+
+def _indeplaatsstelling(data: dict, where: str) -> Indeplaatsstelling:
+    """What GS take over after a besluit tot indeplaatsstelling ([indeplaatsstelling]: overname
+    "totaalopgave" or "aantal", optional label of the fixed rating); the default without it."""
+    if "indeplaatsstelling" not in data:
+        return Indeplaatsstelling()
+    at = f"{where}, [indeplaatsstelling]"
+    block = schema.table(data["indeplaatsstelling"], at, "een tabel met overname en label")
+    schema.known_keys(block, ("overname", "label"), at)
+    return Indeplaatsstelling(
+        overname=schema.choice(block, "overname", OVERNAMES, at, default="aantal",
+                               hint="totaalopgave: de hele taakstelling met de achterstand; "
+                                    "aantal: het aantal uit het besluit"),
+        label=schema.text(block, "label", at, LENGTHS["label"],
+                          default=Indeplaatsstelling().label))
 
 
 def _provincie(data: dict, where: str) -> str | None:

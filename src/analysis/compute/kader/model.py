@@ -51,6 +51,19 @@ class Vaststelling:
     kenmerk: str
 
 
+OVERNAMES = ("totaalopgave", "aantal")  # what GS take over after indeplaatsstelling
+
+
+@dataclass(frozen=True)
+class Indeplaatsstelling:
+    """The state after a besluit tot indeplaatsstelling (Gemeentewet art. 124): what GS take
+    over (``totaalopgave``: the taakstelling with the backlog, Flevoland's beleidsregel 2024;
+    ``aantal``: the decision's number) and the fixed rating's label."""
+
+    overname: str = "aantal"
+    label: str = "Onder indeplaatsstelling: Gedeputeerde Staten voeren de taak uit"
+
+
 @dataclass(frozen=True)
 class Kader:
     """A province's beoordelingskader."""
@@ -70,6 +83,7 @@ class Kader:
     provincie: str | None = None  # whose kader it is; another province's is a scenario
     vastgesteld: Vaststelling | None = None  # the GS decision adopting it, where recorded
     maandsignalen: tuple[Maandsignaal, ...] = ()  # checks inside a running half-year
+    indeplaatsstelling: Indeplaatsstelling = Indeplaatsstelling()
 
     def oordeel(self, code: str) -> Oordeel:
         """The rating with this code."""
