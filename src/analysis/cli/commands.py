@@ -315,6 +315,6 @@ def _refused_letters(made) -> int:
 def voorbeelddata(args: argparse.Namespace) -> int:
     from analysis.sample import generate
 
-    generate(args.raw, args.overschrijven)
-    print(f"Synthetische voorbeelddata geschreven naar {args.raw}")
+    generate(args.raw, args.overschrijven, args.provincie)
+    print(f"Synthetische voorbeelddata geschreven naar {args.raw} ({args.provincie})")
     return ExitCode.OK
