@@ -2,12 +2,15 @@
 (``groningen_run``): a page and a letter for each of its ten municipalities, the herindeling
 into Eemsdelta carried in the stands, the workbook and the letters in Groningen's name."""
 
+import html
+
 import openpyxl
 import pandas as pd
 import pytest
 from docx import Document
 
 from analysis.cli import main
+from analysis.report.views.gemeentepagina import gemeente
 from analysis.sample import generate
 
 TEN = {"GM0014": "Groningen", "GM0037": "Stadskanaal", "GM0047": "Veendam", "GM0765": "Pekela",
@@ -74,3 +77,12 @@ def test_the_real_pages_of_groningen(tmp_path):
     assert "Eemsdelta" in page and "-7" in page
     overview = (published / "overzicht.html").read_text(encoding="utf-8")
     assert "Kaart van Groningen" in overview
+
+
+def test_eemsdeltas_page_says_whose_stand_it_took_over(groningen_run):
+    eemsdelta = gemeente("Eemsdelta", "2025-H2", groningen_run / "processed")
+    assert eemsdelta.herindelingen == [
+        "Herindeling: Eemsdelta nam op 1 januari 2021 de stand over van Appingedam, Delfzijl en "
+        "Loppersum, samen -7; die zit in de stand op 1 januari 2021 (-7)."]
+    assert eemsdelta.herindelingen[0] in html.unescape(eemsdelta.kop.data)
+    assert gemeente("Westerkwartier", "2025-H2", groningen_run / "processed").herindelingen == []

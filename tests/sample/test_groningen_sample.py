@@ -6,12 +6,16 @@ import hashlib
 
 import numpy as np
 import openpyxl
+import pandas as pd
 import pytest
 
+from analysis.config import REFERENCE_DIR
 from analysis.domain.taakstelling_versies import nieuwste_versie
 from analysis.problems import Refused
+from analysis.report.charts import tile_layout
 from analysis.sample import generate, groningen
 from analysis.sample.figures import (
+    actief,
     coa_overviews,
     designed_realisatie,
     designed_stands,
@@ -141,3 +145,12 @@ def test_an_unknown_province_is_refused_in_dutch(tmp_path):
                                       "Drenthe, Groningen"):
         generate(tmp_path / "raw", provincie="Friesland")
     assert not (tmp_path / "raw").exists()
+
+
+@pytest.mark.parametrize("periode", ["2020-H2", "2021-H1"])
+def test_the_tiles_of_groningen_before_and_after_the_merger_do_not_overlap(periode):
+    codes = pd.Index(actief(groningen.VOORBEELD, periode)["gemeente_code"])
+    layout = tile_layout(codes)
+    known = pd.read_csv(REFERENCE_DIR / "tegels.csv", dtype={"gemeente_code": str})
+    assert len(layout) == len(codes) and not layout.duplicated().any()
+    assert set(codes) <= set(known["gemeente_code"])  # the geographic layout, not the grid
