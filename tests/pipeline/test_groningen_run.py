@@ -3,6 +3,7 @@
 into Eemsdelta carried in the stands, the workbook and the letters in Groningen's name."""
 
 import html
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -10,6 +11,7 @@ import pytest
 from docx import Document
 
 from analysis.cli import main
+from analysis.report.notebooks.plan import tasks
 from analysis.report.views.gemeentepagina import gemeente
 from analysis.sample import generate
 
@@ -86,3 +88,10 @@ def test_eemsdeltas_page_says_whose_stand_it_took_over(groningen_run):
         "Loppersum, samen -7; die zit in de stand op 1 januari 2021 (-7)."]
     assert eemsdelta.herindelingen[0] in html.unescape(eemsdelta.kop.data)
     assert gemeente("Westerkwartier", "2025-H2", groningen_run / "processed").herindelingen == []
+
+
+def test_a_run_given_relative_folders_hands_the_pages_an_absolute_one(tmp_path, monkeypatch):
+    """As ``make groningen`` runs it: the kernels do not start in the caller's folder."""
+    monkeypatch.chdir(tmp_path)
+    made = tasks("2025-H2", "Groningen", ["GM1979"], Path("verwerkt"))
+    assert {task.parameters["processed"] for task in made} == {str(tmp_path / "verwerkt")}
