@@ -279,7 +279,7 @@ def brieven(args: argparse.Namespace) -> int:
         raise Refused(f"{PERIODE}: {periode} loopt nog: het COA-overzicht van de peildatum "
                       f"{datum_tekst(closing)} ontbreekt; een brief volgt als de "
                       "afsluitende cijfers er zijn")
-    provincie, codes = kies_provincie(adressering.provincie, result.gemeenten)
+    provincie, codes = kies_provincie(adressering.provincie, result.gemeenten_in(periode))
     marked = scenario(result, provincie)
     if marked:
         raise Refused(f"{KADER}: {marked} Kies het beoordelingskader van {provincie}, of laat "
@@ -321,6 +321,6 @@ def _refused_letters(made) -> int:
 def voorbeelddata(args: argparse.Namespace) -> int:
     from analysis.sample import generate
 
-    generate(args.raw, args.overschrijven)
-    print(f"Synthetische voorbeelddata geschreven naar {args.raw}")
+    generate(args.raw, args.overschrijven, args.provincie)
+    print(f"Synthetische voorbeelddata geschreven naar {args.raw} ({args.provincie})")
     return ExitCode.OK

@@ -121,6 +121,13 @@ class Berekening:
         """The codes of every municipality with a computed stand."""
         return list(self.manifest["gemeenten"])
 
+    def gemeenten_in(self, periode: str) -> list[str]:
+        """The codes with a computed stand in ``periode``: not those that had gone up in another
+        by a herindeling (their successor's stand carries theirs)."""
+        stand = self.table("stand")
+        return stand.loc[stand["periode"] == periode, "gemeente_code"].astype(str).unique(
+        ).tolist()
+
 
 def _refuse(processed: Path, message: str) -> Refused:
     return Refused(f"{processed / storage.MANIFEST}: {message}")

@@ -135,8 +135,8 @@ def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Pa
             timings["berekenen"] = time.perf_counter() - step  # loading what was computed
             let_op = list((vorige or {}).get("let_op", []))
             periode, provincie, codes = _chosen(periode, provincie, datum, result.periodes,
-                                                result.laatste_volledige, result.gemeenten,
-                                                kader.kalender)
+                                                result.laatste_volledige,
+                                                result.table("stand"), kader.kalender)
             if letters is not None:
                 check_kenmerken(result.table("beoordeling"), periode, codes, letters[0])
         else:
@@ -157,8 +157,7 @@ def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Pa
             stand = tables["stand"]
             periode, provincie, codes = _chosen(periode, provincie, datum,
                                                 sorted(stand["periode"].unique()),
-                                                laatste_volledige(stand),
-                                                stand["gemeente_code"].unique().tolist(),
+                                                laatste_volledige(stand), stand,
                                                 kader.kalender)
             if letters is not None:
                 check_kenmerken(tables["beoordeling"], periode, codes, letters[0])
@@ -238,12 +237,15 @@ def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Pa
 
 
 def _chosen(periode: str | None, provincie: str, datum: dt.date | None, periodes: list[str],
-            standaard: str | None, gemeenten: list[str],
+            standaard: str | None, stand: pd.DataFrame,
             kalender: Telkalender) -> tuple[str, str, list[str]]:
     """The period and the province's municipalities asked for, checked against the data (and
-    the letters' date against the period): refused before any report work."""
+    the letters' date against the period): refused before any report work. The municipalities
+    are those with a stand in the period: one that went up in another by a herindeling before
+    it has no report or letter of its own (its successor's carries its stand)."""
     periode = kies_periode(periode, periodes, standaard)
-    provincie, codes = kies_provincie(provincie, gemeenten)
+    present = stand.loc[stand["periode"] == periode, "gemeente_code"].astype(str).unique()
+    provincie, codes = kies_provincie(provincie, present.tolist())
     if datum is not None:
         check_datum(periode, datum, kalender)
     return periode, provincie, codes

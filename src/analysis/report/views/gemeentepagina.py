@@ -12,7 +12,15 @@ import pandas as pd
 from IPython.display import HTML
 
 from analysis.domain.gemeenten import kies_gemeente, provincie
-from analysis.domain.periods import datum_tekst, periode_einde, periode_tekst, volgende_periode
+from analysis.domain.herindelingen import overgangen
+from analysis.domain.periods import (
+    datum_tekst,
+    periode_einde,
+    periode_of_dates,
+    periode_start,
+    periode_tekst,
+    volgende_periode,
+)
 from analysis.domain.resultaten import resultaten_block
 from analysis.domain.taakstelling_versies import volgende_taakstelling
 from analysis.formatting import als_tekst, getal
@@ -72,7 +80,31 @@ class Gemeente:
         return toon.samen(toon.kop(f"{self.naam}, {periode_tekst(self.periode)}"),
                           self.identificatie,
                           banner(str(self.beoordeling["status"]), self.tempo),
-            toon.alinea(toon.vet(self.scenario)) if self.scenario else None)
+            toon.alinea(toon.vet(self.scenario)) if self.scenario else None,
+            *(toon.alinea(line) for line in self.herindelingen))
+
+    @property
+    def herindelingen(self) -> list[str]:
+        """A sentence per herindeling by which the municipality took over a stand up to this
+        half-year: from whom, on which day, how much; none where it took over none."""
+        history = self.historie
+        if "overgenomen" not in history:
+            return []
+        moved = history[history["overgenomen"].fillna(0).to_numpy() != 0]
+        steps = overgangen()
+        steps = steps[(steps["nieuw_code"] == self.code) & (steps["oud_code"] != self.code)]
+        lines = []
+        for row in moved.itertuples():
+            start = periode_start(row.periode)
+            these = steps[periode_of_dates(steps["datum"]).to_numpy() == row.periode]
+            names = sorted(these["oud_naam"].astype(str))
+            who = (f"{', '.join(names[:-1])} en {names[-1]}" if len(names) > 1
+                   else names[0] if names else "haar voorgangers")
+            day = these["datum"].min().date() if len(these) else start
+            lines.append(f"Herindeling: {self.naam} nam op {datum_tekst(day)} de stand over van "
+                         f"{who}, samen {getal(int(row.overgenomen))}; die zit in de stand op "
+                         f"{datum_tekst(start)} ({getal(int(row.stand_begin))}).")
+        return lines
 
     @property
     def navigatie(self) -> HTML:
