@@ -18,12 +18,13 @@ import pandas as pd
 from analysis import __version__, hergebruik, options, storage
 from analysis.compute.afstemming import gemeenten_tegen_coa
 from analysis.compute.beoordeling import beoordeel
+from analysis.compute.cohorten import cohorten
 from analysis.compute.coa_verschillen import coa_verschillen, telling_verschillen
 from analysis.compute.herkomst import herkomst
 from analysis.compute.kader import Kader
 from analysis.compute.kennisdatum import bekend_op, besluiten_bekend
 from analysis.compute.overgang import crosswalk, openingen, vouw
-from analysis.compute.register import load_register, load_verdelingen
+from analysis.compute.register import cohortbereik, load_register, load_verdelingen
 from analysis.compute.roll_forward import rollforward
 from analysis.compute.stromen import (
     coa_telling,
@@ -103,9 +104,12 @@ def bereken(invoer: Invoer, kader: Kader, kennisdatum: dt.date) -> dict[str, pd.
     # a running half-year that no source covers yet has no figure, not 0
     stand["realisatie_bekend"] = stand["volledig"].to_numpy(bool) | (
         stand["realisatie_bron"] != "").to_numpy()
+    cohort_range = (cohortbereik(stand["periode"].astype(str).unique().tolist())
+                    if kader.cohorten else None)
     register = besluiten_bekend(load_register(invoer.register,
                                               sorted(stand["gemeente_code"].unique()),
-                                              kader.treden, kalender), kennisdatum)
+                                              kader.treden, kalender, cohort_range),
+                                kennisdatum)
     return {
         "realisatie_maand": months.reset_index(drop=True),
         "stand": stand,
@@ -116,6 +120,7 @@ def bereken(invoer: Invoer, kader: Kader, kennisdatum: dt.date) -> dict[str, pd.
         "afstemming": gemeenten_tegen_coa(counted, known["gemeente_rapportage"],
                                           kader.leidende_bron),
         "tempo": tempo(stand, months),
+        "cohorten": cohorten(stand, overgang, register, kader),
         "herkomst": herkomst(stand, known["taakstelling"], overviews, months,
                              known["realisatie_dag"], known["gemeente_rapportage"], opening,
                              kader.leidende_bron, kalender),
@@ -146,7 +151,11 @@ def manifest(invoer: Invoer, kader: Kader, tables: dict[str, pd.DataFrame],
                                            for o in kader.oordelen},
                               "vastgesteld": ({"datum": kader.vastgesteld.datum.isoformat(),
                                                "kenmerk": kader.vastgesteld.kenmerk}
-                                              if kader.vastgesteld else None)},
+                                              if kader.vastgesteld else None),
+                              "cohorten": ({"volgorde": kader.cohorten.volgorde,
+                                            "termijn_halfjaren":
+                                                kader.cohorten.termijn_halfjaren}
+                                           if kader.cohorten else None)},
         "leidende_bron": kader.leidende_bron,
         "uitloop_dagen": kader.kalender.uitloop_dagen,
         "periodes": {"eerste": str(stand["periode"].min()),

@@ -24,6 +24,9 @@ LADDER_COLUMNS = [*RULE_COLUMNS, "oordeel", "verschoond", "trede_nummer"]
 # no step either way, or nothing
 ON_EXCUSE = ("niet_opschalen", "bevriezen", "doorlopen")
 MAX_UITLOOP = 62
+# in which order housing clears a municipality's backlog cohorts ([cohorten] volgorde)
+COHORT_ORDERS = ("oudste_eerst", "nieuwste_eerst")
+MAX_TERMIJN_HALFJAREN = 20  # ten years: a longer default deadline is a typing error
 # the columns that hold text (the rating's code); every other column is a number or a boolean
 TEXT_COLUMNS = ("ontwikkeling", "oordeel")
 
