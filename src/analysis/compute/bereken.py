@@ -18,8 +18,8 @@ import pandas as pd
 from analysis import __version__, hergebruik, options, storage
 from analysis.compute.afstemming import gemeenten_tegen_coa
 from analysis.compute.beoordeling import beoordeel
-from analysis.compute.cohorten import cohorten
 from analysis.compute.coa_verschillen import coa_verschillen, telling_verschillen
+from analysis.compute.cohorten import cohorten
 from analysis.compute.herkomst import herkomst
 from analysis.compute.kader import Kader
 from analysis.compute.kennisdatum import bekend_op, besluiten_bekend

@@ -238,7 +238,7 @@ def _divided(pieces: pd.DataFrame, edges: pd.DataFrame) -> pd.DataFrame:
     successors by the weights, in whole persons (:func:`verdeel`), then moved person by person
     between successors within a cohort so that each successor's total is the backlog the
     roll-forward gave it (the stand divided as a whole)."""
-    key = pieces["oud_code"] + "|" + pieces["cohort"].astype(str) + "|" + pieces[
+    key = pieces["dep"].astype(str) + "|" + pieces["cohort"].astype(str) + "|" + pieces[
         "cohort_voor_begin"].astype(str)
     weights = pieces["gewicht"].to_numpy("int64")
     pieces = pieces.assign(amount=verdeel(pieces["amount"].to_numpy(), key.to_numpy(), weights),
@@ -246,7 +246,7 @@ def _divided(pieces: pd.DataFrame, edges: pd.DataFrame) -> pd.DataFrame:
                                             weights))
     split = edges[~edges["own"].to_numpy()]
     target = pd.Series(np.maximum(0, -verdeel(split["stand_eind"].to_numpy(),
-                                              split["oud_code"].to_numpy(),
+                                              split["dep"].to_numpy(),
                                               split["gewicht"].to_numpy())), index=split.index)
     got = pieces.groupby("edge")["amount"].sum()
     short = (target - got.reindex(target.index, fill_value=0)).astype("int64")
@@ -267,10 +267,10 @@ def _moved(pieces: pd.DataFrame, short: pd.Series) -> pd.DataFrame:
     given = person[nth < -givers.reindex(person_edge).to_numpy()]
     takers = short[short > 0]
     taker = np.repeat(takers.index.to_numpy(), takers.to_numpy())
-    # pair givers' and takers' persons per predecessor (each side holds as many)
-    given = given[np.argsort(pieces.loc[given, "oud_code"].to_numpy(), kind="stable")]
+    # pair givers' and takers' persons per predecessor's ledger (each side holds as many)
+    given = given[np.argsort(pieces.loc[given, "dep"].to_numpy(), kind="stable")]
     taker = taker[np.argsort(pieces.drop_duplicates("edge").set_index("edge").loc[
-        taker, "oud_code"].to_numpy(), kind="stable")]
+        taker, "dep"].to_numpy(), kind="stable")]
     source = pieces.loc[given]
     moved = source.assign(edge=taker, amount=1, ontstaan=0)
     moved["unit"] = pieces.drop_duplicates("edge").set_index("edge").loc[taker, "unit"].to_numpy()
