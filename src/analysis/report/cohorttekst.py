@@ -64,8 +64,10 @@ def pagina_zin(row: pd.Series, lopend: bool) -> str:
     running), the deadline with its source, and whether it has passed."""
     when = "tot nu toe" if lopend else (
         f"op {datum_tekst(pd.Timestamp(row['peildatum_eind']).date())}")
-    sentence = (f"Van de achterstand {herkomst(row)} {_resteren(int(row['resterend']))} "
-                f"{when}; termijn {termijn(row)} ({termijn_bron(row)}).")
+    count = int(row["resterend"])
+    verb = "resteert" if count == 1 else "resteren"
+    sentence = (f"Van de achterstand {herkomst(row)} {verb} {when} nog {getal(count)}; "
+                f"termijn {termijn(row)} ({termijn_bron(row)}).")
     if bool(row["verlopen"]) and not lopend:
         sentence += " Die termijn is verstreken."
     return sentence

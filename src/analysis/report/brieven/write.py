@@ -296,6 +296,9 @@ class Brief:
 SENTENCES = ("conclusie", "oordeel", "beoordeling", "toezicht", "ladder_gevolg",
              "volgend_meetpunt", "cohorten", "besluit_datum", "besluit_kenmerk", "termijn",
              "aantal", "besluit_resultaten", "zienswijze_termijn")
+# sentences a letter only has with a feature of the kader: recorded only where they say
+# something, so that a publication without the feature records what it recorded before
+OPTIONAL_SENTENCES = ("cohorten",)
 
 
 def plan_brieven(result: Berekening, periode: str, codes: list[str], adressering: Adressering,
