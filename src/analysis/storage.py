@@ -54,7 +54,7 @@ _OTHER_TYPES = {"gemeente_code": "string", "periode": "string", "versie": "strin
                 "geldend": "boolean", "stelsel": "string", "geometrie": "string"}
 COMPUTED = ("realisatie_maand", "stand", "coa_verschillen", "telling_verschillen",
             "beoordeling", "besluiten", "afstemming", "tempo", "herkomst", "signalen",
-            "art29_toets")
+            "art29_toets", "cohorten")
 
 
 def _missing(processed: Path, what: str, step: str) -> Refused:

@@ -20,11 +20,12 @@ from analysis.compute import uitruil
 from analysis.compute.afstemming import gemeenten_tegen_coa
 from analysis.compute.beoordeling import beoordeel
 from analysis.compute.coa_verschillen import coa_verschillen, telling_verschillen
+from analysis.compute.cohorten import cohorten
 from analysis.compute.herkomst import herkomst
 from analysis.compute.kader import Kader
 from analysis.compute.kennisdatum import bekend_op, besluiten_bekend
 from analysis.compute.overgang import crosswalk, openingen, vouw
-from analysis.compute.register import load_register, load_verdelingen
+from analysis.compute.register import cohortbereik, load_register, load_verdelingen
 from analysis.compute.roll_forward import rollforward
 from analysis.compute.signalen import signalen
 from analysis.compute.stromen import (
@@ -96,10 +97,10 @@ def bereken(invoer: Invoer, kader: Kader, kennisdatum: dt.date) -> dict[str, pd.
     overgang = crosswalk(flows["gemeente_code"], load_verdelingen(invoer.register))
     opening = openingen(openingsstand(overviews, months, kalender), overgang)
     folded = vouw(flows, overgang)
-    register = besluiten_bekend(load_register(invoer.register,
-                                              sorted(folded["gemeente_code"].unique()),
-                                              kader.treden, kalender,
-                                              sorted(folded["periode"].unique())), kennisdatum)
+    periodes = sorted(folded["periode"].astype(str).unique())
+    register = besluiten_bekend(load_register(
+        invoer.register, sorted(folded["gemeente_code"].unique()), kader.treden, kalender,
+        periodes, cohortbereik(periodes) if kader.cohorten else None), kennisdatum)
     # an art. 29(2) agreement moves persons between taakstellingen (the sum stays the same)
     stand = rollforward(uitruil.pas_toe(folded, known["taakstelling"], register, kalender),
                         opening, overgang)
@@ -126,6 +127,7 @@ def bereken(invoer: Invoer, kader: Kader, kennisdatum: dt.date) -> dict[str, pd.
         # the kader's checks inside a running half-year: an advice, never a rating
         "signalen": signalen(pace, stand, kader.maandsignalen, kennisdatum),
         "art29_toets": uitruil.art29_toets(known["taakstelling"], register),
+        "cohorten": cohorten(stand, overgang, register, kader),
         "herkomst": herkomst(stand, known["taakstelling"], overviews, months,
                              known["realisatie_dag"], known["gemeente_rapportage"], opening,
                              kader.leidende_bron, kalender),
@@ -162,7 +164,11 @@ def manifest(invoer: Invoer, kader: Kader, tables: dict[str, pd.DataFrame],
                               **({"maandsignalen": [
                                   {"code": s.code, "label": s.label, "maanden": list(s.maanden),
                                    "regel": s.regel.text, "advies": s.advies}
-                                  for s in kader.maandsignalen]} if kader.maandsignalen else {})},
+                                  for s in kader.maandsignalen]} if kader.maandsignalen else {}),
+                              "cohorten": ({"volgorde": kader.cohorten.volgorde,
+                                            "termijn_halfjaren":
+                                                kader.cohorten.termijn_halfjaren}
+                                           if kader.cohorten else None)},
         "leidende_bron": kader.leidende_bron,
         "uitloop_dagen": kader.kalender.uitloop_dagen,
         "periodes": {"eerste": str(stand["periode"].min()),

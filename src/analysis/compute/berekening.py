@@ -86,6 +86,12 @@ class Berekening:
         return list(self.manifest["beoordelingskader"].get("maandsignalen", []))
 
     @property
+    def cohorten(self) -> dict | None:
+        """The kader's ``[cohorten]`` (``volgorde``, ``termijn_halfjaren``), None when it does
+        not track the backlog per half-year of origin: then no product shows cohorts."""
+        return self.manifest["beoordelingskader"].get("cohorten")
+
+    @property
     def bij_verschoning(self) -> str:
         """What a verschoning does to the ladder in the kader (niet_opschalen, bevriezen,
         doorlopen)."""

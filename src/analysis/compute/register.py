@@ -22,6 +22,11 @@ day GS decided), ``reden`` and, where there is one, ``kenmerk``. Each kind adds 
 ``uitruil``                    ``periode``, ``verschuiving``: persons added to (or taken from)
                                each municipality's taakstelling by an art. 29(2) agreement
                                between their colleges or a regional pooling; the sum is 0
+``cohort``                     ``cohort`` (a half-year of origin), ``termijn``; optional ``aantal``
+                               (the persons GS named) and ``trede`` (the cohort's own rung); only
+                               with a kader that has ``[cohorten]``
+``cohortvolgorde``             ``volgorde`` (oudste_eerst, nieuwste_eerst): the order the
+                               municipality's cohorts are housed in; only with ``[cohorten]``
 =============================  ==================================================================
 
 Every entry is checked on load; the problems name the file and the entry, in Dutch.
@@ -36,10 +41,11 @@ from collections.abc import Callable
 import pandas as pd
 
 from analysis import schema
+from analysis.compute.kader.terms import COHORT_ORDERS
 from analysis.domain import gemeenten
 from analysis.domain.besluiten import Register
 from analysis.domain.herindelingen import overgangen
-from analysis.domain.periods import PeriodeError, parse_periode
+from analysis.domain.periods import PeriodeError, parse_periode, periode_from_index, periode_index
 from analysis.domain.telkalender import STANDAARD, Telkalender
 from analysis.domain.values import missing, same
 from analysis.formatting import datum
@@ -64,12 +70,15 @@ KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "kwijtschelding": (("periode", "personen"), ()),
     "verdeling": (("verdeling",), ()),
     "uitruil": (("periode", "verschuiving"), ()),
+    "cohort": (("cohort", "termijn"), ("aantal", "trede")),
+    "cohortvolgorde": (("volgorde",), ()),
 }
+COHORT_KINDS = ("cohort", "cohortvolgorde")  # need a kader with [cohorten]
 DATES = ("datum", "termijn", "uiterlijk", "zienswijze_termijn", "ingang")
 COLUMNS = ["besluit", "soort", "gemeente_code", "datum", "kenmerk", "reden", "periode", "trede",
            "personen", "aantal", "uiterlijk", "termijn", "zienswijze_termijn", "status",
-           "resultaten", "verwijst_naar", "uitkomst", "alle_gemeenten", "verschuiving",
-           "ingang"]
+           "resultaten", "verwijst_naar", "uitkomst", "cohort", "volgorde", "alle_gemeenten",
+           "verschuiving", "ingang"]
 ALLE = "alle"  # gemeenten = "alle": the decision is about every municipality
 SHARES = ["oud_code", "nieuw_code", "gewicht"]
 # the longest text a field may hold: a reason is a sentence or two, a kenmerk a short code
@@ -79,13 +88,16 @@ MAX_TEXT = {"reden": 2_000, "resultaten": 2_000, "kenmerk": 100, "verwijst_naar"
 def load_register(source: Register | None, alle_gemeenten: list[str],
                   treden: tuple[str, ...] = (),
                   kalender: Telkalender = STANDAARD,
-                  periodes: list[str] | None = None) -> pd.DataFrame:
+                  periodes: list[str] | None = None,
+                  cohorten: tuple[str, ...] | None = None) -> pd.DataFrame:
     """One row per decision and municipality, every entry checked; empty without a register.
     ``alle_gemeenten`` marks the rows of an entry about every municipality (``gemeenten =
     "alle"``), which a product may show as one row.
     ``treden`` are the kader's rungs (a rung must be one of them); ``kalender`` its
     counting calendar (a peildatum must close a half-year); ``periodes`` the half-years in the
-    data (an uitruil must be about one of them; not checked when None)."""
+    data (an uitruil must be about one of them; not checked when None); ``cohorten`` the
+    half-years a cohort decision may name (:func:`cohortbereik`; empty: any), None when the
+    kader has no ``[cohorten]`` (then such decisions are refused)."""
     if source is None:
         return _typed(pd.DataFrame(columns=COLUMNS))
     rows, problems = [], []
@@ -93,7 +105,8 @@ def load_register(source: Register | None, alle_gemeenten: list[str],
     where = _entry_lines(source.inhoud, len(entries))
     for number, entry in enumerate(entries, start=1):
         try:
-            rows.extend(_decision(entry, number, alle_gemeenten, treden, kalender, periodes))
+            rows.extend(_decision(entry, number, alle_gemeenten, treden, kalender, periodes,
+                                  cohorten))
         except ValueError as error:
             problems.append(Problem(source.naam, f"{where(number)}: {error}"))
     register = _typed(pd.DataFrame(rows, columns=COLUMNS))
@@ -116,7 +129,7 @@ def _entry_lines(content: bytes, count: int) -> Callable[[int], str]:
 
 # what makes two decisions the same decision: the same kind, for the same municipality, on
 # the same day, about the same half-year or the same earlier decision
-SAME_DECISION = ["soort", "gemeente_code", "datum", "periode", "verwijst_naar"]
+SAME_DECISION = ["soort", "gemeente_code", "datum", "periode", "cohort", "verwijst_naar"]
 LONG_TEXT = ("reden", "resultaten")  # named as changed, not quoted
 
 
@@ -124,7 +137,7 @@ def _repeats(register: pd.DataFrame, where: Callable[[int], str]) -> list[str]:
     """A line per entry that repeats an earlier one (for one of its municipalities), with what
     differs, and per entry that carries an earlier entry's kenmerk."""
     lines = []
-    keyed = register.fillna({"periode": "", "verwijst_naar": ""})
+    keyed = register.fillna({"periode": "", "cohort": "", "verwijst_naar": ""})
     again = keyed[keyed.duplicated(SAME_DECISION, keep="first")]
     firsts = keyed.drop_duplicates(SAME_DECISION).set_index(SAME_DECISION)["besluit"]
     pairs = again.assign(eerder=[firsts[tuple(row)] for row in
@@ -140,7 +153,8 @@ def _repeats(register: pd.DataFrame, where: Callable[[int], str]) -> list[str]:
         tail = (f", met {' en '.join(changed)}; welke geldt? herstel of verwijder een van beide"
                 if changed else " met dezelfde inhoud; verwijder een van beide")
         subject = f" over {row['periode']}" if row["periode"] else (
-            f" op {row['verwijst_naar']}" if row["verwijst_naar"] else "")
+            f" over cohort {row['cohort']}" if row["cohort"] else (
+                f" op {row['verwijst_naar']}" if row["verwijst_naar"] else ""))
         lines.append(f"{where(number)} herhaalt {where(earlier)}: {row['soort']} voor "
                      f"{_names(rows['gemeente_code'])}{subject} van {datum(row['datum'])}"
                      f"{tail}")
@@ -181,7 +195,8 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _decision(entry: object, number: int, alle: list[str], treden: tuple[str, ...],
-              kalender: Telkalender, periodes: list[str] | None = None) -> list[dict]:
+              kalender: Telkalender, periodes: list[str] | None = None,
+              cohorten: tuple[str, ...] | None = None) -> list[dict]:
     schema.table(entry, "", "een blok [[besluit]] met velden")
     kind = schema.choice(entry, "soort", tuple(KINDS), "")
     reden = entry.get("reden", "")
@@ -198,6 +213,10 @@ def _decision(entry: object, number: int, alle: list[str], treden: tuple[str, ..
     if kind == "verdeling":
         _shares(entry)
         return []
+    if kind in COHORT_KINDS and cohorten is None:
+        raise ValueError(f"een besluit van soort {kind} vraagt een beoordelingskader dat de "
+                         "achterstand per halfjaar van ontstaan bijhoudt (een tabel [cohorten] "
+                         "met volgorde en termijn_halfjaren); dit kader heeft die niet")
     record = {"besluit": number, "soort": kind,
               "reden": schema.text(entry, "reden", "", MAX_TEXT["reden"]),
               "kenmerk": schema.text(entry, "kenmerk", "", MAX_TEXT["kenmerk"], default="")}
@@ -206,7 +225,11 @@ def _decision(entry: object, number: int, alle: list[str], treden: tuple[str, ..
             record[field] = _date(entry[field], field)
     if "periode" in KINDS[kind][0]:
         record["periode"] = _period(entry, kalender)
-    if "trede" in required:
+    if "cohort" in entry:
+        record["cohort"] = _cohort(entry["cohort"], cohorten)
+    if "volgorde" in entry:
+        record["volgorde"] = schema.choice(entry, "volgorde", COHORT_ORDERS, "")
+    if "trede" in entry:
         if not isinstance(entry["trede"], str) or entry["trede"] not in treden:
             raise ValueError(f"trede '{entry['trede']}' staat niet op de interventieladder van "
                              f"het beoordelingskader ({', '.join(treden)})")
@@ -306,6 +329,31 @@ def _period(entry: dict, kalender: Telkalender) -> str:
         return parse_periode(entry["periode"])
     except PeriodeError as error:
         raise ValueError(str(error)) from None
+
+
+def cohortbereik(periodes: list[str]) -> tuple[str, ...]:
+    """The half-years a cohort decision may name: those in the data and the one before the
+    first (the backlog of the opening stand, whose origin the data do not show)."""
+    ordered = sorted(set(periodes))
+    if not ordered:
+        return ()
+    return (periode_from_index(periode_index(ordered[0]) - 1), *ordered)
+
+
+def _cohort(value: object, cohorten: tuple[str, ...]) -> str:
+    """The half-year a cohort decision is about, one of the data's (or the opening's)."""
+    if not isinstance(value, str):
+        raise ValueError(f"cohort: verwacht een halfjaar als tekst zoals \"2023-H1\" of "
+                         f"\"1e helft 2023\", gevonden {soort(value)}")
+    try:
+        code = parse_periode(value)
+    except PeriodeError as error:
+        raise ValueError(f"cohort: {error}") from None
+    if cohorten and code not in cohorten:
+        raise ValueError(f"cohort {code} is geen halfjaar in de gegevens (verwacht {cohorten[0]}"
+                         f" voor de achterstand van de openingsstand, of {cohorten[1]} tot en "
+                         f"met {cohorten[-1]})")
+    return code
 
 
 def _municipalities(entry: dict, alle: list[str]) -> list[str]:

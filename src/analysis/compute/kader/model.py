@@ -65,6 +65,16 @@ class Indeplaatsstelling:
 
 
 @dataclass(frozen=True)
+class Cohorten:
+    """The backlog tracked per half-year it arose in (``[cohorten]``): in which order housing
+    clears the cohorts, and the default deadline of each, this many half-years after the
+    cohort's own peildatum (2 for cohort 2023-H1: 1 July 2024)."""
+
+    volgorde: str = "oudste_eerst"  # or "nieuwste_eerst": see terms.COHORT_ORDERS
+    termijn_halfjaren: int = 2
+
+
+@dataclass(frozen=True)
 class Kader:
     """A province's beoordelingskader."""
 
@@ -84,6 +94,7 @@ class Kader:
     vastgesteld: Vaststelling | None = None  # the GS decision adopting it, where recorded
     maandsignalen: tuple[Maandsignaal, ...] = ()  # checks inside a running half-year
     indeplaatsstelling: Indeplaatsstelling = Indeplaatsstelling()
+    cohorten: Cohorten | None = None  # the backlog per half-year of origin, where tracked
 
     def oordeel(self, code: str) -> Oordeel:
         """The rating with this code."""

@@ -30,6 +30,9 @@ MAX_UITLOOP = 62
 SIGNAL_COLUMNS = ["maanden", "maand", "stand_begin", "achterstand_begin", "taakstelling",
                   "opgave", "realisatie_maand", "realisatie_tot_nu", "pad", "verschil_met_pad",
                   "op_schema", "nog_te_realiseren", "prognose_stand_eind"]
+# in which order housing clears a municipality's backlog cohorts ([cohorten] volgorde)
+COHORT_ORDERS = ("oudste_eerst", "nieuwste_eerst")
+MAX_TERMIJN_HALFJAREN = 20  # ten years: a longer default deadline is a typing error
 # the columns that hold text (the rating's code); every other column is a number or a boolean
 TEXT_COLUMNS = ("ontwikkeling", "oordeel")
 

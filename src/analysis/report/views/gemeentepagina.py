@@ -25,7 +25,7 @@ from analysis.domain.resultaten import resultaten_block
 from analysis.domain.taakstelling_versies import volgende_taakstelling
 from analysis.formatting import als_tekst, getal
 from analysis.problems import Refused
-from analysis.report import begrippen, toon
+from analysis.report import begrippen, cohorttekst, toon
 from analysis.report.scenario import scenario
 from analysis.report.signalen import gemeente_tekst, lopend_halfjaar, van
 from analysis.report.tabellen import Tabel, excel, koppeling, navigatie
@@ -69,6 +69,9 @@ class Gemeente:
     # the next), of its latest checked month; empty without signals in the kader
     signalen: pd.DataFrame = field(default_factory=pd.DataFrame)
     signalen_periode: str | None = None
+    # the backlog per half-year of origin at this half-year's end; None: the kader does not
+    # track it (then the page has no such section)
+    cohorten: pd.DataFrame | None = None
 
     @property
     def _bestand(self) -> str:
@@ -202,6 +205,48 @@ class Gemeente:
             parts.append(gemeente_tekst(self.signalen))
         return toon.samen(*parts)
 
+    def cohorten_tabel(self) -> Tabel:
+        """The backlog per half-year of origin at this half-year's end: what each cohort
+        started with, what was housed from it in this half-year, what is left, its deadline
+        with its source, and its own rung where a decision set one."""
+        rows = self.cohorten if self.cohorten is not None else pd.DataFrame()
+        running = str(self.beoordeling["status"]) == "lopend"
+        data = pd.DataFrame({
+            "Halfjaar van ontstaan": [cohorttekst.halfjaar(r) for _, r in rows.iterrows()],
+            "Ontstaan": rows.get("ontstaan", pd.Series(dtype="int64")).to_numpy(),
+            "Ingelopen": rows.get("ingelopen", pd.Series(dtype="int64")).to_numpy(),
+            "Resterend": rows.get("resterend", pd.Series(dtype="int64")).to_numpy(),
+            "Termijn": [cohorttekst.termijn(r) for _, r in rows.iterrows()],
+            "Bron termijn": [cohorttekst.termijn_bron(r) for _, r in rows.iterrows()],
+            "Trede": rows.get("trede", pd.Series(dtype="string")).astype(object).to_numpy(),
+            "Termijn verstreken": ["" if running else ("ja" if r["verlopen"] else "nee")
+                                   for _, r in rows.iterrows()]})
+        return Tabel("Cohorten", f"Achterstand van {self.naam} per halfjaar van ontstaan, "
+                     f"{periode_tekst(self.periode)}", data, als_tekst(data),
+                     f"cohorten-{self._bestand}.csv")
+
+    @property
+    def cohorten_sectie(self) -> HTML | None:
+        """The section 'Achterstand per halfjaar van ontstaan': the table and a sentence per
+        cohort with a remainder; None when the kader does not track cohorts."""
+        if self.cohorten is None:
+            return None
+        running = str(self.beoordeling["status"]) == "lopend"
+        left = self.cohorten[self.cohorten["resterend"] > 0]
+        sentences = [toon.alinea(cohorttekst.pagina_zin(row, running))
+                     for _, row in left.iterrows()]
+        table = self.cohorten_tabel()
+        return toon.samen(
+            toon.kop("Achterstand per halfjaar van ontstaan", niveau=3),
+            toon.alinea("Het deel van de achterstand dat in elk halfjaar ontstond, met de "
+                        "termijn waarbinnen het moet zijn ingelopen: die van een besluit van "
+                        "Gedeputeerde Staten over dat halfjaar, anders die van het "
+                        "beoordelingskader. Een trede staat er alleen als een besluit die "
+                        "vastlegde."),
+            HTML(table._repr_html_()) if len(table) else toon.alinea(
+                "Geen achterstand aan het eind van dit halfjaar."),
+            *sentences)
+
     @property
     def verantwoording(self) -> HTML:
         """Where each figure of the block and each decision cited comes from, in words."""
@@ -213,7 +258,8 @@ class Gemeente:
         return Tabel("Begrippen", "Begrippen", data, data, "begrippen.csv")
 
     def tabellen(self) -> list[Tabel]:
-        return [self.tabel(), self.besluiten_tabel(), self.coa_tabel(),
+        cohorts = [self.cohorten_tabel()] if self.cohorten is not None else []
+        return [self.tabel(), *cohorts, self.besluiten_tabel(), self.coa_tabel(),
                 self.verschillen_tabel()]
 
     def excel(self) -> HTML:
@@ -271,4 +317,6 @@ def gemeente(code: str, periode: str, processed: str | Path | None = None) -> Ge
                                        result.kennisdatum),
         herkomst=zinnen(verantwoording(result, periode, [code]), bestanden=False),
         signalen=signals[signals["gemeente_code"] == code], signalen_periode=running,
+        cohorten=(cohorttekst.van_periode(result.table("cohorten"), code, periode)
+                  if result.cohorten else None),
     )
