@@ -95,3 +95,37 @@ def test_a_run_given_relative_folders_hands_the_pages_an_absolute_one(tmp_path, 
     monkeypatch.chdir(tmp_path)
     made = tasks("2025-H2", "Groningen", ["GM1979"], Path("verwerkt"))
     assert {task.parameters["processed"] for task in made} == {str(tmp_path / "verwerkt")}
+
+
+def test_westerkwartiers_cohorts_follow_the_public_case(groningen_run):
+    """Housed oldest first, 42 of the backlog of 2023-H1 are left on 1 January 2024 and 38 of
+    that of 2023-H2 on 1 July 2024, each with the deadline and rung of GS's decision on it."""
+    cohorts = pd.read_parquet(groningen_run / "processed" / "cohorten.parquet")
+    mine = cohorts[cohorts["gemeente_code"] == "GM1969"].set_index(["periode", "cohort"])
+    first, second = mine.loc[("2023-H2", "2023-H1")], mine.loc[("2024-H1", "2023-H2")]
+    assert (first["resterend"], str(first["termijn"].date()), first["besluit"],
+            first["trede"]) == (42, "2025-01-01", "VOORBEELD-GR/2024/017", "vooraankondiging")
+    assert (second["resterend"], str(second["termijn"].date()), second["trede"]) == (
+        38, "2025-04-01", "indeplaatsstelling")
+    assert mine.loc[("2024-H1", "2023-H1"), "resterend"] == 0
+    # the cohorts' remainders are the backlog, in every half-year of every municipality
+    stand = pd.read_parquet(groningen_run / "processed" / "stand.parquet")
+    left = cohorts.groupby(["gemeente_code", "periode"])["resterend"].sum()
+    backlog = (-stand.set_index(["gemeente_code", "periode"])["stand_eind"]).clip(lower=0)
+    assert left.reindex(backlog.index, fill_value=0).equals(backlog.astype(left.dtype))
+
+
+def test_the_cohorts_on_the_page_in_the_workbook_and_in_the_letter(groningen_run):
+    page = gemeente("Westerkwartier", "2024-H1", groningen_run / "processed")
+    section = html.unescape(page.cohorten_sectie.data)
+    assert "Achterstand per halfjaar van ontstaan" in section
+    assert "2e helft 2023" in section and "38" in section and "1 april 2025" in section
+    book = openpyxl.load_workbook(groningen_run / "reports" / "2025-H2"
+                                  / "GS-samenvatting-2025-H2.xlsx")
+    rows = [row for row in book["Cohorten"].values if "Westerkwartier" in row]
+    assert [row for row in rows if 34 in row]  # 34 left of the backlog of 2025-H2
+    letter = Document(groningen_run / "reports" / "2025-H2" / "brieven"
+                      / "Brief 2025-H2 Westerkwartier.docx")
+    text = "\n".join(paragraph.text for paragraph in letter.paragraphs)
+    assert "Van de achterstand uit de 2e helft 2025 resteren nog 34; termijn 1 januari 2027." \
+        in text
