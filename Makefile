@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+GRONINGEN := data/voorbeelden/groningen
 
 .DEFAULT_GOAL := help
 
@@ -64,8 +65,13 @@ docs: $(INSTALLED)
 sample: $(INSTALLED)
 	$(BIN)/python -m analysis voorbeelddata --overschrijven
 
+## Generate the synthetic Groningen (with a herindeling) in data/voorbeelden/groningen/ and run it there with its kader
+groningen: $(INSTALLED)
+	$(BIN)/python -m analysis voorbeelddata --provincie Groningen --overschrijven --raw $(GRONINGEN)/raw
+	$(BIN)/python -m analysis run --provincie Groningen --kader groningen --datum 2026-01-20 --raw $(GRONINGEN)/raw --processed $(GRONINGEN)/processed --reports $(GRONINGEN)/reports
+
 ## Remove processed data and reports (raw data is never touched)
 clean:
 	find data/processed reports -mindepth 1 ! -name .gitkeep -delete
 
-.PHONY: help install report stand lab test test-zwaar fuzz docs sample bench clean
+.PHONY: help install report stand lab test test-zwaar fuzz docs sample groningen bench clean

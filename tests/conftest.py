@@ -1,7 +1,9 @@
 """Fixtures shared by several test modules: the sample computed once, and run once, per test
 run (the workers of ``pytest -n`` share them)."""
 
+import contextlib
 import fcntl
+import io
 import os
 import shutil
 import struct
@@ -117,6 +119,33 @@ def sample_run(tmp_path_factory, worker_id) -> Path:
         assert code == 0
 
     return made_once(tmp_path_factory, worker_id, "run", make)
+
+
+GRONINGEN_DATUM = "2026-01-20"
+
+
+@pytest.fixture(scope="session")
+def groningen_run(tmp_path_factory, worker_id) -> Path:
+    """The synthetic Groningen generated into ``raw/`` and run once per test run with its own
+    kader (2025-H2, letters dated 20 January 2026) into ``processed/`` and ``reports/``; the
+    report pages are made at once, without a kernel (the tests read which pages there are, the
+    computed tables, the workbook and the letters). Read it, never change it."""
+    from analysis.report import notebooks
+    from analysis.sample import generate
+
+    def make(folder: Path) -> None:
+        generate(folder / "raw", provincie="Groningen")
+        with contextlib.redirect_stdout(io.StringIO()), pytest.MonkeyPatch.context() as patch:
+            patch.setattr(notebooks, "execute", instant_page)
+            patch.setattr(notebooks, "warm_up", lambda: None)
+            patch.setattr(write, "to_pdf", lambda documents, folder: ([], None))  # .docx read
+            code = main(["run", "--provincie", "Groningen", "--kader", "groningen",
+                         "--datum", GRONINGEN_DATUM, "--raw", str(folder / "raw"),
+                         "--processed", str(folder / "processed"),
+                         "--reports", str(folder / "reports")])
+        assert code == 0
+
+    return made_once(tmp_path_factory, worker_id, "groningen", make)
 
 
 @pytest.fixture

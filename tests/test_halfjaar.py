@@ -13,7 +13,7 @@ import pytest
 
 from analysis.cli import main
 from analysis.compute.kader import load_kader
-from analysis.compute.register import KINDS, load_register
+from analysis.compute.register import COHORT_KINDS, KINDS, load_register
 from analysis.config import PROJECT_DIR, RAW_DIR
 from analysis.domain.besluiten import Register
 from analysis.domain.gemeenten import provincie_codes
@@ -61,11 +61,18 @@ def examples() -> list[str]:
             for block in blocks]
 
 
-def test_one_example_of_each_kind_and_each_is_accepted() -> None:
+def test_one_example_of_each_kind_and_each_is_accepted(tmp_path: Path) -> None:
+    """Each with Drenthe's kader; a cohort decision with a copy of it that tracks cohorts."""
     found, kader = [], load_kader("drenthe")
+    copy = tmp_path / "drenthe_cohorten.toml"
+    copy.write_bytes(kader.path.read_bytes() + b"\n[cohorten]\nvolgorde = \"oudste_eerst\"\n")
+    with_cohorts = load_kader(copy)
     for example in examples():
         register = Register("toezichtsbesluiten.toml", example.encode())
-        table = load_register(register, provincie_codes("Drenthe"), kader.treden, kader.kalender)
+        about_cohorts = re.search(r'soort = "(\w+)"', example)[1] in COHORT_KINDS
+        used = with_cohorts if about_cohorts else kader
+        table = load_register(register, provincie_codes("Drenthe"), used.treden, used.kalender,
+                              cohorten=() if about_cohorts else None)
         found.append(table["soort"].iloc[0] if len(table) else re.search(
             r'soort = "(\w+)"', example)[1])
     assert sorted(found) == sorted(KINDS)

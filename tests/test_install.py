@@ -37,12 +37,14 @@ def test_an_installed_package_works_on_a_project_folder_anywhere(installed, tmp_
                    "import analysis, analysis.config as c; print(analysis.__file__); "
                    "print(c.RAW_DIR, c.NOTEBOOKS_DIR, sep='\\n'); "
                    "print(*sorted(p.name for p in c.KADERS_DIR.glob('*.toml'))); "
-                   "print((c.TEMPLATES_DIR / 'index.html.j2').is_file())", cwd=tmp_path)
+                   "print((c.TEMPLATES_DIR / 'index.html.j2').is_file()); "
+                   "from analysis.sample.groningen import SETTINGS; "
+                   "print(sum(p.is_file() for p in SETTINGS.rglob('*')))", cwd=tmp_path)
     lines = where.stdout.splitlines()
     assert lines[0].startswith(str(installed)), where.stderr
     assert lines[1:3] == [str(project / "data" / "raw"), str(project / "notebooks")]
-    assert lines[3:] == ["brabant.toml drenthe.toml gelderland.toml limburg.toml overijssel.toml "
-                         "utrecht.toml zuid-holland.toml", "True"]
+    assert lines[3:] == ["brabant.toml drenthe.toml flevoland.toml gelderland.toml groningen.toml "
+                         "limburg.toml overijssel.toml utrecht.toml zuid-holland.toml", "True", "5"]
     for step in ("ingest", "bereken"):
         done = python(installed, project, "-m", "analysis", step, cwd=tmp_path)
         assert done.returncode == 0, done.stderr

@@ -53,7 +53,8 @@ _DATES = ("maand", "datum", "peildatum", "versiedatum", "aangemaakt")
 _OTHER_TYPES = {"gemeente_code": "string", "periode": "string", "versie": "string",
                 "geldend": "boolean", "stelsel": "string", "geometrie": "string"}
 COMPUTED = ("realisatie_maand", "stand", "coa_verschillen", "telling_verschillen",
-            "beoordeling", "besluiten", "afstemming", "tempo", "herkomst")
+            "beoordeling", "besluiten", "afstemming", "tempo", "herkomst", "signalen",
+            "art29_toets", "cohorten")
 
 
 def _missing(processed: Path, what: str, step: str) -> Refused:

@@ -221,9 +221,9 @@ def test_bad_configs_are_refused_before_computing(tmp_path, old, new, message):
 
 
 def test_an_unknown_province_names_the_shipped_ones():
-    with pytest.raises(KaderError, match="meegeleverd: brabant, drenthe, gelderland, limburg, "
-                                         "overijssel, utrecht, zuid-holland"):
-        load_kader("flevoland")
+    with pytest.raises(KaderError, match="meegeleverd: brabant, drenthe, flevoland, gelderland, "
+                                         "groningen, limburg, overijssel, utrecht, zuid-holland"):
+        load_kader("zeeland")
 
 
 def test_pace_against_the_linear_path():
@@ -263,7 +263,7 @@ def test_every_half_year_in_the_data_gets_exactly_one_rating():
 
 
 SHIPPED = ["drenthe", "brabant", "zuid-holland", "overijssel", "utrecht", "gelderland",
-           "limburg"]
+           "limburg", "flevoland", "groningen"]
 
 
 @pytest.mark.parametrize(("name", "ahead", "catching_up"), [
@@ -274,6 +274,8 @@ SHIPPED = ["drenthe", "brabant", "zuid-holland", "overijssel", "utrecht", "gelde
     ("utrecht", "voldoet", "deels"),
     ("gelderland", "voldoet", "voldoet_niet"),
     ("limburg", "90_100", "op_schema"),  # cumulative: 30 of 33, 15 of 10
+    ("flevoland", "op_orde", "inlopend"),
+    ("groningen", "op_orde", "achterstand"),  # 5 behind after the half-year: the first time
 ])
 def test_each_shipped_kader_on_hand_built_histories(tmp_path, name, ahead, catching_up):
     """A municipality ahead (Noordenveld 2024-H1: 18 ahead, 33 to house, 30 housed), one

@@ -150,7 +150,7 @@ def _snapshot(*folders):
     (["--periode", "2030-H1"], "--periode: geen gegevens voor 2030-H1 (beschikbaar: 2022-H1 "
                                "t/m 2025-H2)"),
     (["--periode", "ooit"], "--periode: 'ooit' is geen periode"),
-    (["--kader", "flevoland"], "beoordelingskader flevoland.toml niet gevonden"),
+    (["--kader", "zeeland"], "beoordelingskader zeeland.toml niet gevonden"),
     (["--provincie", "Drente"], "--provincie: 'Drente' is geen provincie"),
     (["--provincie", "Flevoland"], "--provincie: geen gemeenten van Flevoland in de gegevens"),
     (["--jobs", "0"], "--jobs: verwacht minstens 1"),
@@ -176,8 +176,8 @@ def test_the_run_refuses_bad_arguments_before_writing_anything(computed, tmp_pat
     ("brieven", ["--datum", "31-11-2024"], "--datum: '31-11-2024' is geen datum; schrijf "
                                           "bijvoorbeeld 2024-11-19, 19-11-2024 of 19 november "
                                           "2024"),
-    ("brieven", ["--kader", "flevoland"], "beoordelingskader flevoland.toml niet gevonden"),
-    ("bereken", ["--kader", "flevoland"], "beoordelingskader flevoland.toml niet gevonden"),
+    ("brieven", ["--kader", "zeeland"], "beoordelingskader zeeland.toml niet gevonden"),
+    ("bereken", ["--kader", "zeeland"], "beoordelingskader zeeland.toml niet gevonden"),
     ("prognose", ["--landelijk", "0"], "--landelijk: verwacht een positief getal"),
     ("prognose", ["--landelijk", "12000", "--periode", "2026-H2"],
      "--periode: voor een prognose van 2026-H2 is de stand aan het eind van 2026-H1 nodig"),

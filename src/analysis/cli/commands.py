@@ -89,15 +89,21 @@ def tempo(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from analysis.compute.tempo import op_peildatum
-    from analysis.report.terminal import tempo_table
+    from analysis.report.terminal import signalen_lines, tempo_table
 
     day = datum_argument(PEILDATUM, args.peildatum)
     peildatum = pd.Timestamp(day) if day else None
-    pace = op_peildatum(_result(args).table("tempo"), peildatum)
+    result = _result(args)
+    pace = op_peildatum(result.table("tempo"), peildatum)
     if pace.empty:
         raise Refused(f"{PEILDATUM}: geen tempo voor die peildatum; er zijn cijfers per maand "
                       "nodig binnen een periode met een stand")
     print(tempo_table(pace))
+    if result.maandsignalen:  # only a kader with monthly signals
+        signals = result.table("signalen")
+        chosen = pace["peildatum"].iloc[0]
+        print()
+        print(signalen_lines(signals[signals["peildatum"] == chosen], chosen))
     return ExitCode.OK
 
 
@@ -273,7 +279,7 @@ def brieven(args: argparse.Namespace) -> int:
         raise Refused(f"{PERIODE}: {periode} loopt nog: het COA-overzicht van de peildatum "
                       f"{datum_tekst(closing)} ontbreekt; een brief volgt als de "
                       "afsluitende cijfers er zijn")
-    provincie, codes = kies_provincie(adressering.provincie, result.gemeenten)
+    provincie, codes = kies_provincie(adressering.provincie, result.gemeenten_in(periode))
     marked = scenario(result, provincie)
     if marked:
         raise Refused(f"{KADER}: {marked} Kies het beoordelingskader van {provincie}, of laat "
@@ -315,6 +321,6 @@ def _refused_letters(made) -> int:
 def voorbeelddata(args: argparse.Namespace) -> int:
     from analysis.sample import generate
 
-    generate(args.raw, args.overschrijven)
-    print(f"Synthetische voorbeelddata geschreven naar {args.raw}")
+    generate(args.raw, args.overschrijven, args.provincie)
+    print(f"Synthetische voorbeelddata geschreven naar {args.raw} ({args.provincie})")
     return ExitCode.OK

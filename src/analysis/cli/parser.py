@@ -201,4 +201,8 @@ def build_parser() -> argparse.ArgumentParser:
     voorbeelddata.add_argument(OVERSCHRIJVEN, action="store_true",
                                help="schrijf ook in een map die niet leeg is (bestanden met "
                                     "dezelfde naam worden overschreven)")
+    voorbeelddata.add_argument(PROVINCIE, default="Drenthe",
+                               help="Drenthe (standaard, de meegeleverde data/raw) of Groningen "
+                                    "(met de herindeling tot Eemsdelta, besluiten, "
+                                    "briefinstellingen en kaart)")
     return parser

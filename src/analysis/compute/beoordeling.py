@@ -8,6 +8,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from analysis.compute import indeplaatsstelling as ips
 from analysis.compute.kader import (
     PLAN_STATUS,
     REGISTER_COLUMNS,
@@ -31,6 +32,7 @@ ADVIES = {
     "geremd": "niet verder opschalen (verschoning)",
     "bevroren": "geen stap: de interventieladder is bevroren (verschoning)",
     RUNNING: "",
+    "indeplaatsstelling": "geen advies: Gedeputeerde Staten voeren de taak uit",
 }
 RUNG_DECISIONS = ("starttrede", "trede")
 
@@ -210,7 +212,35 @@ def beoordeel(stand: pd.DataFrame, kader: Kader, register: pd.DataFrame,
         {p: datum_tekst(kader.kalender.peildatum(volgende_periode(p)))
          for p in frame["periode"].unique()})
     frame["reden"] = _reasons(frame, kader.kalender)
+    _under_indeplaatsstelling(frame, register, kader, running)
     return frame
+
+
+def _under_indeplaatsstelling(frame: pd.DataFrame, register: pd.DataFrame, kader: Kader,
+                              running: np.ndarray) -> None:
+    """After a besluit tot indeplaatsstelling GS carry out the task: no rating rule and no
+    ladder advice apply; the fixed rating, the decision's rung and a reason saying who houses
+    from when and what GS took over (see :mod:`analysis.compute.indeplaatsstelling`)."""
+    frame[ips.COLUMNS] = ips.onder_indeplaatsstelling(frame, register, kader)
+    under = frame["indeplaatsstelling"].to_numpy(bool)
+    if not under.any():
+        return
+    rung = ips.CODE if ips.CODE in kader.treden else kader.treden[-1]
+    label = kader.indeplaatsstelling.label
+    rows = frame.loc[under]
+    said = np.where(running[under], "Het halfjaar loopt nog.", [
+        conclusie(p, bool(g), str(o)) for p, g, o in zip(
+            rows["periode"], rows["taakstelling_gehaald"], rows["ontwikkeling"], strict=True)])
+    frame.loc[under, ["oordeel", "oordeel_label", "kleur", "advies", "advies_trede",
+                      "advies_tekst", "trede", "trede_nummer", "trede_besluit"]] = [
+        ips.CODE, label, ips.KLEUR, ips.CODE, rung, ips.ADVIES, rung,
+        kader.treden.index(rung), None]
+    frame.loc[under, "trede_besluit"] = rows["indeplaatsstelling_besluit"]
+    frame.loc[under, "reden"] = (pd.Series(said, index=rows.index) + " Oordeel: " + label
+                                 + ". " + rows["indeplaatsstelling_zin"]
+                                 + " Trede op de interventieladder: '" + rung + "' ("
+                                 + rows["indeplaatsstelling_besluit"] + "). Volgend meetpunt: "
+                                 + rows["volgend_meetpunt"] + ".")
 
 
 def _one_rating_each(frame: pd.DataFrame, counts: np.ndarray, running: np.ndarray,
@@ -281,4 +311,7 @@ def _reasons(frame: pd.DataFrame, kalender: Telkalender) -> pd.Series:
     reason[running] = ("Het halfjaar loopt nog: het COA-overzicht van de peildatum "
                        + ends[running] + " ontbreekt. Nog geen oordeel en geen advies over de "
                        "interventieladder." + pd.Series(rung, index=frame.index)[running])
+    if "uitruil_zin" in frame:  # the taakstelling follows an art. 29(2) agreement
+        swap = frame["uitruil_zin"].fillna("").astype(str)
+        reason[swap != ""] += " " + swap[swap != ""]
     return reason

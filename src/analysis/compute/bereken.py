@@ -1,10 +1,10 @@
 """The one computation: from the ingested tables to every table the products read.
 
 Load inputs once (the ingested tables with the province's decisions, its beoordelingskader), process
-them (roll forward, compare with COA, assess, reconcile, pace) as pure functions of frames, and
-save the tables together with a manifest that records what made them: the kader and its file
-hash, the leading source, the input files with their hashes, the period range, the date up to
-which there are figures, and the package version. Every product reads this result.
+them (roll forward, compare with COA, assess, reconcile, pace, monthly signals) as pure functions
+of frames, and save the tables together with a manifest that records what made them: the kader
+and its file hash, the leading source, the input files with their hashes, the period range, the
+date up to which there are figures, and the package version. Every product reads this result.
 """
 
 from __future__ import annotations
@@ -16,15 +16,18 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import __version__, hergebruik, options, storage
+from analysis.compute import uitruil
 from analysis.compute.afstemming import gemeenten_tegen_coa
 from analysis.compute.beoordeling import beoordeel
 from analysis.compute.coa_verschillen import coa_verschillen, telling_verschillen
+from analysis.compute.cohorten import cohorten
 from analysis.compute.herkomst import herkomst
 from analysis.compute.kader import Kader
 from analysis.compute.kennisdatum import bekend_op, besluiten_bekend
 from analysis.compute.overgang import crosswalk, openingen, vouw
-from analysis.compute.register import load_register, load_verdelingen
+from analysis.compute.register import cohortbereik, load_register, load_verdelingen
 from analysis.compute.roll_forward import rollforward
+from analysis.compute.signalen import signalen
 from analysis.compute.stromen import (
     coa_telling,
     geldende_overzichten,
@@ -93,7 +96,14 @@ def bereken(invoer: Invoer, kader: Kader, kennisdatum: dt.date) -> dict[str, pd.
     flows = geldende_taakstelling(stromen(known["taakstelling"], realised), kalender)
     overgang = crosswalk(flows["gemeente_code"], load_verdelingen(invoer.register))
     opening = openingen(openingsstand(overviews, months, kalender), overgang)
-    stand = rollforward(vouw(flows, overgang), opening, overgang)
+    folded = vouw(flows, overgang)
+    periodes = sorted(folded["periode"].astype(str).unique())
+    register = besluiten_bekend(load_register(
+        invoer.register, sorted(folded["gemeente_code"].unique()), kader.treden, kalender,
+        periodes, cohortbereik(periodes) if kader.cohorten else None), kennisdatum)
+    # an art. 29(2) agreement moves persons between taakstellingen (the sum stays the same)
+    stand = rollforward(uitruil.pas_toe(folded, known["taakstelling"], register, kalender),
+                        opening, overgang)
     stand.insert(1, "gemeente_naam", naam(stand["gemeente_code"]))
     closing = pd.DatetimeIndex(kalender.peildatum_cutoff(stand["periode"]))
     stand["peildatum_begin"], stand["peildatum_eind"] = closing - pd.DateOffset(months=6), closing
@@ -103,9 +113,7 @@ def bereken(invoer: Invoer, kader: Kader, kennisdatum: dt.date) -> dict[str, pd.
     # a running half-year that no source covers yet has no figure, not 0
     stand["realisatie_bekend"] = stand["volledig"].to_numpy(bool) | (
         stand["realisatie_bron"] != "").to_numpy()
-    register = besluiten_bekend(load_register(invoer.register,
-                                              sorted(stand["gemeente_code"].unique()),
-                                              kader.treden, kalender), kennisdatum)
+    pace = tempo(stand, months)
     return {
         "realisatie_maand": months.reset_index(drop=True),
         "stand": stand,
@@ -115,7 +123,11 @@ def bereken(invoer: Invoer, kader: Kader, kennisdatum: dt.date) -> dict[str, pd.
         "besluiten": register,
         "afstemming": gemeenten_tegen_coa(counted, known["gemeente_rapportage"],
                                           kader.leidende_bron),
-        "tempo": tempo(stand, months),
+        "tempo": pace,
+        # the kader's checks inside a running half-year: an advice, never a rating
+        "signalen": signalen(pace, stand, kader.maandsignalen, kennisdatum),
+        "art29_toets": uitruil.art29_toets(known["taakstelling"], register),
+        "cohorten": cohorten(stand, overgang, register, kader),
         "herkomst": herkomst(stand, known["taakstelling"], overviews, months,
                              known["realisatie_dag"], known["gemeente_rapportage"], opening,
                              kader.leidende_bron, kalender),
@@ -146,7 +158,17 @@ def manifest(invoer: Invoer, kader: Kader, tables: dict[str, pd.DataFrame],
                                            for o in kader.oordelen},
                               "vastgesteld": ({"datum": kader.vastgesteld.datum.isoformat(),
                                                "kenmerk": kader.vastgesteld.kenmerk}
-                                              if kader.vastgesteld else None)},
+                                              if kader.vastgesteld else None),
+                              # only a kader that has them: the others' manifests stay as
+                              # they were
+                              **({"maandsignalen": [
+                                  {"code": s.code, "label": s.label, "maanden": list(s.maanden),
+                                   "regel": s.regel.text, "advies": s.advies}
+                                  for s in kader.maandsignalen]} if kader.maandsignalen else {}),
+                              "cohorten": ({"volgorde": kader.cohorten.volgorde,
+                                            "termijn_halfjaren":
+                                                kader.cohorten.termijn_halfjaren}
+                                           if kader.cohorten else None)},
         "leidende_bron": kader.leidende_bron,
         "uitloop_dagen": kader.kalender.uitloop_dagen,
         "periodes": {"eerste": str(stand["periode"].min()),

@@ -80,6 +80,18 @@ class Berekening:
                 "toezicht": texts.get("toezicht", "")}
 
     @property
+    def maandsignalen(self) -> list[dict]:
+        """The kader's checks inside a running half-year (code, label, maanden, regel, advies);
+        empty for a kader without them, whose products show no signals at all."""
+        return list(self.manifest["beoordelingskader"].get("maandsignalen", []))
+
+    @property
+    def cohorten(self) -> dict | None:
+        """The kader's ``[cohorten]`` (``volgorde``, ``termijn_halfjaren``), None when it does
+        not track the backlog per half-year of origin: then no product shows cohorts."""
+        return self.manifest["beoordelingskader"].get("cohorten")
+
+    @property
     def bij_verschoning(self) -> str:
         """What a verschoning does to the ladder in the kader (niet_opschalen, bevriezen,
         doorlopen)."""
@@ -114,6 +126,13 @@ class Berekening:
     def gemeenten(self) -> list[str]:
         """The codes of every municipality with a computed stand."""
         return list(self.manifest["gemeenten"])
+
+    def gemeenten_in(self, periode: str) -> list[str]:
+        """The codes with a computed stand in ``periode``: not those that had gone up in another
+        by a herindeling (their successor's stand carries theirs)."""
+        stand = self.table("stand")
+        return stand.loc[stand["periode"] == periode, "gemeente_code"].astype(str).unique(
+        ).tolist()
 
 
 def _refuse(processed: Path, message: str) -> Refused:

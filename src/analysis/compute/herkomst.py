@@ -24,7 +24,7 @@ ONDERDELEN = ["stand_begin", "taakstelling", "achterstand", "opgave", "realisati
               "taakstelling_volgend"]
 COLUMNS = [*KEY, "onderdeel", "volgorde", "waarde", "bron", "bron_bestand", "bron_blad",
            "bron_rij", "rijen", "peildatum", "vintage", "versie", "versiedatum", "van", "tot",
-           "afgeleid_uit", "bestand_hash"]
+           "afgeleid_uit", "bestand_hash", "uitruil", "uitruil_kenmerk", "taakstelling_bijlage_a"]
 
 
 def _rows(frame: pd.DataFrame, onderdeel: str, bron: str, **columns) -> pd.DataFrame:
@@ -44,11 +44,15 @@ def _overview_columns(overviews: pd.DataFrame) -> pd.DataFrame:
 
 def _taakstelling(stand: pd.DataFrame, taakstelling: pd.DataFrame,
                   kalender: Telkalender) -> pd.DataFrame:
-    """The Bijlage A row of the version that counted for each half-year."""
+    """The Bijlage A row of the version that counted for each half-year; where an art. 29(2)
+    agreement moved persons, the shift (``uitruil``, 0 elsewhere) and its kenmerk."""
     counted = geldende_taakstelling(taakstelling.assign(_versie=taakstelling["versiedatum"]),
                                     kalender)
-    found = stand[[*KEY, "taakstelling"]].merge(
-        counted.drop(columns="taakstelling"), on=KEY, how="left")
+    agreed = stand.reindex(columns=[*KEY, "taakstelling", "uitruil", "uitruil_kenmerk",
+                                    "taakstelling_bijlage_a"])
+    agreed = agreed.fillna({"uitruil": 0, "uitruil_kenmerk": ""}).assign(
+        taakstelling_bijlage_a=agreed["taakstelling_bijlage_a"].fillna(agreed["taakstelling"]))
+    found = agreed.merge(counted.drop(columns="taakstelling"), on=KEY, how="left")
     return _rows(found.assign(bron_rij=found["bron_rij"].astype("Int64").astype(str), rijen=1),
                  "taakstelling", "taakstelling", waarde=found["taakstelling"],
                  versiedatum=found["_versie"])
@@ -170,6 +174,12 @@ def herkomst(stand: pd.DataFrame, taakstelling: pd.DataFrame, overviews: pd.Data
     frame["waarde"] = frame["waarde"].astype("Int64")
     frame["rijen"] = frame["rijen"].astype("Int64")
     frame["vintage"] = frame["vintage"].astype("Int64")
+    target_rows = frame["onderdeel"].isin(["taakstelling", "taakstelling_volgend"])
+    frame["uitruil"] = frame["uitruil"].where(target_rows, 0).fillna(0).astype("int64")
+    frame["uitruil_kenmerk"] = frame["uitruil_kenmerk"].where(target_rows, "").fillna(
+        "").astype("string")
+    frame["taakstelling_bijlage_a"] = frame["taakstelling_bijlage_a"].where(
+        target_rows).astype("Int64")
     for column in ("peildatum", "versiedatum", "van", "tot"):
         frame[column] = pd.to_datetime(frame[column])
     for column in ("bron_bestand", "bron_blad", "bron_rij", "versie", "afgeleid_uit",

@@ -94,7 +94,8 @@ def openingen(openingsstand: pd.DataFrame, overgang: pd.DataFrame) -> pd.DataFra
     merged_at = openingsstand["gemeente_code"].map(first)
     late = (openingsstand["periode"] >= merged_at).fillna(False).to_numpy()
     started = geldig_vanaf(openingsstand["gemeente_code"])
-    kept_code = late & ~(started.notna() & (periode_of_dates(started) == merged_at)).to_numpy()
+    opened_then = (periode_of_dates(started) == merged_at).fillna(False).to_numpy(bool)
+    kept_code = late & ~opened_then
     if kept_code.any():
         row = openingsstand[kept_code].iloc[0]
         raise RollforwardError(

@@ -13,11 +13,20 @@ day GS decided), ``reden`` and, where there is one, ``kenmerk``. Each kind adds 
 ``plan_van_aanpak``            ``status`` (gevraagd, ontvangen, akkoord); optional ``termijn``
 ``inhaalafspraak``             ``aantal`` persons by ``uiterlijk``
 ``voornemen_indeplaatsstelling`` ``aantal``, ``resultaten``, ``termijn``, ``zienswijze_termijn``
-``besluit_indeplaatsstelling``  ``aantal``, ``resultaten``, ``termijn``
+``besluit_indeplaatsstelling``  ``aantal``, ``resultaten``, ``termijn``; optional ``ingang`` (from
+                               when GS carry out the task; default its ``datum``)
 ``intrekking``                 ``verwijst_naar``: the kenmerk of the decision withdrawn
 ``bezwaar``, ``beroep``         ``verwijst_naar``; optional ``uitkomst`` (gegrond withdraws it)
 ``kwijtschelding``             ``periode`` or ``peildatum``, ``personen``
 ``verdeling``                  ``verdeling``: shares of a split municipality's successors
+``uitruil``                    ``periode``, ``verschuiving``: persons added to (or taken from)
+                               each municipality's taakstelling by an art. 29(2) agreement
+                               between their colleges or a regional pooling; the sum is 0
+``cohort``                     ``cohort`` (a half-year of origin), ``termijn``; optional ``aantal``
+                               (the persons GS named) and ``trede`` (the cohort's own rung); only
+                               with a kader that has ``[cohorten]``
+``cohortvolgorde``             ``volgorde`` (oudste_eerst, nieuwste_eerst): the order the
+                               municipality's cohorts are housed in; only with ``[cohorten]``
 =============================  ==================================================================
 
 Every entry is checked on load; the problems name the file and the entry, in Dutch.
@@ -32,10 +41,11 @@ from collections.abc import Callable
 import pandas as pd
 
 from analysis import schema
+from analysis.compute.kader.terms import COHORT_ORDERS
 from analysis.domain import gemeenten
 from analysis.domain.besluiten import Register
 from analysis.domain.herindelingen import overgangen
-from analysis.domain.periods import PeriodeError, parse_periode
+from analysis.domain.periods import PeriodeError, parse_periode, periode_from_index, periode_index
 from analysis.domain.telkalender import STANDAARD, Telkalender
 from analysis.domain.values import missing, same
 from analysis.formatting import datum
@@ -53,17 +63,22 @@ KINDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "inhaalafspraak": (("aantal", "uiterlijk"), ()),
     "voornemen_indeplaatsstelling": (("aantal", "resultaten", "termijn", "zienswijze_termijn"),
                                      ()),
-    "besluit_indeplaatsstelling": (("aantal", "resultaten", "termijn"), ()),
+    "besluit_indeplaatsstelling": (("aantal", "resultaten", "termijn"), ("ingang",)),
     "intrekking": (("verwijst_naar",), ()),
     "bezwaar": (("verwijst_naar",), ("uitkomst",)),
     "beroep": (("verwijst_naar",), ("uitkomst",)),
     "kwijtschelding": (("periode", "personen"), ()),
     "verdeling": (("verdeling",), ()),
+    "uitruil": (("periode", "verschuiving"), ()),
+    "cohort": (("cohort", "termijn"), ("aantal", "trede")),
+    "cohortvolgorde": (("volgorde",), ()),
 }
-DATES = ("datum", "termijn", "uiterlijk", "zienswijze_termijn")
+COHORT_KINDS = ("cohort", "cohortvolgorde")  # need a kader with [cohorten]
+DATES = ("datum", "termijn", "uiterlijk", "zienswijze_termijn", "ingang")
 COLUMNS = ["besluit", "soort", "gemeente_code", "datum", "kenmerk", "reden", "periode", "trede",
            "personen", "aantal", "uiterlijk", "termijn", "zienswijze_termijn", "status",
-           "resultaten", "verwijst_naar", "uitkomst", "alle_gemeenten"]
+           "resultaten", "verwijst_naar", "uitkomst", "cohort", "volgorde", "alle_gemeenten",
+           "verschuiving", "ingang"]
 ALLE = "alle"  # gemeenten = "alle": the decision is about every municipality
 SHARES = ["oud_code", "nieuw_code", "gewicht"]
 # the longest text a field may hold: a reason is a sentence or two, a kenmerk a short code
@@ -72,12 +87,17 @@ MAX_TEXT = {"reden": 2_000, "resultaten": 2_000, "kenmerk": 100, "verwijst_naar"
 
 def load_register(source: Register | None, alle_gemeenten: list[str],
                   treden: tuple[str, ...] = (),
-                  kalender: Telkalender = STANDAARD) -> pd.DataFrame:
+                  kalender: Telkalender = STANDAARD,
+                  periodes: list[str] | None = None,
+                  cohorten: tuple[str, ...] | None = None) -> pd.DataFrame:
     """One row per decision and municipality, every entry checked; empty without a register.
     ``alle_gemeenten`` marks the rows of an entry about every municipality (``gemeenten =
     "alle"``), which a product may show as one row.
     ``treden`` are the kader's rungs (a rung must be one of them); ``kalender`` its
-    counting calendar (a peildatum must close a half-year)."""
+    counting calendar (a peildatum must close a half-year); ``periodes`` the half-years in the
+    data (an uitruil must be about one of them; not checked when None); ``cohorten`` the
+    half-years a cohort decision may name (:func:`cohortbereik`; empty: any), None when the
+    kader has no ``[cohorten]`` (then such decisions are refused)."""
     if source is None:
         return _typed(pd.DataFrame(columns=COLUMNS))
     rows, problems = [], []
@@ -85,7 +105,8 @@ def load_register(source: Register | None, alle_gemeenten: list[str],
     where = _entry_lines(source.inhoud, len(entries))
     for number, entry in enumerate(entries, start=1):
         try:
-            rows.extend(_decision(entry, number, alle_gemeenten, treden, kalender))
+            rows.extend(_decision(entry, number, alle_gemeenten, treden, kalender, periodes,
+                                  cohorten))
         except ValueError as error:
             problems.append(Problem(source.naam, f"{where(number)}: {error}"))
     register = _typed(pd.DataFrame(rows, columns=COLUMNS))
@@ -108,7 +129,7 @@ def _entry_lines(content: bytes, count: int) -> Callable[[int], str]:
 
 # what makes two decisions the same decision: the same kind, for the same municipality, on
 # the same day, about the same half-year or the same earlier decision
-SAME_DECISION = ["soort", "gemeente_code", "datum", "periode", "verwijst_naar"]
+SAME_DECISION = ["soort", "gemeente_code", "datum", "periode", "cohort", "verwijst_naar"]
 LONG_TEXT = ("reden", "resultaten")  # named as changed, not quoted
 
 
@@ -116,7 +137,7 @@ def _repeats(register: pd.DataFrame, where: Callable[[int], str]) -> list[str]:
     """A line per entry that repeats an earlier one (for one of its municipalities), with what
     differs, and per entry that carries an earlier entry's kenmerk."""
     lines = []
-    keyed = register.fillna({"periode": "", "verwijst_naar": ""})
+    keyed = register.fillna({"periode": "", "cohort": "", "verwijst_naar": ""})
     again = keyed[keyed.duplicated(SAME_DECISION, keep="first")]
     firsts = keyed.drop_duplicates(SAME_DECISION).set_index(SAME_DECISION)["besluit"]
     pairs = again.assign(eerder=[firsts[tuple(row)] for row in
@@ -132,7 +153,8 @@ def _repeats(register: pd.DataFrame, where: Callable[[int], str]) -> list[str]:
         tail = (f", met {' en '.join(changed)}; welke geldt? herstel of verwijder een van beide"
                 if changed else " met dezelfde inhoud; verwijder een van beide")
         subject = f" over {row['periode']}" if row["periode"] else (
-            f" op {row['verwijst_naar']}" if row["verwijst_naar"] else "")
+            f" over cohort {row['cohort']}" if row["cohort"] else (
+                f" op {row['verwijst_naar']}" if row["verwijst_naar"] else ""))
         lines.append(f"{where(number)} herhaalt {where(earlier)}: {row['soort']} voor "
                      f"{_names(rows['gemeente_code'])}{subject} van {datum(row['datum'])}"
                      f"{tail}")
@@ -166,13 +188,15 @@ def _shown(value: object) -> str:
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     types = {column: "datetime64[ns]" for column in DATES} | {
-        "besluit": "int64", "personen": "Int64", "aantal": "Int64", "alle_gemeenten": "bool"}
+        "besluit": "int64", "personen": "Int64", "aantal": "Int64", "alle_gemeenten": "bool",
+        "verschuiving": "Int64"}
     types |= {column: "string" for column in COLUMNS if column not in types}
     return frame.astype(types)
 
 
 def _decision(entry: object, number: int, alle: list[str], treden: tuple[str, ...],
-              kalender: Telkalender) -> list[dict]:
+              kalender: Telkalender, periodes: list[str] | None = None,
+              cohorten: tuple[str, ...] | None = None) -> list[dict]:
     schema.table(entry, "", "een blok [[besluit]] met velden")
     kind = schema.choice(entry, "soort", tuple(KINDS), "")
     reden = entry.get("reden", "")
@@ -189,6 +213,10 @@ def _decision(entry: object, number: int, alle: list[str], treden: tuple[str, ..
     if kind == "verdeling":
         _shares(entry)
         return []
+    if kind in COHORT_KINDS and cohorten is None:
+        raise ValueError(f"een besluit van soort {kind} vraagt een beoordelingskader dat de "
+                         "achterstand per halfjaar van ontstaan bijhoudt (een tabel [cohorten] "
+                         "met volgorde en termijn_halfjaren); dit kader heeft die niet")
     record = {"besluit": number, "soort": kind,
               "reden": schema.text(entry, "reden", "", MAX_TEXT["reden"]),
               "kenmerk": schema.text(entry, "kenmerk", "", MAX_TEXT["kenmerk"], default="")}
@@ -197,7 +225,11 @@ def _decision(entry: object, number: int, alle: list[str], treden: tuple[str, ..
             record[field] = _date(entry[field], field)
     if "periode" in KINDS[kind][0]:
         record["periode"] = _period(entry, kalender)
-    if "trede" in required:
+    if "cohort" in entry:
+        record["cohort"] = _cohort(entry["cohort"], cohorten)
+    if "volgorde" in entry:
+        record["volgorde"] = schema.choice(entry, "volgorde", COHORT_ORDERS, "")
+    if "trede" in entry:
         if not isinstance(entry["trede"], str) or entry["trede"] not in treden:
             raise ValueError(f"trede '{entry['trede']}' staat niet op de interventieladder van "
                              f"het beoordelingskader ({', '.join(treden)})")
@@ -213,9 +245,62 @@ def _decision(entry: object, number: int, alle: list[str], treden: tuple[str, ..
             record[field] = schema.text(entry, field, "", MAX_TEXT[field])
     if "zienswijze_termijn" in record and record["zienswijze_termijn"] > record["termijn"]:
         raise ValueError("de termijn voor een zienswijze valt na de termijn van het voornemen")
+    if "ingang" in record and record["ingang"] < record["datum"]:
+        raise ValueError(f"ingang {datum(record['ingang'])} ligt voor de datum van het besluit "
+                         f"({datum(record['datum'])}); GS voeren de taak pas uit na hun besluit")
     everyone = entry.get("gemeenten", entry.get("gemeente")) == ALLE
-    return [{**record, "gemeente_code": code, "alle_gemeenten": everyone}
-            for code in _municipalities(entry, alle)]
+    codes = _municipalities(entry, alle)
+    shifts = (_shifts(entry, codes, record["periode"], periodes) if kind == "uitruil"
+              else {})
+    return [{**record, "gemeente_code": code, "alle_gemeenten": everyone,
+             **({"verschuiving": shifts[code]} if shifts else {})} for code in codes]
+
+
+def _shifts(entry: dict, codes: list[str], periode: str,
+            periodes: list[str] | None) -> dict[str, int]:
+    """An uitruil's shift per municipality (by code): given for exactly the municipalities it
+    names, whole persons, summing to 0 (art. 29(2): the sum of the taakstellingen stays the
+    same), about a half-year in the data."""
+    if entry.get("gemeenten", entry.get("gemeente")) == ALLE or len(codes) < 2:
+        raise ValueError("een uitruil is een afspraak tussen twee of meer gemeenten: geef ze "
+                         "als lijst, bijvoorbeeld gemeenten = [\"Assen\", \"Tynaarlo\"]")
+    shifts = entry["verschuiving"]
+    if not isinstance(shifts, dict) or not shifts:
+        raise ValueError("verschuiving moet per gemeente het aantal personen geven dat bij haar "
+                         "taakstelling komt (negatief: eraf), bijvoorbeeld { Assen = 5, "
+                         "Tynaarlo = -5 }")
+    found = gemeenten.resolve(pd.Series(list(shifts), dtype=object))
+    unknown = [gemeenten.onbekend(name) for name, code in zip(shifts, found, strict=True)
+               if pd.isna(code)]
+    if unknown:
+        raise ValueError(f"verschuiving: {'; '.join(unknown)}")
+    if found.duplicated().any():
+        raise ValueError("verschuiving noemt een gemeente twee keer (ook als naam of code)")
+    named = gemeenten.naam(pd.Series(codes, dtype="string"))
+    extra = [str(name) for name, code in zip(shifts, found, strict=True) if code not in codes]
+    if extra:
+        raise ValueError(f"verschuiving noemt {', '.join(extra)}, niet in gemeenten "
+                         f"({', '.join(named)}); elke gemeente van de afspraak staat in beide")
+    absent = [str(name) for name, code in zip(named, codes, strict=True)
+              if code not in set(found)]
+    if absent:
+        raise ValueError(f"verschuiving mist {', '.join(absent)} uit gemeenten; geef voor elke "
+                         "gemeente van de afspraak haar verschuiving (0 als die gelijk blijft)")
+    by_code = {code: schema.integer(shifts, name, "verschuiving")
+               for name, code in zip(shifts, found, strict=True)}
+    total = sum(by_code.values())
+    if total != 0:
+        raise ValueError(f"de verschuivingen tellen op tot {total:+d}, niet tot 0; bij een "
+                         "uitruil (art. 29 lid 2 Huisvestingswet 2014) blijft de som van de "
+                         "taakstellingen gelijk")
+    if not any(by_code.values()):
+        raise ValueError("verschuiving is voor elke gemeente 0; een uitruil verschuift "
+                         "personen tussen taakstellingen")
+    if periodes is not None and periode not in periodes:
+        shown = f"{min(periodes)} tot en met {max(periodes)}" if periodes else "geen"
+        raise ValueError(f"periode {periode} staat niet in de gegevens (halfjaren: {shown}); "
+                         "een uitruil gaat over een halfjaar met een taakstelling")
+    return by_code
 
 
 def _date(value: object, field: str) -> dt.date:
@@ -244,6 +329,31 @@ def _period(entry: dict, kalender: Telkalender) -> str:
         return parse_periode(entry["periode"])
     except PeriodeError as error:
         raise ValueError(str(error)) from None
+
+
+def cohortbereik(periodes: list[str]) -> tuple[str, ...]:
+    """The half-years a cohort decision may name: those in the data and the one before the
+    first (the backlog of the opening stand, whose origin the data do not show)."""
+    ordered = sorted(set(periodes))
+    if not ordered:
+        return ()
+    return (periode_from_index(periode_index(ordered[0]) - 1), *ordered)
+
+
+def _cohort(value: object, cohorten: tuple[str, ...]) -> str:
+    """The half-year a cohort decision is about, one of the data's (or the opening's)."""
+    if not isinstance(value, str):
+        raise ValueError(f"cohort: verwacht een halfjaar als tekst zoals \"2023-H1\" of "
+                         f"\"1e helft 2023\", gevonden {soort(value)}")
+    try:
+        code = parse_periode(value)
+    except PeriodeError as error:
+        raise ValueError(f"cohort: {error}") from None
+    if cohorten and code not in cohorten:
+        raise ValueError(f"cohort {code} is geen halfjaar in de gegevens (verwacht {cohorten[0]}"
+                         f" voor de achterstand van de openingsstand, of {cohorten[1]} tot en "
+                         f"met {cohorten[-1]})")
+    return code
 
 
 def _municipalities(entry: dict, alle: list[str]) -> list[str]:

@@ -59,9 +59,10 @@ def periode_of_date(date: dt.date) -> str:
 
 
 def periode_of_dates(dates: pd.Series) -> pd.Series:
-    """:func:`periode_of_date` on a whole column of datetimes."""
+    """:func:`periode_of_date` on a whole column of datetimes (<NA> where there is none; the
+    year as an integer also when the column holds NaT)."""
     half = (dates.dt.month > 6).astype("int64") + 1
-    labels = dates.dt.year.astype("string") + "-H" + half.astype("string")
+    labels = dates.dt.year.astype("Int64").astype("string") + "-H" + half.astype("string")
     return labels.where(dates.notna())
 
 

@@ -19,8 +19,6 @@ import numpy as np
 import pandas as pd
 
 from analysis import storage
-from analysis.domain.art29 import art29_afwijkingen
-from analysis.domain.gemeenten import naam
 from analysis.hergebruik import ingelezen
 from analysis.ingest.bewaard import bewaard, verslag
 from analysis.ingest.blokken import ReadWholeError
@@ -131,20 +129,6 @@ def _coa_consistency(coa: pd.DataFrame) -> list[Problem]:
                                   f"{row.taakstelling} min stand {row.stand_begin}",
                 row.bron_blad, int(row.bron_rij))
         for row in off.itertuples()
-    ]
-
-
-def _art29_check(taakstelling: pd.DataFrame) -> list[Problem]:
-    """Imported taakstellingen that the art. 29 formula does not give."""
-    off = art29_afwijkingen(taakstelling)
-    names = naam(off["gemeente_code"])
-    return [
-        Problem(row.bron_bestand,
-                f"gemeente {name} ({row.gemeente_code}), {row.periode}: taakstelling "
-                f"{row.taakstelling} wijkt af van de art. 29-formule ({row.art29} = naar boven "
-                f"afgerond {row.landelijk_totaal} x {row.inwoners} / {row.inwoners_nederland})",
-                row.bron_blad, int(row.bron_rij))
-        for row, name in zip(off.itertuples(), names, strict=True)
     ]
 
 
@@ -332,7 +316,6 @@ def ingest(raw_dir: Path, engine: str = ENGINES[0], afdruk: dict | None = None,
         if name not in tables:
             tables[name] = storage.empty_table(name)
     warnings.extend(_coa_consistency(tables["coa_overzicht"]))
-    warnings.extend(_art29_check(tables["taakstelling"]))
     periodes = {bron: kept[bron].periodes if bron in kept
                 else periodes_per_bestand(bron, combined[bron]) for bron in sources}
     notes = zonder_taakstelling(periodes, tables["taakstelling"],

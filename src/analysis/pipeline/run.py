@@ -33,6 +33,7 @@ from analysis.atomic import WriteFailed, write_atomic, writing
 from analysis.compute import berekening
 from analysis.compute.bereken import Invoer, bereken, manifest
 from analysis.compute.kader import load_kader
+from analysis.compute.uitruil import art29_meldingen
 from analysis.compute.volledigheid import is_volledig, laatste_volledige, periode_status
 from analysis.domain.besluiten import vroege_besluiten
 from analysis.domain.briefinstellingen import CONFIG, Briefinstellingen
@@ -134,8 +135,8 @@ def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Pa
             timings["berekenen"] = time.perf_counter() - step  # loading what was computed
             let_op = list((vorige or {}).get("let_op", []))
             periode, provincie, codes = _chosen(periode, provincie, datum, result.periodes,
-                                                result.laatste_volledige, result.gemeenten,
-                                                kader.kalender)
+                                                result.laatste_volledige,
+                                                result.table("stand"), kader.kalender)
             if letters is not None:
                 check_kenmerken(result.table("beoordeling"), periode, codes, letters[0])
         else:
@@ -156,8 +157,7 @@ def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Pa
             stand = tables["stand"]
             periode, provincie, codes = _chosen(periode, provincie, datum,
                                                 sorted(stand["periode"].unique()),
-                                                laatste_volledige(stand),
-                                                stand["gemeente_code"].unique().tolist(),
+                                                laatste_volledige(stand), stand,
                                                 kader.kalender)
             if letters is not None:
                 check_kenmerken(tables["beoordeling"], periode, codes, letters[0])
@@ -230,18 +230,22 @@ def run(periode: str | None, provincie: str, jobs: int, raw: Path, processed: Pa
     return RunResult(periode, provincie, attempt.bewaard or final, timings["totaal"], outcomes,
                      made, list(failures), not attempt.mislukt,
                      final if attempt.bewaard and final.is_dir() else None,
-                     let_op + vroege_besluiten(result.table("besluiten"), kader.kalender),
+                     let_op + vroege_besluiten(result.table("besluiten"), kader.kalender)
+                     + [str(w) for w in art29_meldingen(result.table("art29_toets"))],
                      versie=publicatie.versie, wijzigingen=changed,
                      bewaard_als=None if attempt.bewaard else publicatie.bewaar_als)
 
 
 def _chosen(periode: str | None, provincie: str, datum: dt.date | None, periodes: list[str],
-            standaard: str | None, gemeenten: list[str],
+            standaard: str | None, stand: pd.DataFrame,
             kalender: Telkalender) -> tuple[str, str, list[str]]:
     """The period and the province's municipalities asked for, checked against the data (and
-    the letters' date against the period): refused before any report work."""
+    the letters' date against the period): refused before any report work. The municipalities
+    are those with a stand in the period: one that went up in another by a herindeling before
+    it has no report or letter of its own (its successor's carries its stand)."""
     periode = kies_periode(periode, periodes, standaard)
-    provincie, codes = kies_provincie(provincie, gemeenten)
+    present = stand.loc[stand["periode"] == periode, "gemeente_code"].astype(str).unique()
+    provincie, codes = kies_provincie(provincie, present.tolist())
     if datum is not None:
         check_datum(periode, datum, kalender)
     return periode, provincie, codes

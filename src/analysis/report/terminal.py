@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.compute.uitruil import art29_meldingen
 from analysis.domain import gemeenten
 from analysis.domain.besluiten import vroege_besluiten
 from analysis.domain.taakstelling_versies import nieuwste_versie
@@ -70,6 +71,8 @@ def bereken_summary(tables: dict[str, pd.DataFrame], kader_naam: str, leidend: s
     lines.extend(f"  - {row.gemeente_code} {row.opvolgen}" for row in afstemming.itertuples())
     lines.extend(f"Let op: {warning}" for warning in vroege_besluiten(tables["besluiten"],
                                                                        kalender))
+    if "art29_toets" in tables:
+        lines.extend(f"Let op: {warning}" for warning in art29_meldingen(tables["art29_toets"]))
     return "\n".join(lines)
 
 
@@ -128,6 +131,20 @@ def oordeel_table(beoordeling: pd.DataFrame, periode: str, kader_naam: str) -> s
         advice = f"; advies: {row.advies_tekst}" if row.advies_tekst else ""
         lines.append(f"{row.gemeente_naam}: {row.oordeel_label}; {rung}{advice}")
         lines.append(f"    {row.reden}")
+    return "\n".join(lines)
+
+
+def signalen_lines(signals: pd.DataFrame, peildatum: pd.Timestamp) -> str:
+    """The kader's monthly signals at one peildatum (the month before it counted), as advice."""
+    month = f"{peildatum - pd.offsets.MonthBegin(1):%m-%Y}"
+    if signals.empty:
+        return f"Geen signalen volgens het beoordelingskader na de cijfers van {month}."
+    rows = signals.assign(gemeente=gemeenten.naam(signals["gemeente_code"])).sort_values(
+        ["gemeente", "code"])
+    lines = [f"Signalen na de cijfers van {month} (advies volgens het beoordelingskader; geen "
+             "oordeel over het halfjaar):"]
+    lines += [f"  {row.gemeente}: {str(row.label).rstrip('. ')}. {row.advies}"
+              + ("" if row.lopend else " (halfjaar afgesloten)") for row in rows.itertuples()]
     return "\n".join(lines)
 
 

@@ -71,7 +71,7 @@ def _source(row: pd.Series) -> str:
                  f" ({row['versie']})" if pd.notna(row["versie"]) else "")
         return f"COA-overzicht per {_datum(row['peildatum'])}{issue}{_where(row)}"
     if kind == "taakstelling":
-        return f"Bijlage A van {_datum(row['versiedatum'])}{_where(row)}"
+        return f"Bijlage A van {_datum(row['versiedatum'])}{_where(row)}{_swap(row)}"
     if kind == "persoonsexport":
         return (f"persoonsgegevens van het COA, {getal(int(row['rijen']))} regels met een "
                 f"huisvestingsdatum van {_datum(row['van'])} tot en met {_datum(row['tot'])} "
@@ -85,6 +85,23 @@ def _source(row: pd.Series) -> str:
         return (f"{row['soort']}, besluit van GS van {_datum(row['besluit_datum'])}{kenmerk}, "
                 f"nr. {int(row['besluit'])} in het besluitenregister{_where(row)}")
     return _derivation(row)
+
+
+def _swap(row: pd.Series) -> str:
+    """What an art. 29(2) agreement did to Bijlage A's figure: '; 26 volgens Bijlage A + 5
+    uitruil (afspraak X, ...)'; nothing where none applies."""
+    shift = row.get("uitruil")
+    if pd.isna(shift) or not shift:
+        return ""
+    value, imported, shift = int(row["waarde"]), int(row["taakstelling_bijlage_a"]), int(shift)
+    moved = (f"{'+' if shift > 0 else '-'} {getal(abs(shift))} uitruil (afspraak "
+             f"{row['uitruil_kenmerk']}, art. 29 lid 2 Huisvestingswet 2014)")
+    if imported == value - shift:
+        return f"; {getal(imported)} volgens Bijlage A {moved}"
+    if imported == value:
+        return f"; Bijlage A verwerkt de uitruil al: {getal(value - shift)} {moved}"
+    return (f"; {getal(value - shift)} volgens de art. 29-formule {moved} (Bijlage A geeft "
+            f"{getal(imported)})")
 
 
 def _derivation(row: pd.Series) -> str:

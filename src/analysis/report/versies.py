@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.compute.berekening import Berekening
-from analysis.report.brieven.write import SENTENCES, Brief
+from analysis.report.brieven.write import OPTIONAL_SENTENCES, SENTENCES, Brief
 from analysis.report.verantwoording import bron_teksten, verantwoording
 
 INHOUD = "inhoud.json"
@@ -94,7 +94,8 @@ def _figure(parts: pd.DataFrame) -> dict:
 def _letter(letter: Brief) -> dict:
     return {"soort": letter.soort, "kenmerk": letter.kenmerk, "bezwaren": letter.bezwaren,
             "zinnen": {key: str(letter.waarden[key]) for key in SENTENCES
-                       if key in letter.waarden}}
+                       if key in letter.waarden
+                       and (key not in OPTIONAL_SENTENCES or letter.waarden[key])}}
 
 
 def _shown(value: object) -> str:

@@ -9,8 +9,10 @@ columns with numpy.
 
 The parts, each with one job: :mod:`.terms` (the columns and words a kader uses, and
 :class:`KaderError`), :mod:`.rules` (the rule language), :mod:`.model` (the :class:`Kader` and
-its ratings), :mod:`.probes` (the grid that checks the ratings fit together) and :mod:`.load`
-(reading and checking the TOML). This package re-exports what the rest of the tool imports.
+its ratings), :mod:`.probes` (the grid that checks the ratings fit together),
+:mod:`.maandsignalen` (the checks inside a running half-year on the monthly figures) and
+:mod:`.load` (reading and checking the TOML). This package re-exports what the rest of the
+tool imports.
 """
 
 from analysis.compute.kader.load import (
@@ -20,7 +22,8 @@ from analysis.compute.kader.load import (
     TOP_KEYS,
     load_kader,
 )
-from analysis.compute.kader.model import Kader, Oordeel
+from analysis.compute.kader.maandsignalen import HALF_YEAR_COLUMNS, SIGNAL_KEYS
+from analysis.compute.kader.model import Kader, Maandsignaal, Oordeel
 from analysis.compute.kader.probes import MAX_PROBES, add_cumulative, check_ratings, probe_frame
 from analysis.compute.kader.rules import (
     MAX_DEPTH,
@@ -39,11 +42,13 @@ from analysis.compute.kader.terms import (
     PLAN_STATUS,
     REGISTER_COLUMNS,
     RULE_COLUMNS,
+    SIGNAL_COLUMNS,
     TEXT_COLUMNS,
     KaderError,
 )
 
 __all__ = [
+    "HALF_YEAR_COLUMNS",
     "HISTORY",
     "LADDER_COLUMNS",
     "LADDER_KEYS",
@@ -59,10 +64,13 @@ __all__ = [
     "RATING_KEYS",
     "REGISTER_COLUMNS",
     "RULE_COLUMNS",
+    "SIGNAL_COLUMNS",
+    "SIGNAL_KEYS",
     "TEXT_COLUMNS",
     "TOP_KEYS",
     "Kader",
     "KaderError",
+    "Maandsignaal",
     "Oordeel",
     "Rule",
     "add_cumulative",

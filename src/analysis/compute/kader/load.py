@@ -15,11 +15,21 @@ from pathlib import Path
 
 from analysis import schema
 from analysis.compute.afstemming import SOURCES
-from analysis.compute.kader.model import Kader, Oordeel, Vaststelling
+from analysis.compute.kader.maandsignalen import maandsignalen
+from analysis.compute.kader.model import (
+    OVERNAMES,
+    Cohorten,
+    Indeplaatsstelling,
+    Kader,
+    Oordeel,
+    Vaststelling,
+)
 from analysis.compute.kader.probes import check_ratings
 from analysis.compute.kader.rules import parse_rule
 from analysis.compute.kader.terms import (
+    COHORT_ORDERS,
     LADDER_COLUMNS,
+    MAX_TERMIJN_HALFJAREN,
     MAX_UITLOOP,
     NORMS,
     ON_EXCUSE,
@@ -36,8 +46,12 @@ from analysis.tomlfile import TomlFileError, read_toml
 LENGTHS = {"naam": 100, "toelichting": 2_000, "code": 40, "label": 200, "trede": 100}
 
 TOP_KEYS = ("naam", "toelichting", "provincie", "vastgesteld", "leidende_bron", "norm",
-            "uitloop_dagen", "oordelen", "ladder")
+            "uitloop_dagen", "oordelen", "ladder", "maandsignalen", "indeplaatsstelling",
+            "cohorten")
 ADOPTION_KEYS = ("datum", "kenmerk")
+COHORT_KEYS = ("volgorde", "termijn_halfjaren")
+COHORT_ORDER_HINT = ("oudste_eerst: wat een gemeente huisvest, gaat eerst van de oudste "
+                     "achterstand af; nieuwste_eerst: eerst van de jongste")
 RATING_KEYS = ("code", "label", "kleur", "regel", "bij_verschoning_van", "zin", "toezicht")
 # what a rating's sentence for the letters may name: the figures of the half-year
 SENTENCE_FIELDS = ("achterstand", "voorsprong", "opgave", "taakstelling", "realisatie",
@@ -99,11 +113,29 @@ def _kader(data: dict, where: str, path: Path, sha256: str) -> Kader:
         kalender=_kalender(data.get("uitloop_dagen", 0), data.get("leidende_bron", "COA"),
                            where),
         sha256=sha256, provincie=_provincie(data, where),
-        vastgesteld=_vastgesteld(data, where),
+        vastgesteld=_vastgesteld(data, where), maandsignalen=maandsignalen(data, where),
+        indeplaatsstelling=_indeplaatsstelling(data, where),
+        cohorten=_cohorten(data, where),
     )
     if not any(o.regel for o in oordelen):
         raise KaderError(f"{where}: geen enkel oordeel heeft een regel")
     return kader
+
+
+def _indeplaatsstelling(data: dict, where: str) -> Indeplaatsstelling:
+    """What GS take over after a besluit tot indeplaatsstelling ([indeplaatsstelling]: overname
+    "totaalopgave" or "aantal", optional label of the fixed rating); the default without it."""
+    if "indeplaatsstelling" not in data:
+        return Indeplaatsstelling()
+    at = f"{where}, [indeplaatsstelling]"
+    block = schema.table(data["indeplaatsstelling"], at, "een tabel met overname en label")
+    schema.known_keys(block, ("overname", "label"), at)
+    return Indeplaatsstelling(
+        overname=schema.choice(block, "overname", OVERNAMES, at, default="aantal",
+                               hint="totaalopgave: de hele taakstelling met de achterstand; "
+                                    "aantal: het aantal uit het besluit"),
+        label=schema.text(block, "label", at, LENGTHS["label"],
+                          default=Indeplaatsstelling().label))
 
 
 def _provincie(data: dict, where: str) -> str | None:
@@ -132,6 +164,22 @@ def _vastgesteld(data: dict, where: str) -> Vaststelling | None:
         raise KaderError(f"{at}: datum {quote(str(day)[:40])} is geen datum (verwacht "
                          "bijvoorbeeld 2024-03-01)")
     return Vaststelling(day, schema.text(block, "kenmerk", at, LENGTHS["code"] * 2))
+
+
+def _cohorten(data: dict, where: str) -> Cohorten | None:
+    """The backlog per half-year of origin (``[cohorten]``), if the kader tracks it: the order
+    housing clears the cohorts in and the default deadline in half-years."""
+    if "cohorten" not in data:
+        return None
+    at = f"{where}, [cohorten]"
+    block = schema.required(data, "cohorten", dict, where,
+                            "een tabel [cohorten] met volgorde en termijn_halfjaren")
+    schema.known_keys(block, COHORT_KEYS, at)
+    return Cohorten(
+        volgorde=schema.choice(block, "volgorde", COHORT_ORDERS, at, default="oudste_eerst",
+                               hint=COHORT_ORDER_HINT),
+        termijn_halfjaren=schema.integer(block, "termijn_halfjaren", at, low=1,
+                                         high=MAX_TERMIJN_HALFJAREN, default=2))
 
 
 def _kalender(value: object, leading: object, where: str) -> Telkalender:

@@ -1,5 +1,6 @@
 """A beoordelingskader as the computation uses it: its ratings (each with its rule, or the
-ratings it replaces when a municipality is excused) and its interventieladder.
+ratings it replaces when a municipality is excused), its interventieladder and its monthly
+signals inside a running half-year.
 
 Frozen dataclasses, built only by :func:`analysis.compute.kader.load.load_kader` once every part
 has been checked.
@@ -29,12 +30,48 @@ class Oordeel:
 
 
 @dataclass(frozen=True)
+class Maandsignaal:
+    """A check inside a running half-year on the monthly figures (Limburg 2016: a large backlog
+    on 1 January and too few housed in January): when its rule holds after one of its calendar
+    months, the kader advises what ``advies`` says. An advice, never a verdict on the half-year."""
+
+    code: str
+    label: str
+    maanden: tuple[int, ...]  # calendar months (1 = januari) after whose figures it is checked
+    regel: Rule
+    advies: str  # what the kader advises, in a letter's words
+
+
+@dataclass(frozen=True)
 class Vaststelling:
     """The decision of Gedeputeerde Staten that adopted a kader: what gives it legal standing
     in a letter ("het beoordelingskader dat wij op ... hebben vastgesteld")."""
 
     datum: dt.date
     kenmerk: str
+
+
+OVERNAMES = ("totaalopgave", "aantal")  # what GS take over after indeplaatsstelling
+
+
+@dataclass(frozen=True)
+class Indeplaatsstelling:
+    """The state after a besluit tot indeplaatsstelling (Gemeentewet art. 124): what GS take
+    over (``totaalopgave``: the taakstelling with the backlog, Flevoland's beleidsregel 2024;
+    ``aantal``: the decision's number) and the fixed rating's label."""
+
+    overname: str = "aantal"
+    label: str = "Onder indeplaatsstelling: Gedeputeerde Staten voeren de taak uit"
+
+
+@dataclass(frozen=True)
+class Cohorten:
+    """The backlog tracked per half-year it arose in (``[cohorten]``): in which order housing
+    clears the cohorts, and the default deadline of each, this many half-years after the
+    cohort's own peildatum (2 for cohort 2023-H1: 1 July 2024)."""
+
+    volgorde: str = "oudste_eerst"  # or "nieuwste_eerst": see terms.COHORT_ORDERS
+    termijn_halfjaren: int = 2
 
 
 @dataclass(frozen=True)
@@ -55,6 +92,9 @@ class Kader:
     sha256: str = ""
     provincie: str | None = None  # whose kader it is; another province's is a scenario
     vastgesteld: Vaststelling | None = None  # the GS decision adopting it, where recorded
+    maandsignalen: tuple[Maandsignaal, ...] = ()  # checks inside a running half-year
+    indeplaatsstelling: Indeplaatsstelling = Indeplaatsstelling()
+    cohorten: Cohorten | None = None  # the backlog per half-year of origin, where tracked
 
     def oordeel(self, code: str) -> Oordeel:
         """The rating with this code."""

@@ -1,5 +1,6 @@
-"""The words a beoordelingskader is written in: the columns its rules may use, its norms, what
-a verschoning does to the advice, and the error a kader that does not make sense raises.
+"""The words a beoordelingskader is written in: the columns its rules (and its monthly signals'
+rules) may use, its norms, what a verschoning does to the advice, and the error a kader that does
+not make sense raises.
 
 Kept apart so that the rule language, the probe grid and the reading of the TOML share one
 vocabulary without importing each other.
@@ -24,6 +25,14 @@ LADDER_COLUMNS = [*RULE_COLUMNS, "oordeel", "verschoond", "trede_nummer"]
 # no step either way, or nothing
 ON_EXCUSE = ("niet_opschalen", "bevriezen", "doorlopen")
 MAX_UITLOOP = 62
+# what a maandsignaal's rule may use: the pace table's monthly columns within a running
+# half-year (analysis.compute.signalen), never a figure or rating of the whole half-year
+SIGNAL_COLUMNS = ["maanden", "maand", "stand_begin", "achterstand_begin", "taakstelling",
+                  "opgave", "realisatie_maand", "realisatie_tot_nu", "pad", "verschil_met_pad",
+                  "op_schema", "nog_te_realiseren", "prognose_stand_eind"]
+# in which order housing clears a municipality's backlog cohorts ([cohorten] volgorde)
+COHORT_ORDERS = ("oudste_eerst", "nieuwste_eerst")
+MAX_TERMIJN_HALFJAREN = 20  # ten years: a longer default deadline is a typing error
 # the columns that hold text (the rating's code); every other column is a number or a boolean
 TEXT_COLUMNS = ("ontwikkeling", "oordeel")
 

@@ -57,6 +57,9 @@ DEFAULT_TEXT: list[tuple[str, str]] = [
     ("Kop", "Resultaten gemeente {{ gemeente }}"),
     ("Resultaat", "{{ resultaten }}"),
     ("Normal", "{{ conclusie }}"),
+    ("Normal", "{%p if cohorten %}"),
+    ("Normal", "{{ cohorten }}"),
+    ("Normal", "{%p endif %}"),
     ("Kop", "Conclusie"),
     ("Normal", "Wij blijven de realisatie van de taakstelling per halfjaar volgen. Hebt u vragen "
                "over deze brief of over de cijfers, neem dan contact op met de behandelaar die "

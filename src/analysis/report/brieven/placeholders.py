@@ -51,6 +51,9 @@ PLACEHOLDERS: dict[str, str] = {
     "ladder_gevolg": "een verschoning en de trede op de interventieladder zoals Gedeputeerde "
                      "Staten die vastlegden, elk met het besluit (nooit het advies)",
     "volgend_meetpunt": "datum van het volgende meetpunt: 1 januari 2025",
+    "cohorten": "per halfjaar van ontstaan wat van de achterstand resteert, met de termijn: "
+                "Van de achterstand uit de 1e helft 2023 resteren nog 12; termijn 1 juli "
+                "2025. Leeg zonder [cohorten] in het beoordelingskader of zonder achterstand",
     "besluit_datum": "datum van het besluit waarover de brief gaat (gesprek, voornemen)",
     "besluit_kenmerk": "kenmerk van dat besluit, of leeg",
     "termijn": "de termijn uit dat besluit: voor het plan van aanpak of de resultaten",

@@ -22,6 +22,7 @@ from analysis.domain.periods import datum_tekst, periode_tekst, periode_voluit
 from analysis.domain.resultaten import conclusie, resultaten_regels
 from analysis.domain.taakstelling_versies import bekend_op
 from analysis.problems import InputError, Problem
+from analysis.report import cohorttekst
 from analysis.report.brieven.briefpapier import Logo
 from analysis.report.brieven.controle import bezwaren
 from analysis.report.brieven.pdf import to_pdf
@@ -167,6 +168,9 @@ def context(result: Berekening, row: pd.Series, adressering: Adressering,
             f"{name}, {role}" for name, role in adressering.ondertekenaars or NO_SIGNERS)),
         "ladder_gevolg": ladder_gevolg(row),
         "volgend_meetpunt": str(row["volgend_meetpunt"]),
+        # the backlog per half-year of origin, as known on the letter's date
+        "cohorten": (cohorttekst.brief_zinnen(result.table("cohorten"), code, periode)
+                     if result.cohorten else ""),
         **_decision_values(decision),
         "vorige_datum": "", "vorig_kenmerk": "", "wijzigingen": "",
     }
@@ -290,8 +294,11 @@ class Brief:
 
 # the placeholders whose text is what a letter says (not how it is addressed, dated or signed)
 SENTENCES = ("conclusie", "oordeel", "beoordeling", "toezicht", "ladder_gevolg",
-             "volgend_meetpunt", "besluit_datum", "besluit_kenmerk", "termijn", "aantal",
-             "besluit_resultaten", "zienswijze_termijn")
+             "volgend_meetpunt", "cohorten", "besluit_datum", "besluit_kenmerk", "termijn",
+             "aantal", "besluit_resultaten", "zienswijze_termijn")
+# sentences a letter only has with a feature of the kader: recorded only where they say
+# something, so that a publication without the feature records what it recorded before
+OPTIONAL_SENTENCES = ("cohorten",)
 
 
 def plan_brieven(result: Berekening, periode: str, codes: list[str], adressering: Adressering,

@@ -16,8 +16,10 @@ from analysis.atomic import write_atomic
 from analysis.compute.berekening import Berekening
 from analysis.report.gs_samenvatting import bladen
 from analysis.report.gs_samenvatting.besluiten import besluiten
+from analysis.report.gs_samenvatting.cohorten import cohorten
 from analysis.report.gs_samenvatting.opmaak import fit_rows, page_setup
 from analysis.report.gs_samenvatting.overzicht import OVERVIEW, overview_rows, overzicht
+from analysis.report.gs_samenvatting.signalen import signalen
 from analysis.report.gs_samenvatting.toelichting import toelichting
 from analysis.report.totalen import totalen
 
@@ -39,6 +41,9 @@ def write_summary(path: Path, result: Berekening, periode: str, provincie: str,
         bladen.wijzigingen(book, wijzigingen)
     bladen.kerncijfers_blad(book, result, periode)
     besluiten(book, result, periode)
+    signalen(book, result, periode)  # only for a kader with monthly signals
+    if result.cohorten:  # only where the kader tracks the backlog per half-year of origin
+        cohorten(book, result, periode)
     bladen.historie(book, result, periode)
     bladen.verschillen(book, result, periode)
     bladen.validatie(book, result)

@@ -10,6 +10,7 @@ import pandas as pd
 from openpyxl import Workbook
 
 from analysis.compute.berekening import Berekening
+from analysis.compute.uitruil import art29_meldingen
 from analysis.domain import gemeenten
 from analysis.report import versies
 from analysis.report.bronnen import MAAND, bron_datums
@@ -69,8 +70,16 @@ def verschillen(book: Workbook, result: Berekening, periode: str) -> None:
 
 
 def validatie(book: Workbook, result: Berekening) -> None:
-    """The ingest's warnings."""
-    plain(book.create_sheet("Validatie"), result.table("validatie"),
+    """The ingest's warnings, and the Bijlage A rows that deviate from the art. 29 formula
+    without a recorded agreement explaining them (checked by the computation, which knows the
+    register)."""
+    columns = ["bestand", "blad", "rij", "kolom", "melding"]
+    deviating = pd.DataFrame([{c: getattr(w, c) for c in columns}
+                              for w in art29_meldingen(result.table("art29_toets"))],
+                             columns=columns)
+    warnings = (pd.concat([result.table("validatie"), deviating], ignore_index=True)
+                if len(deviating) else result.table("validatie"))
+    plain(book.create_sheet("Validatie"), warnings,
           ["Bestand", "Blad", "Rij", "Kolom", "Melding"], empty="Geen meldingen.")
 
 

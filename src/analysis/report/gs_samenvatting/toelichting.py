@@ -11,6 +11,7 @@ from analysis.compute.berekening import Berekening
 from analysis.compute.volledigheid import periode_status
 from analysis.domain.periods import datum_tekst
 from analysis.report.gs_samenvatting.opmaak import header, widths, write_row
+from analysis.report.gs_samenvatting.signalen import EXPLAINED
 from analysis.report.scenario import scenario
 
 DEFINITIONS = {
@@ -61,6 +62,7 @@ def toelichting(sheet: Worksheet, result: Berekening, periode: str, provincie: s
              *((("Versie", f"{versie}" + (f"; wat gewijzigd is ten opzichte van versie "
                                           f"{versie - 1}: blad Wijzigingen" if changed else "")
                  ),) if versie else ()),
+             *((EXPLAINED,) if result.maandsignalen else ()),
              ("Bronnen", "elk bronbestand met de datum die het zelf noemt: blad Bronnen")]
     row = 3
     for label, value in lines:

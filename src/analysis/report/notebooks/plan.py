@@ -40,7 +40,9 @@ class Outcome:
 
 
 def tasks(periode: str, provincie: str, codes: list[str], processed: Path) -> list[Task]:
-    """The province overview and one report per municipality; codes are passed as text."""
+    """The province overview and one report per municipality; codes are passed as text, the
+    processed folder as an absolute path (a kernel does not start in the caller's folder)."""
+    processed = Path(processed).absolute()
     about = f"{periode_tekst(periode)} — toezicht huisvesting vergunninghouders"
     items = [Task(f"Overzicht {provincie}", str(config.NOTEBOOKS_DIR / "provincie.ipynb"),
                   {"provincie": provincie, "periode": periode, "processed": str(processed)},

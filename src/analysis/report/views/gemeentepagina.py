@@ -12,13 +12,22 @@ import pandas as pd
 from IPython.display import HTML
 
 from analysis.domain.gemeenten import kies_gemeente, provincie
-from analysis.domain.periods import datum_tekst, periode_einde, periode_tekst, volgende_periode
+from analysis.domain.herindelingen import overgangen
+from analysis.domain.periods import (
+    datum_tekst,
+    periode_einde,
+    periode_of_dates,
+    periode_start,
+    periode_tekst,
+    volgende_periode,
+)
 from analysis.domain.resultaten import resultaten_block
 from analysis.domain.taakstelling_versies import volgende_taakstelling
 from analysis.formatting import als_tekst, getal
 from analysis.problems import Refused
-from analysis.report import begrippen, toon
+from analysis.report import begrippen, cohorttekst, toon
 from analysis.report.scenario import scenario
+from analysis.report.signalen import gemeente_tekst, lopend_halfjaar, van
 from analysis.report.tabellen import Tabel, excel, koppeling, navigatie
 from analysis.report.verantwoording import verantwoording, zinnen
 from analysis.report.views.gedeeld import (
@@ -56,6 +65,13 @@ class Gemeente:
     scenario: str | None = None  # why the ratings are a scenario (another province's kader)
     herkomst: list[str] = field(default_factory=list)  # where each figure comes from
     identificatie: HTML | None = None  # the line that dates and identifies the page
+    # the kader's monthly signals for this municipality in the running half-year (this one or
+    # the next), of its latest checked month; empty without signals in the kader
+    signalen: pd.DataFrame = field(default_factory=pd.DataFrame)
+    signalen_periode: str | None = None
+    # the backlog per half-year of origin at this half-year's end; None: the kader does not
+    # track it (then the page has no such section)
+    cohorten: pd.DataFrame | None = None
 
     @property
     def _bestand(self) -> str:
@@ -67,7 +83,31 @@ class Gemeente:
         return toon.samen(toon.kop(f"{self.naam}, {periode_tekst(self.periode)}"),
                           self.identificatie,
                           banner(str(self.beoordeling["status"]), self.tempo),
-            toon.alinea(toon.vet(self.scenario)) if self.scenario else None)
+            toon.alinea(toon.vet(self.scenario)) if self.scenario else None,
+            *(toon.alinea(line) for line in self.herindelingen))
+
+    @property
+    def herindelingen(self) -> list[str]:
+        """A sentence per herindeling by which the municipality took over a stand up to this
+        half-year: from whom, on which day, how much; none where it took over none."""
+        history = self.historie
+        if "overgenomen" not in history:
+            return []
+        moved = history[history["overgenomen"].fillna(0).to_numpy() != 0]
+        steps = overgangen()
+        steps = steps[(steps["nieuw_code"] == self.code) & (steps["oud_code"] != self.code)]
+        lines = []
+        for row in moved.itertuples():
+            start = periode_start(row.periode)
+            these = steps[periode_of_dates(steps["datum"]).to_numpy() == row.periode]
+            names = sorted(these["oud_naam"].astype(str))
+            who = (f"{', '.join(names[:-1])} en {names[-1]}" if len(names) > 1
+                   else names[0] if names else "haar voorgangers")
+            day = these["datum"].min().date() if len(these) else start
+            lines.append(f"Herindeling: {self.naam} nam op {datum_tekst(day)} de stand over van "
+                         f"{who}, samen {getal(int(row.overgenomen))}; die zit in de stand op "
+                         f"{datum_tekst(start)} ({getal(int(row.stand_begin))}).")
+        return lines
 
     @property
     def navigatie(self) -> HTML:
@@ -129,9 +169,15 @@ class Gemeente:
                          met_gemeente=False)
 
     @property
+    def signaal(self) -> HTML | None:
+        """The kader's signal in this half-year while it runs, as an advies and no verdict;
+        nothing when none fires or the half-year is complete."""
+        return gemeente_tekst(self.signalen) if self.signalen_periode == self.periode else None
+
+    @property
     def vooruitblik(self) -> HTML:
         """The next half-year: its taakstelling as known, which version, and the opgave it
-        brings with this half-year's closing stand."""
+        brings with this half-year's closing stand; while it runs, the kader's signal in it."""
         following = periode_tekst(volgende_periode(self.periode))
         nxt = self.volgende
         if nxt is None:
@@ -155,7 +201,51 @@ class Gemeente:
         else:
             parts.append(toon.alinea(f"De opgave voor de {following} volgt uit de stand aan het "
                                      "eind van dit halfjaar."))
+        if self.signalen_periode == volgende_periode(self.periode):
+            parts.append(gemeente_tekst(self.signalen))
         return toon.samen(*parts)
+
+    def cohorten_tabel(self) -> Tabel:
+        """The backlog per half-year of origin at this half-year's end: what each cohort
+        started with, what was housed from it in this half-year, what is left, its deadline
+        with its source, and its own rung where a decision set one."""
+        rows = self.cohorten if self.cohorten is not None else pd.DataFrame()
+        running = str(self.beoordeling["status"]) == "lopend"
+        data = pd.DataFrame({
+            "Halfjaar van ontstaan": [cohorttekst.halfjaar(r) for _, r in rows.iterrows()],
+            "Ontstaan": rows.get("ontstaan", pd.Series(dtype="int64")).to_numpy(),
+            "Ingelopen": rows.get("ingelopen", pd.Series(dtype="int64")).to_numpy(),
+            "Resterend": rows.get("resterend", pd.Series(dtype="int64")).to_numpy(),
+            "Termijn": [cohorttekst.termijn(r) for _, r in rows.iterrows()],
+            "Bron termijn": [cohorttekst.termijn_bron(r) for _, r in rows.iterrows()],
+            "Trede": rows.get("trede", pd.Series(dtype="string")).astype(object).to_numpy(),
+            "Termijn verstreken": ["" if running else ("ja" if r["verlopen"] else "nee")
+                                   for _, r in rows.iterrows()]})
+        return Tabel("Cohorten", f"Achterstand van {self.naam} per halfjaar van ontstaan, "
+                     f"{periode_tekst(self.periode)}", data, als_tekst(data),
+                     f"cohorten-{self._bestand}.csv")
+
+    @property
+    def cohorten_sectie(self) -> HTML | None:
+        """The section 'Achterstand per halfjaar van ontstaan': the table and a sentence per
+        cohort with a remainder; None when the kader does not track cohorts."""
+        if self.cohorten is None:
+            return None
+        running = str(self.beoordeling["status"]) == "lopend"
+        left = self.cohorten[self.cohorten["resterend"] > 0]
+        sentences = [toon.alinea(cohorttekst.pagina_zin(row, running))
+                     for _, row in left.iterrows()]
+        table = self.cohorten_tabel()
+        return toon.samen(
+            toon.kop("Achterstand per halfjaar van ontstaan", niveau=3),
+            toon.alinea("Het deel van de achterstand dat in elk halfjaar ontstond, met de "
+                        "termijn waarbinnen het moet zijn ingelopen: die van een besluit van "
+                        "Gedeputeerde Staten over dat halfjaar, anders die van het "
+                        "beoordelingskader. Een trede staat er alleen als een besluit die "
+                        "vastlegde."),
+            HTML(table._repr_html_()) if len(table) else toon.alinea(
+                "Geen achterstand aan het eind van dit halfjaar."),
+            *sentences)
 
     @property
     def verantwoording(self) -> HTML:
@@ -168,7 +258,8 @@ class Gemeente:
         return Tabel("Begrippen", "Begrippen", data, data, "begrippen.csv")
 
     def tabellen(self) -> list[Tabel]:
-        return [self.tabel(), self.besluiten_tabel(), self.coa_tabel(),
+        cohorts = [self.cohorten_tabel()] if self.cohorten is not None else []
+        return [self.tabel(), *cohorts, self.besluiten_tabel(), self.coa_tabel(),
                 self.verschillen_tabel()]
 
     def excel(self) -> HTML:
@@ -205,6 +296,8 @@ def gemeente(code: str, periode: str, processed: str | Path | None = None) -> Ge
                        & ((about == "") | (about <= periode)).to_numpy()]
     coa = result.table("coa_verschillen")
     coa = coa[(coa["gemeente_code"] == code) & (coa["periode"] <= periode)]
+    running = lopend_halfjaar(result, periode)
+    signals = van(result, running)
     return Gemeente(
         code=code, naam=naam, periode=periode, historie=history[history["periode"] <= periode],
         beoordeling=row,
@@ -223,4 +316,7 @@ def gemeente(code: str, periode: str, processed: str | Path | None = None) -> Ge
         volgende=volgende_taakstelling(history, result.taakstelling, code, periode,
                                        result.kennisdatum),
         herkomst=zinnen(verantwoording(result, periode, [code]), bestanden=False),
+        signalen=signals[signals["gemeente_code"] == code], signalen_periode=running,
+        cohorten=(cohorttekst.van_periode(result.table("cohorten"), code, periode)
+                  if result.cohorten else None),
     )

@@ -22,6 +22,7 @@ from analysis.report import begrippen, charts, toon
 from analysis.report.kaart import grenzen, stand_kaart
 from analysis.report.kerncijfers import besluiten_van, kerncijfers
 from analysis.report.scenario import scenario
+from analysis.report.signalen import lopend_halfjaar, overzicht_tekst, van
 from analysis.report.tabellen import Tabel, excel, koppeling, navigatie
 from analysis.report.totalen import FIGURES, totalen
 from analysis.report.views.gedeeld import (
@@ -59,6 +60,9 @@ class Provincie:
     grenzen: pd.DataFrame = field(default_factory=pd.DataFrame)  # municipality boundaries
     scenario: str | None = None  # why the ratings are a scenario (another province's kader)
     identificatie: HTML | None = None  # the line that dates and identifies the page
+    # the municipalities with a monthly signal of the kader in the running half-year (this one
+    # or the next); None without signals in the kader or without a running half-year
+    signalen: HTML | None = None
 
     @property
     def _bestand(self) -> str:
@@ -245,6 +249,8 @@ def provincie(naam: str, periode: str, processed: str | Path | None = None) -> P
     pace = pace[pace["periode"] == periode].sort_values("peildatum")
     latest = pace[pace["peildatum"] == pace["peildatum"].max()] if len(pace) else pace
     coa = result.table("coa_verschillen")
+    running = lopend_halfjaar(result, periode)
+    signals = van(result, running)
     return Provincie(naam=naam, periode=periode, beoordeling=beoordeling, inwoners=inwoners,
                      kader=result.kader_naam, tempo=pace.iloc[-1] if len(pace) else None,
                      kerncijfers=kerncijfers(beoordeling, periode, result.treden).set_index(
@@ -255,7 +261,9 @@ def provincie(naam: str, periode: str, processed: str | Path | None = None) -> P
                      landelijk=_landelijk(result, known, periode),
                      grenzen=grenzen(result.folder), scenario=scenario(result, naam),
                      identificatie=identificatie(
-                         result, naam, periode, periode_status(beoordeling, periode)))
+                         result, naam, periode, periode_status(beoordeling, periode)),
+                     signalen=overzicht_tekst(signals[signals["gemeente_code"].isin(codes)],
+                                              running))
 
 
 def _landelijk(result: Berekening, known: pd.DataFrame, periode: str) -> pd.Series | None:
