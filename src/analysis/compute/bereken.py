@@ -97,7 +97,10 @@ def bereken(invoer: Invoer, kader: Kader, kennisdatum: dt.date) -> dict[str, pd.
     overgang = crosswalk(flows["gemeente_code"], load_verdelingen(invoer.register))
     opening = openingen(openingsstand(overviews, months, kalender), overgang)
     folded = vouw(flows, overgang)
-    periodes = sorted(folded["periode"].astype(str).unique())
+    # the half-years a decision may be about: those of the inputs, also the ones not known yet
+    # on the kennisdatum (a later decision about them is checked, then left out as unknown)
+    periodes = sorted(set(folded["periode"].astype(str))
+                      | set(invoer["taakstelling"]["periode"].astype(str)))
     register = besluiten_bekend(load_register(
         invoer.register, sorted(folded["gemeente_code"].unique()), kader.treden, kalender,
         periodes, cohortbereik(periodes) if kader.cohorten else None), kennisdatum)
