@@ -193,3 +193,19 @@ def test_ingest_refuses_a_row_of_a_split_municipality_after_the_split(raw_with_o
             "(Haaren) is per 1 januari 2021 verdeeld over Boxtel, Oisterwijk, Tilburg en Vught"
             ) in error
     assert not processed.exists()
+
+
+def test_a_split_is_divided_over_all_its_successors_when_one_waits_for_another_predecessor():
+    """X splits into A and B; B also takes over Y, itself the successor of Z, so B is computed
+    a pass after A: each still takes half of X's -10, and the total stays -16."""
+    rows = [("Z", "2020-H1"), ("Y", "2020-H2"), ("X", "2020-H1"), ("X", "2020-H2"),
+            ("A", "2021-H1"), ("B", "2021-H1")]
+    flows = pd.DataFrame(rows, columns=["gemeente_code", "periode"]).assign(taakstelling=0,
+                                                                          realisatie=0)
+    openings = pd.DataFrame({"gemeente_code": ["Z", "X"], "periode": ["2020-H1", "2020-H1"],
+                             "stand": [-6, -10]})
+    steps = pd.DataFrame([("Z", "Y", "2020-H2", 1), ("Y", "B", "2021-H1", 1),
+                          ("X", "A", "2021-H1", 1), ("X", "B", "2021-H1", 1)],
+                         columns=["oud_code", "nieuw_code", "periode", "gewicht"])
+    taken = rollforward(flows, openings, steps).set_index("gemeente_code")["overgenomen"]
+    assert (taken["A"], taken["B"]) == (-5, -11)

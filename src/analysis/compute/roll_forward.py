@@ -238,7 +238,10 @@ def rollforward(stromen: pd.DataFrame, openingsstand: pd.DataFrame,
         blocked = np.zeros_like(done)
         blocked[mergers["nieuw"][~done[mergers["oud"]]]] = True
         ready = ~done & ~blocked
-        _take_over(groups, mergers[ready[mergers["nieuw"]]], stand_begin + net, transfers,
+        # a split's stand is divided over all its successors at once, also those computed in
+        # a later pass (which wait for another predecessor); only the ready ones take theirs
+        computed = mergers[done[mergers["oud"]]]
+        _take_over(groups, computed, ready[computed["nieuw"]], stand_begin + net, transfers,
                    opening_index, opening_stand)
         lacking = ready & (opening_index < 0)
         if lacking.any():
@@ -254,16 +257,18 @@ def rollforward(stromen: pd.DataFrame, openingsstand: pd.DataFrame,
     return _derive(flows, stand_begin, transfers, target, realised, net)
 
 
-def _take_over(groups: _Groups, mergers: pd.DataFrame, stand_eind: np.ndarray,
-               transfers: np.ndarray, opening_index: np.ndarray,
+def _take_over(groups: _Groups, mergers: pd.DataFrame, keep: np.ndarray,
+               stand_eind: np.ndarray, transfers: np.ndarray, opening_index: np.ndarray,
                opening_stand: np.ndarray) -> None:
     """Put the final stands of predecessors into ``transfers`` at each successor's merger period
-    (a split's stand divided by the weights, in whole persons); a successor without an opening
-    opens at 0 on its first merger date."""
-    if mergers.empty:
+    (a split's stand divided by the weights over all its successors, in whole persons), for the
+    successors ``keep`` marks; a successor without an opening opens at 0 on its first merger
+    date."""
+    if not keep.any():
         return
     ended = stand_eind[groups.ends[mergers["oud"].to_numpy()]]
-    parts = verdeel(ended, mergers["oud"].to_numpy(), mergers["gewicht"].to_numpy())
+    parts = verdeel(ended, mergers["oud"].to_numpy(), mergers["gewicht"].to_numpy())[keep]
+    mergers = mergers[keep]
     amounts = pd.Series(parts).groupby([mergers["nieuw"].to_numpy(),
                                         mergers["index"].to_numpy()]).sum()
     new = amounts.index.get_level_values(0).to_numpy()
