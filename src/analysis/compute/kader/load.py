@@ -35,6 +35,7 @@ from analysis.compute.kader.terms import (
     ON_EXCUSE,
     RULE_COLUMNS,
     KaderError,
+    code_word,
 )
 from analysis.config import KADERS_DIR, kader_path
 from analysis.domain.gemeenten import provincies
@@ -198,10 +199,7 @@ def _kalender(value: object, leading: object, where: str) -> Telkalender:
 
 def _oordeel(item: dict, where: str) -> Oordeel:
     """One [[oordelen]] block; ``where`` names the file and the block's number."""
-    code = schema.text(item, "code", where, LENGTHS["code"])
-    if not re.fullmatch(r"[A-Za-z0-9_-]+", code):
-        raise KaderError(f"{where}: code {quote(code)} moet een woord zijn van letters, "
-                         f"cijfers, _ of - (hoogstens {LENGTHS['code']} tekens)")
+    code = code_word(item, where, LENGTHS["code"])
     where = f"{where.rsplit(', oordeel ', 1)[0]}, oordeel '{code}'"
     schema.known_keys(item, RATING_KEYS, where)
     label = schema.text(item, "label", where, LENGTHS["label"])

@@ -9,12 +9,16 @@ rating or a figure of the whole half-year.
 from __future__ import annotations
 
 import ast
-import re
 
 from analysis import schema
 from analysis.compute.kader.model import Maandsignaal
 from analysis.compute.kader.rules import MAX_RULE, parse_rule
-from analysis.compute.kader.terms import LADDER_COLUMNS, SIGNAL_COLUMNS, KaderError
+from analysis.compute.kader.terms import (
+    LADDER_COLUMNS,
+    SIGNAL_COLUMNS,
+    KaderError,
+    code_word,
+)
 from analysis.schema import quote
 
 SIGNAL_KEYS = ("code", "label", "maanden", "regel", "advies")
@@ -39,10 +43,7 @@ def maandsignalen(data: dict, where: str) -> tuple[Maandsignaal, ...]:
 
 def _signal(block: dict, where: str) -> Maandsignaal:
     """One block; ``where`` names the file and the block's number until its code is known."""
-    code = schema.text(block, "code", where, LENGTHS["code"])
-    if not re.fullmatch(r"[A-Za-z0-9_-]+", code):
-        raise KaderError(f"{where}: code {quote(code)} moet een woord zijn van letters, "
-                         f"cijfers, _ of - (hoogstens {LENGTHS['code']} tekens)")
+    code = code_word(block, where, LENGTHS["code"])
     where = f"{where.rsplit(', maandsignaal ', 1)[0]}, maandsignaal '{code}'"
     schema.known_keys(block, SIGNAL_KEYS, where)
     return Maandsignaal(code=code, label=schema.text(block, "label", where, LENGTHS["label"]),

@@ -8,8 +8,12 @@ vocabulary without importing each other.
 
 from __future__ import annotations
 
+import re
+
+from analysis import schema
 from analysis.compute.roll_forward import COLUMNS
 from analysis.problems import Refused
+from analysis.schema import quote
 
 HISTORY = ["gehaald", "gemist_op_rij", "achterstand_op_rij", "inwoners", "achterstand_per_10000",
            "cum_taakstelling", "cum_realisatie", "pct_cumulatief"]
@@ -40,3 +44,12 @@ TEXT_COLUMNS = ("ontwikkeling", "oordeel")
 class KaderError(Refused, ValueError):
     """A beoordelingskader that does not make sense; the message is Dutch."""
 
+
+
+def code_word(block: dict, where: str, length: int) -> str:
+    """A block's ``code``: one word of letters, digits, _ or -, as rules and products name it."""
+    code = schema.text(block, "code", where, length)
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", code):
+        raise KaderError(f"{where}: code {quote(code)} moet een woord zijn van letters, "
+                         f"cijfers, _ of - (hoogstens {length} tekens)")
+    return code

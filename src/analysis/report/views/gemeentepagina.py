@@ -27,7 +27,7 @@ from analysis.formatting import als_tekst, getal
 from analysis.problems import Refused
 from analysis.report import begrippen, cohorttekst, toon
 from analysis.report.scenario import scenario
-from analysis.report.signalen import gemeente_tekst, lopend_halfjaar, van
+from analysis.report.signalen import lopend_halfjaar, van
 from analysis.report.tabellen import Tabel, excel, koppeling, navigatie
 from analysis.report.verantwoording import verantwoording, zinnen
 from analysis.report.views.gedeeld import (
@@ -43,6 +43,7 @@ from analysis.report.views.gedeeld import (
     maand,
     weergave,
 )
+from analysis.report.views.signalen import gemeente_tekst
 
 
 @dataclass

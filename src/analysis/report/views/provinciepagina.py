@@ -22,7 +22,7 @@ from analysis.report import begrippen, charts, toon
 from analysis.report.kaart import grenzen, stand_kaart
 from analysis.report.kerncijfers import besluiten_van, kerncijfers
 from analysis.report.scenario import scenario
-from analysis.report.signalen import lopend_halfjaar, overzicht_tekst, van
+from analysis.report.signalen import lopend_halfjaar, van
 from analysis.report.tabellen import Tabel, excel, koppeling, navigatie
 from analysis.report.totalen import FIGURES, totalen
 from analysis.report.views.gedeeld import (
@@ -40,6 +40,7 @@ from analysis.report.views.gedeeld import (
     maand,
     weergave,
 )
+from analysis.report.views.signalen import overzicht_tekst
 
 
 @dataclass
