@@ -258,7 +258,8 @@ def test_flevoland_after_indeplaatsstelling_gs_take_over_the_totaalopgave():
 
 def test_without_the_kader_option_gs_take_over_the_decisions_number():
     result = _ips(IPS, load_kader("drenthe"))
-    assert "nemen het aantal uit het besluit: 20 over" in result["reden"].iloc[2]
+    assert ("nemen de huisvesting van 20 vergunninghouders (het aantal uit het besluit) over"
+            in result["reden"].iloc[2])
 
 
 def test_an_intrekking_ends_the_state_and_an_ingang_before_the_decision_is_refused():

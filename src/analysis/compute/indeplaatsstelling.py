@@ -77,7 +77,8 @@ def onder_indeplaatsstelling(frame: pd.DataFrame, register: pd.DataFrame,
     what = (("de hele totaalopgave van " + amount + " (de taakstelling met de achterstand) van "
              "de " + joined["vanaf"].map(periode_tekst))
             if kader.indeplaatsstelling.overname == "totaalopgave"
-            else "het aantal uit het besluit: " + amount)
+            else "de huisvesting van " + amount + " vergunninghouders (het aantal uit het "
+            "besluit)")
     sentence = ("Gedeputeerde Staten huisvesten vanaf " + start + " in de plaats en op kosten "
                 "van de gemeente (art. 124 Gemeentewet; " + besluit + ") en nemen " + what
                 + " over. De cijfers tellen op naam van de gemeente.")
