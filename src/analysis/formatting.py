@@ -66,6 +66,13 @@ def procent(fractie: object, decimalen: int = 0) -> str:
     return f"{shown} %" if shown else ""
 
 
+def opsomming(namen: Iterable[object]) -> str:
+    """'Assen', 'Assen en Tynaarlo', 'Aa en Hunze, Assen en Tynaarlo': names as a sentence
+    lists them ('' for none)."""
+    values = [str(naam) for naam in namen]
+    return " en ".join(filter(None, [", ".join(values[:-1]), *values[-1:]]))
+
+
 def datum(dag: object) -> str:
     """A date as a message writes it: ``19-11-2024`` (a date, datetime or Timestamp); blank
     when undefined."""

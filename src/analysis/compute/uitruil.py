@@ -21,6 +21,7 @@ from analysis.domain.besluiten import geldend
 from analysis.domain.datums import datum_tekst
 from analysis.domain.taakstelling_versies import geldende_taakstelling
 from analysis.domain.telkalender import STANDAARD, Telkalender
+from analysis.formatting import opsomming
 from analysis.problems import Problem
 
 KEY = ["gemeente_code", "periode"]
@@ -30,12 +31,6 @@ COLUMNS = ["taakstelling_bijlage_a", "uitruil", "uitruil_kenmerk", "uitruil_zin"
 TOETS = ["gemeente_code", "periode", "versiedatum", "taakstelling", "art29", "uitruil",
          "verklaard_door", "landelijk_totaal", "inwoners", "inwoners_nederland", "bron_bestand",
          "bron_blad", "bron_rij"]
-
-
-def _en(names: pd.Series) -> str:
-    """'Assen', 'Assen en Tynaarlo', 'Aa en Hunze, Assen en Tynaarlo'."""
-    values = list(names)
-    return values[0] if len(values) == 1 else f"{', '.join(values[:-1])} en {values[-1]}"
 
 
 def afspraken(register: pd.DataFrame) -> pd.DataFrame:
@@ -53,7 +48,7 @@ def afspraken(register: pd.DataFrame) -> pd.DataFrame:
                        kenmerk=rows["kenmerk"].fillna("").astype(str).where(
                            rows["kenmerk"].fillna("") != "", "besluit " + rows["besluit"]
                            .astype(str)))
-    members = rows.sort_values("naam").groupby("besluit")["naam"].agg(_en)
+    members = rows.sort_values("naam").groupby("besluit")["naam"].agg(opsomming)
     days = rows["datum"].map(lambda day: datum_tekst(day.date()))
     description = ("de afspraak tussen " + rows["besluit"].map(members) + " van " + days
                    + f" ({WET}; kenmerk " + rows["kenmerk"] + ")")
@@ -62,7 +57,7 @@ def afspraken(register: pd.DataFrame) -> pd.DataFrame:
         on="besluit")
     opposite = pairs[np.sign(pairs["verschuiving"]) == -np.sign(pairs["ander"])]
     partners = opposite.sort_values("naam").groupby(["besluit", "gemeente_code"])["naam"].agg(
-        _en).rename("partners")
+        opsomming).rename("partners")
     return rows.assign(afspraak=description.to_numpy(object)).merge(
         partners.reset_index(), on=["besluit", "gemeente_code"], how="left").fillna(
         {"partners": ""}).reset_index(drop=True)
@@ -75,7 +70,7 @@ def per_halfjaar(register: pd.DataFrame) -> pd.DataFrame:
     rows = rows[rows["verschuiving"] != 0].sort_values(["datum", "besluit"], kind="stable")
     return rows.groupby(KEY, as_index=False).agg(
         uitruil=("verschuiving", "sum"), uitruil_kenmerk=("kenmerk", ", ".join),
-        afspraak=("afspraak", _en), partners=("partners", _en),
+        afspraak=("afspraak", opsomming), partners=("partners", opsomming),
         afspraken=("besluit", "size"))
 
 
@@ -157,11 +152,9 @@ def art29_toets(taakstelling: pd.DataFrame, register: pd.DataFrame) -> pd.DataFr
                                 == found["art29"].astype("int64") + shift)
     found = found.assign(uitruil=shift, verklaard_door=found["uitruil_kenmerk"].fillna("")
                          .astype(str).where(explained, ""))
-    for column in TOETS:
-        if column not in found:
-            found[column] = pd.NA
-    return found[TOETS].astype({"verklaard_door": "string", "bron_bestand": "string",
-                                "bron_blad": "string"}).reset_index(drop=True)
+    return found.reindex(columns=TOETS).astype(
+        {"verklaard_door": "string", "bron_bestand": "string", "bron_blad": "string"}
+    ).reset_index(drop=True)
 
 
 def art29_meldingen(toets: pd.DataFrame) -> list[Problem]:

@@ -13,6 +13,7 @@ import pandas as pd
 from analysis.domain.gemeenten import naam, provincie
 from analysis.domain.herindelingen import geldig_tot, opvolgers, overgangen
 from analysis.domain.periods import datum_tekst
+from analysis.formatting import opsomming
 from analysis.ingest.sources import SOURCES
 from analysis.problems import Problem
 
@@ -74,7 +75,7 @@ def _split_text(rows: pd.Index, frame: pd.DataFrame) -> str:
     old = frame.at[rows[0], "gemeente_code"]
     parts = overgangen().query("oud_code == @old")["nieuw_naam"].tolist()
     return (f"gemeente {old} ({_name(old)}) is per {_ended(old)} verdeeld over "
-            f"{', '.join(parts[:-1])} en {parts[-1]}; {len(rows)} rij(en) van na die datum "
+            f"{opsomming(parts)}; {len(rows)} rij(en) van na die datum "
             "kunnen niet aan één opvolger worden toegerekend: gebruik de code van de opvolger")
 
 

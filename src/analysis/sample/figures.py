@@ -62,7 +62,7 @@ def designed_stands(v: Voorbeeld) -> pd.DataFrame:
     for code, stands in v.standen.items():
         if len(stands) != len(spans[code]) + 1:
             raise ValueError(f"{code}: {len(stands)} standen, verwacht {len(spans[code]) + 1}")
-    for successor, predecessors in v.opvolgers.items():
+    for successor, predecessors in v.opvolgers().items():
         taken = sum(v.standen[code][-1] for code in predecessors)
         if v.standen[successor][0] != taken:
             raise ValueError(f"{successor}: beginstand {v.standen[successor][0]}, maar de "
@@ -139,7 +139,7 @@ def coa_overviews(v: Voorbeeld, table: pd.DataFrame, people: pd.DataFrame) -> pd
     stand_begin = {}
     for periode in v.periodes:
         codes = pd.Index([code for code in v.standen if periode in v.periodes_van(code)])
-        for successor, predecessors in v.opvolgers.items():
+        for successor, predecessors in v.opvolgers().items():
             if successor in codes and v.periodes_van(successor)[0] == periode:
                 stand[successor] = stand[predecessors].sum()
         stand_begin[periode] = stand[codes].copy()

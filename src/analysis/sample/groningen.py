@@ -109,7 +109,6 @@ VOORBEELD = Voorbeeld(
     provincie="Groningen", seed=SEED, periodes=PERIODES, synthetisch=SYNTHETIC,
     inwoners_nederland=NATIONAL_POPULATION, gemeenten=MUNICIPALITIES, standen=DESIGNED_STANDS,
     landelijk=NATIONAL_TOTALS, correcties=CORRECTIONS,
-    opvolgers={"GM1979": ["GM0003", "GM0010", "GM0024"]},
     rapportage_verschillen=REPORT_DIFFERENCES, schrijf_rapportages=write_reports,
     tvs_bestand="TVS_export_huisvestingen_2020-2025.xlsx", instellingen=SETTINGS,
 )

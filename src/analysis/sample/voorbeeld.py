@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.domain.herindelingen import overgangen
+
 
 @dataclass(frozen=True)
 class NationalTotal:
@@ -43,7 +45,7 @@ class Voorbeeld:
     exist) and optionally ``vanaf`` / ``tot``: the first and last half-year it exists (a
     herindeling). ``standen`` gives per municipality its designed stand at the start of its
     first half-year, then at the end of each half-year it exists; a successor's first stand is
-    the sum of its predecessors' last (``opvolgers``: successor -> predecessors).
+    the sum of its predecessors' last (:meth:`opvolgers`, from the CBS crosswalk).
     """
 
     provincie: str
@@ -57,7 +59,6 @@ class Voorbeeld:
     correcties: list[Correctie] = field(default_factory=list)
     # (code, periode) whose last month houses nobody: its housings move to the month before
     lege_december: frozenset[tuple[str, str]] = frozenset()
-    opvolgers: dict[str, list[str]] = field(default_factory=dict)
     # deliberate differences between a municipality's own monthly count and COA's
     rapportage_verschillen: dict[str, dict[dt.date, int]] = field(default_factory=dict)
     rapportage_maanden: tuple[str, str] = ("2024-01-01", "2025-12-01")
@@ -68,6 +69,14 @@ class Voorbeeld:
     tvs_bestand: str = "TVS_export_huisvestingen.xlsx"
     # hand-written settings (besluiten/, brieven/, kaart/) copied into the raw folder
     instellingen: Path | None = None
+
+    def opvolgers(self) -> dict[str, list[str]]:
+        """Each successor in the sample with its predecessors in it, as the reference's
+        herindelingen list them (successor -> predecessors)."""
+        steps = overgangen()
+        steps = steps[steps["oud_code"].isin(self.standen) & steps["nieuw_code"].isin(self.standen)]
+        return {str(new): sorted(map(str, group))
+                for new, group in steps.groupby("nieuw_code")["oud_code"]}
 
     def namen(self) -> pd.Series:
         """Name per CBS code."""

@@ -23,7 +23,7 @@ from analysis.domain.periods import (
 )
 from analysis.domain.resultaten import resultaten_block
 from analysis.domain.taakstelling_versies import volgende_taakstelling
-from analysis.formatting import als_tekst, getal
+from analysis.formatting import als_tekst, getal, opsomming
 from analysis.problems import Refused
 from analysis.report import begrippen, cohorttekst, toon
 from analysis.report.scenario import scenario
@@ -102,8 +102,7 @@ class Gemeente:
             start = periode_start(row.periode)
             these = steps[periode_of_dates(steps["datum"]).to_numpy() == row.periode]
             names = sorted(these["oud_naam"].astype(str))
-            who = (f"{', '.join(names[:-1])} en {names[-1]}" if len(names) > 1
-                   else names[0] if names else "haar voorgangers")
+            who = opsomming(names) or "haar voorgangers"
             day = these["datum"].min().date() if len(these) else start
             lines.append(f"Herindeling: {self.naam} nam op {datum_tekst(day)} de stand over van "
                          f"{who}, samen {getal(int(row.overgenomen))}; die zit in de stand op "
